@@ -1,0 +1,14 @@
+"""Settings for the test suite: production settings with a test key and fast hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from kzstudy.settings import *  # noqa: E402,F403
+from kzstudy.settings import STORAGES  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The manifest storage needs `collectstatic`; tests serve from the finders instead.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

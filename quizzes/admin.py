@@ -1,0 +1,188 @@
+"""Django admin: every model, with useful columns; attempts are read-only for everyone."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what learners did: readable by admins, never edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SectionInline(admin.TabularInline):
+    model = models.Section
+    fields = ("position", "heading", "slug")
+    extra = 0
+
+
+@admin.register(models.Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "author", "published_on", "has_full_text", "full_text_imported_at")
+    search_fields = ("title", "author")
+    readonly_fields = ("full_text_sha256", "full_text_imported_at", "created_at", "updated_at")
+    inlines = [SectionInline]
+
+    @admin.display(boolean=True, description=_("full text"))
+    def has_full_text(self, obj):
+        return obj.has_full_text
+
+
+class SummaryInline(admin.StackedInline):
+    model = models.Summary
+    extra = 0
+
+
+@admin.register(models.Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("heading", "article", "position", "slug")
+    list_filter = ("article",)
+    search_fields = ("heading", "slug")
+    inlines = [SummaryInline]
+
+
+@admin.register(models.Paragraph)
+class ParagraphAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "excerpt")
+    list_filter = ("kind", "section__article", "section")
+    search_fields = ("text",)
+    list_select_related = ("section",)
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return obj.text[:100]
+
+
+@admin.register(models.Footnote)
+class FootnoteAdmin(admin.ModelAdmin):
+    list_display = ("number", "article", "text", "url")
+    list_filter = ("article",)
+    search_fields = ("text", "url")
+    raw_id_fields = ("paragraph",)
+
+
+@admin.register(models.Summary)
+class SummaryAdmin(admin.ModelAdmin):
+    list_display = ("section", "updated_at")
+    search_fields = ("overview",)
+
+
+@admin.register(models.Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    list_display = ("term", "slug", "section", "article")
+    list_filter = ("article", "section")
+    search_fields = ("term", "slug", "definition")
+
+
+class QuestionVersionInline(admin.TabularInline):
+    """Versions are immutable: shown, never edited here (edit a question to add a version)."""
+
+    model = models.QuestionVersion
+    fk_name = "question"
+    fields = ("number", "qtype", "stem", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "qtype", "section", "difficulty", "bloom_level", "status")
+    list_filter = ("status", "qtype", "difficulty", "bloom_level", "section__article", "section")
+    search_fields = ("key", "versions__stem")
+    list_select_related = ("section", "current_version")
+    readonly_fields = ("qtype", "current_version", "created_by", "created_at", "updated_at")
+    filter_horizontal = ("concepts",)
+    inlines = [QuestionVersionInline]
+
+
+@admin.register(models.QuestionVersion)
+class QuestionVersionAdmin(ReadOnlyAdmin):
+    list_display = ("question", "number", "qtype", "stem", "created_at")
+    list_filter = ("qtype",)
+    search_fields = ("stem", "question__key")
+    list_select_related = ("question",)
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = models.Enrolment
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(models.Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "article", "lti_issuer", "lti_context_id")
+    search_fields = ("title", "slug", "lti_context_id")
+    inlines = [EnrolmentInline]
+
+
+@admin.register(models.Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "course", "role", "created_at")
+    list_filter = ("role", "course")
+    search_fields = ("user__username", "course__title")
+    raw_id_fields = ("user",)
+
+
+class QuizSlotInline(admin.TabularInline):
+    model = models.QuizSlot
+    extra = 0
+    raw_id_fields = ("question", "pinned_version")
+
+
+@admin.register(models.Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ("title", "mode", "course", "max_attempts", "time_limit_minutes", "pass_mark", "is_published")
+    list_filter = ("mode", "is_published", "course", "article")
+    search_fields = ("title", "key")
+    inlines = [QuizSlotInline]
+
+
+class ResponseInline(admin.TabularInline):
+    model = models.Response
+    fields = ("position", "question", "question_version", "state", "score", "max_mark", "answer")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    list_display = ("user", "quiz", "course", "number", "state", "score", "max_score", "started_at", "submitted_at")
+    list_filter = ("state", "quiz", "course")
+    search_fields = ("user__username", "quiz__title", "course__title")
+    date_hierarchy = "started_at"
+    list_select_related = ("user", "quiz", "course")
+    inlines = [ResponseInline]
+
+
+@admin.register(models.Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ("attempt", "position", "question", "state", "score", "max_mark")
+    list_filter = ("state",)
+    search_fields = ("attempt__user__username", "question__key")
+    list_select_related = ("attempt__user", "attempt__quiz", "question")
+
+
+@admin.register(models.ResponseStep)
+class ResponseStepAdmin(ReadOnlyAdmin):
+    list_display = ("response", "seq", "kind", "state", "fraction", "actor", "created_at")
+    list_filter = ("kind", "state")
+    list_select_related = ("response__attempt",)

@@ -1,0 +1,16 @@
+"""The quizzes app: content, question bank, delivery, grading and study."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuizzesConfig(AppConfig):
+    """Registers the question types when Django starts."""
+
+    name = "quizzes"
+    verbose_name = _("kzstudy quizzes")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Explicit import so every question type registers before a request needs it.
+        from . import qtypes  # noqa: F401

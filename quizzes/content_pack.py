@@ -1,0 +1,454 @@
+"""Read and validate a content pack: the project's own YAML study material for one article.
+
+Pure: no database. `read_pack` parses the files and checks their shape; `check_quotes` checks
+source quotes against the article's full text. Every error names its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .article_markdown import ParsedArticle
+from .qtypes import registry
+from .textnorm import normalize_for_quote, word_count
+
+PACKS_DIR = Path(__file__).resolve().parent / "content"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+SUMMARY_WORDS = (150, 300)
+KEY_POINTS = (3, 6)
+QUOTE_WORDS = (8, 40)
+COMMON_QUESTION_FIELDS = {
+    "id", "type", "difficulty", "bloom", "concepts", "stem", "explanation", "source_quote",
+}
+TYPE_FIELDS = {
+    "single_choice": {"choices"},
+    "multiple_response": {"choices"},
+    "true_false": {"answer", "feedback"},
+    "short_answer": {"accepted"},
+    "numeric": {"answer", "tolerance", "unit"},
+    "matching": {"pairs", "distractors"},
+    "ordering": {"items"},
+}
+QUIZ_FIELDS = {
+    "key", "title", "description", "mode", "layout", "max_attempts", "time_limit_minutes",
+    "pass_mark", "shuffle_questions", "shuffle_choices", "section", "slots",
+    "review_timing", "review_shows_correct", "review_shows_explanation",
+}
+
+
+class _LineDict(dict):
+    """A mapping that remembers the line it started on."""
+
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader whose mappings carry their line numbers."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    mapping = _LineDict(loader.construct_pairs(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass
+class PackSection:
+    """A section's summary as the pack states it."""
+
+    slug: str
+    heading: str
+    position: int
+    overview: str = ""
+    key_points: list[str] = field(default_factory=list)
+    origin: str = ""
+
+
+@dataclass
+class PackConcept:
+    """A glossary entry."""
+
+    slug: str
+    term: str
+    definition: str
+    aliases: list[str]
+    section: str
+    origin: str
+
+
+@dataclass
+class PackQuestion:
+    """A question: shared fields plus the type's authoring data."""
+
+    key: str
+    qtype: str
+    section: str
+    difficulty: int
+    bloom: str
+    concepts: list[str]
+    stem: str
+    data: dict[str, Any]
+    explanation: str
+    source_quote: str
+    origin: str
+
+
+@dataclass
+class PackQuiz:
+    """A quiz definition."""
+
+    key: str
+    fields: dict[str, Any]
+    slots: list[dict[str, Any]]
+    origin: str
+
+
+@dataclass
+class ContentPack:
+    """Everything a pack holds, in file order."""
+
+    directory: Path
+    slug: str = ""
+    title: str = ""
+    author: str = ""
+    published_on: date | None = None
+    source: str = ""
+    sections: list[PackSection] = field(default_factory=list)
+    concepts: list[PackConcept] = field(default_factory=list)
+    questions: list[PackQuestion] = field(default_factory=list)
+    quizzes: list[PackQuiz] = field(default_factory=list)
+
+    def section(self, slug: str) -> PackSection | None:
+        """The section with this slug, if any."""
+        return next((s for s in self.sections if s.slug == slug), None)
+
+
+class _Reader:
+    """Collects errors while reading a pack's files."""
+
+    def __init__(self, directory: Path) -> None:
+        self.pack = ContentPack(directory=directory)
+        self.errors: list[str] = []
+
+    def where(self, file: Path, node: Any = None) -> str:
+        line = getattr(node, "line", 0)
+        name = f"{self.pack.directory.name}/{file.name}"
+        return f"{name}:{line}" if line else name
+
+    def error(self, file: Path, node: Any, message: str) -> None:
+        self.errors.append(f"{self.where(file, node)}: {message}")
+
+    def load(self, file: Path) -> Any:
+        try:
+            return yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        except (OSError, UnicodeDecodeError) as exc:
+            self.error(file, None, f"cannot read the file ({exc}).")
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            self.errors.append(f"{self.pack.directory.name}/{file.name}{line}: invalid YAML ({exc}).")
+        return None
+
+    def text(self, file: Path, node: Mapping, name: str, *, required: bool = True) -> str:
+        value = node.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(file, node, f"{name}: is required.")
+            return ""
+        if not isinstance(value, str | int | float):
+            self.error(file, node, f"{name}: must be text.")
+            return ""
+        return " ".join(str(value).split())
+
+    def unknown(self, file: Path, node: Mapping, allowed: set[str]) -> None:
+        for name in node:
+            if name not in allowed:
+                self.error(file, node, f"unknown field {name!r}.")
+
+
+def read_pack(directory: Path) -> tuple[ContentPack, list[str]]:
+    """Read a pack directory; return the pack and every error found in its files."""
+    reader = _Reader(directory)
+    if not (directory / "article.yaml").is_file():
+        return reader.pack, [f"{directory.name}: no article.yaml in the pack."]
+    _read_article(reader, directory / "article.yaml")
+    seen_sections: set[str] = set()
+    for file in sorted(directory.glob("[0-9][0-9]-*.yaml")):
+        slug = _read_section_file(reader, file)
+        if slug in seen_sections:
+            reader.error(file, None, f"section {slug!r} already has a file.")
+        seen_sections.add(slug)
+    for section in reader.pack.sections:
+        if section.slug not in seen_sections:
+            reader.errors.append(f"{directory.name}: no file for section {section.slug!r}.")
+    if (directory / "quizzes.yaml").is_file():
+        _read_quizzes(reader, directory / "quizzes.yaml")
+    _check_references(reader)
+    return reader.pack, reader.errors
+
+
+def _read_article(reader: _Reader, file: Path) -> None:
+    data = reader.load(file)
+    if not isinstance(data, Mapping):
+        reader.error(file, None, "must be a mapping with slug, title, author and sections.")
+        return
+    reader.unknown(file, data, {"slug", "title", "author", "published_on", "source", "sections"})
+    pack = reader.pack
+    pack.slug, pack.title = reader.text(file, data, "slug"), reader.text(file, data, "title")
+    pack.author = reader.text(file, data, "author")
+    pack.source = reader.text(file, data, "source", required=False)
+    published_on = data.get("published_on")
+    if published_on is not None and not isinstance(published_on, date):
+        reader.error(file, data, "published_on: must be a date (YYYY-MM-DD).")
+    pack.published_on = published_on if isinstance(published_on, date) else None
+    if pack.slug and not SLUG.match(pack.slug):
+        reader.error(file, data, "slug: use lowercase letters, digits and hyphens.")
+    sections = data.get("sections")
+    if not isinstance(sections, list) or not sections:
+        reader.error(file, data, "sections: give the article's sections in order.")
+        return
+    for position, node in enumerate(sections, start=1):
+        if not isinstance(node, Mapping):
+            reader.error(file, data, f"sections[{position}]: needs slug and heading.")
+            continue
+        slug, heading = reader.text(file, node, "slug"), reader.text(file, node, "heading")
+        if slug and not SLUG.match(slug):
+            reader.error(file, node, f"slug {slug!r}: use lowercase letters, digits and hyphens.")
+        if pack.section(slug):
+            reader.error(file, node, f"section {slug!r} is listed twice.")
+        pack.sections.append(PackSection(slug, heading, position, origin=reader.where(file, node)))
+
+
+def _read_section_file(reader: _Reader, file: Path) -> str:
+    data = reader.load(file)
+    if not isinstance(data, Mapping):
+        reader.error(file, None, "must be a mapping with section, summary, concepts, questions.")
+        return ""
+    reader.unknown(file, data, {"section", "summary", "concepts", "questions"})
+    slug = reader.text(file, data, "section")
+    section = reader.pack.section(slug)
+    if section is None:
+        reader.error(file, data, f"section {slug!r} is not in article.yaml.")
+        return slug
+    _read_summary(reader, file, data.get("summary"), section)
+    for node in _list(reader, file, data, "concepts"):
+        _read_concept(reader, file, node, slug)
+    for node in _list(reader, file, data, "questions"):
+        _read_question(reader, file, node, slug)
+    return slug
+
+
+def _list(reader: _Reader, file: Path, data: Mapping, name: str) -> list[Mapping]:
+    items = data.get(name) or []
+    if not isinstance(items, list):
+        reader.error(file, data, f"{name}: must be a list.")
+        return []
+    good = [item for item in items if isinstance(item, Mapping)]
+    if len(good) != len(items):
+        reader.error(file, data, f"{name}: every item must be a mapping.")
+    return good
+
+
+def _read_summary(reader: _Reader, file: Path, node: Any, section: PackSection) -> None:
+    if not isinstance(node, Mapping):
+        reader.error(file, None, "summary: give an overview and key points.")
+        return
+    reader.unknown(file, node, {"overview", "key_points"})
+    section.origin = reader.where(file, node)
+    section.overview = reader.text(file, node, "overview")
+    words = word_count(section.overview)
+    if section.overview and not SUMMARY_WORDS[0] <= words <= SUMMARY_WORDS[1]:
+        reader.error(file, node, f"summary.overview: {words} words; write 150 to 300.")
+    points = node.get("key_points")
+    if not isinstance(points, list) or not all(isinstance(p, str) and p.strip() for p in points):
+        reader.error(file, node, "summary.key_points: give a list of sentences.")
+        return
+    section.key_points = [" ".join(p.split()) for p in points]
+    if not KEY_POINTS[0] <= len(points) <= KEY_POINTS[1]:
+        reader.error(file, node, f"summary.key_points: {len(points)} points; give 3 to 6.")
+
+
+def _read_concept(reader: _Reader, file: Path, node: Mapping, section: str) -> None:
+    reader.unknown(file, node, {"slug", "term", "aliases", "definition"})
+    slug = reader.text(file, node, "slug")
+    if slug and not SLUG.match(slug):
+        reader.error(file, node, f"slug {slug!r}: use lowercase letters, digits and hyphens.")
+    if any(c.slug == slug for c in reader.pack.concepts):
+        reader.error(file, node, f"concept {slug!r} is defined twice.")
+    aliases = node.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        reader.error(file, node, "aliases: must be a list of texts.")
+        aliases = []
+    reader.pack.concepts.append(
+        PackConcept(
+            slug=slug, term=reader.text(file, node, "term"),
+            definition=reader.text(file, node, "definition"),
+            aliases=[" ".join(a.split()) for a in aliases], section=section,
+            origin=reader.where(file, node),
+        )
+    )
+
+
+def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> None:
+    key, qtype = reader.text(file, node, "id"), reader.text(file, node, "type")
+    if key and not SLUG.match(key):
+        reader.error(file, node, f"id {key!r}: use lowercase letters, digits and hyphens.")
+    if qtype not in TYPE_FIELDS:
+        reader.error(file, node, f"type {qtype!r}: use one of {', '.join(TYPE_FIELDS)}.")
+        return
+    reader.unknown(file, node, COMMON_QUESTION_FIELDS | TYPE_FIELDS[qtype])
+    data = {name: node[name] for name in TYPE_FIELDS[qtype] if name in node}
+    for message in registry.get(qtype).validate(data):
+        reader.error(file, node, f"question {key}: {message}")
+    difficulty = node.get("difficulty")
+    if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 3:
+        reader.error(file, node, f"question {key}: difficulty must be 1, 2 or 3.")
+        difficulty = 2
+    bloom = reader.text(file, node, "bloom")
+    if bloom and bloom not in BLOOM_LEVELS:
+        reader.error(file, node, f"question {key}: bloom must be one of {', '.join(BLOOM_LEVELS)}.")
+    concepts = node.get("concepts") or []
+    if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
+        reader.error(file, node, f"question {key}: concepts must be a list of slugs.")
+        concepts = []
+    quote = reader.text(file, node, "source_quote")
+    words = word_count(quote)
+    if quote and not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
+        reader.error(file, node, f"question {key}: source_quote has {words} words; quote 8 to 40.")
+    reader.pack.questions.append(
+        PackQuestion(
+            key=key, qtype=qtype, section=section, difficulty=difficulty, bloom=bloom,
+            concepts=concepts, stem=reader.text(file, node, "stem"), data=_plain(data),
+            explanation=reader.text(file, node, "explanation"), source_quote=quote,
+            origin=reader.where(file, node),
+        )
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Drop the line-number mapping subclass so data compares and serialises as plain JSON."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _read_quizzes(reader: _Reader, file: Path) -> None:
+    data = reader.load(file)
+    if not isinstance(data, Mapping) or not isinstance(data.get("quizzes"), list):
+        reader.error(file, None, "must be a mapping with a list of quizzes.")
+        return
+    for node in _list(reader, file, data, "quizzes"):
+        reader.unknown(file, node, QUIZ_FIELDS)
+        key = reader.text(file, node, "key")
+        reader.text(file, node, "title")
+        if any(q.key == key for q in reader.pack.quizzes):
+            reader.error(file, node, f"quiz {key!r} is defined twice.")
+        if node.get("mode") not in ("practice", "graded"):
+            reader.error(file, node, f"quiz {key}: mode must be practice or graded.")
+        slots = node.get("slots")
+        if not isinstance(slots, list) or not slots:
+            reader.error(file, node, f"quiz {key}: give at least one slot.")
+            slots = []
+        fields = {k: _plain(v) for k, v in node.items() if k not in ("key", "slots")}
+        reader.pack.quizzes.append(
+            PackQuiz(key, fields, [_plain(s) for s in slots], reader.where(file, node))
+        )
+
+
+def _check_references(reader: _Reader) -> None:
+    """Cross-file rules: unique ids and stems, known concepts, satisfiable quiz slots."""
+    pack, errors = reader.pack, reader.errors
+    concepts = {c.slug for c in pack.concepts}
+    seen_keys: set[str] = set()
+    seen_stems: dict[str, str] = {}
+    for question in pack.questions:
+        if question.key in seen_keys:
+            errors.append(f"{question.origin}: question id {question.key!r} is used twice.")
+        seen_keys.add(question.key)
+        stem = normalize_for_quote(question.stem).casefold()
+        if stem and stem in seen_stems:
+            errors.append(f"{question.origin}: same stem as {seen_stems[stem]}.")
+        seen_stems.setdefault(stem, question.origin)
+        for slug in question.concepts:
+            if slug not in concepts:
+                errors.append(f"{question.origin}: question {question.key}: unknown concept {slug!r}.")
+    for quiz in pack.quizzes:
+        _check_quiz(pack, quiz, seen_keys, errors)
+
+
+def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[str]) -> None:
+    section = quiz.fields.get("section")
+    if section is not None and pack.section(section) is None:
+        errors.append(f"{quiz.origin}: quiz {quiz.key}: unknown section {section!r}.")
+    for number, slot in enumerate(quiz.slots, start=1):
+        where = f"{quiz.origin}: quiz {quiz.key} slot {number}"
+        if isinstance(slot, Mapping) and isinstance(slot.get("question"), str):
+            if slot["question"] not in keys:
+                errors.append(f"{where}: unknown question {slot['question']!r}.")
+            continue
+        pool = slot.get("pool") if isinstance(slot, Mapping) else None
+        if not isinstance(pool, Mapping) or set(pool) - {"section", "concept", "difficulty", "count"}:
+            errors.append(f"{where}: give a question id or a pool {{section, concept, difficulty, count}}.")
+            continue
+        matching = pool_candidates(pack, pool)
+        count = pool.get("count")
+        if not isinstance(count, int) or count < 1:
+            errors.append(f"{where}: count must be a positive number.")
+        elif count > len(matching):
+            errors.append(f"{where}: draws {count} but the pool has {len(matching)} questions.")
+
+
+def pool_candidates(pack: ContentPack, pool: Mapping[str, Any]) -> list[PackQuestion]:
+    """Questions of the pack that a pool draws from."""
+    return [
+        q for q in pack.questions
+        if pool.get("section") in (None, q.section)
+        and (pool.get("concept") is None or pool["concept"] in q.concepts)
+        and pool.get("difficulty") in (None, q.difficulty)
+    ]
+
+
+def check_quotes(pack: ContentPack, article: ParsedArticle) -> list[str]:
+    """Every source quote must be verbatim in one paragraph of the article's body text."""
+    paragraphs = [
+        normalize_for_quote(p.text) for s in article.sections for p in s.paragraphs if p.kind == "text"
+    ]
+    errors = []
+    for question in pack.questions:
+        quote = normalize_for_quote(question.source_quote)
+        if quote and not any(quote in paragraph for paragraph in paragraphs):
+            errors.append(
+                f"{question.origin}: question {question.key}: source_quote is not verbatim in the "
+                f"article: {question.source_quote[:70]!r}"
+            )
+    if normalize_for_quote(article.title) != normalize_for_quote(pack.title):
+        errors.append(f"{pack.directory.name}/article.yaml: title differs from the article's.")
+    headings = [s.heading for s in article.sections]
+    if len(headings) != len(pack.sections):
+        errors.append(
+            f"{pack.directory.name}/article.yaml: {len(pack.sections)} sections, "
+            f"the article has {len(headings)}."
+        )
+    for section, heading in zip(pack.sections, headings, strict=False):
+        if normalize_for_quote(section.heading).casefold() != normalize_for_quote(heading).casefold():
+            errors.append(f"{section.origin}: heading {section.heading!r} differs from {heading!r}.")
+    return errors
+
+
+def available_packs() -> list[Path]:
+    """Pack directories shipped with the project."""
+    return sorted(p for p in PACKS_DIR.iterdir() if (p / "article.yaml").is_file())

@@ -1,0 +1,28 @@
+"""Models, split by domain and re-exported here (as pretix does)."""
+
+from .bank import BloomLevel, ImmutableVersionError, Question, QuestionStatus, QuestionVersion
+from .content import Article, Concept, Footnote, Paragraph, ParagraphKind, Section, Summary
+from .delivery import (
+    Attempt,
+    AttemptState,
+    Course,
+    CourseRole,
+    Enrolment,
+    Quiz,
+    QuizLayout,
+    QuizMode,
+    QuizSlot,
+    Response,
+    ResponseState,
+    ResponseStep,
+    ReviewTiming,
+    SlotKind,
+    StepKind,
+)
+
+__all__ = [
+    "Article", "Attempt", "AttemptState", "BloomLevel", "Concept", "Course", "CourseRole",
+    "Enrolment", "Footnote", "ImmutableVersionError", "Paragraph", "ParagraphKind", "Question",
+    "QuestionStatus", "QuestionVersion", "Quiz", "QuizLayout", "QuizMode", "QuizSlot", "Response",
+    "ResponseState", "ResponseStep", "ReviewTiming", "Section", "SlotKind", "StepKind", "Summary",
+]

@@ -1,0 +1,404 @@
+"""Delivery: courses, enrolments, quizzes, their slots, attempts and responses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .bank import Question, QuestionVersion
+from .content import Article, Concept, Section
+
+
+class Course(models.Model):
+    """A place where learners study: an LMS context (LTI) or a standalone course."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="courses"
+    )
+    lti_issuer = models.CharField(_("LTI issuer"), max_length=255, blank=True)
+    lti_context_id = models.CharField(_("LTI context id"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lti_issuer", "lti_context_id"],
+                condition=~Q(lti_context_id=""),
+                name="unique_lti_context_per_issuer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseRole(models.TextChoices):
+    """What a member may do in a course."""
+
+    LEARNER = "learner", _("learner")
+    INSTRUCTOR = "instructor", _("instructor")
+
+
+class Enrolment(models.Model):
+    """A user's membership and role in a course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=CourseRole, default=CourseRole.LEARNER)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="unique_enrolment_per_course_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course} ({self.role})"
+
+
+class QuizMode(models.TextChoices):
+    """When feedback comes: after each answer (practice) or after submitting (graded)."""
+
+    PRACTICE = "practice", _("practice (immediate feedback, another try)")
+    GRADED = "graded", _("graded (feedback after submission)")
+
+
+class QuizLayout(models.TextChoices):
+    """How questions are laid out on pages."""
+
+    ONE_PER_PAGE = "one_per_page", _("one question per page")
+    ALL_ON_ONE_PAGE = "all_on_one_page", _("all questions on one page")
+
+
+class ReviewTiming(models.TextChoices):
+    """When a learner may review a submitted attempt."""
+
+    AFTER_SUBMIT = "after_submit", _("right after submitting")
+    AFTER_CLOSE = "after_close", _("after the quiz closes")
+    NEVER = "never", _("never")
+
+
+class QuizQuerySet(models.QuerySet):
+    """Reusable filters on quizzes."""
+
+    def published(self) -> QuizQuerySet:
+        """Quizzes learners can see."""
+        return self.filter(is_published=True)
+
+
+class Quiz(models.Model):
+    """A quiz: slots of fixed or random questions and the rules attempts follow."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True, null=True, blank=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="quizzes"
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="quizzes",
+        help_text=_("Empty: offered in every course that uses the article."),
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="quizzes",
+        help_text=_("The section a practice quiz belongs to, if any."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=QuizMode, default=QuizMode.GRADED)
+    layout = models.CharField(
+        _("layout"), max_length=20, choices=QuizLayout, default=QuizLayout.ONE_PER_PAGE
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
+    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"), null=True, blank=True)
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), null=True, blank=True, help_text=_("Empty means unlimited.")
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark (%)"), max_digits=5, decimal_places=2, default=Decimal("60")
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    review_timing = models.CharField(
+        _("review available"), max_length=15, choices=ReviewTiming, default=ReviewTiming.AFTER_SUBMIT
+    )
+    review_shows_correct = models.BooleanField(_("review shows right answers"), default=True)
+    review_shows_explanation = models.BooleanField(_("review shows explanations"), default=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0, pass_mark__lte=100), name="quiz_pass_mark_0_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__isnull=True) | Q(time_limit_minutes__gte=1),
+                name="quiz_time_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__isnull=True) | Q(max_attempts__gte=1),
+                name="quiz_max_attempts_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="quiz_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SlotKind(models.TextChoices):
+    """A slot holds one fixed question or draws random ones from a pool."""
+
+    FIXED = "fixed", _("fixed question")
+    RANDOM = "random", _("random from a pool")
+
+
+class QuizSlot(models.Model):
+    """One place in a quiz: a fixed question or `pool_count` random questions from a pool.
+
+    A pool is the published questions matching every filter set (section, concept, difficulty).
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=6, choices=SlotKind, default=SlotKind.FIXED)
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="slots"
+    )
+    pinned_version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("Empty: the question's newest version when an attempt starts."),
+    )
+    pool_section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pool_concept = models.ForeignKey(
+        Concept, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pool_difficulty = models.PositiveSmallIntegerField(_("pool difficulty"), null=True, blank=True)
+    pool_count = models.PositiveSmallIntegerField(_("questions drawn"), default=1)
+    mark = models.DecimalField(_("mark per question"), max_digits=6, decimal_places=2, default=Decimal(1))
+
+    class Meta:
+        verbose_name = _("quiz slot")
+        verbose_name_plural = _("quiz slots")
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="unique_slot_position_per_quiz"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=SlotKind.FIXED, question__isnull=False, pool_count=1,
+                      pool_section__isnull=True, pool_concept__isnull=True,
+                      pool_difficulty__isnull=True)
+                    | Q(kind=SlotKind.RANDOM, question__isnull=True, pinned_version__isnull=True,
+                        pool_count__gte=1)
+                ),
+                name="slot_is_fixed_or_random",
+            ),
+            models.CheckConstraint(condition=Q(mark__gt=0), name="slot_mark_positive"),
+            models.CheckConstraint(
+                condition=Q(pool_difficulty__isnull=True)
+                | Q(pool_difficulty__gte=1, pool_difficulty__lte=3),
+                name="slot_pool_difficulty_1_to_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.position}"
+
+
+class AttemptState(models.TextChoices):
+    """An attempt is open until it is submitted (by the learner or when time runs out)."""
+
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUBMITTED = "submitted", _("submitted")
+
+
+class Attempt(models.Model):
+    """A learner's attempt at a quiz in a course; its questions are fixed when it starts."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=AttemptState, default=AttemptState.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "course", "number"], name="unique_attempt_number_per_user_quiz"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user", "course"],
+                condition=Q(state=AttemptState.IN_PROGRESS),
+                name="one_open_attempt_per_user_quiz",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_positive"),
+            models.CheckConstraint(
+                condition=Q(state=AttemptState.IN_PROGRESS, submitted_at__isnull=True, score__isnull=True)
+                | Q(state=AttemptState.SUBMITTED, submitted_at__isnull=False, score__isnull=False),
+                name="attempt_submitted_iff_scored",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=F("max_score")),
+                name="attempt_score_within_max",
+            ),
+            models.CheckConstraint(condition=Q(max_score__gte=0), name="attempt_max_score_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gt=F("started_at")),
+                name="attempt_deadline_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "quiz"], name="attempt_user_quiz"),
+            models.Index(fields=["quiz", "state"], name="attempt_quiz_state"),
+            models.Index(fields=["state", "deadline"], name="attempt_state_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} · #{self.number}"
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The score as a percentage of the maximum, once scored."""
+        if self.score is None or not self.max_score:
+            return None
+        return (self.score * 100 / self.max_score).quantize(Decimal("0.01"))
+
+
+class ResponseState(models.TextChoices):
+    """The state of one question in an attempt (after Moodle's question states)."""
+
+    UNANSWERED = "unanswered", _("not yet answered")
+    ANSWERED = "answered", _("answered")
+    CORRECT = "correct", _("correct")
+    PARTIAL = "partial", _("partially correct")
+    WRONG = "wrong", _("incorrect")
+    GAVE_UP = "gave_up", _("not answered")
+    NEEDS_GRADING = "needs_grading", _("needs grading")
+
+
+class Response(models.Model):
+    """One question of an attempt: the exact version shown, its choice order and the answer."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    position = models.PositiveSmallIntegerField(_("position"))
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    question_version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    max_mark = models.DecimalField(_("maximum mark"), max_digits=6, decimal_places=2)
+    choice_order = models.JSONField(
+        _("choice order"), default=list, blank=True,
+        help_text=_("Keys of the choices or items in the order shown."),
+    )
+    answer = models.JSONField(_("answer"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=14, choices=ResponseState, default=ResponseState.UNANSWERED
+    )
+    fraction = models.DecimalField(_("fraction"), max_digits=6, decimal_places=5, null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, null=True, blank=True)
+    is_flagged = models.BooleanField(_("flagged"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="unique_response_position_per_attempt"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="unique_response_question_per_attempt"
+            ),
+            models.CheckConstraint(condition=Q(max_mark__gt=0), name="response_max_mark_positive"),
+            models.CheckConstraint(
+                condition=Q(fraction__isnull=True) | Q(fraction__gte=0, fraction__lte=1),
+                name="response_fraction_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=F("max_mark")),
+                name="response_score_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · Q{self.position}"
+
+
+class StepKind(models.TextChoices):
+    """What produced a response step."""
+
+    SAVE = "save", _("answer saved")
+    CHECK = "check", _("answer checked (practice)")
+    SUBMIT = "submit", _("attempt submitted")
+    REGRADE = "regrade", _("regraded")
+    MANUAL_GRADE = "manual_grade", _("graded by hand")
+    COMMENT = "comment", _("comment")
+
+
+class ResponseStep(models.Model):
+    """An append-only history of a response: the current state is the last step (Moodle)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="steps")
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=12, choices=StepKind)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=14, choices=ResponseState)
+    fraction = models.DecimalField(_("fraction"), max_digits=6, decimal_places=5, null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("response step")
+        verbose_name_plural = _("response steps")
+        ordering = ["response", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "seq"], name="unique_step_seq_per_response"),
+            models.CheckConstraint(
+                condition=Q(fraction__isnull=True) | Q(fraction__gte=0, fraction__lte=1),
+                name="step_fraction_0_to_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} step {self.seq} ({self.kind})"

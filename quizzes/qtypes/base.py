@@ -1,0 +1,151 @@
+"""What every question type provides, and the value a grader returns."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+class GradeState(StrEnum):
+    """Outcome of grading one response."""
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+    GAVE_UP = "gave_up"
+    NEEDS_GRADING = "needs_grading"
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A grader's verdict: a fraction in [0, 1], its state and feedback texts to show."""
+
+    fraction: Decimal
+    state: GradeState
+    feedback: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_fraction(cls, fraction: Decimal, feedback: Iterable[str] = ()) -> Grade:
+        """Clamp a fraction into [0, 1] and derive the state from it."""
+        fraction = min(ONE, max(ZERO, fraction)).quantize(Decimal("0.00001"))
+        if fraction == ONE:
+            state = GradeState.CORRECT
+        elif fraction == ZERO:
+            state = GradeState.WRONG
+        else:
+            state = GradeState.PARTIAL
+        return cls(fraction=fraction, state=state, feedback=tuple(f for f in feedback if f))
+
+    @classmethod
+    def gave_up(cls) -> Grade:
+        """No answer was given."""
+        return cls(fraction=ZERO, state=GradeState.GAVE_UP)
+
+
+class InvalidResponse(ValueError):
+    """A learner's answer does not have the shape the question type expects."""
+
+
+def new_key(taken: Iterable[str] = ()) -> str:
+    """An opaque key for a choice or item: it must not reveal order or correctness."""
+    taken = set(taken)
+    while True:
+        key = secrets.token_hex(4)
+        if key not in taken:
+            return key
+
+
+def reuse_keys(texts: list[str], previous: Mapping[str, str]) -> list[str]:
+    """Keys for texts: the previous version's key where the text is unchanged, else new ones.
+
+    Keeping keys stable across versions lets a regrade carry a response over to a new version.
+    """
+    keys: list[str] = []
+    for text in texts:
+        key = previous.get(text)
+        if key is None or key in keys:
+            key = new_key(set(keys) | set(previous.values()))
+        keys.append(key)
+    return keys
+
+
+class QuestionType:
+    """Base class of a question type, registered under a stable string key.
+
+    Subclasses are stateless: every method is a pure function of its arguments.
+    """
+
+    key: ClassVar[str]
+    label: ClassVar[str]
+
+    def validate(self, data: Mapping[str, Any]) -> list[str]:
+        """Errors in the authoring data of this type (the content-pack/editor fields)."""
+        raise NotImplementedError
+
+    def build_payload(
+        self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The stored payload of a new version, built from valid authoring data."""
+        raise NotImplementedError
+
+    def authoring_data(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The authoring fields of a stored payload (inverse of build_payload)."""
+        raise NotImplementedError
+
+    def shuffle_keys(self, payload: Mapping[str, Any]) -> list[str]:
+        """Keys whose display order an attempt may shuffle (empty when nothing shuffles)."""
+        return []
+
+    def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
+        """Turn POST or API data into the plain dict stored as the answer, or raise."""
+        raise NotImplementedError
+
+    def is_complete(self, payload: Mapping[str, Any], response: Mapping[str, Any]) -> bool:
+        """Whether the response answers the whole question."""
+        raise NotImplementedError
+
+    def grade(self, payload: Mapping[str, Any], response: Mapping[str, Any] | None) -> Grade:
+        """Grade a response: a pure function of the payload and the response."""
+        raise NotImplementedError
+
+    def correct_texts(self, payload: Mapping[str, Any]) -> list[str]:
+        """The key, as texts exactly as the learner sees them."""
+        raise NotImplementedError
+
+    def option_texts(self, payload: Mapping[str, Any]) -> list[str]:
+        """The choices offered, as texts (empty for types without choices)."""
+        return []
+
+    def summarise_response(self, payload: Mapping[str, Any], response: Mapping[str, Any]) -> str:
+        """A one-line human-readable version of a response, for reports and review."""
+        raise NotImplementedError
+
+
+def require_dict(raw: Any) -> Mapping[str, Any]:
+    """The raw answer as a mapping, or InvalidResponse."""
+    if not isinstance(raw, Mapping):
+        raise InvalidResponse("The answer must be an object.")
+    return raw
+
+
+def clean_text(value: Any) -> str:
+    """A stripped string from authoring data, or the empty string."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def duplicates(values: list[str]) -> list[str]:
+    """Values that occur more than once, in order of first repeat."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated

@@ -1,0 +1,91 @@
+"""Shared parts of the choice types (single choice and multiple response)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .base import QuestionType, clean_text, duplicates, reuse_keys
+
+
+class ChoiceType(QuestionType):
+    """A question answered by picking among listed choices."""
+
+    min_correct: int = 1
+    max_correct: int | None = None
+
+    def validate(self, data: Mapping[str, Any]) -> list[str]:
+        """A choice question needs at least one right and two wrong, distinct choices."""
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not choices:
+            return ["choices: give a list of choices."]
+        errors: list[str] = []
+        texts: list[str] = []
+        correct = 0
+        for number, choice in enumerate(choices, start=1):
+            if not isinstance(choice, Mapping):
+                errors.append(f"choices[{number}]: must have a text.")
+                continue
+            text = clean_text(choice.get("text"))
+            if not text:
+                errors.append(f"choices[{number}]: the text is empty.")
+            texts.append(text)
+            if not isinstance(choice.get("correct", False), bool):
+                errors.append(f"choices[{number}]: correct must be true or false.")
+            elif choice.get("correct", False):
+                correct += 1
+        for text in duplicates(texts):
+            errors.append(f"choices: {text!r} appears twice.")
+        wrong = len(texts) - correct
+        if correct < self.min_correct:
+            errors.append("choices: mark at least one choice correct.")
+        if self.max_correct is not None and correct > self.max_correct:
+            errors.append(f"choices: at most {self.max_correct} choice may be correct.")
+        if wrong < 2:
+            errors.append("choices: give at least two wrong choices.")
+        return errors
+
+    def build_payload(
+        self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Choices with opaque keys, reusing the previous version's key for unchanged texts."""
+        texts = [clean_text(c["text"]) for c in data["choices"]]
+        old = {c["text"]: c["key"] for c in (previous or {}).get("choices", [])}
+        keys = reuse_keys(texts, old)
+        return {
+            "choices": [
+                {
+                    "key": key,
+                    "text": text,
+                    "correct": bool(choice.get("correct", False)),
+                    "feedback": clean_text(choice.get("feedback")),
+                }
+                for key, text, choice in zip(keys, texts, data["choices"], strict=True)
+            ]
+        }
+
+    def authoring_data(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The choices without their keys."""
+        return {
+            "choices": [
+                {"text": c["text"], "correct": c["correct"], "feedback": c["feedback"]}
+                for c in payload["choices"]
+            ]
+        }
+
+    def shuffle_keys(self, payload: Mapping[str, Any]) -> list[str]:
+        """Choices may be shown in any order."""
+        return [c["key"] for c in payload["choices"]]
+
+    def option_texts(self, payload: Mapping[str, Any]) -> list[str]:
+        """Every choice's text, in authoring order."""
+        return [c["text"] for c in payload["choices"]]
+
+    def correct_texts(self, payload: Mapping[str, Any]) -> list[str]:
+        """The right choices' texts."""
+        return [c["text"] for c in payload["choices"] if c["correct"]]
+
+    @staticmethod
+    def choices_by_key(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+        """The payload's choices indexed by key."""
+        return {c["key"]: c for c in payload["choices"]}

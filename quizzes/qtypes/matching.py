@@ -1,0 +1,130 @@
+"""Matching: pair each left-hand item with a right-hand one, scored per pair."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .base import Grade, InvalidResponse, QuestionType, clean_text, duplicates, require_dict, reuse_keys
+
+ARROW = " -> "
+
+
+class Matching(QuestionType):
+    """Left items and right options carry separate opaque keys, so ids never reveal the pairs."""
+
+    key = "matching"
+    label = "Matching"
+
+    def validate(self, data: Mapping[str, Any]) -> list[str]:
+        """At least three pairs; lefts unique, rights (with distractors) unique."""
+        pairs = data.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) < 3:
+            return ["pairs: give at least three pairs."]
+        errors = []
+        lefts, rights = [], []
+        for number, pair in enumerate(pairs, start=1):
+            if not isinstance(pair, Mapping):
+                errors.append(f"pairs[{number}]: needs left and right.")
+                continue
+            left, right = clean_text(pair.get("left")), clean_text(pair.get("right"))
+            if not left or not right:
+                errors.append(f"pairs[{number}]: needs a left and a right text.")
+            lefts.append(left)
+            rights.append(right)
+        distractors = data.get("distractors") or []
+        if not isinstance(distractors, list):
+            errors.append("distractors: must be a list of texts.")
+            distractors = []
+        rights += [clean_text(d) for d in distractors]
+        if any(not r for r in rights[len(lefts) :]):
+            errors.append("distractors: a distractor is empty.")
+        errors += [f"pairs: the left {t!r} appears twice." for t in duplicates(lefts)]
+        errors += [f"pairs: the right {t!r} appears twice." for t in duplicates(rights)]
+        return errors
+
+    def build_payload(
+        self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Lefts with keys, rights (answers then distractors) with separate keys."""
+        previous = previous or {}
+        lefts = [clean_text(p["left"]) for p in data["pairs"]]
+        answers = [clean_text(p["right"]) for p in data["pairs"]]
+        distractors = [clean_text(d) for d in data.get("distractors") or []]
+        left_keys = reuse_keys(lefts, {p["text"]: p["key"] for p in previous.get("lefts", [])})
+        right_keys = reuse_keys(
+            answers + distractors, {r["text"]: r["key"] for r in previous.get("rights", [])}
+        )
+        return {
+            "lefts": [
+                {"key": key, "text": text, "match": right_keys[i]}
+                for i, (key, text) in enumerate(zip(left_keys, lefts, strict=True))
+            ],
+            "rights": [
+                {"key": key, "text": text}
+                for key, text in zip(right_keys, answers + distractors, strict=True)
+            ],
+        }
+
+    def authoring_data(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Pairs and distractors."""
+        rights = {r["key"]: r["text"] for r in payload["rights"]}
+        matched = {left["match"] for left in payload["lefts"]}
+        return {
+            "pairs": [{"left": lf["text"], "right": rights[lf["match"]]} for lf in payload["lefts"]],
+            "distractors": [r["text"] for r in payload["rights"] if r["key"] not in matched],
+        }
+
+    def shuffle_keys(self, payload: Mapping[str, Any]) -> list[str]:
+        """The right-hand options are shown shuffled."""
+        return [r["key"] for r in payload["rights"]]
+
+    def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
+        """`{"pairs": {left key: right key}}`; unanswered lefts may be left out."""
+        pairs = require_dict(raw).get("pairs")
+        if not isinstance(pairs, Mapping):
+            raise InvalidResponse("Give the pairs as an object of left id to right id.")
+        lefts = [left["key"] for left in payload["lefts"]]
+        rights = {r["key"] for r in payload["rights"]}
+        cleaned = {}
+        for left, right in pairs.items():
+            if left not in lefts:
+                raise InvalidResponse("A pair names an unknown left-hand item.")
+            if right in ("", None):
+                continue
+            if right not in rights:
+                raise InvalidResponse("A pair names an unknown right-hand option.")
+            cleaned[left] = right
+        return {"pairs": {key: cleaned[key] for key in lefts if key in cleaned}}
+
+    def is_complete(self, payload: Mapping[str, Any], response: Mapping[str, Any]) -> bool:
+        """Complete when every left item has a right option."""
+        return len(response.get("pairs", {})) == len(payload["lefts"])
+
+    def grade(self, payload: Mapping[str, Any], response: Mapping[str, Any] | None) -> Grade:
+        """The share of left items given their right option."""
+        pairs = (response or {}).get("pairs") or {}
+        if not pairs:
+            return Grade.gave_up()
+        right = sum(1 for left in payload["lefts"] if pairs.get(left["key"]) == left["match"])
+        return Grade.from_fraction(Decimal(right) / len(payload["lefts"]))
+
+    def option_texts(self, payload: Mapping[str, Any]) -> list[str]:
+        """The right-hand options."""
+        return [r["text"] for r in payload["rights"]]
+
+    def correct_texts(self, payload: Mapping[str, Any]) -> list[str]:
+        """Each pair as "left -> right"."""
+        rights = {r["key"]: r["text"] for r in payload["rights"]}
+        return [f"{left['text']}{ARROW}{rights[left['match']]}" for left in payload["lefts"]]
+
+    def summarise_response(self, payload: Mapping[str, Any], response: Mapping[str, Any]) -> str:
+        """The learner's pairs as "left -> right"."""
+        rights = {r["key"]: r["text"] for r in payload["rights"]}
+        pairs = response.get("pairs", {})
+        return "; ".join(
+            f"{lf['text']}{ARROW}{rights[pairs[lf['key']]]}"
+            for lf in payload["lefts"]
+            if pairs.get(lf["key"]) in rights
+        )

@@ -1,0 +1,37 @@
+"""Render the article's inline Markdown as safe HTML (escape first, then add known markup)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_EM = re.compile(r"\*(.+?)\*")
+_FOOTNOTE = re.compile(r"&lt;sup&gt;(\d+)&lt;/sup&gt;")
+_ORDINAL = re.compile(r"&lt;sup&gt;([a-z]{1,3})&lt;/sup&gt;")
+_ALLOWED_TAGS = {"strong", "em", "sup", "a"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "id", "class", "aria-label"}, "sup": {"id"}}
+
+
+def render_inline(markdown: str, *, footnote_prefix: str = "fn") -> SafeString:
+    """Emphasis, ordinal suffixes and footnote markers (as links to `#fn<N>`); nothing else.
+
+    Everything is escaped before markup is added, and nh3 cleans the result, so text from any
+    source (the article, instructors) cannot inject HTML.
+    """
+    text = html.escape(markdown, quote=True)
+    text = _STRONG.sub(r"<strong>\1</strong>", text)
+    text = _EM.sub(r"<em>\1</em>", text)
+    text = _ORDINAL.sub(r"<sup>\1</sup>", text)
+    text = _FOOTNOTE.sub(
+        lambda m: (
+            f'<sup id="{footnote_prefix}ref{m[1]}"><a href="#{footnote_prefix}{m[1]}" '
+            f'class="footnote-ref" aria-label="Footnote {m[1]}">{m[1]}</a></sup>'
+        ),
+        text,
+    )
+    cleaned = nh3.clean(text, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, link_rel=None)
+    return mark_safe(cleaned)  # noqa: S308 - escaped above and cleaned by nh3
