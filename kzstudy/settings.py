@@ -153,7 +153,9 @@ REST_FRAMEWORK = {
 }
 
 # Where `import_article` and `validate_content` look for the article when no path is given.
-KZSTUDY_ARTICLE_DIR = Path(os.environ.get("KZSTUDY_ARTICLE_DIR", BASE_DIR.parent / "shared" / "article"))
+KZSTUDY_ARTICLE_DIR = Path(
+    os.environ.get("KZSTUDY_ARTICLE_DIR", BASE_DIR.parent / "shared" / "article")
+)
 
 # Security: strict by default, relaxed only for local development.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

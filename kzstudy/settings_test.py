@@ -2,13 +2,20 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789")
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789"
+)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
-from kzstudy.settings import *  # noqa: E402,F403
-from kzstudy.settings import STORAGES  # noqa: E402
+from kzstudy.settings import *  # noqa: F403
+from kzstudy.settings import STORAGES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The manifest storage needs `collectstatic`; tests serve from the finders instead.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -144,9 +144,25 @@ class QuizSlotInline(admin.TabularInline):
     raw_id_fields = ("question", "pinned_version")
 
 
+@admin.register(models.QuizSlot)
+class QuizSlotAdmin(admin.ModelAdmin):
+    list_display = ("quiz", "position", "kind", "question", "pool_section", "pool_count", "mark")
+    list_filter = ("kind", "quiz")
+    list_select_related = ("quiz", "question", "pool_section")
+    raw_id_fields = ("question", "pinned_version")
+
+
 @admin.register(models.Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "mode", "course", "max_attempts", "time_limit_minutes", "pass_mark", "is_published")
+    list_display = (
+        "title",
+        "mode",
+        "course",
+        "max_attempts",
+        "time_limit_minutes",
+        "pass_mark",
+        "is_published",
+    )
     list_filter = ("mode", "is_published", "course", "article")
     search_fields = ("title", "key")
     inlines = [QuizSlotInline]
@@ -165,7 +181,17 @@ class ResponseInline(admin.TabularInline):
 
 @admin.register(models.Attempt)
 class AttemptAdmin(ReadOnlyAdmin):
-    list_display = ("user", "quiz", "course", "number", "state", "score", "max_score", "started_at", "submitted_at")
+    list_display = (
+        "user",
+        "quiz",
+        "course",
+        "number",
+        "state",
+        "score",
+        "max_score",
+        "started_at",
+        "submitted_at",
+    )
     list_filter = ("state", "quiz", "course")
     search_fields = ("user__username", "quiz__title", "course__title")
     date_hierarchy = "started_at"

@@ -140,7 +140,9 @@ def _parse_header(blocks: list[_Block]) -> tuple[str, str, date | None, str, int
         if block.text.startswith("## "):
             title = _strip_emphasis(block.text[3:])
             if index + 1 >= len(blocks) or not blocks[index + 1].text.startswith("*"):
-                raise ArticleFormatError("the title must be followed by the author in italics", block.line)
+                raise ArticleFormatError(
+                    "the title must be followed by the author in italics", block.line
+                )
             author = _strip_emphasis(blocks[index + 1].text)
             source, published_on = "", None
             for earlier in blocks[:index]:

@@ -26,7 +26,14 @@ SUMMARY_WORDS = (150, 300)
 KEY_POINTS = (3, 6)
 QUOTE_WORDS = (8, 40)
 COMMON_QUESTION_FIELDS = {
-    "id", "type", "difficulty", "bloom", "concepts", "stem", "explanation", "source_quote",
+    "id",
+    "type",
+    "difficulty",
+    "bloom",
+    "concepts",
+    "stem",
+    "explanation",
+    "source_quote",
 }
 TYPE_FIELDS = {
     "single_choice": {"choices"},
@@ -38,9 +45,21 @@ TYPE_FIELDS = {
     "ordering": {"items"},
 }
 QUIZ_FIELDS = {
-    "key", "title", "description", "mode", "layout", "max_attempts", "time_limit_minutes",
-    "pass_mark", "shuffle_questions", "shuffle_choices", "section", "slots",
-    "review_timing", "review_shows_correct", "review_shows_explanation",
+    "key",
+    "title",
+    "description",
+    "mode",
+    "layout",
+    "max_attempts",
+    "time_limit_minutes",
+    "pass_mark",
+    "shuffle_questions",
+    "shuffle_choices",
+    "section",
+    "slots",
+    "review_timing",
+    "review_shows_correct",
+    "review_shows_explanation",
 }
 
 
@@ -152,13 +171,15 @@ class _Reader:
 
     def load(self, file: Path) -> Any:
         try:
-            return yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            return yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)
         except (OSError, UnicodeDecodeError) as exc:
             self.error(file, None, f"cannot read the file ({exc}).")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark else ""
-            self.errors.append(f"{self.pack.directory.name}/{file.name}{line}: invalid YAML ({exc}).")
+            self.errors.append(
+                f"{self.pack.directory.name}/{file.name}{line}: invalid YAML ({exc})."
+            )
         return None
 
     def text(self, file: Path, node: Mapping, name: str, *, required: bool = True) -> str:
@@ -293,9 +314,11 @@ def _read_concept(reader: _Reader, file: Path, node: Mapping, section: str) -> N
         aliases = []
     reader.pack.concepts.append(
         PackConcept(
-            slug=slug, term=reader.text(file, node, "term"),
+            slug=slug,
+            term=reader.text(file, node, "term"),
             definition=reader.text(file, node, "definition"),
-            aliases=[" ".join(a.split()) for a in aliases], section=section,
+            aliases=[" ".join(a.split()) for a in aliases],
+            section=section,
             origin=reader.where(file, node),
         )
     )
@@ -329,9 +352,16 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
         reader.error(file, node, f"question {key}: source_quote has {words} words; quote 8 to 40.")
     reader.pack.questions.append(
         PackQuestion(
-            key=key, qtype=qtype, section=section, difficulty=difficulty, bloom=bloom,
-            concepts=concepts, stem=reader.text(file, node, "stem"), data=_plain(data),
-            explanation=reader.text(file, node, "explanation"), source_quote=quote,
+            key=key,
+            qtype=qtype,
+            section=section,
+            difficulty=difficulty,
+            bloom=bloom,
+            concepts=concepts,
+            stem=reader.text(file, node, "stem"),
+            data=_plain(data),
+            explanation=reader.text(file, node, "explanation"),
+            source_quote=quote,
             origin=reader.where(file, node),
         )
     )
@@ -385,7 +415,9 @@ def _check_references(reader: _Reader) -> None:
         seen_stems.setdefault(stem, question.origin)
         for slug in question.concepts:
             if slug not in concepts:
-                errors.append(f"{question.origin}: question {question.key}: unknown concept {slug!r}.")
+                errors.append(
+                    f"{question.origin}: question {question.key}: unknown concept {slug!r}."
+                )
     for quiz in pack.quizzes:
         _check_quiz(pack, quiz, seen_keys, errors)
 
@@ -401,8 +433,15 @@ def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[
                 errors.append(f"{where}: unknown question {slot['question']!r}.")
             continue
         pool = slot.get("pool") if isinstance(slot, Mapping) else None
-        if not isinstance(pool, Mapping) or set(pool) - {"section", "concept", "difficulty", "count"}:
-            errors.append(f"{where}: give a question id or a pool {{section, concept, difficulty, count}}.")
+        if not isinstance(pool, Mapping) or set(pool) - {
+            "section",
+            "concept",
+            "difficulty",
+            "count",
+        }:
+            errors.append(
+                f"{where}: give a question id or a pool {{section, concept, difficulty, count}}."
+            )
             continue
         matching = pool_candidates(pack, pool)
         count = pool.get("count")
@@ -415,7 +454,8 @@ def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[
 def pool_candidates(pack: ContentPack, pool: Mapping[str, Any]) -> list[PackQuestion]:
     """Questions of the pack that a pool draws from."""
     return [
-        q for q in pack.questions
+        q
+        for q in pack.questions
         if pool.get("section") in (None, q.section)
         and (pool.get("concept") is None or pool["concept"] in q.concepts)
         and pool.get("difficulty") in (None, q.difficulty)
@@ -425,7 +465,10 @@ def pool_candidates(pack: ContentPack, pool: Mapping[str, Any]) -> list[PackQues
 def check_quotes(pack: ContentPack, article: ParsedArticle) -> list[str]:
     """Every source quote must be verbatim in one paragraph of the article's body text."""
     paragraphs = [
-        normalize_for_quote(p.text) for s in article.sections for p in s.paragraphs if p.kind == "text"
+        normalize_for_quote(p.text)
+        for s in article.sections
+        for p in s.paragraphs
+        if p.kind == "text"
     ]
     errors = []
     for question in pack.questions:
@@ -444,8 +487,13 @@ def check_quotes(pack: ContentPack, article: ParsedArticle) -> list[str]:
             f"the article has {len(headings)}."
         )
     for section, heading in zip(pack.sections, headings, strict=False):
-        if normalize_for_quote(section.heading).casefold() != normalize_for_quote(heading).casefold():
-            errors.append(f"{section.origin}: heading {section.heading!r} differs from {heading!r}.")
+        if (
+            normalize_for_quote(section.heading).casefold()
+            != normalize_for_quote(heading).casefold()
+        ):
+            errors.append(
+                f"{section.origin}: heading {section.heading!r} differs from {heading!r}."
+            )
     return errors
 
 

@@ -34,4 +34,4 @@ def render_inline(markdown: str, *, footnote_prefix: str = "fn") -> SafeString:
         text,
     )
     cleaned = nh3.clean(text, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, link_rel=None)
-    return mark_safe(cleaned)  # noqa: S308 - escaped above and cleaned by nh3
+    return mark_safe(cleaned)

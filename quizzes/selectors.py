@@ -23,7 +23,9 @@ def question_list_published(*, article_slug: str | None = None) -> QuerySet[Ques
 def article_list_with_sections() -> QuerySet[Article]:
     """Every article with its sections in order (and each section's summary)."""
     return Article.objects.prefetch_related(
-        Prefetch("sections", queryset=Section.objects.select_related("summary").order_by("position"))
+        Prefetch(
+            "sections", queryset=Section.objects.select_related("summary").order_by("position")
+        )
     )
 
 
@@ -37,3 +39,17 @@ def section_get_for_page(*, article_slug: str, section_slug: str) -> Section:
         )
         .get(article__slug=article_slug, slug=section_slug)
     )
+
+
+def section_neighbours(section: Section) -> tuple[Section | None, Section | None]:
+    """The sections before and after this one in its article (one query)."""
+    around = list(
+        Section.objects.filter(
+            article_id=section.article_id, position__in=(section.position - 1, section.position + 1)
+        )
+        .select_related("article")
+        .order_by("position")
+    )
+    before = next((s for s in around if s.position < section.position), None)
+    after = next((s for s in around if s.position > section.position), None)
+    return before, after

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .models import Section
-from .selectors import article_list_with_sections, section_get_for_page
+from .selectors import article_list_with_sections, section_get_for_page, section_neighbours
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,8 +18,7 @@ def section_detail(request: HttpRequest, article: str, section: str) -> HttpResp
         section_obj = section_get_for_page(article_slug=article, section_slug=section)
     except Section.DoesNotExist:
         raise Http404("No such section.") from None
-    siblings = list(section_obj.article.sections.order_by("position").only("slug", "heading", "position"))
-    index = next(i for i, s in enumerate(siblings) if s.pk == section_obj.pk)
+    siblings = section_neighbours(section_obj)
     footnotes = [f for p in section_obj.paragraphs.all() for f in p.footnotes.all()]
     return render(
         request,
@@ -29,7 +28,7 @@ def section_detail(request: HttpRequest, article: str, section: str) -> HttpResp
             "article": section_obj.article,
             "summary": getattr(section_obj, "summary", None),
             "footnotes": sorted(footnotes, key=lambda f: f.number),
-            "previous": siblings[index - 1] if index > 0 else None,
-            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "previous": siblings[0],
+            "next": siblings[1],
         },
     )

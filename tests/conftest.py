@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def pytest_configure(config):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the shipped content pack loaded (once per worker)."""
     with django_db_blocker.unblock():
-        call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_content", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")

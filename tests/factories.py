@@ -67,31 +67,48 @@ SINGLE_CHOICE_DATA = {
 
 
 def make_question(
-    section: models.Section | None = None, qtype: str = "single_choice",
-    data: dict[str, Any] | None = None, stem: str = "When?", **kwargs: Any,
+    section: models.Section | None = None,
+    qtype: str = "single_choice",
+    data: dict[str, Any] | None = None,
+    stem: str = "When?",
+    **kwargs: Any,
 ) -> models.Question:
     """A published question built through the authoring service."""
     return question_create(
-        section=section or SectionFactory(), qtype=qtype, stem=stem,
-        data=data or SINGLE_CHOICE_DATA, status=models.QuestionStatus.PUBLISHED, **kwargs,
+        section=section or SectionFactory(),
+        qtype=qtype,
+        stem=stem,
+        data=data or SINGLE_CHOICE_DATA,
+        status=models.QuestionStatus.PUBLISHED,
+        **kwargs,
     )
 
 
 def make_attempt(
-    quiz: models.Quiz | None = None, user=None, course: models.Course | None = None,
-    questions: list[models.Question] = (), **kwargs: Any,
+    quiz: models.Quiz | None = None,
+    user=None,
+    course: models.Course | None = None,
+    questions: list[models.Question] = (),
+    **kwargs: Any,
 ) -> models.Attempt:
     """An in-progress attempt with one response per question (no services yet: raw rows)."""
     now = timezone.now()
     attempt = models.Attempt.objects.create(
-        quiz=quiz or QuizFactory(), user=user or UserFactory(), course=course or CourseFactory(),
-        number=kwargs.pop("number", 1), started_at=now,
+        quiz=quiz or QuizFactory(),
+        user=user or UserFactory(),
+        course=course or CourseFactory(),
+        number=kwargs.pop("number", 1),
+        started_at=now,
         deadline=kwargs.pop("deadline", now + timedelta(minutes=30)),
-        max_score=Decimal(len(questions) or 1), **kwargs,
+        max_score=Decimal(len(questions) or 1),
+        **kwargs,
     )
     for position, question in enumerate(questions, start=1):
         models.Response.objects.create(
-            attempt=attempt, position=position, question=question,
-            question_version=question.current_version, max_mark=Decimal(1),
+            attempt=attempt,
+            position=position,
+            question=question,
+            question_version=question.current_version,
+            max_mark=Decimal(1),
         )
     return attempt

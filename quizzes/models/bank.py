@@ -42,7 +42,11 @@ class Question(models.Model):
     """A question's identity in the bank; what learners see lives in its versions."""
 
     key = models.SlugField(
-        _("key"), max_length=100, unique=True, null=True, blank=True,
+        _("key"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Stable id from a content pack or import; empty for questions written here."),
     )
     qtype = models.CharField(_("type"), max_length=40, choices=registry.choices())
@@ -56,7 +60,11 @@ class Question(models.Model):
         _("status"), max_length=10, choices=QuestionStatus, default=QuestionStatus.DRAFT
     )
     current_version = models.ForeignKey(
-        "QuestionVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "QuestionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The newest version; set by the authoring services."),
     )
     created_by = models.ForeignKey(
@@ -76,7 +84,7 @@ class Question(models.Model):
                 condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_to_3"
             ),
             models.CheckConstraint(
-                condition=Q(qtype__in=registry.keys()), name="question_type_is_registered"
+                condition=Q(qtype__in=registry.all_keys()), name="question_type_is_registered"
             ),
         ]
         indexes = [models.Index(fields=["section", "status"], name="question_section_status")]
@@ -122,7 +130,7 @@ class QuestionVersion(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
             models.CheckConstraint(
-                condition=Q(qtype__in=registry.keys()), name="version_type_is_registered"
+                condition=Q(qtype__in=registry.all_keys()), name="version_type_is_registered"
             ),
         ]
 

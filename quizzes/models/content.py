@@ -17,7 +17,9 @@ class Article(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     full_text_sha256 = models.CharField(
-        _("SHA-256 of the imported full text"), max_length=64, blank=True,
+        _("SHA-256 of the imported full text"),
+        max_length=64,
+        blank=True,
         help_text=_("Empty until the full text is imported."),
     )
     full_text_imported_at = models.DateTimeField(_("full text imported at"), null=True, blank=True)
@@ -54,7 +56,9 @@ class Section(models.Model):
             models.UniqueConstraint(
                 fields=["article", "position"], name="unique_section_position_per_article"
             ),
-            models.UniqueConstraint(fields=["article", "slug"], name="unique_section_slug_per_article"),
+            models.UniqueConstraint(
+                fields=["article", "slug"], name="unique_section_slug_per_article"
+            ),
             models.CheckConstraint(condition=Q(position__gte=1), name="section_position_positive"),
         ]
 
@@ -62,7 +66,9 @@ class Section(models.Model):
         return f"{self.position}. {self.heading}"
 
     def get_absolute_url(self) -> str:
-        return reverse("quizzes:section", kwargs={"article": self.article.slug, "section": self.slug})
+        return reverse(
+            "quizzes:section", kwargs={"article": self.article.slug, "section": self.slug}
+        )
 
 
 class ParagraphKind(models.TextChoices):
@@ -82,7 +88,9 @@ class Paragraph(models.Model):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField(_("position"))
-    kind = models.CharField(_("kind"), max_length=10, choices=ParagraphKind, default=ParagraphKind.TEXT)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ParagraphKind, default=ParagraphKind.TEXT
+    )
     text = models.TextField(_("text"))
 
     class Meta:
@@ -93,7 +101,9 @@ class Paragraph(models.Model):
             models.UniqueConstraint(
                 fields=["section", "position"], name="unique_paragraph_position_per_section"
             ),
-            models.CheckConstraint(condition=Q(position__gte=1), name="paragraph_position_positive"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="paragraph_position_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +131,9 @@ class Footnote(models.Model):
         verbose_name_plural = _("footnotes")
         ordering = ["article", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="unique_footnote_number_per_article"),
+            models.UniqueConstraint(
+                fields=["article", "number"], name="unique_footnote_number_per_article"
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="footnote_number_positive"),
         ]
 
@@ -160,7 +172,9 @@ class Concept(models.Model):
         verbose_name_plural = _("concepts")
         ordering = ["term"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "slug"], name="unique_concept_slug_per_article"),
+            models.UniqueConstraint(
+                fields=["article", "slug"], name="unique_concept_slug_per_article"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,14 +55,18 @@ class Enrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
-    role = models.CharField(_("role"), max_length=12, choices=CourseRole, default=CourseRole.LEARNER)
+    role = models.CharField(
+        _("role"), max_length=12, choices=CourseRole, default=CourseRole.LEARNER
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
-            models.UniqueConstraint(fields=["course", "user"], name="unique_enrolment_per_course_user"),
+            models.UniqueConstraint(
+                fields=["course", "user"], name="unique_enrolment_per_course_user"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,11 +111,19 @@ class Quiz(models.Model):
         Article, on_delete=models.PROTECT, null=True, blank=True, related_name="quizzes"
     )
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="quizzes",
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quizzes",
         help_text=_("Empty: offered in every course that uses the article."),
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="quizzes",
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quizzes",
         help_text=_("The section a practice quiz belongs to, if any."),
     )
     title = models.CharField(_("title"), max_length=300)
@@ -122,7 +134,9 @@ class Quiz(models.Model):
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
-    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"), null=True, blank=True)
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True
+    )
     max_attempts = models.PositiveSmallIntegerField(
         _("attempts allowed"), null=True, blank=True, help_text=_("Empty means unlimited.")
     )
@@ -132,7 +146,10 @@ class Quiz(models.Model):
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     review_timing = models.CharField(
-        _("review available"), max_length=15, choices=ReviewTiming, default=ReviewTiming.AFTER_SUBMIT
+        _("review available"),
+        max_length=15,
+        choices=ReviewTiming,
+        default=ReviewTiming.AFTER_SUBMIT,
     )
     review_shows_correct = models.BooleanField(_("review shows right answers"), default=True)
     review_shows_explanation = models.BooleanField(_("review shows explanations"), default=True)
@@ -190,7 +207,11 @@ class QuizSlot(models.Model):
         Question, on_delete=models.PROTECT, null=True, blank=True, related_name="slots"
     )
     pinned_version = models.ForeignKey(
-        QuestionVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        QuestionVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Empty: the question's newest version when an attempt starts."),
     )
     pool_section = models.ForeignKey(
@@ -201,21 +222,34 @@ class QuizSlot(models.Model):
     )
     pool_difficulty = models.PositiveSmallIntegerField(_("pool difficulty"), null=True, blank=True)
     pool_count = models.PositiveSmallIntegerField(_("questions drawn"), default=1)
-    mark = models.DecimalField(_("mark per question"), max_digits=6, decimal_places=2, default=Decimal(1))
+    mark = models.DecimalField(
+        _("mark per question"), max_digits=6, decimal_places=2, default=Decimal(1)
+    )
 
     class Meta:
         verbose_name = _("quiz slot")
         verbose_name_plural = _("quiz slots")
         ordering = ["quiz", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["quiz", "position"], name="unique_slot_position_per_quiz"),
+            models.UniqueConstraint(
+                fields=["quiz", "position"], name="unique_slot_position_per_quiz"
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind=SlotKind.FIXED, question__isnull=False, pool_count=1,
-                      pool_section__isnull=True, pool_concept__isnull=True,
-                      pool_difficulty__isnull=True)
-                    | Q(kind=SlotKind.RANDOM, question__isnull=True, pinned_version__isnull=True,
-                        pool_count__gte=1)
+                    Q(
+                        kind=SlotKind.FIXED,
+                        question__isnull=False,
+                        pool_count=1,
+                        pool_section__isnull=True,
+                        pool_concept__isnull=True,
+                        pool_difficulty__isnull=True,
+                    )
+                    | Q(
+                        kind=SlotKind.RANDOM,
+                        question__isnull=True,
+                        pinned_version__isnull=True,
+                        pool_count__gte=1,
+                    )
                 ),
                 name="slot_is_fixed_or_random",
             ),
@@ -262,7 +296,8 @@ class Attempt(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["quiz", "user", "course", "number"], name="unique_attempt_number_per_user_quiz"
+                fields=["quiz", "user", "course", "number"],
+                name="unique_attempt_number_per_user_quiz",
             ),
             models.UniqueConstraint(
                 fields=["quiz", "user", "course"],
@@ -271,7 +306,9 @@ class Attempt(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_positive"),
             models.CheckConstraint(
-                condition=Q(state=AttemptState.IN_PROGRESS, submitted_at__isnull=True, score__isnull=True)
+                condition=Q(
+                    state=AttemptState.IN_PROGRESS, submitted_at__isnull=True, score__isnull=True
+                )
                 | Q(state=AttemptState.SUBMITTED, submitted_at__isnull=False, score__isnull=False),
                 name="attempt_submitted_iff_scored",
             ),
@@ -279,7 +316,9 @@ class Attempt(models.Model):
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=F("max_score")),
                 name="attempt_score_within_max",
             ),
-            models.CheckConstraint(condition=Q(max_score__gte=0), name="attempt_max_score_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=0), name="attempt_max_score_nonnegative"
+            ),
             models.CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gt=F("started_at")),
                 name="attempt_deadline_after_start",
@@ -325,14 +364,18 @@ class Response(models.Model):
     )
     max_mark = models.DecimalField(_("maximum mark"), max_digits=6, decimal_places=2)
     choice_order = models.JSONField(
-        _("choice order"), default=list, blank=True,
+        _("choice order"),
+        default=list,
+        blank=True,
         help_text=_("Keys of the choices or items in the order shown."),
     )
     answer = models.JSONField(_("answer"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=14, choices=ResponseState, default=ResponseState.UNANSWERED
     )
-    fraction = models.DecimalField(_("fraction"), max_digits=6, decimal_places=5, null=True, blank=True)
+    fraction = models.DecimalField(
+        _("fraction"), max_digits=6, decimal_places=5, null=True, blank=True
+    )
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, null=True, blank=True)
     is_flagged = models.BooleanField(_("flagged"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -382,7 +425,9 @@ class ResponseStep(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=StepKind)
     data = models.JSONField(_("data"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=14, choices=ResponseState)
-    fraction = models.DecimalField(_("fraction"), max_digits=6, decimal_places=5, null=True, blank=True)
+    fraction = models.DecimalField(
+        _("fraction"), max_digits=6, decimal_places=5, null=True, blank=True
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -393,7 +438,9 @@ class ResponseStep(models.Model):
         verbose_name_plural = _("response steps")
         ordering = ["response", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "seq"], name="unique_step_seq_per_response"),
+            models.UniqueConstraint(
+                fields=["response", "seq"], name="unique_step_seq_per_response"
+            ),
             models.CheckConstraint(
                 condition=Q(fraction__isnull=True) | Q(fraction__gte=0, fraction__lte=1),
                 name="step_fraction_0_to_1",

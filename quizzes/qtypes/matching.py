@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .base import Grade, InvalidResponse, QuestionType, clean_text, duplicates, require_dict, reuse_keys
+from .base import (
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    clean_text,
+    duplicates,
+    require_dict,
+    reuse_keys,
+)
 
 ARROW = " -> "
 
@@ -72,7 +80,9 @@ class Matching(QuestionType):
         rights = {r["key"]: r["text"] for r in payload["rights"]}
         matched = {left["match"] for left in payload["lefts"]}
         return {
-            "pairs": [{"left": lf["text"], "right": rights[lf["match"]]} for lf in payload["lefts"]],
+            "pairs": [
+                {"left": lf["text"], "right": rights[lf["match"]]} for lf in payload["lefts"]
+            ],
             "distractors": [r["text"] for r in payload["rights"] if r["key"] not in matched],
         }
 

@@ -56,7 +56,11 @@ class Numeric(QuestionType):
         """Answer and tolerance as numbers."""
         answer, tolerance = Decimal(payload["answer"]), Decimal(payload["tolerance"])
         as_number = lambda d: int(d) if d == d.to_integral_value() else float(d)  # noqa: E731
-        return {"answer": as_number(answer), "tolerance": as_number(tolerance), "unit": payload["unit"]}
+        return {
+            "answer": as_number(answer),
+            "tolerance": as_number(tolerance),
+            "unit": payload["unit"],
+        }
 
     def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
         """`{"value": number}`; a numeric string from a form is accepted."""

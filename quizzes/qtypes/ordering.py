@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
-from .base import Grade, InvalidResponse, QuestionType, clean_text, duplicates, require_dict, reuse_keys
+from .base import (
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    clean_text,
+    duplicates,
+    require_dict,
+    reuse_keys,
+)
 
 
 class Ordering(QuestionType):
@@ -63,8 +72,8 @@ class Ordering(QuestionType):
         if not order:
             return Grade.gave_up()
         keys = [i["key"] for i in payload["items"]]
-        successor = dict(zip(keys, keys[1:], strict=False))
-        points = sum(1 for a, b in zip(order, order[1:], strict=False) if successor.get(a) == b)
+        successor = dict(pairwise(keys))
+        points = sum(1 for a, b in pairwise(order) if successor.get(a) == b)
         return Grade.from_fraction(Decimal(points) / (len(keys) - 1))
 
     def option_texts(self, payload: Mapping[str, Any]) -> list[str]:

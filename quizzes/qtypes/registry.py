@@ -21,7 +21,7 @@ def get(key: str) -> QuestionType:
     return _TYPES[key]
 
 
-def keys() -> list[str]:
+def all_keys() -> list[str]:
     """Every registered key, in registration order."""
     return list(_TYPES)
 

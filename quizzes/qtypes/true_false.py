@@ -56,10 +56,10 @@ class TrueFalse(QuestionType):
         return ["True", "False"]
 
     def correct_texts(self, payload: Mapping[str, Any]) -> list[str]:
-        """"True" or "False"."""
+        """ "True" or "False"."""
         return ["True" if payload["answer"] else "False"]
 
     def summarise_response(self, payload: Mapping[str, Any], response: Mapping[str, Any]) -> str:
-        """"True", "False" or empty."""
+        """ "True", "False" or empty."""
         value = response.get("value")
         return "" if value is None else ("True" if value else "False")

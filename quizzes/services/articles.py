@@ -88,7 +88,9 @@ def _replace_full_text(article: Article, parsed: ParsedArticle) -> None:
         section = existing.get(position)
         if section is None:
             section = Section.objects.create(
-                article=article, position=position, heading=parsed_section.heading,
+                article=article,
+                position=position,
+                heading=parsed_section.heading,
                 slug=slugify(parsed_section.heading) or f"section-{position}",
             )
         elif not _same_heading(section.heading, parsed_section.heading):
@@ -107,7 +109,8 @@ def _replace_full_text(article: Article, parsed: ParsedArticle) -> None:
         for number in map(int, FOOTNOTE_MARKER.findall(paragraph.text))
     }
     Footnote.objects.bulk_create(
-        Footnote(article=article, number=f.number, text=f.text, url=f.url, paragraph=citing.get(f.number))
+        Footnote(
+            article=article, number=f.number, text=f.text, url=f.url, paragraph=citing.get(f.number)
+        )
         for f in parsed.footnotes.values()
     )
-

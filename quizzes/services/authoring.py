@@ -20,8 +20,16 @@ def version_content_hash(
 ) -> str:
     """SHA-256 of what a version shows and grades by, in a canonical form."""
     canonical = json.dumps(
-        {"type": qtype, "stem": stem, "data": data, "explanation": explanation, "quote": source_quote},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        {
+            "type": qtype,
+            "stem": stem,
+            "data": data,
+            "explanation": explanation,
+            "quote": source_quote,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -36,8 +44,15 @@ def _canonical_data(qtype: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _new_version(
-    *, question: Question, number: int, stem: str, data: Mapping[str, Any], explanation: str,
-    source_quote: str, previous: QuestionVersion | None, actor: AbstractBaseUser | None,
+    *,
+    question: Question,
+    number: int,
+    stem: str,
+    data: Mapping[str, Any],
+    explanation: str,
+    source_quote: str,
+    previous: QuestionVersion | None,
+    actor: AbstractBaseUser | None,
 ) -> QuestionVersion:
     stem, explanation, source_quote = stem.strip(), explanation.strip(), source_quote.strip()
     if not stem:
@@ -47,10 +62,18 @@ def _new_version(
         canonical, previous.payload if previous else None
     )
     return QuestionVersion.objects.create(
-        question=question, number=number, qtype=question.qtype, stem=stem, payload=payload,
-        explanation=explanation, source_quote=source_quote,
+        question=question,
+        number=number,
+        qtype=question.qtype,
+        stem=stem,
+        payload=payload,
+        explanation=explanation,
+        source_quote=source_quote,
         content_hash=version_content_hash(
-            qtype=question.qtype, stem=stem, data=canonical, explanation=explanation,
+            qtype=question.qtype,
+            stem=stem,
+            data=canonical,
+            explanation=explanation,
             source_quote=source_quote,
         ),
         created_by=actor if actor and actor.is_authenticated else None,
@@ -59,22 +82,42 @@ def _new_version(
 
 @transaction.atomic
 def question_create(
-    *, section: Section, qtype: str, stem: str, data: Mapping[str, Any], explanation: str = "",
-    source_quote: str = "", difficulty: int = 2, bloom_level: str = "remember",
-    concepts: Iterable[Concept] = (), status: str = QuestionStatus.DRAFT, key: str | None = None,
+    *,
+    section: Section,
+    qtype: str,
+    stem: str,
+    data: Mapping[str, Any],
+    explanation: str = "",
+    source_quote: str = "",
+    difficulty: int = 2,
+    bloom_level: str = "remember",
+    concepts: Iterable[Concept] = (),
+    status: str = QuestionStatus.DRAFT,
+    key: str | None = None,
     actor: AbstractBaseUser | None = None,
 ) -> Question:
     """Create a question with its first version."""
-    if qtype not in registry.keys():
+    if qtype not in registry.all_keys():
         raise QuestionInvalid([f"type: {qtype!r} is not a question type."])
     question = Question.objects.create(
-        key=key, qtype=qtype, section=section, difficulty=difficulty, bloom_level=bloom_level,
-        status=status, created_by=actor if actor and actor.is_authenticated else None,
+        key=key,
+        qtype=qtype,
+        section=section,
+        difficulty=difficulty,
+        bloom_level=bloom_level,
+        status=status,
+        created_by=actor if actor and actor.is_authenticated else None,
     )
     question.concepts.set(concepts)
     question.current_version = _new_version(
-        question=question, number=1, stem=stem, data=data, explanation=explanation,
-        source_quote=source_quote, previous=None, actor=actor,
+        question=question,
+        number=1,
+        stem=stem,
+        data=data,
+        explanation=explanation,
+        source_quote=source_quote,
+        previous=None,
+        actor=actor,
     )
     question.save(update_fields=["current_version", "updated_at"])
     return question
@@ -82,8 +125,14 @@ def question_create(
 
 @transaction.atomic
 def question_revise(
-    *, question: Question, stem: str, data: Mapping[str, Any], explanation: str = "",
-    source_quote: str = "", qtype: str | None = None, actor: AbstractBaseUser | None = None,
+    *,
+    question: Question,
+    stem: str,
+    data: Mapping[str, Any],
+    explanation: str = "",
+    source_quote: str = "",
+    qtype: str | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> QuestionVersion:
     """Save an edit as version n+1; an edit that changes nothing returns the current version.
 
@@ -95,14 +144,23 @@ def question_revise(
     current = question.current_version
     canonical = _canonical_data(question.qtype, data)
     digest = version_content_hash(
-        qtype=question.qtype, stem=stem.strip(), data=canonical, explanation=explanation.strip(),
+        qtype=question.qtype,
+        stem=stem.strip(),
+        data=canonical,
+        explanation=explanation.strip(),
         source_quote=source_quote.strip(),
     )
     if current is not None and current.content_hash == digest:
         return current
     version = _new_version(
-        question=question, number=(current.number if current else 0) + 1, stem=stem, data=data,
-        explanation=explanation, source_quote=source_quote, previous=current, actor=actor,
+        question=question,
+        number=(current.number if current else 0) + 1,
+        stem=stem,
+        data=data,
+        explanation=explanation,
+        source_quote=source_quote,
+        previous=current,
+        actor=actor,
     )
     question.current_version = version
     question.save(update_fields=["current_version", "updated_at"])

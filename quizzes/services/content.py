@@ -26,9 +26,16 @@ from ..models import (
 from .authoring import question_create, question_revise
 
 QUIZ_DEFAULTS: dict[str, Any] = {
-    "description": "", "mode": "graded", "layout": "one_per_page", "max_attempts": None,
-    "time_limit_minutes": None, "pass_mark": Decimal(60), "shuffle_questions": True,
-    "shuffle_choices": True, "review_timing": "after_submit", "review_shows_correct": True,
+    "description": "",
+    "mode": "graded",
+    "layout": "one_per_page",
+    "max_attempts": None,
+    "time_limit_minutes": None,
+    "pass_mark": Decimal(60),
+    "shuffle_questions": True,
+    "shuffle_choices": True,
+    "review_timing": "after_submit",
+    "review_shows_correct": True,
     "review_shows_explanation": True,
 }
 
@@ -75,16 +82,23 @@ def content_pack_load(*, pack: ContentPack) -> LoadReport:
         report.add("article created")
     _update(
         article,
-        {"title": pack.title, "author": pack.author, "published_on": pack.published_on,
-         "source": pack.source},
-        report, "article",
+        {
+            "title": pack.title,
+            "author": pack.author,
+            "published_on": pack.published_on,
+            "source": pack.source,
+        },
+        report,
+        "article",
     )
     sections = _load_sections(article, pack, report)
     concepts = _load_concepts(article, pack, sections, report)
     questions = {q.key: _load_question(q, sections, concepts, report) for q in pack.questions}
-    gone = Question.objects.filter(section__article=article, key__isnull=False).exclude(
-        key__in=list(questions)
-    ).exclude(status=QuestionStatus.ARCHIVED)
+    gone = (
+        Question.objects.filter(section__article=article, key__isnull=False)
+        .exclude(key__in=list(questions))
+        .exclude(status=QuestionStatus.ARCHIVED)
+    )
     for question in gone:
         question.status = QuestionStatus.ARCHIVED
         question.save(update_fields=["status", "updated_at"])
@@ -124,7 +138,9 @@ def _load_concepts(
     concepts: dict[str, Concept] = {}
     for item in pack.concepts:
         values = {
-            "term": item.term, "definition": item.definition, "aliases": item.aliases,
+            "term": item.term,
+            "definition": item.definition,
+            "aliases": item.aliases,
             "section": sections[item.section],
         }
         concept = existing.pop(item.slug, None)
@@ -144,31 +160,49 @@ def _load_concepts(
 
 
 def _load_question(
-    item: PackQuestion, sections: dict[str, Section], concepts: dict[str, Concept],
+    item: PackQuestion,
+    sections: dict[str, Section],
+    concepts: dict[str, Concept],
     report: LoadReport,
 ) -> Question:
     question = Question.objects.filter(key=item.key).select_related("current_version").first()
     wanted_concepts = [concepts[slug] for slug in item.concepts]
-    text = {"stem": item.stem, "data": item.data, "explanation": item.explanation,
-            "source_quote": item.source_quote}
+    text = {
+        "stem": item.stem,
+        "data": item.data,
+        "explanation": item.explanation,
+        "source_quote": item.source_quote,
+    }
     if question is None:
         report.add("question created")
         return question_create(
-            key=item.key, section=sections[item.section], qtype=item.qtype,
-            difficulty=item.difficulty, bloom_level=item.bloom, concepts=wanted_concepts,
-            status=QuestionStatus.PUBLISHED, **text,
+            key=item.key,
+            section=sections[item.section],
+            qtype=item.qtype,
+            difficulty=item.difficulty,
+            bloom_level=item.bloom,
+            concepts=wanted_concepts,
+            status=QuestionStatus.PUBLISHED,
+            **text,
         )
     if question.qtype != item.qtype:
         raise ContentInvalid([f"{item.origin}: question {item.key} cannot change its type."])
     before = question.current_version_id
     question_revise(question=question, **text)
     question.refresh_from_db()
-    report.add("question revised" if question.current_version_id != before else "question unchanged")
+    report.add(
+        "question revised" if question.current_version_id != before else "question unchanged"
+    )
     _update(
         question,
-        {"section": sections[item.section], "difficulty": item.difficulty,
-         "bloom_level": item.bloom, "status": QuestionStatus.PUBLISHED},
-        report, "question metadata",
+        {
+            "section": sections[item.section],
+            "difficulty": item.difficulty,
+            "bloom_level": item.bloom,
+            "status": QuestionStatus.PUBLISHED,
+        },
+        report,
+        "question metadata",
     )
     if {c.pk for c in question.concepts.all()} != {c.pk for c in wanted_concepts}:
         question.concepts.set(wanted_concepts)
@@ -177,8 +211,12 @@ def _load_question(
 
 
 def _load_quiz(
-    article: Article, item: PackQuiz, sections: dict[str, Section], concepts: dict[str, Concept],
-    questions: dict[str, Question], report: LoadReport,
+    article: Article,
+    item: PackQuiz,
+    sections: dict[str, Section],
+    concepts: dict[str, Concept],
+    questions: dict[str, Question],
+    report: LoadReport,
 ) -> None:
     fields = {**QUIZ_DEFAULTS, **item.fields}
     section_slug = fields.pop("section", None)
@@ -192,9 +230,14 @@ def _load_quiz(
     else:
         _update(quiz, values, report, "quiz")
     wanted = [_slot_values(slot, sections, concepts, questions) for slot in item.slots]
-    current = [
-        {name: getattr(slot, name) for name in wanted[0]} for slot in quiz.slots.order_by("position")
-    ] if wanted else []
+    current = (
+        [
+            {name: getattr(slot, name) for name in wanted[0]}
+            for slot in quiz.slots.order_by("position")
+        ]
+        if wanted
+        else []
+    )
     if current != wanted:
         quiz.slots.all().delete()
         QuizSlot.objects.bulk_create(
@@ -204,20 +247,28 @@ def _load_quiz(
 
 
 def _slot_values(
-    slot: dict[str, Any], sections: dict[str, Section], concepts: dict[str, Concept],
+    slot: dict[str, Any],
+    sections: dict[str, Section],
+    concepts: dict[str, Concept],
     questions: dict[str, Question],
 ) -> dict[str, Any]:
     if "question" in slot:
         return {
-            "kind": SlotKind.FIXED, "question": questions[slot["question"]], "pool_section": None,
-            "pool_concept": None, "pool_difficulty": None, "pool_count": 1,
+            "kind": SlotKind.FIXED,
+            "question": questions[slot["question"]],
+            "pool_section": None,
+            "pool_concept": None,
+            "pool_difficulty": None,
+            "pool_count": 1,
             "mark": Decimal(str(slot.get("mark", 1))),
         }
     pool = slot["pool"]
     return {
-        "kind": SlotKind.RANDOM, "question": None,
+        "kind": SlotKind.RANDOM,
+        "question": None,
         "pool_section": sections.get(pool.get("section")),
         "pool_concept": concepts.get(pool.get("concept")),
-        "pool_difficulty": pool.get("difficulty"), "pool_count": pool["count"],
+        "pool_difficulty": pool.get("difficulty"),
+        "pool_count": pool["count"],
         "mark": Decimal(str(slot.get("mark", 1))),
     }

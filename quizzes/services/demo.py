@@ -51,5 +51,7 @@ def demo_seed() -> Course:
             user.is_staff = user.is_superuser = account.is_superuser
             user.save()
         if account.role:
-            Enrolment.objects.get_or_create(course=course, user=user, defaults={"role": account.role})
+            Enrolment.objects.get_or_create(
+                course=course, user=user, defaults={"role": account.role}
+            )
     return course

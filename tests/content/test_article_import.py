@@ -6,11 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from quizzes.errors import ArticleMismatch
-from django.conf import settings
-
 from quizzes.models import Footnote, Paragraph, Section
 from quizzes.services.articles import article_import
 
@@ -48,7 +47,9 @@ def test_importing_again_changes_nothing(imported_article, article_source):
     assert snapshot() == before
 
 
-def test_a_file_whose_sections_differ_is_rejected_and_changes_nothing(imported_article, article_source):
+def test_a_file_whose_sections_differ_is_rejected_and_changes_nothing(
+    imported_article, article_source
+):
     before = snapshot()
     broken = article_source.replace("### Law Enforcement Abuse", "### Police Matters")
     with pytest.raises(ArticleMismatch, match="Police Matters"):
@@ -57,7 +58,11 @@ def test_a_file_whose_sections_differ_is_rejected_and_changes_nothing(imported_a
 
 
 def test_importing_a_new_article_creates_it_with_its_sections(db, article_source):
-    result = article_import(source=article_source.replace("## Human Rights Reforms in Kazakhstan", "## A Copy Of The Article"))
+    result = article_import(
+        source=article_source.replace(
+            "## Human Rights Reforms in Kazakhstan", "## A Copy Of The Article"
+        )
+    )
     assert result.changed and result.article.slug == "a-copy-of-the-article"
     assert result.section_count == 9 and result.footnote_count == 45
     assert result.article.sections.get(position=4).slug == "law-enforcement-abuse"
@@ -83,10 +88,19 @@ def test_command_rejects_missing_or_malformed_files(tmp_path, content, message):
 
 
 def test_command_exits_non_zero_with_a_one_line_error(tmp_path):
-    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "import_article", str(tmp_path / "missing.md")],
-        capture_output=True, text=True, env=env, timeout=60, check=False, cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=settings.BASE_DIR,
     )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0

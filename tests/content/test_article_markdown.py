@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from quizzes.article_markdown import ArticleFormatError, parse_article
+from quizzes.article_markdown import parse_article
 from quizzes.textnorm import FOOTNOTE_MARKER
 
 pytestmark = pytest.mark.needs_article
@@ -48,7 +48,9 @@ def test_nine_sections_in_order_starting_with_the_introduction(parsed):
 def test_introduction_is_the_text_before_the_first_heading(parsed):
     intro = parsed.sections[0].paragraphs
     assert intro[0].text.startswith("Kazakhstan's leaders have long expressed ambitious goals")
-    assert intro[-1].text.endswith("may lead some parts of the leadership to urge caution in implementing reforms.")
+    assert intro[-1].text.endswith(
+        "may lead some parts of the leadership to urge caution in implementing reforms."
+    )
 
 
 def test_no_paragraph_is_left_broken_by_a_page_break(parsed):
@@ -56,19 +58,26 @@ def test_no_paragraph_is_left_broken_by_a_page_break(parsed):
         text = FOOTNOTE_MARKER.sub("", paragraph.text)
         assert SENTENCE_END.search(text), f"ends mid-sentence: …{text[-60:]!r}"
         assert not text[0].islower(), f"starts mid-sentence: {text[:60]!r}…"
-        assert "---" not in text and "<sup>" not in FOOTNOTE_MARKER.sub("", text).replace("<sup>th</sup>", "")
+        assert "---" not in text and "<sup>" not in FOOTNOTE_MARKER.sub("", text).replace(
+            "<sup>th</sup>", ""
+        )
 
 
 def test_a_sentence_broken_by_footnotes_is_rejoined(parsed):
     intro_last = parsed.sections[0].paragraphs[-1].text
-    assert "this reality forms the background for a shift that has taken place in the country's state-building model." in intro_last
+    assert (
+        "this reality forms the background for a shift that has taken place in the country's state-building model."
+        in intro_last
+    )
 
 
 def test_the_photo_caption_is_kept_apart_from_the_paragraph_it_interrupts(parsed):
     first, caption = parsed.sections[0].paragraphs[:2]
     assert caption.kind == "caption"
     assert caption.text == "President Kassym-Jomart Tokayev at the Council for Public Trust"
-    assert "a closer partnership with the European Union through an Enhanced Partnership" in first.text
+    assert (
+        "a closer partnership with the European Union through an Enhanced Partnership" in first.text
+    )
     assert "Council for Public Trust" not in first.text
 
 
@@ -80,9 +89,13 @@ def test_all_45_footnotes_are_tied_to_exactly_one_marker(parsed):
 
 def test_footnotes_broken_across_pages_are_rejoined_with_their_urls(parsed):
     note33 = parsed.footnotes[33]
-    assert "*Ankara*" in note33.text and "*Law Review*, vol. 2 no. 2, 2005, pp. 95-107." in note33.text
+    assert (
+        "*Ankara*" in note33.text and "*Law Review*, vol. 2 no. 2, 2005, pp. 95-107." in note33.text
+    )
     assert note33.url == "http://dergiler.anakara.edu.tr/dergiler/64/1539/16877.pdf"
-    assert parsed.footnotes[5].text.endswith("Central Asia-Caucasus Institute & Silk Road Studies Program, Silk Road Paper, October 2017.")
+    assert parsed.footnotes[5].text.endswith(
+        "Central Asia-Caucasus Institute & Silk Road Studies Program, Silk Road Paper, October 2017."
+    )
     assert parsed.footnotes[7].text.endswith("*Financial Times*, September 15, 2015.")
     assert "criminal penalties for speech offenses" in parsed.footnotes[42].text
 

@@ -10,8 +10,12 @@ HEADER = "Feature Article  \nMay 1, 2020\n\n## A Title\n\n*An Author*\n\n"
 
 
 def test_a_hyphen_at_a_page_break_joins_without_a_space():
-    article = parse_article(HEADER + "Intro text.\n\n### One\n\nThe Central Asia-\n\nCaucasus Institute wrote this.\n")
-    assert article.sections[1].paragraphs[0].text == "The Central Asia-Caucasus Institute wrote this."
+    article = parse_article(
+        HEADER + "Intro text.\n\n### One\n\nThe Central Asia-\n\nCaucasus Institute wrote this.\n"
+    )
+    assert (
+        article.sections[1].paragraphs[0].text == "The Central Asia-Caucasus Institute wrote this."
+    )
 
 
 def test_a_continuation_after_a_footnote_zone_joins_its_paragraph():
@@ -35,8 +39,15 @@ def test_a_continuation_after_a_footnote_zone_joins_its_paragraph():
         ("## A Title\n\nNo author line.\n", "author"),
         (HEADER + "Only an introduction.\n", "section headings"),
         (HEADER + "Intro.\n\n### One\n\nCites<sup>7</sup> nothing.\n", "marker <sup>7</sup>"),
-        (HEADER + "Intro.\n\n### One\n\nText<sup>1</sup>.\n\n<sup>1</sup> A.\n\n<sup>1</sup> B.\n", "defined twice"),
-        (HEADER + "Intro.\n\n### One\n\nA<sup>1</sup>. B<sup>1</sup>.\n\n<sup>1</sup> A.\n", "cited twice"),
+        (
+            HEADER
+            + "Intro.\n\n### One\n\nText<sup>1</sup>.\n\n<sup>1</sup> A.\n\n<sup>1</sup> B.\n",
+            "defined twice",
+        ),
+        (
+            HEADER + "Intro.\n\n### One\n\nA<sup>1</sup>. B<sup>1</sup>.\n\n<sup>1</sup> A.\n",
+            "cited twice",
+        ),
         (HEADER + "Intro.\n\n### One\n\n### Two\n\nText.\n", "has no text"),
     ],
 )

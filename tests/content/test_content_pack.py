@@ -11,11 +11,26 @@ from quizzes.content_pack import available_packs, check_quotes, read_pack
 from quizzes.textnorm import word_count
 
 REQUIRED_CONCEPTS = {
-    "state-building model", "listening state", "rentier state", "transition paradigm", "bolashak",
-    "militsiya", "istanbul convention", "article 130", "article 174",
+    "state-building model",
+    "listening state",
+    "rentier state",
+    "transition paradigm",
+    "bolashak",
+    "militsiya",
+    "istanbul convention",
+    "article 130",
+    "article 174",
     "national council of public trust",
 }
-TYPES = {"single_choice", "multiple_response", "true_false", "short_answer", "numeric", "matching", "ordering"}
+TYPES = {
+    "single_choice",
+    "multiple_response",
+    "true_false",
+    "short_answer",
+    "numeric",
+    "matching",
+    "ordering",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +50,17 @@ def test_every_section_has_a_summary_of_150_to_300_words_and_3_to_6_key_points(p
 
 def test_the_glossary_has_at_least_35_concepts_with_the_required_terms(pack):
     assert len(pack.concepts) >= 35
-    terms = {c.term.casefold() for c in pack.concepts} | {a.casefold() for c in pack.concepts for a in c.aliases}
+    terms = {c.term.casefold() for c in pack.concepts} | {
+        a.casefold() for c in pack.concepts for a in c.aliases
+    }
     missing = {t for t in REQUIRED_CONCEPTS if not any(t in term for term in terms)}
     assert missing == set()
     slugs = {c.slug for c in pack.concepts}
-    assert {"three-tiered-division", "notification-regime", "different-opinions-one-nation"} <= slugs
+    assert {
+        "three-tiered-division",
+        "notification-regime",
+        "different-opinions-one-nation",
+    } <= slugs
     assert all(c.definition and c.section for c in pack.concepts)
 
 
@@ -60,7 +81,11 @@ def test_quizzes_are_a_practice_quiz_per_section_and_the_final_exam(pack):
     assert all(q.fields.get("max_attempts") is None for q in practice)
     (final,) = [q for q in pack.quizzes if q.key == "final-exam"]
     assert final.fields["mode"] == "graded"
-    assert (final.fields["time_limit_minutes"], final.fields["max_attempts"], final.fields["pass_mark"]) == (30, 2, 60)
+    assert (
+        final.fields["time_limit_minutes"],
+        final.fields["max_attempts"],
+        final.fields["pass_mark"],
+    ) == (30, 2, 60)
     draws = {slot["pool"]["section"]: slot["pool"]["count"] for slot in final.slots}
     assert draws == {s.slug: 2 for s in pack.sections}
 
@@ -73,7 +98,9 @@ def test_every_source_quote_is_verbatim_in_the_article(pack, article_source):
 @pytest.mark.needs_article
 def test_a_quote_that_is_not_in_the_article_is_reported_with_file_and_line(pack, article_source):
     fresh, _ = read_pack(pack.directory)
-    fresh.questions[0].source_quote = "Kazakhstan adopted a brand new constitution in the year of this test."
+    fresh.questions[
+        0
+    ].source_quote = "Kazakhstan adopted a brand new constitution in the year of this test."
     errors = check_quotes(fresh, parse_article(article_source))
     assert len(errors) == 1
     assert errors[0].startswith("human-rights-reforms-in-kazakhstan/01-introduction.yaml:")

@@ -22,7 +22,9 @@ sections:
 SUMMARY = " ".join(["word"] * 160)
 
 
-def write_pack(tmp_path: Path, questions: str, concepts: str = "[]", quizzes: str | None = None) -> Path:
+def write_pack(
+    tmp_path: Path, questions: str, concepts: str = "[]", quizzes: str | None = None
+) -> Path:
     pack = tmp_path / "tiny"
     pack.mkdir()
     (pack / "article.yaml").write_text(ARTICLE)
@@ -56,15 +58,28 @@ def test_a_valid_pack_has_no_errors(tmp_path):
     ("questions", "expected"),
     [
         (GOOD.replace("true_false", "essay"), "01-one.yaml:7: type 'essay'"),
-        (GOOD.replace("difficulty: 1", "difficulty: 5"), "01-one.yaml:7: question one-01: difficulty"),
-        (GOOD.replace("answer: true", "answer: perhaps"), "01-one.yaml:7: question one-01: answer: must be true or false"),
+        (
+            GOOD.replace("difficulty: 1", "difficulty: 5"),
+            "01-one.yaml:7: question one-01: difficulty",
+        ),
+        (
+            GOOD.replace("answer: true", "answer: perhaps"),
+            "01-one.yaml:7: question one-01: answer: must be true or false",
+        ),
         (GOOD.replace("bloom: remember", "bloom: memorise"), "bloom must be one of"),
         (GOOD.replace("stem:", "stme:"), "unknown field 'stme'"),
         (GOOD + GOOD.replace("one-01", "one-02"), "01-one.yaml:15: same stem as"),
-        (GOOD + GOOD.replace("The sky", "Grass"), "01-one.yaml:15: question id 'one-01' is used twice"),
+        (
+            GOOD + GOOD.replace("The sky", "Grass"),
+            "01-one.yaml:15: question id 'one-01' is used twice",
+        ),
         (GOOD.replace("seven eight", "seven"), "source_quote has 7 words"),
-        (GOOD.replace("bloom: remember", "bloom: remember\n  concepts: [nope]"), "unknown concept 'nope'"),
-        ("""\
+        (
+            GOOD.replace("bloom: remember", "bloom: remember\n  concepts: [nope]"),
+            "unknown concept 'nope'",
+        ),
+        (
+            """\
 - id: one-01
   type: single_choice
   difficulty: 1
@@ -75,8 +90,11 @@ def test_a_valid_pack_has_no_errors(tmp_path):
     - {text: B}
   explanation: A.
   source_quote: one two three four five six seven eight
-""", "01-one.yaml:7: question one-01: choices: give at least two wrong choices"),
-        ("""\
+""",
+            "01-one.yaml:7: question one-01: choices: give at least two wrong choices",
+        ),
+        (
+            """\
 - id: one-01
   type: short_answer
   difficulty: 1
@@ -85,8 +103,11 @@ def test_a_valid_pack_has_no_errors(tmp_path):
   accepted: []
   explanation: A.
   source_quote: one two three four five six seven eight
-""", "accepted: give at least one accepted answer"),
-        ("""\
+""",
+            "accepted: give at least one accepted answer",
+        ),
+        (
+            """\
 - id: one-01
   type: numeric
   difficulty: 1
@@ -95,7 +116,9 @@ def test_a_valid_pack_has_no_errors(tmp_path):
   answer: 12
   explanation: A.
   source_quote: one two three four five six seven eight
-""", "tolerance: must be a number"),
+""",
+            "tolerance: must be a number",
+        ),
         ("- id: [unclosed\n", "01-one.yaml:"),
     ],
 )
@@ -132,7 +155,11 @@ def test_the_command_checks_quotes_against_the_article(article_path, tmp_path, c
     section = copy / "04-law-enforcement-abuse.yaml"
     text = section.read_text()
     first_quote = text.index("source_quote:")
-    section.write_text(text[:first_quote] + "source_quote: not a passage of the article at all, this one\n    old_" + text[first_quote:])
+    section.write_text(
+        text[:first_quote]
+        + "source_quote: not a passage of the article at all, this one\n    old_"
+        + text[first_quote:]
+    )
     with pytest.raises(CommandError):
         call_command("validate_content", "--pack", str(copy), "--article", str(article_path))
     assert "04-law-enforcement-abuse.yaml:" in capsys.readouterr().err

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from quizzes import models
 from tests.factories import (
-    CourseFactory, QuizFactory, SectionFactory, UserFactory, make_attempt, make_question,
+    CourseFactory,
+    QuizFactory,
+    SectionFactory,
+    UserFactory,
+    make_attempt,
+    make_question,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +44,11 @@ def test_question_difficulty_and_type_are_checked():
 def test_version_numbers_are_unique_per_question():
     question = make_question()
     version = question.current_version
-    rejected(lambda: models.QuestionVersion.objects.create(
-        question=question, number=1, qtype=version.qtype, stem="x", payload={}, content_hash="x"))
+    rejected(
+        lambda: models.QuestionVersion.objects.create(
+            question=question, number=1, qtype=version.qtype, stem="x", payload={}, content_hash="x"
+        )
+    )
 
 
 def test_a_saved_version_cannot_be_changed():
@@ -70,19 +78,40 @@ def test_a_slot_is_either_fixed_or_random():
     quiz, question = QuizFactory(), make_question()
     section = question.section
     rejected(lambda: models.QuizSlot.objects.create(quiz=quiz, position=1, kind="fixed"))
-    rejected(lambda: models.QuizSlot.objects.create(
-        quiz=quiz, position=1, kind="random", question=question, pool_section=section, pool_count=2))
-    rejected(lambda: models.QuizSlot.objects.create(
-        quiz=quiz, position=1, kind="fixed", question=question, pool_section=section))
+    rejected(
+        lambda: models.QuizSlot.objects.create(
+            quiz=quiz,
+            position=1,
+            kind="random",
+            question=question,
+            pool_section=section,
+            pool_count=2,
+        )
+    )
+    rejected(
+        lambda: models.QuizSlot.objects.create(
+            quiz=quiz, position=1, kind="fixed", question=question, pool_section=section
+        )
+    )
     models.QuizSlot.objects.create(quiz=quiz, position=1, kind="fixed", question=question)
-    models.QuizSlot.objects.create(quiz=quiz, position=2, kind="random", pool_section=section, pool_count=3)
-    rejected(lambda: models.QuizSlot.objects.create(quiz=quiz, position=2, kind="fixed", question=question))
+    models.QuizSlot.objects.create(
+        quiz=quiz, position=2, kind="random", pool_section=section, pool_count=3
+    )
+    rejected(
+        lambda: models.QuizSlot.objects.create(
+            quiz=quiz, position=2, kind="fixed", question=question
+        )
+    )
 
 
 def test_attempt_numbers_are_unique_and_only_one_attempt_is_open():
     attempt = make_attempt()
     same = {"quiz": attempt.quiz, "user": attempt.user, "course": attempt.course}
-    rejected(lambda: make_attempt(**same, number=1, state="submitted", submitted_at=timezone.now(), score=0))
+    rejected(
+        lambda: make_attempt(
+            **same, number=1, state="submitted", submitted_at=timezone.now(), score=0
+        )
+    )
     rejected(lambda: make_attempt(**same, number=2))
     make_attempt(**same, number=2, state="submitted", submitted_at=timezone.now(), score=Decimal(1))
 
@@ -103,16 +132,26 @@ def test_response_fraction_and_score_are_bounded_and_questions_not_repeated():
     qs = models.Response.objects.filter(pk=response.pk)
     rejected(lambda: qs.update(fraction=Decimal("1.5")))
     rejected(lambda: qs.update(score=Decimal(2)))
-    rejected(lambda: models.Response.objects.create(
-        attempt=attempt, position=2, question=question, question_version=question.current_version,
-        max_mark=1))
+    rejected(
+        lambda: models.Response.objects.create(
+            attempt=attempt,
+            position=2,
+            question=question,
+            question_version=question.current_version,
+            max_mark=1,
+        )
+    )
 
 
 def test_response_steps_are_numbered_once():
     attempt = make_attempt(questions=[make_question()])
     response = attempt.responses.get()
     models.ResponseStep.objects.create(response=response, seq=1, kind="save", state="answered")
-    rejected(lambda: models.ResponseStep.objects.create(response=response, seq=1, kind="save", state="answered"))
+    rejected(
+        lambda: models.ResponseStep.objects.create(
+            response=response, seq=1, kind="save", state="answered"
+        )
+    )
 
 
 def test_attempts_protect_what_they_showed_from_deletion():

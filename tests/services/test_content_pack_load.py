@@ -9,7 +9,15 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from quizzes.content_pack import PACKS_DIR, read_pack
-from quizzes.models import Concept, Question, QuestionStatus, QuestionVersion, Quiz, Section, Summary
+from quizzes.models import (
+    Concept,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Quiz,
+    Section,
+    Summary,
+)
 from quizzes.services.content import content_pack_load
 from tests.factories import make_attempt
 
@@ -26,7 +34,11 @@ def load(path=PACK):
 def table_state():
     return (
         list(QuestionVersion.objects.order_by("pk").values_list("pk", "content_hash")),
-        list(Question.objects.order_by("pk").values_list("pk", "status", "current_version", "updated_at")),
+        list(
+            Question.objects.order_by("pk").values_list(
+                "pk", "status", "current_version", "updated_at"
+            )
+        ),
         list(Concept.objects.order_by("pk").values_list("pk", "definition")),
         list(Summary.objects.order_by("pk").values_list("pk", "updated_at")),
         list(Quiz.objects.order_by("pk").values_list("pk", "updated_at")),
@@ -39,7 +51,12 @@ def test_the_shipped_pack_is_loaded_with_published_questions_and_quizzes():
     assert Summary.objects.filter(section__article__slug=PACK.name).count() == 9
     final = Quiz.objects.get(key="final-exam")
     assert sum(s.pool_count for s in final.slots.all()) == 18
-    assert (final.time_limit_minutes, final.max_attempts, final.pass_mark, final.mode) == (30, 2, 60, "graded")
+    assert (final.time_limit_minutes, final.max_attempts, final.pass_mark, final.mode) == (
+        30,
+        2,
+        60,
+        "graded",
+    )
 
 
 def test_loading_again_changes_nothing():

@@ -18,7 +18,9 @@ def test_revising_creates_the_next_version_and_keeps_the_old_one():
     attempt = make_attempt(questions=[question])
     data = {"choices": [{**c} for c in SINGLE_CHOICE_DATA["choices"]]}
     data["choices"][2]["text"] = "2020"
-    second = question_revise(question=question, stem="In which year?", data=data, explanation="Second.")
+    second = question_revise(
+        question=question, stem="In which year?", data=data, explanation="Second."
+    )
     question.refresh_from_db()
     assert (second.number, question.current_version) == (2, second)
     first.refresh_from_db()
@@ -44,7 +46,9 @@ def test_a_question_cannot_change_type():
 def test_invalid_data_is_rejected_and_nothing_is_saved():
     question = make_question()
     with pytest.raises(QuestionInvalid, match="two wrong"):
-        question_revise(question=question, stem="x", data={"choices": [{"text": "a", "correct": True}]})
+        question_revise(
+            question=question, stem="x", data={"choices": [{"text": "a", "correct": True}]}
+        )
     with pytest.raises(QuestionInvalid, match="stem"):
         question_revise(question=question, stem="  ", data=SINGLE_CHOICE_DATA)
     assert question.versions.count() == 1

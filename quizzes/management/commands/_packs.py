@@ -10,7 +10,10 @@ from ...content_pack import ContentPack, available_packs, read_pack
 def add_pack_argument(parser) -> None:
     """Add `--pack DIR` (default: every pack shipped with the project)."""
     parser.add_argument(
-        "--pack", type=Path, action="append", dest="packs",
+        "--pack",
+        type=Path,
+        action="append",
+        dest="packs",
         help="A content-pack directory (repeatable; default: every shipped pack).",
     )
 

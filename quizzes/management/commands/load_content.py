@@ -17,7 +17,9 @@ class Command(BaseCommand):
         results = read_packs(packs)
         errors = [error for _, pack_errors in results for error in pack_errors]
         if errors:
-            raise CommandError("the content pack has errors; nothing was loaded:\n" + "\n".join(errors))
+            raise CommandError(
+                "the content pack has errors; nothing was loaded:\n" + "\n".join(errors)
+            )
         for pack, _ in results:
             try:
                 report = content_pack_load(pack=pack)

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo creates accounts with known passwords: run it only with DEBUG=1.")
+            raise CommandError(
+                "seed_demo creates accounts with known passwords: run it only with DEBUG=1."
+            )
         course = demo_seed()
         self.stdout.write(f"Demo course: {course.title}")
         self.stdout.write("Demo accounts (username / password, role):")

@@ -1,0 +1,69 @@
+"""Configuration from the environment: production checks, database tuning."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from kzstudy.settings import database_from_url
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "kzstudy.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://kzstudy.example.org",
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def manage(*args, env, tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_values(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_debug_a_secret_key_is_required(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    code = "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    result = manage("shell", "-c", code, env={**PRODUCTION_ENV, "DEBUG": "1"}, tmp_path=tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+    config = database_from_url("sqlite:///x.sqlite3")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgresql_keeps_persistent_checked_connections():
+    config = database_from_url("postgres://u:p@127.0.0.1:5432/kz")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["CONN_MAX_AGE"] == 600 and config["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_named_by_database_url():
+    expected = (
+        "postgresql" if settings.DATABASE_URL.startswith(("postgres", "postgresql")) else "sqlite"
+    )
+    assert connection.vendor == expected
