@@ -19,12 +19,15 @@ from .delivery import (
     SlotKind,
     StepKind,
 )
+from .study import CardKind, CardState, ReviewCard, ReviewLog
 
 __all__ = [
     "Article",
     "Attempt",
     "AttemptState",
     "BloomLevel",
+    "CardKind",
+    "CardState",
     "Concept",
     "Course",
     "CourseRole",
@@ -43,6 +46,8 @@ __all__ = [
     "Response",
     "ResponseState",
     "ResponseStep",
+    "ReviewCard",
+    "ReviewLog",
     "ReviewTiming",
     "Section",
     "SlotKind",

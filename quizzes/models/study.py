@@ -1,0 +1,101 @@
+"""Study: spaced-repetition flashcards per learner, scheduled with FSRS (the `fsrs` package)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .bank import Question
+from .content import Concept
+
+
+class CardKind(models.TextChoices):
+    """What a card asks about."""
+
+    CONCEPT = "concept", _("glossary concept")
+    QUESTION = "question", _("question already reviewed")
+
+
+class CardState(models.IntegerChoices):
+    """FSRS card states (the same numbers as `fsrs.State`)."""
+
+    LEARNING = 1, _("learning")
+    REVIEW = 2, _("review")
+    RELEARNING = 3, _("relearning")
+
+
+class ReviewCard(models.Model):
+    """One learner's flashcard, with its FSRS memory state in plain columns for querying."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CardKind)
+    concept = models.ForeignKey(
+        Concept, on_delete=models.CASCADE, null=True, blank=True, related_name="review_cards"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, null=True, blank=True, related_name="review_cards"
+    )
+    state = models.PositiveSmallIntegerField(
+        _("state"), choices=CardState, default=CardState.LEARNING
+    )
+    step = models.PositiveSmallIntegerField(_("learning step"), null=True, blank=True, default=0)
+    stability = models.FloatField(_("stability (days)"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
+    lapse_count = models.PositiveIntegerField(_("lapses"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review card")
+        verbose_name_plural = _("review cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "concept"],
+                condition=Q(concept__isnull=False),
+                name="unique_concept_card_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=Q(question__isnull=False),
+                name="unique_question_card_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=CardKind.CONCEPT, concept__isnull=False, question__isnull=True)
+                | Q(kind=CardKind.QUESTION, question__isnull=False, concept__isnull=True),
+                name="card_has_exactly_its_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="card_user_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.concept or self.question}"
+
+
+class ReviewLog(models.Model):
+    """One review of a card: the rating given and when the card became due next."""
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    review_duration_ms = models.PositiveIntegerField(_("time taken (ms)"), null=True, blank=True)
+    due_after = models.DateTimeField(_("due after the review"))
+
+    class Meta:
+        verbose_name = _("review log")
+        verbose_name_plural = _("review logs")
+        ordering = ["-reviewed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=4), name="review_rating_1_to_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["card", "reviewed_at"], name="reviewlog_card_time")]
+
+    def __str__(self) -> str:
+        return f"{self.card} rated {self.rating}"
