@@ -212,3 +212,18 @@ class ResponseStepAdmin(ReadOnlyAdmin):
     list_display = ("response", "seq", "kind", "state", "fraction", "actor", "created_at")
     list_filter = ("kind", "state")
     list_select_related = ("response__attempt",)
+
+
+@admin.register(models.ReviewCard)
+class ReviewCardAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "concept", "question", "state", "due", "review_count")
+    list_filter = ("kind", "state")
+    search_fields = ("user__username", "concept__term", "question__key")
+    list_select_related = ("user", "concept", "question")
+    raw_id_fields = ("user", "concept", "question")
+
+
+@admin.register(models.ReviewLog)
+class ReviewLogAdmin(ReadOnlyAdmin):
+    list_display = ("card", "rating", "reviewed_at", "due_after")
+    list_select_related = ("card__user", "card__concept", "card__question")

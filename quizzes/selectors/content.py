@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Article, Concept, Question, Section
+from ..models import Article, Concept, Question, Section
 
 
 def question_list_published(*, article_slug: str | None = None) -> QuerySet[Question]:

@@ -3,8 +3,8 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import Section
-from .selectors import article_list_with_sections, section_get_for_page, section_neighbours
+from ..models import Section
+from ..selectors import article_list_with_sections, section_get_for_page, section_neighbours
 
 
 def home(request: HttpRequest) -> HttpResponse:
