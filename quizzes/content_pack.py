@@ -346,6 +346,8 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
     if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
         reader.error(file, node, f"question {key}: concepts must be a list of slugs.")
         concepts = []
+    elif not concepts:
+        reader.error(file, node, f"question {key}: concepts: tag at least one concept.")
     quote = reader.text(file, node, "source_quote")
     words = word_count(quote)
     if quote and not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:

@@ -23,7 +23,10 @@ SUMMARY = " ".join(["word"] * 160)
 
 
 def write_pack(
-    tmp_path: Path, questions: str, concepts: str = "[]", quizzes: str | None = None
+    tmp_path: Path,
+    questions: str,
+    concepts: str = "[{slug: sky, term: Sky, definition: Up.}]",
+    quizzes: str | None = None,
 ) -> Path:
     pack = tmp_path / "tiny"
     pack.mkdir()
@@ -42,6 +45,7 @@ GOOD = """\
   type: true_false
   difficulty: 1
   bloom: remember
+  concepts: [sky]
   stem: The sky is blue.
   answer: true
   explanation: It is.
@@ -68,16 +72,17 @@ def test_a_valid_pack_has_no_errors(tmp_path):
         ),
         (GOOD.replace("bloom: remember", "bloom: memorise"), "bloom must be one of"),
         (GOOD.replace("stem:", "stme:"), "unknown field 'stme'"),
-        (GOOD + GOOD.replace("one-01", "one-02"), "01-one.yaml:15: same stem as"),
+        (GOOD + GOOD.replace("one-01", "one-02"), "01-one.yaml:16: same stem as"),
         (
             GOOD + GOOD.replace("The sky", "Grass"),
-            "01-one.yaml:15: question id 'one-01' is used twice",
+            "01-one.yaml:16: question id 'one-01' is used twice",
         ),
         (GOOD.replace("seven eight", "seven"), "source_quote has 7 words"),
         (
-            GOOD.replace("bloom: remember", "bloom: remember\n  concepts: [nope]"),
+            GOOD.replace("concepts: [sky]", "concepts: [nope]"),
             "unknown concept 'nope'",
         ),
+        (GOOD.replace("concepts: [sky]", "concepts: []"), "tag at least one concept"),
         (
             """\
 - id: one-01
@@ -138,7 +143,7 @@ def test_the_command_prints_every_error_and_exits_non_zero(tmp_path, capsys):
     with pytest.raises(CommandError, match="3 error"):
         call_command("validate_content", "--pack", str(pack))
     err = capsys.readouterr().err
-    assert "01-one.yaml:7:" in err and "01-one.yaml:15:" in err
+    assert "01-one.yaml:7:" in err and "01-one.yaml:16:" in err
 
 
 def test_the_command_passes_on_the_shipped_pack(capsys):
