@@ -60,3 +60,72 @@ class QuestionInvalid(DomainError):
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__("; ".join(errors))
+
+
+ATTEMPT_MESSAGES = {
+    "not_enrolled": _("You are not a member of this course."),
+    "quiz_unavailable": _("This quiz is not available in this course."),
+    "quiz_not_open": _("This quiz is not open yet."),
+    "quiz_closed": _("This quiz is closed."),
+    "no_attempts_left": _("You have used all your attempts at this quiz."),
+    "pool_too_small": _("This quiz cannot be started: a question pool has too few questions."),
+    "attempt_not_found": _("No such attempt."),
+    "attempt_closed": _("This attempt has been submitted; answers can no longer change."),
+    "time_up": _(
+        "Time is up: your attempt was submitted with the answers saved before the deadline."
+    ),
+    "unknown_question": _("That question is not part of this attempt."),
+    "invalid_answer": _("The answer is not valid."),
+    "practice_only": _("Feedback on single answers is given in practice quizzes only."),
+    "already_correct": _("You have already answered this question correctly."),
+}
+MESSAGES.update(ATTEMPT_MESSAGES)
+
+
+class QuizUnavailable(DomainError):
+    """The user may not start an attempt (not a member, closed, no attempts left, ...)."""
+
+    code = "quiz_unavailable"
+
+
+class AttemptNotFound(DomainError):
+    """No such attempt for this user (another learner's attempt looks the same: 404)."""
+
+    code = "attempt_not_found"
+
+
+class AttemptClosed(DomainError):
+    """The attempt no longer takes answers (submitted, or its time ran out)."""
+
+    code = "attempt_closed"
+
+
+class UnknownQuestion(DomainError):
+    """The question is not in the attempt."""
+
+    code = "unknown_question"
+
+
+class InvalidAnswer(DomainError):
+    """The answer does not fit the question; `detail` says why."""
+
+    code = "invalid_answer"
+
+
+STUDY_MESSAGES = {
+    "card_not_found": _("No such flashcard."),
+    "invalid_rating": _("Choose a rating: Again, Hard, Good or Easy."),
+}
+MESSAGES.update(STUDY_MESSAGES)
+
+
+class CardNotFound(DomainError):
+    """No such flashcard for this user (another learner's card looks the same: 404)."""
+
+    code = "card_not_found"
+
+
+class InvalidRating(DomainError):
+    """A review rating other than 1 (again), 2 (hard), 3 (good) or 4 (easy)."""
+
+    code = "invalid_rating"

@@ -8,6 +8,8 @@ import re
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
+from .textnorm import locate_quote
+
 _STRONG = re.compile(r"\*\*(.+?)\*\*")
 _EM = re.compile(r"\*(.+?)\*")
 _FOOTNOTE = re.compile(r"&lt;sup&gt;(\d+)&lt;/sup&gt;")
@@ -35,3 +37,22 @@ def render_inline(markdown: str, *, footnote_prefix: str = "fn") -> SafeString:
     )
     cleaned = nh3.clean(text, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, link_rel=None)
     return mark_safe(cleaned)
+
+
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+
+
+def render_inline_highlighted(markdown: str, passage: str) -> SafeString:
+    """Render inline Markdown with a passage wrapped in <mark>.
+
+    The passage is located in the source text (typographic quotes, emphasis and footnote
+    markers folded), fenced with private-use characters, and only those become markup after
+    escaping and cleaning, so nothing from the request can reach the page as HTML.
+    """
+    span = locate_quote(markdown, passage)
+    if span is None:
+        return render_inline(markdown)
+    start, end = span
+    fenced = f"{markdown[:start]}{_MARK_OPEN}{markdown[start:end]}{_MARK_CLOSE}{markdown[end:]}"
+    rendered = render_inline(fenced)
+    return mark_safe(rendered.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>"))

@@ -112,3 +112,72 @@ def make_attempt(
             max_mark=Decimal(1),
         )
     return attempt
+
+
+def shipped_article() -> models.Article:
+    """The article whose content pack the test database has loaded."""
+    return models.Article.objects.get(slug="human-rights-reforms-in-kazakhstan")
+
+
+def enrol(course: models.Course, user=None, role: str = "learner"):
+    """A user enrolled in a course with a role (a new user when none is given)."""
+    user = user or UserFactory()
+    models.Enrolment.objects.get_or_create(course=course, user=user, defaults={"role": role})
+    return user
+
+
+def course_with_learner(**course_fields: Any):
+    """A course on the shipped article and a learner enrolled in it."""
+    course = CourseFactory(article=shipped_article(), **course_fields)
+    return course, enrol(course)
+
+
+def fixed_quiz(questions: list[models.Question], **fields: Any) -> models.Quiz:
+    """A quiz of fixed slots, one per question, in order, without shuffling."""
+    quiz = QuizFactory(shuffle_questions=False, shuffle_choices=False, **fields)
+    for position, question in enumerate(questions, start=1):
+        models.QuizSlot.objects.create(
+            quiz=quiz, position=position, kind="fixed", question=question
+        )
+    return quiz
+
+
+def key_answer(version: models.QuestionVersion) -> dict[str, Any]:
+    """The fully right answer to a version, in the API's answer shape."""
+    payload = version.payload
+    if version.qtype == "single_choice":
+        return {"choice": next(c["key"] for c in payload["choices"] if c["correct"])}
+    if version.qtype == "multiple_response":
+        return {"choices": [c["key"] for c in payload["choices"] if c["correct"]]}
+    if version.qtype == "true_false":
+        return {"value": payload["answer"]}
+    if version.qtype == "short_answer":
+        return {"text": payload["accepted"][0]}
+    if version.qtype == "numeric":
+        return {"value": payload["answer"]}
+    if version.qtype == "matching":
+        return {"pairs": {left["key"]: left["match"] for left in payload["lefts"]}}
+    return {"order": [item["key"] for item in payload["items"]]}
+
+
+def wrong_answer(version: models.QuestionVersion) -> dict[str, Any]:
+    """A wrong (zero-mark) answer to a version."""
+    payload = version.payload
+    if version.qtype == "single_choice":
+        return {"choice": next(c["key"] for c in payload["choices"] if not c["correct"])}
+    if version.qtype == "multiple_response":
+        return {"choices": [c["key"] for c in payload["choices"] if not c["correct"]]}
+    if version.qtype == "true_false":
+        return {"value": not payload["answer"]}
+    if version.qtype == "short_answer":
+        return {"text": "certainly not the answer"}
+    if version.qtype == "numeric":
+        return {"value": "-987654"}
+    if version.qtype == "matching":
+        keys = [left["match"] for left in payload["lefts"]]
+        return {
+            "pairs": {
+                left["key"]: keys[(n + 1) % len(keys)] for n, left in enumerate(payload["lefts"])
+            }
+        }
+    return {"order": [item["key"] for item in reversed(payload["items"])]}

@@ -9,10 +9,36 @@ from .content import (
     section_get_for_page,
     section_neighbours,
 )
+from .delivery import (
+    QuizHistory,
+    attempt_get_for_user,
+    attempt_history,
+    attempt_responses,
+    quiz_list_for_course,
+)
+from .study import (
+    SectionProgress,
+    card_due_count,
+    cards_due,
+    next_due_at,
+    section_progress,
+    study_next,
+)
 
 __all__ = [
+    "QuizHistory",
+    "SectionProgress",
     "article_list_with_sections",
+    "attempt_get_for_user",
+    "attempt_history",
+    "attempt_responses",
+    "card_due_count",
+    "cards_due",
+    "next_due_at",
     "question_list_published",
+    "quiz_list_for_course",
     "section_get_for_page",
     "section_neighbours",
+    "section_progress",
+    "study_next",
 ]

@@ -1,0 +1,189 @@
+"""What a learner is shown of a question: with no key before submission, and the review after.
+
+Pages and the API both build on these, so the same rule holds everywhere: the learner view is
+built from an allow-list of fields and never from the payload as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Attempt, AttemptState, QuizMode, Response, ResponseState, ReviewTiming
+from .qtypes import registry
+
+
+def learner_question(response: Response) -> dict[str, Any]:
+    """The question as a learner answers it: id, type, stem and options in the order shown."""
+    version = response.question_version
+    payload = version.payload
+    shown = {
+        "id": response.question_id,
+        "position": response.position,
+        "type": version.qtype,
+        "stem": version.stem,
+    }
+    order = {key: n for n, key in enumerate(response.choice_order)}
+
+    def ordered(items: list[dict]) -> list[dict[str, str]]:
+        listed = sorted(items, key=lambda item: order.get(item["key"], len(order)))
+        return [{"id": item["key"], "text": item["text"]} for item in listed]
+
+    if version.qtype in ("single_choice", "multiple_response"):
+        shown["choices"] = ordered(payload["choices"])
+    elif version.qtype == "true_false":
+        shown["choices"] = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+    elif version.qtype == "matching":
+        shown["left"] = [{"id": item["key"], "text": item["text"]} for item in payload["lefts"]]
+        shown["right"] = ordered(payload["rights"])
+    elif version.qtype == "ordering":
+        shown["items"] = ordered(payload["items"])
+    elif version.qtype == "numeric" and payload.get("unit"):
+        shown["unit"] = payload["unit"]
+    return shown
+
+
+@dataclass
+class QuestionView:
+    """One question of an attempt page: the learner view, the saved answer and its state."""
+
+    response: Response
+    question: dict[str, Any]
+    answer: dict[str, Any] | None
+    feedback: dict[str, Any] | None = None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.response.answer is not None
+
+    @property
+    def is_locked(self) -> bool:
+        """A practice question answered right takes no further tries."""
+        return bool(self.feedback) and self.feedback["state"] == ResponseState.CORRECT
+
+    @property
+    def widget(self) -> dict[str, Any]:
+        """The inputs of the question with the saved answer filled in (no logic in templates)."""
+        return answer_widget(self.question, self.answer or {})
+
+
+def answer_widget(question: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """Options with `checked`/`selected`/`position` set from the learner's saved answer."""
+    qtype = question["type"]
+    if qtype in ("single_choice", "multiple_response", "true_false"):
+        picked = {
+            "single_choice": {answer.get("choice")},
+            "multiple_response": set(answer.get("choices") or []),
+            "true_false": {{True: "true", False: "false"}.get(answer.get("value"))},
+        }[qtype]
+        return {"options": [{**c, "checked": c["id"] in picked} for c in question["choices"]]}
+    if qtype == "matching":
+        pairs = answer.get("pairs") or {}
+        return {
+            "lefts": [
+                {
+                    **left,
+                    "options": [
+                        {**r, "selected": pairs.get(left["id"]) == r["id"]}
+                        for r in question["right"]
+                    ],
+                }
+                for left in question["left"]
+            ]
+        }
+    if qtype == "ordering":
+        order = answer.get("order") or []
+        count = len(question["items"])
+        return {
+            "items": [
+                {**item, "position": order.index(item["id"]) + 1 if item["id"] in order else None}
+                for item in question["items"]
+            ],
+            "positions": list(range(1, count + 1)),
+        }
+    return {"value": answer.get("text", answer.get("value", "")) or ""}
+
+
+def practice_feedback(response: Response) -> dict[str, Any] | None:
+    """After a practice check: right or wrong, the picked choices' feedback, and, once right,
+    the explanation. The key itself is not shown until the attempt is submitted."""
+    graded = {ResponseState.CORRECT, ResponseState.PARTIAL, ResponseState.WRONG}
+    if response.state not in graded:
+        return None
+    version = response.question_version
+    grade = registry.get(version.qtype).grade(version.payload, response.answer)
+    is_correct = response.state == ResponseState.CORRECT
+    return {
+        "state": response.state,
+        "state_label": ResponseState(response.state).label,
+        "messages": list(grade.feedback),
+        "explanation": version.explanation if is_correct else "",
+        "source_quote": version.source_quote if is_correct else "",
+        "score": response.score,
+        "max_mark": response.max_mark,
+    }
+
+
+def attempt_question_views(attempt: Attempt, responses: list[Response]) -> list[QuestionView]:
+    """Question views for an open attempt page."""
+    practice = attempt.quiz.mode == QuizMode.PRACTICE
+    return [
+        QuestionView(
+            response=r,
+            question=learner_question(r),
+            answer=r.answer,
+            feedback=practice_feedback(r) if practice else None,
+        )
+        for r in responses
+    ]
+
+
+@dataclass
+class ReviewItem:
+    """One question in the review of a submitted attempt, as the quiz's policy allows."""
+
+    response: Response
+    question: dict[str, Any]
+    learner_answer: str
+    state_label: str
+    correct_answer: list[str] = field(default_factory=list)
+    explanation: str = ""
+    source_quote: str = ""
+    feedback: list[str] = field(default_factory=list)
+
+
+def review_allowed(attempt: Attempt, now) -> bool:
+    """Whether the per-question review of a submitted attempt may be shown now."""
+    if attempt.state != AttemptState.SUBMITTED:
+        return False
+    quiz = attempt.quiz
+    if quiz.review_timing == ReviewTiming.NEVER:
+        return False
+    if quiz.review_timing == ReviewTiming.AFTER_CLOSE:
+        return quiz.closes_at is not None and now >= quiz.closes_at
+    return True
+
+
+def review_items(attempt: Attempt, responses: list[Response]) -> list[ReviewItem]:
+    """The review of a submitted attempt (call only when `review_allowed`)."""
+    quiz = attempt.quiz
+    items = []
+    for response in responses:
+        version = response.question_version
+        qtype = registry.get(version.qtype)
+        grade = qtype.grade(version.payload, response.answer)
+        items.append(
+            ReviewItem(
+                response=response,
+                question=learner_question(response),
+                learner_answer=qtype.summarise_response(version.payload, response.answer or {}),
+                state_label=ResponseState(response.state).label,
+                correct_answer=qtype.correct_texts(version.payload)
+                if quiz.review_shows_correct
+                else [],
+                explanation=version.explanation if quiz.review_shows_explanation else "",
+                source_quote=version.source_quote if quiz.review_shows_explanation else "",
+                feedback=list(grade.feedback) if quiz.review_shows_correct else [],
+            )
+        )
+    return items

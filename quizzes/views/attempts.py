@@ -1,0 +1,294 @@
+"""Quiz pages: the quiz's rules, taking an attempt, saving, checking, submitting, reviewing."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import clock
+from ..answer_forms import question_ids_in, raw_answer
+from ..errors import AttemptClosed, AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
+from ..models import Attempt, AttemptState, QuizLayout, QuizMode
+from ..presenters import attempt_question_views, practice_feedback, review_allowed, review_items
+from ..qtypes import InvalidResponse
+from ..selectors import (
+    attempt_get_for_user,
+    attempt_history,
+    attempt_responses,
+    quiz_list_for_course,
+)
+from ..services.attempts import (
+    answer_check,
+    answers_save,
+    attempt_finalize_if_overdue,
+    attempt_start,
+    attempt_submit,
+)
+from .common import course_for_member
+
+ERROR_STATUS = {AttemptNotFound: 404, AttemptClosed: 409, QuizUnavailable: 403}
+
+
+def _status_for(error: DomainError) -> int:
+    return next((code for kind, code in ERROR_STATUS.items() if isinstance(error, kind)), 400)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The signed-in user's attempt, finalised first if its time ran out; 404 for anyone else's."""
+    attempt = attempt_get_for_user(attempt_id=attempt_id, user=request.user)
+    if attempt is None:
+        raise Http404("No such attempt.")
+    attempt_finalize_if_overdue(attempt=attempt)
+    return attempt
+
+
+@login_required
+def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
+    """A quiz's rules and the learner's attempts at it, with a start or continue button."""
+    course_obj, _ = course_for_member(request.user, course)
+    quiz_obj = get_object_or_404(quiz_list_for_course(course=course_obj), pk=quiz)
+    history = next(
+        (
+            h
+            for h in attempt_history(user=request.user, course=course_obj)
+            if h.quiz.pk == quiz_obj.pk
+        ),
+        None,
+    )
+    attempts = history.attempts if history else []
+    open_attempt = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    used = len(attempts)
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "course": course_obj,
+            "quiz": quiz_obj,
+            "history": history,
+            "open_attempt": open_attempt,
+            "question_count": sum(s.pool_count for s in quiz_obj.slots.all()),
+            "attempts_left": None
+            if quiz_obj.max_attempts is None
+            else max(0, quiz_obj.max_attempts - used),
+            "now": clock.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
+    """Start (or resume) an attempt and go to its first page."""
+    course_obj, _ = course_for_member(request.user, course)
+    quiz_obj = get_object_or_404(quiz_list_for_course(course=course_obj), pk=quiz)
+    try:
+        attempt = attempt_start(quiz=quiz_obj, user=request.user, course=course_obj)
+    except QuizUnavailable as error:
+        messages.error(request, error.message)
+        return redirect("quizzes:quiz", course=course_obj.slug, quiz=quiz_obj.pk)
+    return redirect("quizzes:attempt", attempt=attempt.pk)
+
+
+def _pages(attempt: Attempt, count: int) -> int:
+    return count if attempt.quiz.layout == QuizLayout.ONE_PER_PAGE else 1
+
+
+@login_required
+def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
+    """The attempt: questions of one page, navigation, progress, timer and saved state."""
+    attempt_obj = _own_attempt(request, attempt)
+    if attempt_obj.state != AttemptState.IN_PROGRESS:
+        return redirect("quizzes:attempt_review", attempt=attempt_obj.pk)
+    views = attempt_question_views(attempt_obj, attempt_responses(attempt=attempt_obj))
+    page_count = _pages(attempt_obj, len(views))
+    page = min(max(_int(request.GET.get("page"), 1), 1), page_count)
+    shown = views[page - 1 : page] if page_count > 1 else views
+    answered = sum(1 for v in views if v.is_answered)
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt_obj,
+            "quiz": attempt_obj.quiz,
+            "views": views,
+            "shown": shown,
+            "page": page,
+            "page_count": page_count,
+            "answered": answered,
+            "progress": math.floor(100 * answered / len(views)) if views else 0,
+            "is_practice": attempt_obj.quiz.mode == QuizMode.PRACTICE,
+            "server_now": clock.now(),
+        },
+    )
+
+
+def _page_url(attempt_id: int, page, anchor: str = "") -> str:
+    url = reverse("quizzes:attempt", kwargs={"attempt": attempt_id})
+    return f"{url}?page={_int(page, 1)}{anchor}"
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _answers_from_post(request: HttpRequest, attempt: Attempt) -> tuple[dict, dict, dict]:
+    """Answers, flags and parse errors for the questions present in the POST data."""
+    qtypes = dict(attempt.responses.values_list("question_id", "question_version__qtype"))
+    answers, flags, errors = {}, {}, {}
+    for question_id in question_ids_in(request.POST):
+        if question_id not in qtypes:
+            errors[question_id] = "That question is not part of this attempt."
+            continue
+        flags[question_id] = request.POST.get(f"q{question_id}-flag") == "1"
+        try:
+            answers[question_id] = raw_answer(qtypes[question_id], request.POST, question_id)
+        except InvalidResponse as exc:
+            errors[question_id] = str(exc)
+    return answers, flags, errors
+
+
+@login_required
+@require_POST
+def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
+    """Save the answers on a page (autosave sends one question, the form sends a page)."""
+    attempt_obj = attempt_get_for_user(attempt_id=attempt, user=request.user)
+    if attempt_obj is None:
+        raise Http404("No such attempt.")
+    answers, flags, errors = _answers_from_post(request, attempt_obj)
+    try:
+        result = answers_save(
+            attempt_id=attempt_obj.pk, user=request.user, answers=answers, flags=flags
+        )
+    except DomainError as error:
+        if _wants_json(request):
+            return JsonResponse(
+                {"code": error.code, "error": error.message}, status=_status_for(error)
+            )
+        messages.error(request, error.message)
+        return redirect("quizzes:attempt", attempt=attempt_obj.pk)
+    errors.update(result.errors)
+    if _wants_json(request):
+        answered = attempt_obj.responses.filter(answer__isnull=False).count()
+        return JsonResponse(
+            {
+                "saved": [r.question_id for r in result.saved],
+                "errors": {str(k): v for k, v in errors.items()},
+                "answered": answered,
+                "total": attempt_obj.responses.count(),
+                "saved_at": clock.now().isoformat(),
+            },
+            status=400 if errors and not result.saved else 200,
+        )
+    for message in errors.values():
+        messages.error(request, message)
+    goto = request.POST.get("goto", "")
+    if goto == "submit" and not errors:
+        return redirect("quizzes:attempt_submit", attempt=attempt_obj.pk)
+    page = _int(goto, _int(request.POST.get("page"), 1))
+    return redirect(_page_url(attempt_obj.pk, page))
+
+
+@login_required
+@require_POST
+def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
+    """Practice mode: check one answer now and show its feedback."""
+    attempt_obj = attempt_get_for_user(attempt_id=attempt, user=request.user)
+    if attempt_obj is None:
+        raise Http404("No such attempt.")
+    question_id = _int(request.POST.get("question"), 0)
+    answers, _, errors = _answers_from_post(request, attempt_obj)
+    try:
+        if question_id in errors:
+            raise InvalidAnswer(errors[question_id])
+        result = answer_check(
+            attempt_id=attempt_obj.pk,
+            user=request.user,
+            question_id=question_id,
+            raw=answers.get(question_id, {}),
+        )
+    except DomainError as error:
+        if _wants_json(request):
+            return JsonResponse(
+                {"code": error.code, "error": error.message}, status=_status_for(error)
+            )
+        messages.error(request, error.message)
+        return redirect(_page_url(attempt_obj.pk, request.POST.get("page")))
+    if _wants_json(request):
+        feedback = practice_feedback(result.response) or {}
+        return JsonResponse(
+            {
+                **feedback,
+                "score": str(feedback.get("score")),
+                "max_mark": str(feedback.get("max_mark")),
+            }
+        )
+    return redirect(_page_url(attempt_obj.pk, request.POST.get("page"), f"#q{question_id}"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_submit_view(request: HttpRequest, attempt: int) -> HttpResponse:
+    """GET: confirm, with the number of unanswered questions. POST: submit (idempotent)."""
+    attempt_obj = _own_attempt(request, attempt)
+    if request.method == "POST" or attempt_obj.state != AttemptState.IN_PROGRESS:
+        if attempt_obj.state == AttemptState.IN_PROGRESS:
+            attempt_submit(attempt_id=attempt_obj.pk, user=request.user)
+        return redirect("quizzes:attempt_review", attempt=attempt_obj.pk)
+    views = attempt_question_views(attempt_obj, attempt_responses(attempt=attempt_obj))
+    unanswered = [v for v in views if not v.is_answered]
+    return render(
+        request,
+        "quizzes/attempt_submit.html",
+        {
+            "attempt": attempt_obj,
+            "quiz": attempt_obj.quiz,
+            "views": views,
+            "unanswered": unanswered,
+        },
+    )
+
+
+@login_required
+def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
+    """The result of a submitted attempt and, as the quiz's policy allows, its review."""
+    attempt_obj = _own_attempt(request, attempt)
+    if attempt_obj.state != AttemptState.SUBMITTED:
+        return redirect("quizzes:attempt", attempt=attempt_obj.pk)
+    allowed = review_allowed(attempt_obj, clock.now())
+    items = review_items(attempt_obj, attempt_responses(attempt=attempt_obj)) if allowed else []
+    percent = attempt_obj.percent
+    return render(
+        request,
+        "quizzes/attempt_review.html",
+        {
+            "attempt": attempt_obj,
+            "quiz": attempt_obj.quiz,
+            "items": items,
+            "review_allowed": allowed,
+            "passed": percent is not None and percent >= attempt_obj.quiz.pass_mark,
+        },
+    )
+
+
+@login_required
+def my_attempts(request: HttpRequest, course: str) -> HttpResponse:
+    """Every quiz's attempts in this course, with score, duration and state; best and last."""
+    course_obj, _ = course_for_member(request.user, course)
+    return render(
+        request,
+        "quizzes/my_attempts.html",
+        {"course": course_obj, "history": attempt_history(user=request.user, course=course_obj)},
+    )

@@ -1,0 +1,168 @@
+// Attempt page: autosave each answer as it changes, practice checks, and the countdown timer.
+// Without JavaScript the page still works: the form posts to the same endpoints.
+(function () {
+  "use strict";
+  const form = document.getElementById("attempt-form");
+  if (!form) return;
+  const statusEl = document.getElementById("save-status");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const pending = new Map();
+  let unsaved = 0;
+
+  function setStatus(text, isError) {
+    statusEl.textContent = text;
+    statusEl.classList.toggle("text-danger", !!isError);
+    statusEl.classList.toggle("text-muted", !isError);
+  }
+
+  function fieldsetData(fieldset) {
+    const data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    fieldset.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || el.disabled) return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      data.append(el.name, el.value);
+    });
+    return data;
+  }
+
+  function markNav(questionId, answered, flagged) {
+    const link = document.getElementById("nav-q" + questionId);
+    if (!link) return;
+    link.classList.toggle("btn-secondary", answered);
+    link.classList.toggle("btn-outline-secondary", !answered);
+    link.classList.toggle("flagged", flagged);
+    const hidden = link.querySelector(".visually-hidden");
+    if (hidden) hidden.textContent = ": " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
+  }
+
+  function updateProgress(answered, total) {
+    const bar = document.getElementById("progress-bar");
+    if (!bar) return;
+    bar.style.width = Math.floor((100 * answered) / total) + "%";
+    bar.textContent = answered + " of " + total + " answered";
+    bar.parentElement.setAttribute("aria-valuenow", answered);
+  }
+
+  async function save(fieldset, attempt) {
+    const questionId = fieldset.dataset.question;
+    setStatus("Saving…");
+    try {
+      const response = await fetch(form.dataset.saveUrl, {
+        method: "POST", body: fieldsetData(fieldset), credentials: "same-origin",
+        headers: {"Accept": "application/json", "X-CSRFToken": csrf},
+      });
+      const body = await response.json();
+      if (!response.ok || (body.errors && body.errors[questionId])) {
+        const message = (body.errors && body.errors[questionId]) || body.error || "Not saved.";
+        setStatus("Not saved: " + message, true);
+        if (response.status === 409) window.location.reload();
+        return;
+      }
+      const answered = fieldset.querySelectorAll("input:checked:not([name$=-flag]), select option:checked:not([value='']), input[type=text]").length > 0 &&
+        Array.from(fieldset.querySelectorAll("input[type=text]")).every(function (el) { return el.value.trim() !== ""; });
+      const flag = fieldset.querySelector("input[name$=-flag]");
+      markNav(questionId, answered, flag && flag.checked);
+      updateProgress(body.answered, body.total);
+      const state = fieldset.querySelector("[data-role=state]");
+      if (state && !fieldset.querySelector("[data-role=feedback] .alert")) state.textContent = answered ? "Answered" : "Not yet answered";
+      unsaved = Math.max(0, unsaved - 1);
+      setStatus("Saved at " + new Date(body.saved_at).toLocaleTimeString() + ".");
+    } catch (error) {
+      // Dropped connection: keep the answer on the page and try again with a growing delay.
+      setStatus("Not saved: connection lost. Retrying…", true);
+      setTimeout(function () { save(fieldset, (attempt || 0) + 1); }, Math.min(30000, 2000 * Math.pow(2, attempt || 0)));
+    }
+  }
+
+  function schedule(fieldset, delay) {
+    const id = fieldset.dataset.question;
+    clearTimeout(pending.get(id));
+    unsaved += 1;
+    setStatus("Unsaved changes…");
+    pending.set(id, setTimeout(function () { save(fieldset, 0); }, delay));
+  }
+
+  form.addEventListener("change", function (event) {
+    const fieldset = event.target.closest("fieldset[data-question]");
+    if (fieldset) schedule(fieldset, 100);
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.type !== "text") return;
+    const fieldset = event.target.closest("fieldset[data-question]");
+    if (fieldset) schedule(fieldset, 800);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved > 0) { event.preventDefault(); event.returnValue = ""; }
+  });
+  form.addEventListener("submit", function () { unsaved = 0; });
+
+  // Practice: check one answer without leaving the page.
+  form.querySelectorAll("[data-role=check]").forEach(function (button) {
+    button.addEventListener("click", async function (event) {
+      event.preventDefault();
+      const fieldset = button.closest("fieldset[data-question]");
+      const data = fieldsetData(fieldset);
+      data.append("question", fieldset.dataset.question);
+      const response = await fetch(form.dataset.checkUrl, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: {"Accept": "application/json", "X-CSRFToken": csrf},
+      });
+      const body = await response.json();
+      const region = fieldset.querySelector("[data-role=feedback]");
+      region.replaceChildren();
+      const box = document.createElement("div");
+      if (!response.ok) {
+        box.className = "alert alert-danger mb-0";
+        box.textContent = body.error || "Could not check the answer.";
+        region.appendChild(box);
+        return;
+      }
+      const ok = body.state === "correct";
+      box.className = "alert mb-0 " + (ok ? "alert-success" : body.state === "partial" ? "alert-warning" : "alert-danger");
+      const head = document.createElement("p");
+      head.className = "fw-semibold mb-1";
+      head.textContent = body.state_label.charAt(0).toUpperCase() + body.state_label.slice(1) +
+        (ok ? ": " + Number(body.score) + " of " + Number(body.max_mark) + " marks." : ". Change your answer and check again.");
+      box.appendChild(head);
+      (body.messages || []).concat(body.explanation ? [body.explanation] : []).forEach(function (text) {
+        const p = document.createElement("p"); p.className = "mb-1"; p.textContent = text; box.appendChild(p);
+      });
+      region.appendChild(box);
+      fieldset.querySelector("[data-role=state]").textContent = body.state_label;
+      markNav(fieldset.dataset.question, true, false);
+      if (ok) {
+        fieldset.querySelectorAll("input:not([name$=-flag]), select").forEach(function (el) { el.disabled = true; });
+        button.remove();
+      }
+    });
+  });
+
+  // Countdown to the server's deadline; at zero the attempt is submitted with what was saved.
+  const timer = document.getElementById("timer");
+  if (timer) {
+    const deadline = Date.parse(timer.dataset.deadline);
+    const skew = Date.parse(timer.dataset.serverNow) - Date.now();
+    const value = document.getElementById("timer-value");
+    const warned = new Set();
+    const tick = function () {
+      const left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
+      const minutes = Math.floor(left / 60), seconds = left % 60;
+      value.textContent = minutes + ":" + String(seconds).padStart(2, "0");
+      [300, 60].forEach(function (mark) {
+        if (left <= mark && left > 0 && !warned.has(mark)) {
+          warned.add(mark);
+          setStatus((mark / 60) + (mark === 60 ? " minute" : " minutes") + " left.");
+        }
+      });
+      if (left === 0) {
+        clearInterval(handle);
+        unsaved = 0;
+        setStatus("Time is up: submitting your attempt…");
+        document.getElementById("timeout-form").submit();
+      }
+    };
+    const handle = setInterval(tick, 1000);
+    tick();
+  }
+})();

@@ -1,0 +1,219 @@
+"""Taking a quiz through the pages: start, save (form and autosave), submit, review, history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from quizzes.models import Attempt, Question, Quiz
+from tests.factories import UserFactory, course_with_learner, enrol, fixed_quiz, key_answer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exam(client):
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    quiz = Quiz.objects.get(key="final-exam")
+    response = client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))
+    attempt = Attempt.objects.get(user=learner)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "quizzes:attempt", args=[attempt.pk]
+    )
+    return course, learner, quiz, attempt
+
+
+def form_fields(version, answer) -> dict[str, object]:
+    """POST fields a browser sends for an answer (the page's field names)."""
+    qid = version.question_id
+    p = f"q{qid}-"
+    fields: dict[str, object] = {f"{p}present": "1"}
+    if "choice" in answer:
+        fields[f"{p}choice"] = answer["choice"]
+    elif "choices" in answer:
+        fields[f"{p}choices"] = answer["choices"]
+    elif "text" in answer:
+        fields[f"{p}text"] = answer["text"]
+    elif "value" in answer:
+        value = answer["value"]
+        fields[f"{p}value"] = (
+            {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else value
+        )
+    elif "pairs" in answer:
+        fields.update({f"{p}pair-{left}": right for left, right in answer["pairs"].items()})
+    else:
+        fields.update({f"{p}pos-{key}": str(n) for n, key in enumerate(answer["order"], start=1)})
+    return fields
+
+
+def test_the_course_home_lists_sections_with_progress_and_the_exam(client):
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    html = client.get(reverse("quizzes:course", args=[course.slug])).content.decode()
+    assert html.count('role="progressbar"') == 9
+    assert "Final exam" in html and "Practice quiz" in html
+    assert client.get("/").status_code == 302
+
+
+def test_the_quiz_page_states_its_rules(client):
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    quiz = Quiz.objects.get(key="final-exam")
+    html = client.get(reverse("quizzes:quiz", args=[course.slug, quiz.pk])).content.decode()
+    assert "30 minutes" in html and "2 (2 left)" in html and "60%" in html and "18" in html
+
+
+def test_one_question_per_page_with_navigation_and_progress(client, exam):
+    _, _, _, attempt = exam
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert html.count('class="card mb-3 question"') == 1
+    assert html.count('class="btn btn-sm btn-outline-secondary') == 18
+    assert "0 of 18 answered" in html
+    assert 'role="timer"' in html
+
+
+def test_saving_through_the_form_keeps_the_answer_on_reload(client, exam):
+    _, _, _, attempt = exam
+    response = attempt.responses.select_related("question_version").get(position=1)
+    answer = key_answer(response.question_version)
+    data = {"page": "1", "goto": "2", **form_fields(response.question_version, answer)}
+    reply = client.post(reverse("quizzes:attempt_save", args=[attempt.pk]), data)
+    assert reply.status_code == 302 and reply["Location"].endswith("?page=2")
+    response.refresh_from_db()
+    assert response.answer is not None and response.state == "answered"
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk]) + "?page=1").content.decode()
+    assert "1 of 18 answered" in html
+    assert re.search(r"(checked|selected)", html)
+
+
+def test_autosave_answers_with_json_and_reports_errors(client, exam):
+    _, _, _, attempt = exam
+    response = next(
+        r
+        for r in attempt.responses.select_related("question_version").order_by("position")
+        if r.question_version.qtype != "short_answer"  # free text cannot be malformed
+    )
+    url = reverse("quizzes:attempt_save", args=[attempt.pk])
+    ok = client.post(
+        url,
+        form_fields(response.question_version, key_answer(response.question_version)),
+        HTTP_ACCEPT="application/json",
+    )
+    assert ok.status_code == 200
+    assert ok.json()["saved"] == [response.question_id] and ok.json()["answered"] == 1
+    bad = client.post(
+        url,
+        {
+            f"q{response.question_id}-present": "1",
+            f"q{response.question_id}-choice": "zzz",
+            f"q{response.question_id}-choices": "zzz",
+            f"q{response.question_id}-value": "not a number",
+            f"q{response.question_id}-pos-zzz": "1",
+            f"q{response.question_id}-pair-zzz": "y",
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert bad.status_code == 400 and str(response.question_id) in bad.json()["errors"]
+    response.refresh_from_db()
+    assert response.answer == key_answer(response.question_version)
+
+
+def test_submit_asks_for_confirmation_with_the_unanswered_count(client, exam):
+    _, _, _, attempt = exam
+    html = client.get(reverse("quizzes:attempt_submit", args=[attempt.pk])).content.decode()
+    assert "18 of 18 questions are not answered" in html
+    assert Attempt.objects.get(pk=attempt.pk).state == "in_progress"
+
+
+def test_submitting_twice_grades_once_and_shows_the_review(client, exam):
+    _, _, _, attempt = exam
+    for response in attempt.responses.select_related("question_version"):
+        client.post(
+            reverse("quizzes:attempt_save", args=[attempt.pk]),
+            form_fields(response.question_version, key_answer(response.question_version)),
+        )
+    url = reverse("quizzes:attempt_submit", args=[attempt.pk])
+    first = client.post(url)
+    second = client.post(url)
+    assert first.status_code == second.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.score == 18 and attempt.percent == 100
+    html = client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).content.decode()
+    assert "Passed" in html and "18 / 18" in html
+    assert html.count("Right answer") == 18 and "?highlight=" in html
+    assert client.get(reverse("quizzes:attempt", args=[attempt.pk])).status_code == 302
+
+
+def test_the_review_link_highlights_the_cited_passage(client, exam, imported_article):
+    _, _, _, attempt = exam
+    client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+    html = client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).content.decode()
+    link = re.search(r'href="(/articles/[^"]+\?highlight=[^"]+)#passage"', html).group(1)
+    section = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'id="passage" class="highlighted-passage"' in section
+    assert "<mark>" in section
+
+
+def test_another_learner_gets_404_for_every_attempt_url(client, exam):
+    course, _, _, attempt = exam
+    other = Client()
+    other.force_login(enrol(course))
+    for name in ("attempt", "attempt_submit", "attempt_review"):
+        assert other.get(reverse(f"quizzes:{name}", args=[attempt.pk])).status_code == 404
+    for name in ("attempt_save", "attempt_check", "attempt_submit"):
+        assert other.post(reverse(f"quizzes:{name}", args=[attempt.pk]), {}).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.state == "in_progress"
+
+
+def test_writes_need_a_csrf_token(exam):
+    _, learner, _, attempt = exam
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    assert strict.post(reverse("quizzes:attempt_submit", args=[attempt.pk])).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.state == "in_progress"
+
+
+def test_pages_need_login_and_membership(client):
+    course, _ = course_with_learner()
+    quiz = Quiz.objects.get(key="final-exam")
+    assert client.get(reverse("quizzes:quiz", args=[course.slug, quiz.pk])).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(reverse("quizzes:quiz", args=[course.slug, quiz.pk])).status_code == 404
+    assert (
+        client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk])).status_code == 404
+    )
+
+
+def test_my_attempts_lists_score_state_best_and_last(client, exam):
+    course, _, _, attempt = exam
+    client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+    html = client.get(reverse("quizzes:my_attempts", args=[course.slug])).content.decode()
+    assert "Final exam" in html and "Submitted" in html and "0 / 18 (0%)" in html
+    assert "Best: <strong>0%" in html
+
+
+def test_practice_check_through_the_page(client):
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    question = Question.objects.get(key="introduction-01")
+    quiz = fixed_quiz([question], article=course.article, mode="practice")
+    attempt = Attempt.objects.get(
+        pk=client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))[
+            "Location"
+        ].split("/")[2]
+    )
+    version = question.current_version
+    fields = {"question": str(question.pk), **form_fields(version, key_answer(version))}
+    reply = client.post(
+        reverse("quizzes:attempt_check", args=[attempt.pk]), fields, HTTP_ACCEPT="application/json"
+    )
+    assert reply.status_code == 200 and reply.json()["state"] == "correct"
+    assert reply.json()["explanation"] == version.explanation
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert version.explanation.replace("'", "&#x27;")[:40] in html and "disabled" in html

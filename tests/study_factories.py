@@ -1,0 +1,60 @@
+"""Builders for the flashcard and progress tests (on top of tests.factories)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from quizzes import models
+from tests.factories import CourseFactory, UserFactory
+
+SHIPPED_ARTICLE = "human-rights-reforms-in-kazakhstan"
+
+
+def shipped_article() -> models.Article:
+    """The article of the shipped content pack (loaded into every test database)."""
+    return models.Article.objects.get(slug=SHIPPED_ARTICLE)
+
+
+def enrolled_learner(course: models.Course, **kwargs):
+    """A new user enrolled as a learner in the course."""
+    user = UserFactory(**kwargs)
+    models.Enrolment.objects.create(course=course, user=user, role=models.CourseRole.LEARNER)
+    return user
+
+
+def course_on_shipped_article() -> models.Course:
+    """A course that studies the shipped article."""
+    return CourseFactory(article=shipped_article())
+
+
+def submit(attempt: models.Attempt, grades: list[tuple[str, str | None]]) -> models.Attempt:
+    """Mark the attempt submitted with (state, fraction) per response, in position order."""
+    total = Decimal(0)
+    for response, (state, fraction) in zip(
+        attempt.responses.order_by("position"), grades, strict=True
+    ):
+        response.state = state
+        response.fraction = None if fraction is None else Decimal(fraction)
+        response.score = response.fraction
+        response.save()
+        total += response.fraction or 0
+    attempt.state = models.AttemptState.SUBMITTED
+    attempt.submitted_at = timezone.now()
+    attempt.score = total
+    attempt.save()
+    return attempt
+
+
+def concept_card(user, concept: models.Concept, *, due: datetime, reviews: int = 0):
+    """A concept card with the given due time and number of past reviews."""
+    return models.ReviewCard.objects.create(
+        user=user,
+        kind=models.CardKind.CONCEPT,
+        concept=concept,
+        due=due,
+        review_count=reviews,
+        last_review=due if reviews else None,
+    )
