@@ -56,3 +56,19 @@ def render_inline_highlighted(markdown: str, passage: str) -> SafeString:
     fenced = f"{markdown[:start]}{_MARK_OPEN}{markdown[start:end]}{_MARK_CLOSE}{markdown[end:]}"
     rendered = render_inline(fenced)
     return mark_safe(rendered.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>"))
+
+
+_RICH_TAGS = {"em", "strong", "b", "i", "code", "sub", "sup", "br", "p", "ul", "ol", "li", "a"}
+
+
+def render_rich_text(text: str) -> SafeString:
+    """Text that instructors write (stems, explanations, feedback): a little formatting is kept,
+    everything else (scripts, event handlers, styles, unknown tags) is removed by nh3."""
+    cleaned = nh3.clean(
+        text,
+        tags=_RICH_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # cleaned by nh3 with a strict allow-list

@@ -5,7 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .. import clock
-from ..models import Course, Section
+from ..glossary import glossary_terms
+from ..models import Concept, Course, Quiz, Section
 from ..selectors import (
     article_list_with_sections,
     quiz_list_for_course,
@@ -77,6 +78,9 @@ def section_detail(request: HttpRequest, article: str, section: str) -> HttpResp
         (p.pk for p in paragraphs if wanted and wanted in normalize_for_quote(p.text)), None
     )
     previous, following = section_neighbours(section_obj)
+    concepts = Concept.objects.filter(article=section_obj.article).select_related(
+        "section__article"
+    )
     footnotes = [f for p in paragraphs for f in p.footnotes.all()]
     return render(
         request,
@@ -91,5 +95,18 @@ def section_detail(request: HttpRequest, article: str, section: str) -> HttpResp
             "footnotes": sorted(footnotes, key=lambda f: f.number),
             "previous": previous,
             "next": following,
+            "terms": glossary_terms(concepts, page_section_id=section_obj.pk),
+            "practice": _practice_quizzes(request, section_obj),
         },
     )
+
+
+def _practice_quizzes(request: HttpRequest, section: Section) -> list[tuple[Course, Quiz]]:
+    """The section's practice quiz in each of the user's courses on this article."""
+    if not request.user.is_authenticated:
+        return []
+    courses = Course.objects.filter(article=section.article)
+    if not request.user.is_superuser:
+        courses = courses.filter(enrolments__user=request.user)
+    quizzes = list(Quiz.objects.published().filter(section=section, course__isnull=True))
+    return [(course, quiz) for course in courses for quiz in quizzes]
