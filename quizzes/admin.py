@@ -227,3 +227,10 @@ class ReviewCardAdmin(admin.ModelAdmin):
 class ReviewLogAdmin(ReadOnlyAdmin):
     list_display = ("card", "rating", "reviewed_at", "due_after")
     list_select_related = ("card__user", "card__concept", "card__question")
+
+
+@admin.register(models.Regrade)
+class RegradeAdmin(ReadOnlyAdmin):
+    list_display = ("quiz", "created_by", "created_at", "attempt_count", "changed_count")
+    list_filter = ("quiz",)
+    list_select_related = ("quiz", "created_by")

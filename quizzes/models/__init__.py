@@ -19,6 +19,7 @@ from .delivery import (
     SlotKind,
     StepKind,
 )
+from .grading import Regrade
 from .study import CardKind, CardState, ReviewCard, ReviewLog
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "QuizLayout",
     "QuizMode",
     "QuizSlot",
+    "Regrade",
     "Response",
     "ResponseState",
     "ResponseStep",

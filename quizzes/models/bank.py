@@ -51,6 +51,14 @@ class Question(models.Model):
     )
     qtype = models.CharField(_("type"), max_length=40, choices=registry.choices())
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
+    course = models.ForeignKey(
+        "Course",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text=_("The course whose bank owns the question; empty for the shared bank."),
+    )
     concepts = models.ManyToManyField(Concept, blank=True, related_name="questions")
     difficulty = models.PositiveSmallIntegerField(_("difficulty"), default=2)
     bloom_level = models.CharField(

@@ -1,0 +1,16 @@
+"""Instructor URLs, all under /teach/<course>/ (namespace "teach")."""
+
+from django.urls import include, path
+
+from .views.teach import bank, dashboard, exchange, quizzes, regrade, results
+
+app_name = "teach"
+
+urlpatterns = [
+    path("<slug:course>/", include(dashboard.urlpatterns)),
+    path("<slug:course>/", include(bank.urlpatterns)),
+    path("<slug:course>/", include(quizzes.urlpatterns)),
+    path("<slug:course>/", include(exchange.urlpatterns)),
+    path("<slug:course>/", include(results.urlpatterns)),
+    path("<slug:course>/", include(regrade.urlpatterns)),
+]

@@ -1,0 +1,3 @@
+"""Instructor pages: bank (being built)."""
+
+urlpatterns: list = []

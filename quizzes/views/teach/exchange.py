@@ -1,0 +1,3 @@
+"""Instructor pages: exchange (being built)."""
+
+urlpatterns: list = []

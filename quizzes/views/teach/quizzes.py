@@ -1,0 +1,3 @@
+"""Instructor pages: quizzes (being built)."""
+
+urlpatterns: list = []

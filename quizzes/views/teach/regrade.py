@@ -1,0 +1,3 @@
+"""Instructor pages: regrade (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Instructor pages: results (being built)."""
+
+urlpatterns: list = []
