@@ -62,16 +62,19 @@ def new_key(taken: Iterable[str] = ()) -> str:
             return key
 
 
-def reuse_keys(texts: list[str], previous: Mapping[str, str]) -> list[str]:
+def reuse_keys(
+    texts: list[str], previous: Mapping[str, str], taken: Iterable[str] = ()
+) -> list[str]:
     """Keys for texts: the previous version's key where the text is unchanged, else new ones.
 
     Keeping keys stable across versions lets a regrade carry a response over to a new version.
     """
+    reserved = set(taken)
     keys: list[str] = []
     for text in texts:
         key = previous.get(text)
-        if key is None or key in keys:
-            key = new_key(set(keys) | set(previous.values()))
+        if key is None or key in keys or key in reserved:
+            key = new_key(set(keys) | set(previous.values()) | reserved)
         keys.append(key)
     return keys
 

@@ -62,7 +62,9 @@ class Matching(QuestionType):
         distractors = [clean_text(d) for d in data.get("distractors") or []]
         left_keys = reuse_keys(lefts, {p["text"]: p["key"] for p in previous.get("lefts", [])})
         right_keys = reuse_keys(
-            answers + distractors, {r["text"]: r["key"] for r in previous.get("rights", [])}
+            answers + distractors,
+            {r["text"]: r["key"] for r in previous.get("rights", [])},
+            taken=left_keys,
         )
         return {
             "lefts": [
@@ -99,11 +101,11 @@ class Matching(QuestionType):
         rights = {r["key"] for r in payload["rights"]}
         cleaned = {}
         for left, right in pairs.items():
-            if left not in lefts:
+            if not isinstance(left, str) or left not in lefts:
                 raise InvalidResponse("A pair names an unknown left-hand item.")
             if right in ("", None):
                 continue
-            if right not in rights:
+            if not isinstance(right, str) or right not in rights:
                 raise InvalidResponse("A pair names an unknown right-hand option.")
             cleaned[left] = right
         return {"pairs": {key: cleaned[key] for key in lefts if key in cleaned}}

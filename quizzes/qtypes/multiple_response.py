@@ -42,11 +42,11 @@ class MultipleResponse(ChoiceType):
         choices = self.choices_by_key(payload)
         right = sum(1 for c in choices.values() if c["correct"])
         wrong = len(choices) - right
+        picked = {key for key in response["choices"] if isinstance(key, str)}
         fraction = Decimal(0)
         feedback = []
-        for key in set(response["choices"]):
-            choice = choices.get(key)
-            if choice is None:
+        for choice in payload["choices"]:  # authoring order, so feedback reads the same way
+            if choice["key"] not in picked:
                 continue
             fraction += Decimal(1) / right if choice["correct"] else -Decimal(1) / wrong
             feedback.append(choice["feedback"])

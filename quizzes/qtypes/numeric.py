@@ -8,16 +8,34 @@ from typing import Any
 
 from .base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
 
+# Answers are years, counts and percentages: bound their size so no input can overflow.
+MAX_MAGNITUDE = Decimal("1e15")
+MIN_EXPONENT = -9
+
 
 def to_decimal(value: Any) -> Decimal | None:
-    """A finite Decimal from a number or numeric string, else None (booleans are not numbers)."""
+    """A finite, reasonably sized Decimal from a number or numeric string, else None.
+
+    Booleans are not numbers; numbers beyond ±10^15 or finer than 10^-9 are refused.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         return None
+    text = str(value).strip().replace(",", "")
+    if len(text) > 40:
+        return None
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(text)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or number.copy_abs() > MAX_MAGNITUDE:
+        return None
+    if (
+        number != 0
+        and number.as_tuple().exponent < MIN_EXPONENT
+        and number != number.quantize(Decimal("1e-9"))
+    ):
+        return None
+    return number
 
 
 def format_number(value: Decimal) -> str:

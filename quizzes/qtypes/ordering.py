@@ -58,7 +58,11 @@ class Ordering(QuestionType):
         """`{"order": [key, ...]}`: a permutation of all the item keys."""
         order = require_dict(raw).get("order")
         keys = [i["key"] for i in payload["items"]]
-        if not isinstance(order, list) or sorted(map(str, order)) != sorted(keys):
+        if (
+            not isinstance(order, list)
+            or not all(isinstance(key, str) for key in order)
+            or sorted(order) != sorted(keys)
+        ):
             raise InvalidResponse("Give every item exactly once, in your order.")
         return {"order": list(order)}
 

@@ -15,7 +15,8 @@ _APOSTROPHES = re.compile(r"['’‘`´]")
 
 def normalize_answer(text: str) -> str:
     """Fold case, accents, punctuation and spacing so equivalent typings compare equal."""
-    text = unicodedata.normalize("NFKD", text)
+    # Dotless ı (Kazakh Latin, Turkish) folds to i, as İ does after NFKD.
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text.casefold())
     text = "".join(ch if ch.isalnum() else " " for ch in text)

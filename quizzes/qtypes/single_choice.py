@@ -19,7 +19,7 @@ class SingleChoice(ChoiceType):
     def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
         """`{"choice": key}` with a key of this version."""
         choice = require_dict(raw).get("choice")
-        if choice not in self.choices_by_key(payload):
+        if not isinstance(choice, str) or choice not in self.choices_by_key(payload):
             raise InvalidResponse("Choose one of the question's choices.")
         return {"choice": choice}
 
