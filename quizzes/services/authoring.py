@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from ..errors import QuestionInvalid, QuestionTypeChange
-from ..models import Concept, Question, QuestionStatus, QuestionVersion, Section
+from ..models import Concept, Course, Question, QuestionStatus, QuestionVersion, Section
 from ..qtypes import registry
 
 
@@ -94,15 +94,17 @@ def question_create(
     concepts: Iterable[Concept] = (),
     status: str = QuestionStatus.DRAFT,
     key: str | None = None,
+    course: Course | None = None,
     actor: AbstractBaseUser | None = None,
 ) -> Question:
-    """Create a question with its first version."""
+    """Create a question with its first version (in a course's bank, or the shared one)."""
     if qtype not in registry.all_keys():
         raise QuestionInvalid([f"type: {qtype!r} is not a question type."])
     question = Question.objects.create(
         key=key,
         qtype=qtype,
         section=section,
+        course=course,
         difficulty=difficulty,
         bloom_level=bloom_level,
         status=status,
@@ -165,3 +167,64 @@ def question_revise(
     question.current_version = version
     question.save(update_fields=["current_version", "updated_at"])
     return version
+
+
+@transaction.atomic
+def question_edit(
+    *,
+    question: Question,
+    actor: AbstractBaseUser,
+    stem: str,
+    data: Mapping[str, Any],
+    explanation: str,
+    source_quote: str,
+    section: Section,
+    difficulty: int,
+    bloom_level: str,
+    status: str,
+    concepts: Iterable[Concept],
+) -> QuestionVersion:
+    """An editor's save: a new version when the content changed, and the classification."""
+    version = question_revise(
+        question=question,
+        stem=stem,
+        data=data,
+        explanation=explanation,
+        source_quote=source_quote,
+        actor=actor,
+    )
+    question.refresh_from_db()
+    question.section, question.difficulty = section, difficulty
+    question.bloom_level, question.status = bloom_level, status
+    question.save(update_fields=["section", "difficulty", "bloom_level", "status", "updated_at"])
+    question.concepts.set(concepts)
+    return version
+
+
+@transaction.atomic
+def question_duplicate(*, question: Question, course: Course, actor: AbstractBaseUser) -> Question:
+    """Copy a question (its current version) into a course's bank as an editable draft."""
+    version = question.current_version
+    qtype = registry.get(version.qtype)
+    return question_create(
+        section=question.section,
+        qtype=version.qtype,
+        stem=version.stem,
+        data=qtype.authoring_data(version.payload),
+        explanation=version.explanation,
+        source_quote=version.source_quote,
+        difficulty=question.difficulty,
+        bloom_level=question.bloom_level,
+        concepts=question.concepts.all(),
+        status=QuestionStatus.DRAFT,
+        course=course,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def question_archive(*, question: Question, actor: AbstractBaseUser) -> Question:
+    """Archive a question: no new attempt draws it; past attempts keep showing it."""
+    question.status = QuestionStatus.ARCHIVED
+    question.save(update_fields=["status", "updated_at"])
+    return question
