@@ -167,23 +167,28 @@ def review_allowed(attempt: Attempt, now) -> bool:
 def review_items(attempt: Attempt, responses: list[Response]) -> list[ReviewItem]:
     """The review of a submitted attempt (call only when `review_allowed`)."""
     quiz = attempt.quiz
-    items = []
-    for response in responses:
-        version = response.question_version
-        qtype = registry.get(version.qtype)
-        grade = qtype.grade(version.payload, response.answer)
-        items.append(
-            ReviewItem(
-                response=response,
-                question=learner_question(response),
-                learner_answer=qtype.summarise_response(version.payload, response.answer or {}),
-                state_label=ResponseState(response.state).label,
-                correct_answer=qtype.correct_texts(version.payload)
-                if quiz.review_shows_correct
-                else [],
-                explanation=version.explanation if quiz.review_shows_explanation else "",
-                source_quote=version.source_quote if quiz.review_shows_explanation else "",
-                feedback=list(grade.feedback) if quiz.review_shows_correct else [],
-            )
+    return [
+        review_item(
+            response,
+            show_correct=quiz.review_shows_correct,
+            show_explanation=quiz.review_shows_explanation,
         )
-    return items
+        for response in responses
+    ]
+
+
+def review_item(response: Response, *, show_correct: bool, show_explanation: bool) -> ReviewItem:
+    """One question as the review shows it, with what the review options allow."""
+    version = response.question_version
+    qtype = registry.get(version.qtype)
+    grade = qtype.grade(version.payload, response.answer)
+    return ReviewItem(
+        response=response,
+        question=learner_question(response),
+        learner_answer=qtype.summarise_response(version.payload, response.answer or {}),
+        state_label=ResponseState(response.state).label,
+        correct_answer=qtype.correct_texts(version.payload) if show_correct else [],
+        explanation=version.explanation if show_explanation else "",
+        source_quote=version.source_quote if show_explanation else "",
+        feedback=list(grade.feedback) if show_correct else [],
+    )

@@ -3,6 +3,7 @@
 Split by domain like the models; import from here.
 """
 
+from .bank import question_get_for_course, question_list_for_course, question_versions
 from .content import (
     article_list_with_sections,
     question_list_published,
@@ -35,7 +36,10 @@ __all__ = [
     "card_due_count",
     "cards_due",
     "next_due_at",
+    "question_get_for_course",
+    "question_list_for_course",
     "question_list_published",
+    "question_versions",
     "quiz_list_for_course",
     "section_get_for_page",
     "section_neighbours",

@@ -1,0 +1,224 @@
+"""The question bank browser and editor, as an instructor uses them."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from quizzes.models import Question, QuestionVersion, Section
+from quizzes.permissions import INSTRUCTORS_GROUP, teaches
+from tests.factories import CourseFactory, UserFactory, course_with_learner, enrol, shipped_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teaching(client):
+    course, learner = course_with_learner()
+    teacher = enrol(course, role="instructor")
+    client.force_login(teacher)
+    return course, teacher, learner
+
+
+def formset(prefix: str, rows: list[dict], extra: int = 0) -> dict[str, str]:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows) + extra),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for n, row in enumerate(rows):
+        data.update({f"{prefix}-{n}-{k}": v for k, v in row.items()})
+    return data
+
+
+def question_fields(
+    section: Section, stem: str = "In which year was the law on domestic violence adopted?"
+) -> dict[str, str]:
+    return {
+        "section": str(section.pk),
+        "difficulty": "2",
+        "bloom_level": "remember",
+        "status": "published",
+        "stem": stem,
+        "explanation": "The article dates the law to 2009.",
+        "source_quote": "adopted a law on the prevention of domestic violence in 2009",
+    }
+
+
+THREE_CHOICES = [
+    {"text": "2009", "correct": "on", "feedback": ""},
+    {"text": "2017", "feedback": "That is when it became an administrative offense."},
+    {"text": "2020", "feedback": ""},
+]
+
+
+def test_an_instructor_creates_a_three_choice_question_and_previews_it(client, teaching):
+    course, teacher, _ = teaching
+    section = Section.objects.get(article=course.article, slug="womens-rights")
+    data = {**question_fields(section), **formset("choices", THREE_CHOICES, extra=2)}
+    reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
+    question = Question.objects.get(course=course)
+    assert reply.status_code == 302 and reply["Location"] == reverse(
+        "teach:question_preview", args=[course.slug, question.pk]
+    )
+    version = question.current_version
+    assert (version.number, version.stem, question.status) == (1, data["stem"], "published")
+    assert [c["text"] for c in version.payload["choices"]] == ["2009", "2017", "2020"]
+    assert [c["correct"] for c in version.payload["choices"]] == [True, False, False]
+    assert version.created_by == teacher
+    html = client.get(reply["Location"]).content.decode()
+    assert (
+        html.count('type="radio"') == 3
+        and "Right answer" in html
+        and "The article dates the law to 2009." in html
+    )
+
+
+def test_an_invalid_question_shows_field_errors_and_saves_nothing(client, teaching):
+    course, _, _ = teaching
+    section = Section.objects.get(article=course.article, slug="womens-rights")
+    data = {**question_fields(section), **formset("choices", THREE_CHOICES[:2])}
+    reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
+    assert reply.status_code == 200 and "give at least two wrong choices" in reply.content.decode()
+    data = {**question_fields(section, stem=" "), **formset("choices", THREE_CHOICES)}
+    reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
+    assert reply.status_code == 200 and "This field is required" in reply.content.decode()
+    assert not Question.objects.filter(course=course).exists()
+
+
+@pytest.mark.parametrize(
+    ("qtype", "answer_fields"),
+    [
+        ("true_false", {"tf-answer": "true", "tf-feedback": ""}),
+        ("numeric", {"numeric-answer": "2009", "numeric-tolerance": "0", "numeric-unit": ""}),
+        ("short_answer", formset("accepted", [{"text": "2009"}, {"text": "two thousand nine"}])),
+        (
+            "ordering",
+            formset(
+                "items", [{"text": "2009 law"}, {"text": "2017 offense"}, {"text": "2020 protests"}]
+            ),
+        ),
+        (
+            "matching",
+            {
+                **formset(
+                    "pairs",
+                    [
+                        {"left": "2009", "right": "law"},
+                        {"left": "2017", "right": "offense"},
+                        {"left": "2020", "right": "march"},
+                    ],
+                ),
+                **formset("distractors", []),
+            },
+        ),
+        (
+            "multiple_response",
+            formset("choices", [*THREE_CHOICES, {"text": "2018", "correct": "on"}]),
+        ),
+    ],
+)
+def test_every_type_can_be_written_in_the_editor(client, teaching, qtype, answer_fields):
+    course, _, _ = teaching
+    section = Section.objects.get(article=course.article, slug="womens-rights")
+    assert client.get(reverse("teach:question_new", args=[course.slug, qtype])).status_code == 200
+    reply = client.post(
+        reverse("teach:question_new", args=[course.slug, qtype]),
+        {**question_fields(section), **answer_fields},
+    )
+    assert reply.status_code == 302, reply.content.decode()[-3000:]
+    question = Question.objects.get(course=course)
+    assert question.qtype == qtype and question.current_version.type.correct_texts(
+        question.current_version.payload
+    )
+
+
+def test_editing_makes_a_new_version_and_the_history_shows_the_change(client, teaching):
+    course, _, _ = teaching
+    section = Section.objects.get(article=course.article, slug="womens-rights")
+    client.post(
+        reverse("teach:question_new", args=[course.slug, "single_choice"]),
+        {**question_fields(section), **formset("choices", THREE_CHOICES)},
+    )
+    question = Question.objects.get(course=course)
+    edit = reverse("teach:question_edit", args=[course.slug, question.pk])
+    page = client.get(edit).content.decode()
+    assert "2017" in page and "That is when it became an administrative offense." in page
+    changed = [{**THREE_CHOICES[0]}, {**THREE_CHOICES[1]}, {"text": "2019", "feedback": ""}]
+    client.post(edit, {**question_fields(section), **formset("choices", changed)})
+    question.refresh_from_db()
+    assert question.current_version.number == 2
+    assert [
+        c["text"]
+        for c in QuestionVersion.objects.get(question=question, number=1).payload["choices"]
+    ][2] == "2020"
+    history = client.get(
+        reverse("teach:question_history", args=[course.slug, question.pk])
+    ).content.decode()
+    assert "Version 2" in history and "2019" in history and "2020" in history
+
+
+def test_shared_questions_are_read_only_but_can_be_duplicated(client, teaching):
+    course, _, _ = teaching
+    shared = Question.objects.get(key="womens-rights-01")
+    assert (
+        client.get(reverse("teach:question_edit", args=[course.slug, shared.pk])).status_code == 403
+    )
+    reply = client.post(reverse("teach:question_duplicate", args=[course.slug, shared.pk]))
+    copy = Question.objects.get(course=course)
+    assert reply["Location"] == reverse("teach:question_edit", args=[course.slug, copy.pk])
+    assert copy.current_version.stem == shared.current_version.stem and copy.status == "draft"
+    assert client.get(reply["Location"]).status_code == 200
+
+
+def test_archiving_takes_a_question_out_of_new_attempts(client, teaching):
+    course, _, _ = teaching
+    shared = Question.objects.get(key="womens-rights-01")
+    client.post(reverse("teach:question_duplicate", args=[course.slug, shared.pk]))
+    copy = Question.objects.get(course=course)
+    client.post(reverse("teach:question_archive", args=[course.slug, copy.pk]))
+    copy.refresh_from_db()
+    assert copy.status == "archived"
+    assert (
+        client.post(reverse("teach:question_archive", args=[course.slug, shared.pk])).status_code
+        == 403
+    )
+
+
+def test_the_bank_filters_and_searches(client, teaching, django_assert_max_num_queries):
+    course, _, _ = teaching
+    url = reverse("teach:bank", args=[course.slug])
+    with django_assert_max_num_queries(12):
+        html = client.get(url, {"qtype": "ordering"}).content.decode()
+    assert "9 questions" in html
+    section = Section.objects.get(article=course.article, slug="law-enforcement-abuse")
+    assert "14 questions" in client.get(url, {"section": section.pk}).content.decode()
+    assert "1 question" in client.get(url, {"q": "law-enforcement-abuse-05"}).content.decode()
+    bad = client.get(url, {"difficulty": "7"})
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+
+
+def test_questions_of_another_course_are_not_found(client, teaching):
+    course, _, _ = teaching
+    other = CourseFactory(article=shipped_article())
+    section = Section.objects.get(article=course.article, slug="womens-rights")
+    from quizzes.services.authoring import question_create
+
+    foreign = question_create(
+        section=section, qtype="true_false", stem="Foreign?", data={"answer": True}, course=other
+    )
+    for name in ("question_edit", "question_preview", "question_history"):
+        assert (
+            client.get(reverse(f"teach:{name}", args=[course.slug, foreign.pk])).status_code == 404
+        )
+
+
+def test_the_instructors_group_teaches_standalone_courses_only():
+    standalone = CourseFactory()
+    lms = CourseFactory(lti_issuer="https://lms.example", lti_context_id="c1")
+    user = UserFactory()
+    assert not teaches(user, standalone)
+    user.groups.add(Group.objects.get_or_create(name=INSTRUCTORS_GROUP)[0])
+    assert teaches(user, standalone) and not teaches(user, lms)
