@@ -7,6 +7,7 @@ import pytest
 from quizzes.models import Question, ResponseStep
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from quizzes.services.authoring import question_revise
+from quizzes.services.grading import quiz_regrade
 from tests.factories import course_with_learner, fixed_quiz, key_answer
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,17 @@ def test_editing_a_question_after_an_attempt_never_changes_that_attempt():
         "save",
         "submit",
     ]
+
+    # Regrading moves the answer to the new version and adds a step; nothing is overwritten.
+    regrade = quiz_regrade(quiz=quiz, course=course, actor=learner)
+    assert regrade.changed_count == 1
+    response.refresh_from_db()
+    attempt.refresh_from_db()
+    assert response.question_version == new and attempt.score == 0
+    history = list(ResponseStep.objects.filter(response=response).values_list("kind", "fraction"))
+    assert history == [("save", None), ("submit", 1), ("regrade", 0)]
+    old.refresh_from_db()
+    assert old.stem == response.question_version.stem.removesuffix(" (revised)")
 
     # A new attempt shows the new version.
     second = attempt_start(quiz=quiz, user=learner, course=course)
