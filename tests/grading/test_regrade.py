@@ -93,7 +93,7 @@ def test_applying_the_regrade_records_who_when_and_keeps_the_history(submitted):
 
 
 def test_an_answer_that_no_longer_fits_keeps_its_version(submitted):
-    course, quiz, question, attempt = submitted
+    course, quiz, question, _ = submitted
     question_revise(
         question=question,
         stem="Which year?",
