@@ -192,3 +192,68 @@ def review_item(response: Response, *, show_correct: bool, show_explanation: boo
         source_quote=version.source_quote if show_explanation else "",
         feedback=list(grade.feedback) if show_correct else [],
     )
+
+
+def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[str, Any]:
+    """An attempt as the API returns it: no key before submission; after it, the result and
+    the review the quiz's policy allows."""
+    quiz = attempt.quiz
+    practice = quiz.mode == QuizMode.PRACTICE
+    document: dict[str, Any] = {
+        "id": attempt.pk,
+        "quiz": quiz.pk,
+        "course": attempt.course_id,
+        "number": attempt.number,
+        "mode": quiz.mode,
+        "state": attempt.state,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "submitted_at": attempt.submitted_at,
+    }
+    submitted = attempt.state == AttemptState.SUBMITTED
+    reviewing = submitted and review_allowed(attempt, now)
+    questions = []
+    for response in responses:
+        shown = {
+            **learner_question(response),
+            "answer": response.answer,
+            "flagged": response.is_flagged,
+        }
+        if practice and not submitted:
+            feedback = practice_feedback(response)
+            if feedback:
+                shown["feedback"] = {k: feedback[k] for k in ("state", "messages", "explanation")}
+        if reviewing:
+            item = review_item(
+                response,
+                show_correct=quiz.review_shows_correct,
+                show_explanation=quiz.review_shows_explanation,
+            )
+            shown["review"] = {
+                "state": response.state,
+                "score": response.score,
+                "max_mark": response.max_mark,
+                "correct": item.correct_answer,
+                "explanation": item.explanation,
+                "source_quote": item.source_quote,
+                "feedback": item.feedback,
+            }
+        questions.append(shown)
+    document["questions"] = questions
+    if submitted:
+        document.update(attempt_result(attempt))
+        document["review_available"] = reviewing
+    return document
+
+
+def attempt_result(attempt: Attempt) -> dict[str, Any]:
+    """The result of a submitted attempt: score, maximum, percent and whether it passed."""
+    percent = attempt.percent
+    return {
+        "id": attempt.pk,
+        "state": attempt.state,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "percent": percent,
+        "passed": percent is not None and percent >= attempt.quiz.pass_mark,
+    }

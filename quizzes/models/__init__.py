@@ -1,5 +1,6 @@
 """Models, split by domain and re-exported here (as pretix does)."""
 
+from .api import ApiToken
 from .bank import BloomLevel, ImmutableVersionError, Question, QuestionStatus, QuestionVersion
 from .content import Article, Concept, Footnote, Paragraph, ParagraphKind, Section, Summary
 from .delivery import (
@@ -23,6 +24,7 @@ from .grading import Regrade
 from .study import CardKind, CardState, ReviewCard, ReviewLog
 
 __all__ = [
+    "ApiToken",
     "Article",
     "Attempt",
     "AttemptState",

@@ -1,0 +1,50 @@
+"""OpenAPI post-processing: every operation documents the error envelope and its statuses."""
+
+from __future__ import annotations
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "example": "invalid_answer"},
+                "message": {
+                    "type": "string",
+                    "example": "The answer is not valid. Enter a number.",
+                },
+                "field": {"type": "string", "nullable": True, "example": "answer"},
+                "details": {"nullable": True},
+            },
+        }
+    },
+}
+COMMON_ERRORS = {
+    "400": "Invalid input; nothing was changed.",
+    "401": "No valid credentials (send a session cookie or `Authorization: Bearer <token>`).",
+    "403": "Not allowed for this user, or CSRF check failed for a session request.",
+    "404": "No such object for this user.",
+    "405": "Method not allowed.",
+    "409": "The attempt no longer takes answers (submitted or its time is up).",
+    "429": "Too many writes; retry later.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Add the error envelope and the common error statuses to every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in COMMON_ERRORS.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

@@ -1,0 +1,348 @@
+"""API: the signed-in user, the quizzes they can take, and the attempt contract."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .. import clock
+from ..errors import InvalidAnswer
+from ..models import Attempt, Course, Enrolment, Quiz
+from ..permissions import is_site_admin
+from ..presenters import attempt_document, attempt_result
+from ..selectors import attempt_get_for_user, attempt_responses
+from ..services.attempts import (
+    answer_check,
+    answers_save,
+    attempt_finalize_if_overdue,
+    attempt_start,
+    attempt_submit,
+)
+from . import serializers as s
+
+SESSION_COURSE_KEY = "kzstudy_course_id"
+ERROR_EXAMPLE = OpenApiExample(
+    "Error",
+    value={
+        "error": {
+            "code": "attempt_closed",
+            "message": "This attempt has been submitted; answers can no longer change.",
+            "field": None,
+            "details": None,
+        }
+    },
+    response_only=True,
+)
+
+
+def member_courses(user) -> list[Course]:
+    """The courses a user belongs to (every course for site admins)."""
+    courses = (
+        Course.objects.all()
+        if is_site_admin(user)
+        else Course.objects.filter(enrolments__user=user)
+    )
+    return list(courses.distinct().order_by("title"))
+
+
+class MeView(APIView):
+    """The signed-in user, their roles per course and their current course."""
+
+    @extend_schema(responses=s.MeSerializer, summary="Who am I", operation_id="me")
+    def get(self, request):
+        user = request.user
+        roles = dict(Enrolment.objects.filter(user=user).values_list("course_id", "role"))
+        courses = member_courses(user)
+        current_id = (
+            request.session.get(SESSION_COURSE_KEY) if hasattr(request, "session") else None
+        )
+        current = next(
+            (c for c in courses if c.pk == current_id), courses[0] if len(courses) == 1 else None
+        )
+        data = {
+            "id": user.pk,
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "is_site_admin": is_site_admin(user),
+            "courses": [
+                {
+                    "id": c.pk,
+                    "slug": c.slug,
+                    "title": c.title,
+                    "role": roles.get(c.pk, "instructor" if is_site_admin(user) else "learner"),
+                }
+                for c in courses
+            ],
+            "current_course": {"id": current.pk, "slug": current.slug, "title": current.title}
+            if current
+            else None,
+        }
+        return Response(s.MeSerializer(data).data)
+
+
+def offered_quizzes(user) -> list[dict]:
+    """Every (quiz, course) the user can take, with question counts and attempts used."""
+    courses = member_courses(user)
+    if not courses:
+        return []
+    articles = {c.article_id for c in courses if c.article_id}
+    quizzes = list(
+        Quiz.objects.published()
+        .filter(
+            Q(course__in=courses)
+            | Q(course__isnull=True, article__in=articles)
+            | Q(course__isnull=True, article__isnull=True)
+        )
+        .select_related("section")
+        .annotate(question_count=Sum("slots__pool_count"))
+        .order_by("section__position", "title")
+    )
+    used = {
+        (row["quiz"], row["course"]): row["n"]
+        for row in Attempt.objects.filter(user=user)
+        .values("quiz", "course")
+        .annotate(n=Count("id"))
+    }
+    offered = []
+    for course in courses:
+        for quiz in quizzes:
+            if quiz.course_id == course.pk or (
+                quiz.course_id is None and quiz.article_id in (None, course.article_id)
+            ):
+                quiz.section_slug = quiz.section.slug if quiz.section else None
+                offered.append(
+                    {
+                        **{
+                            f: getattr(quiz, f)
+                            for f in (
+                                "id",
+                                "title",
+                                "description",
+                                "mode",
+                                "layout",
+                                "section_slug",
+                                "time_limit_minutes",
+                                "max_attempts",
+                                "pass_mark",
+                                "opens_at",
+                                "closes_at",
+                            )
+                        },
+                        "question_count": quiz.question_count or 0,
+                        "course": {"id": course.pk, "slug": course.slug, "title": course.title},
+                        "attempts_used": used.get((quiz.pk, course.pk), 0),
+                    }
+                )
+    return offered
+
+
+class QuizListView(GenericAPIView):
+    """Quizzes the user can take, one entry per course that offers them."""
+
+    serializer_class = s.QuizSerializer
+
+    @extend_schema(summary="Quizzes I can take", operation_id="quizzes_list")
+    def get(self, request):
+        page = self.paginate_queryset(offered_quizzes(request.user))
+        return self.get_paginated_response(s.QuizSerializer(page, many=True).data)
+
+
+class AttemptStartView(APIView):
+    """Start an attempt (or get the one already open)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(
+        request=s.StartInputSerializer,
+        responses={
+            201: s.AttemptSerializer,
+            200: s.AttemptSerializer,
+            400: OpenApiResponse(description="Invalid input"),
+            403: OpenApiResponse(description="Not allowed: closed, no attempts left, not a member"),
+            404: OpenApiResponse(description="No such quiz for you"),
+        },
+        summary="Start an attempt",
+        operation_id="attempt_start",
+        examples=[ERROR_EXAMPLE],
+    )
+    def post(self, request, quiz_id: int):
+        data = s.StartInputSerializer(data=request.data or {})
+        data.is_valid(raise_exception=True)
+        offers = [o for o in offered_quizzes(request.user) if o["id"] == quiz_id]
+        if not offers:
+            raise NotFound("No such quiz in your courses.")
+        wanted = data.validated_data.get("course")
+        if wanted is not None:
+            offers = [o for o in offers if o["course"]["id"] == wanted]
+            if not offers:
+                raise ValidationError({"course": ["This quiz is not offered in that course."]})
+        elif len(offers) > 1:
+            raise ValidationError(
+                {"course": ["Several of your courses offer this quiz: name one."]}
+            )
+        quiz = Quiz.objects.get(pk=quiz_id)
+        course = Course.objects.get(pk=offers[0]["course"]["id"])
+        before = Attempt.objects.filter(quiz=quiz, user=request.user, course=course).count()
+        attempt = attempt_start(quiz=quiz, user=request.user, course=course)
+        created = (
+            Attempt.objects.filter(quiz=quiz, user=request.user, course=course).count() > before
+        )
+        document = attempt_document(attempt, attempt_responses(attempt=attempt), clock.now())
+        return Response(
+            s.AttemptSerializer(document).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    attempt = attempt_get_for_user(attempt_id=attempt_id, user=request.user)
+    if attempt is None:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+class AttemptListView(GenericAPIView):
+    """The user's attempts, newest first."""
+
+    serializer_class = s.AttemptSummarySerializer
+
+    @extend_schema(summary="My attempts", operation_id="attempts_list")
+    def get(self, request):
+        attempts = (
+            Attempt.objects.filter(user=request.user)
+            .select_related("quiz")
+            .order_by("-started_at", "-pk")
+        )
+        page = self.paginate_queryset(attempts)
+        return self.get_paginated_response(s.AttemptSummarySerializer(page, many=True).data)
+
+
+class AttemptDetailView(APIView):
+    """An attempt; after submission, with the review the quiz's policy allows."""
+
+    @extend_schema(
+        responses={200: s.AttemptSerializer, 404: OpenApiResponse(description="No such attempt")},
+        summary="An attempt",
+        operation_id="attempt_get",
+    )
+    def get(self, request, attempt_id: int):
+        attempt = _own_attempt(request, attempt_id)
+        attempt_finalize_if_overdue(attempt=attempt)
+        document = attempt_document(attempt, attempt_responses(attempt=attempt), clock.now())
+        return Response(s.AttemptSerializer(document).data)
+
+
+class AnswerView(APIView):
+    """Save the answer to one question of an open attempt."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(
+        request=s.AnswerInputSerializer,
+        responses={
+            200: s.SavedAnswerSerializer,
+            400: OpenApiResponse(description="Malformed answer or unknown question"),
+            404: OpenApiResponse(description="No such attempt"),
+            409: OpenApiResponse(description="Submitted or overdue attempt"),
+        },
+        examples=[
+            OpenApiExample(
+                "Single choice", value={"answer": {"choice": "3f9a1c2e"}}, request_only=True
+            ),
+            OpenApiExample(
+                "Matching", value={"answer": {"pairs": {"a1b2c3d4": "e5f6a7b8"}}}, request_only=True
+            ),
+            ERROR_EXAMPLE,
+        ],
+        summary="Answer a question",
+        operation_id="answer_put",
+    )
+    def put(self, request, attempt_id: int, question_id: int):
+        attempt = _own_attempt(request, attempt_id)
+        data = s.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        flags = (
+            {question_id: data.validated_data["flagged"]}
+            if "flagged" in data.validated_data
+            else None
+        )
+        result = answers_save(
+            attempt_id=attempt.pk,
+            user=request.user,
+            answers={question_id: data.validated_data["answer"]},
+            flags=flags,
+        )
+        if question_id in result.errors:
+            raise InvalidAnswer(result.errors[question_id])
+        response = result.saved[0]
+        return Response(
+            s.SavedAnswerSerializer(
+                {
+                    "question": question_id,
+                    "state": response.state,
+                    "answer": response.answer,
+                    "flagged": response.is_flagged,
+                    "saved_at": clock.now(),
+                }
+            ).data
+        )
+
+
+class CheckView(APIView):
+    """Practice quizzes: check one answer now (feedback, and another try when it is wrong)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(
+        request=s.AnswerInputSerializer,
+        responses={200: s.PracticeFeedbackSerializer},
+        summary="Check a practice answer",
+        operation_id="answer_check",
+    )
+    def post(self, request, attempt_id: int, question_id: int):
+        attempt = _own_attempt(request, attempt_id)
+        data = s.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = answer_check(
+            attempt_id=attempt.pk,
+            user=request.user,
+            question_id=question_id,
+            raw=data.validated_data["answer"],
+        )
+        version = result.response.question_version
+        correct = result.response.state == "correct"
+        return Response(
+            s.PracticeFeedbackSerializer(
+                {
+                    "state": result.response.state,
+                    "messages": list(result.grade.feedback),
+                    "explanation": version.explanation if correct else "",
+                }
+            ).data
+        )
+
+
+class SubmitView(APIView):
+    """Submit an attempt; submitting again returns the same result and grades nothing twice."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(
+        request=None,
+        responses={200: s.ResultSerializer, 404: OpenApiResponse(description="No such attempt")},
+        summary="Submit an attempt",
+        operation_id="attempt_submit",
+    )
+    def post(self, request, attempt_id: int):
+        attempt = attempt_submit(attempt_id=_own_attempt(request, attempt_id).pk, user=request.user)
+        return Response(s.ResultSerializer(attempt_result(attempt)).data)

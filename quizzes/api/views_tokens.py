@@ -1,0 +1,77 @@
+"""API: the user's personal API tokens (create, list, revoke)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from ..models import ApiToken
+from ..services.tokens import token_create, token_revoke
+
+
+class TokenSerializer(serializers.Serializer):
+    """A token, without its secret."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class NewTokenSerializer(TokenSerializer):
+    """A new token with its secret, shown this once."""
+
+    token = serializers.CharField()
+
+
+class TokenInputSerializer(serializers.Serializer):
+    """A name for a new token."""
+
+    name = serializers.CharField(max_length=100)
+
+
+class TokenListView(GenericAPIView):
+    """List your tokens, or create one (its secret is returned once)."""
+
+    serializer_class = TokenSerializer
+    throttle_scope = "writes"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(summary="My API tokens", operation_id="tokens_list")
+    def get(self, request):
+        page = self.paginate_queryset(ApiToken.objects.filter(user=request.user))
+        return self.get_paginated_response(TokenSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={201: NewTokenSerializer},
+        summary="Create a token",
+        operation_id="token_create",
+    )
+    def post(self, request):
+        data = TokenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = token_create(user=request.user, name=data.validated_data["name"])
+        body = {**TokenSerializer(token).data, "token": secret}
+        return Response(NewTokenSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class TokenDetailView(APIView):
+    """Revoke one of your tokens."""
+
+    @extend_schema(
+        request=None, responses={204: None}, summary="Revoke a token", operation_id="token_revoke"
+    )
+    def delete(self, request, token_id: int):
+        token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+        token_revoke(token=token, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

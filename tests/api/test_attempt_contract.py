@@ -1,0 +1,232 @@
+"""The attempt contract of the REST API: paths, shapes, status codes and rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from rest_framework.test import APIClient
+
+from quizzes import clock
+from quizzes.models import Attempt, Question, Quiz, ResponseStep
+from tests.factories import (
+    CourseFactory,
+    course_with_learner,
+    enrol,
+    fixed_quiz,
+    key_answer,
+    shipped_article,
+)
+from tests.pages.test_no_key_leaks import assert_no_key, one_question_per_type
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+@pytest.fixture
+def learner_api():
+    course, learner = course_with_learner()
+    api = APIClient()
+    api.force_authenticate(learner)
+    return api, course, learner
+
+
+def start(api, quiz, **body):
+    return api.post(f"{API}/quizzes/{quiz.pk}/attempts/", body, format="json")
+
+
+def test_me_answers_401_to_nobody_and_describes_the_user(learner_api):
+    api, course, learner = learner_api
+    anonymous = APIClient().get(f"{API}/me/")
+    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "not_authenticated"
+    assert anonymous["WWW-Authenticate"] == "Bearer"
+    me = api.get(f"{API}/me/").json()
+    assert me["username"] == learner.username
+    assert me["courses"] == [
+        {"id": course.pk, "slug": course.slug, "title": course.title, "role": "learner"}
+    ]
+    assert me["current_course"]["id"] == course.pk
+
+
+def test_quizzes_lists_what_the_user_can_take(learner_api):
+    api, course, _ = learner_api
+    body = api.get(f"{API}/quizzes/").json()
+    titles = {q["title"] for q in body["results"]}
+    assert body["count"] == 10 and "Final exam" in titles
+    final = next(q for q in body["results"] if q["title"] == "Final exam")
+    assert (final["question_count"], final["time_limit_minutes"], final["max_attempts"]) == (
+        18,
+        30,
+        2,
+    )
+    assert final["course"]["id"] == course.pk and final["attempts_used"] == 0
+
+
+def test_starting_returns_201_with_questions_and_nothing_of_the_key(learner_api):
+    api, course, _ = learner_api
+    questions = one_question_per_type()
+    quiz = fixed_quiz(questions, article=course.article)
+    reply = start(api, quiz)
+    assert reply.status_code == 201
+    body = reply.json()
+    assert {"id", "quiz", "state", "deadline", "questions"} <= set(body) and body[
+        "state"
+    ] == "in_progress"
+    shapes = {q["type"]: q for q in body["questions"]}
+    assert set(shapes) == {q.qtype for q in questions}
+    assert {"id", "text"} == set(shapes["single_choice"]["choices"][0])
+    assert {"left", "right"} <= set(shapes["matching"]) and "items" in shapes["ordering"]
+    assert "score" not in body and all("review" not in q for q in body["questions"])
+    assert_no_key(json.dumps(body), questions)
+    again = start(api, quiz)
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+
+
+def test_every_answer_shape_is_accepted_and_submit_scores_it(learner_api):
+    api, course, _ = learner_api
+    questions = one_question_per_type()
+    quiz = fixed_quiz(questions, article=course.article)
+    attempt = start(api, quiz).json()
+    for question in questions:
+        answer = key_answer(question.current_version)
+        reply = api.put(
+            f"{API}/attempts/{attempt['id']}/answers/{question.pk}/",
+            {"answer": answer},
+            format="json",
+        )
+        assert reply.status_code == 200, reply.json()
+        assert reply.json()["state"] == "answered"
+    result = api.post(f"{API}/attempts/{attempt['id']}/submit/")
+    assert result.status_code == 200
+    assert result.json() == {
+        "id": attempt["id"],
+        "state": "submitted",
+        "score": "7.00",
+        "max_score": "7.00",
+        "percent": "100.00",
+        "passed": True,
+    }
+    steps = ResponseStep.objects.filter(response__attempt_id=attempt["id"]).count()
+    assert api.post(f"{API}/attempts/{attempt['id']}/submit/").json() == result.json()
+    assert ResponseStep.objects.filter(response__attempt_id=attempt["id"]).count() == steps
+    review = api.get(f"{API}/attempts/{attempt['id']}/").json()
+    assert review["passed"] is True and review["review_available"] is True
+    assert all(q["review"]["correct"] for q in review["questions"])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"choice": "nope"},
+        {"choices": "x"},
+        {"value": "maybe"},
+        {"text": 5},
+        {"order": ["a"]},
+        "a string",
+        12,
+    ],
+)
+def test_a_malformed_answer_is_400_and_nothing_is_saved(learner_api, answer):
+    api, course, _ = learner_api
+    questions = one_question_per_type()
+    attempt = start(api, fixed_quiz(questions, article=course.article)).json()
+    for question in questions:
+        reply = api.put(
+            f"{API}/attempts/{attempt['id']}/answers/{question.pk}/",
+            {"answer": answer},
+            format="json",
+        )
+        if question.qtype == "short_answer" and isinstance(answer, dict) and "text" not in answer:
+            continue  # {"choice": ...} has no text: it clears the answer, which is valid
+        assert reply.status_code == 400, (question.qtype, answer, reply.json())
+        assert (
+            reply.json()["error"]["code"] == "invalid_answer" and reply.json()["error"]["message"]
+        )
+    assert not ResponseStep.objects.filter(response__attempt_id=attempt["id"]).exists()
+
+
+def test_unknown_questions_missing_answers_and_closed_attempts_are_refused(
+    learner_api, monkeypatch
+):
+    api, course, _ = learner_api
+    question = Question.objects.get(key="introduction-01")
+    attempt = start(
+        api, fixed_quiz([question], article=course.article, time_limit_minutes=5)
+    ).json()
+    url = f"{API}/attempts/{attempt['id']}/answers/"
+    other = Question.objects.get(key="introduction-02")
+    assert (
+        api.put(f"{url}{other.pk}/", {"answer": {"choice": "x"}}, format="json").status_code == 400
+    )
+    missing = api.put(f"{url}{question.pk}/", {}, format="json")
+    assert missing.status_code == 400 and missing.json()["error"]["field"] == "answer"
+    later = Attempt.objects.get(pk=attempt["id"]).deadline + timedelta(seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    overdue = api.put(
+        f"{url}{question.pk}/", {"answer": key_answer(question.current_version)}, format="json"
+    )
+    assert overdue.status_code == 409 and overdue.json()["error"]["code"] == "time_up"
+    assert Attempt.objects.get(pk=attempt["id"]).state == "submitted"
+    closed = api.put(
+        f"{url}{question.pk}/", {"answer": key_answer(question.current_version)}, format="json"
+    )
+    assert closed.status_code == 409
+    assert Attempt.objects.get(pk=attempt["id"]).responses.get().answer is None
+
+
+def test_another_learner_gets_404_on_every_attempt_endpoint(learner_api):
+    api, course, _ = learner_api
+    question = Question.objects.get(key="introduction-01")
+    attempt = start(api, fixed_quiz([question], article=course.article)).json()
+    intruder = APIClient()
+    intruder.force_authenticate(enrol(course))
+    base = f"{API}/attempts/{attempt['id']}"
+    assert intruder.get(f"{base}/").status_code == 404
+    assert (
+        intruder.put(f"{base}/answers/{question.pk}/", {"answer": None}, format="json").status_code
+        == 404
+    )
+    assert intruder.post(f"{base}/submit/").status_code == 404
+    assert Attempt.objects.get(pk=attempt["id"]).state == "in_progress"
+
+
+def test_a_quiz_outside_the_users_courses_is_404_and_several_courses_need_a_choice(learner_api):
+    api, course, learner = learner_api
+    foreign = fixed_quiz([Question.objects.get(key="introduction-01")], course=CourseFactory())
+    assert start(api, foreign).status_code == 404
+    second = CourseFactory(article=shipped_article())
+    enrol(second, learner)
+    final = Quiz.objects.get(key="final-exam")
+    ambiguous = start(api, final)
+    assert ambiguous.status_code == 400 and ambiguous.json()["error"]["field"] == "course"
+    assert start(api, final, course=second.pk).json()["course"] == second.pk
+
+
+def test_session_writes_need_csrf():
+    course, learner = course_with_learner()
+    api = APIClient(enforce_csrf_checks=True)
+    api.force_login(learner)
+    reply = start(api, Quiz.objects.get(key="final-exam"))
+    assert reply.status_code == 403 and "CSRF" in reply.json()["error"]["message"]
+    assert not Attempt.objects.exists()
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_attempt_reads_and_writes_take_a_fixed_number_of_queries(
+    learner_api, size, django_assert_max_num_queries
+):
+    api, course, _ = learner_api
+    questions = list(Question.objects.published().order_by("key")[:size])
+    attempt = start(api, fixed_quiz(questions, article=course.article)).json()
+    with django_assert_max_num_queries(10):
+        assert api.get(f"{API}/attempts/{attempt['id']}/").status_code == 200
+    with django_assert_max_num_queries(16):
+        reply = api.put(
+            f"{API}/attempts/{attempt['id']}/answers/{questions[0].pk}/",
+            {"answer": key_answer(questions[0].current_version)},
+            format="json",
+        )
+    assert reply.status_code == 200
+    with django_assert_max_num_queries(8):
+        assert api.get(f"{API}/quizzes/").status_code == 200
