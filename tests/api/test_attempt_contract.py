@@ -192,7 +192,7 @@ def test_another_learner_gets_404_on_every_attempt_endpoint(learner_api):
 
 
 def test_a_quiz_outside_the_users_courses_is_404_and_several_courses_need_a_choice(learner_api):
-    api, course, learner = learner_api
+    api, _course, learner = learner_api
     foreign = fixed_quiz([Question.objects.get(key="introduction-01")], course=CourseFactory())
     assert start(api, foreign).status_code == 404
     second = CourseFactory(article=shipped_article())
@@ -204,7 +204,7 @@ def test_a_quiz_outside_the_users_courses_is_404_and_several_courses_need_a_choi
 
 
 def test_session_writes_need_csrf():
-    course, learner = course_with_learner()
+    _course, learner = course_with_learner()
     api = APIClient(enforce_csrf_checks=True)
     api.force_login(learner)
     reply = start(api, Quiz.objects.get(key="final-exam"))
