@@ -12,3 +12,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "kzstudy.errors.bad_request"
+handler403 = "kzstudy.errors.permission_denied"
+handler404 = "kzstudy.errors.page_not_found"
+handler500 = "kzstudy.errors.server_error"

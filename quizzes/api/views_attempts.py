@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -142,15 +142,14 @@ def offered_quizzes(user) -> list[dict]:
     return offered
 
 
-class QuizListView(GenericAPIView):
+@extend_schema_view(get=extend_schema(summary="Quizzes I can take", operation_id="quizzes_list"))
+class QuizListView(ListAPIView):
     """Quizzes the user can take, one entry per course that offers them."""
 
     serializer_class = s.QuizSerializer
 
-    @extend_schema(summary="Quizzes I can take", operation_id="quizzes_list")
-    def get(self, request):
-        page = self.paginate_queryset(offered_quizzes(request.user))
-        return self.get_paginated_response(s.QuizSerializer(page, many=True).data)
+    def get_queryset(self):
+        return offered_quizzes(self.request.user)
 
 
 class AttemptStartView(APIView):
@@ -208,20 +207,18 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
     return attempt
 
 
-class AttemptListView(GenericAPIView):
+@extend_schema_view(get=extend_schema(summary="My attempts", operation_id="attempts_list"))
+class AttemptListView(ListAPIView):
     """The user's attempts, newest first."""
 
     serializer_class = s.AttemptSummarySerializer
 
-    @extend_schema(summary="My attempts", operation_id="attempts_list")
-    def get(self, request):
-        attempts = (
-            Attempt.objects.filter(user=request.user)
+    def get_queryset(self):
+        return (
+            Attempt.objects.filter(user=self.request.user)
             .select_related("quiz")
             .order_by("-started_at", "-pk")
         )
-        page = self.paginate_queryset(attempts)
-        return self.get_paginated_response(s.AttemptSummarySerializer(page, many=True).data)
 
 
 class AttemptDetailView(APIView):

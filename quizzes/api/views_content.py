@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -80,15 +80,14 @@ def _articles():
     return Article.objects.prefetch_related("sections").order_by("title")
 
 
-class ArticleListView(GenericAPIView):
+@extend_schema_view(get=extend_schema(summary="Articles", operation_id="articles_list"))
+class ArticleListView(ListAPIView):
     """Every article with its sections."""
 
     serializer_class = ArticleSerializer
 
-    @extend_schema(summary="Articles", operation_id="articles_list")
-    def get(self, request):
-        page = self.paginate_queryset(_articles())
-        return self.get_paginated_response(ArticleSerializer(page, many=True).data)
+    def get_queryset(self):
+        return _articles()
 
 
 class ArticleDetailView(APIView):
@@ -111,16 +110,12 @@ class SectionDetailView(APIView):
         return Response(SectionSerializer(found).data)
 
 
-class GlossaryView(GenericAPIView):
+@extend_schema_view(get=extend_schema(summary="Glossary", operation_id="glossary_list"))
+class GlossaryView(ListAPIView):
     """The article's glossary, alphabetically."""
 
     serializer_class = ConceptSerializer
 
-    @extend_schema(summary="Glossary", operation_id="glossary_list")
-    def get(self, request, slug: str):
-        article = get_object_or_404(Article, slug=slug)
-        concepts = (
-            Concept.objects.filter(article=article).select_related("section").order_by("term")
-        )
-        page = self.paginate_queryset(concepts)
-        return self.get_paginated_response(ConceptSerializer(page, many=True).data)
+    def get_queryset(self):
+        article = get_object_or_404(Article, slug=self.kwargs["slug"])
+        return Concept.objects.filter(article=article).select_related("section").order_by("term")

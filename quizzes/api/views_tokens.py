@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -37,7 +37,8 @@ class TokenInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
 
 
-class TokenListView(GenericAPIView):
+@extend_schema_view(get=extend_schema(summary="My API tokens", operation_id="tokens_list"))
+class TokenListView(ListAPIView):
     """List your tokens, or create one (its secret is returned once)."""
 
     serializer_class = TokenSerializer
@@ -46,10 +47,8 @@ class TokenListView(GenericAPIView):
     def get_throttles(self):
         return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
-    @extend_schema(summary="My API tokens", operation_id="tokens_list")
-    def get(self, request):
-        page = self.paginate_queryset(ApiToken.objects.filter(user=request.user))
-        return self.get_paginated_response(TokenSerializer(page, many=True).data)
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user)
 
     @extend_schema(
         request=TokenInputSerializer,

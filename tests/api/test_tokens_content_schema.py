@@ -104,3 +104,10 @@ def test_the_schema_and_its_docs_are_served_without_a_cdn(client):
     )
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "unpkg" not in docs
+
+
+def test_unknown_api_paths_answer_in_the_error_envelope(client):
+    reply = client.get("/api/v1/no-such-endpoint/")
+    assert reply.status_code == 404 and reply["Content-Type"] == "application/json"
+    assert reply.json()["error"]["code"] == "not_found"
+    assert "<html" in client.get("/no-such-page/").content.decode().lower()
