@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .admin_review import ScoreBandFilter, export_attempts_csv
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -189,14 +190,28 @@ class AttemptAdmin(ReadOnlyAdmin):
         "state",
         "score",
         "max_score",
+        "percent",
         "started_at",
         "submitted_at",
     )
-    list_filter = ("state", "quiz", "course")
-    search_fields = ("user__username", "quiz__title", "course__title")
+    list_filter = (
+        "course",
+        "quiz",
+        "state",
+        ("started_at", admin.DateFieldListFilter),
+        ScoreBandFilter,
+    )
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "quiz__title",
+        "course__title",
+    )
     date_hierarchy = "started_at"
     list_select_related = ("user", "quiz", "course")
     inlines = [ResponseInline]
+    actions = [export_attempts_csv]
 
 
 @admin.register(models.Response)
@@ -234,3 +249,32 @@ class RegradeAdmin(ReadOnlyAdmin):
     list_display = ("quiz", "created_by", "created_at", "attempt_count", "changed_count")
     list_filter = ("quiz",)
     list_select_related = ("quiz", "created_by")
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their users (the secret is shown once); admins can revoke them."""
+
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "name", "prefix")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "token_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from .services.tokens import token_revoke
+
+        for token in queryset.filter(revoked_at__isnull=True):
+            token_revoke(token=token, actor=request.user)

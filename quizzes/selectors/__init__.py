@@ -46,3 +46,28 @@ __all__ = [
     "section_progress",
     "study_next",
 ]
+
+from .exchange import question_list_for_export
+
+__all__ += ["question_list_for_export"]
+
+from .item_analysis import QuizAnalysis, quiz_item_analysis  # noqa: E402
+from .results import (  # noqa: E402
+    ResultFilters,
+    ResultSummary,
+    attempt_csv_rows,
+    attempt_list_for_results,
+    quiz_get_for_results,
+    results_summary,
+)
+
+__all__ += [
+    "QuizAnalysis",
+    "ResultFilters",
+    "ResultSummary",
+    "attempt_csv_rows",
+    "attempt_list_for_results",
+    "quiz_get_for_results",
+    "quiz_item_analysis",
+    "results_summary",
+]

@@ -1,0 +1,1 @@
+"""Results, item analysis and the admin review of scores."""
