@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from ..errors import QuizUnavailable
 from ..models import Question, QuestionVersion, Quiz, QuizSlot, SlotKind
 from ..qtypes import registry
@@ -70,7 +72,10 @@ def _pool_candidates(slots: list[QuizSlot]) -> list[_Candidate]:
     random_slots = [s for s in slots if s.kind == SlotKind.RANDOM]
     if not random_slots:
         return []
-    questions = Question.objects.published().filter(current_version__isnull=False)
+    # Pools draw from the shared bank and the quiz's own course bank, never another course's.
+    owner = random_slots[0].quiz.course_id
+    shared_or_own = Q(course__isnull=True) | (Q(course_id=owner) if owner else Q(pk__in=[]))
+    questions = Question.objects.published().filter(shared_or_own, current_version__isnull=False)
     if all(s.pool_section_id for s in random_slots):
         questions = questions.filter(section_id__in={s.pool_section_id for s in random_slots})
     rows = list(questions.values_list("id", "section_id", "difficulty"))

@@ -160,3 +160,18 @@ def test_matching_and_ordering_are_shuffled_even_when_the_quiz_keeps_choice_orde
     assert shown["ordering"].choice_order != [i["key"] for i in ordering["items"]]
     single = shown["single_choice"].question_version.payload
     assert shown["single_choice"].choice_order == [c["key"] for c in single["choices"]]
+
+
+def test_pools_never_draw_another_courses_private_questions():
+    course, learner = course_with_learner()
+    other = CourseFactory(article=course.article)
+    section = course.article.sections.get(slug="introduction")
+    from quizzes.services.authoring import question_create
+
+    private = question_create(section=section, qtype="true_false", stem="Private?", data={"answer": True},
+                              status="published", course=other)
+    quiz = fixed_quiz([], article=course.article)
+    total = Question.objects.published().filter(section=section, course__isnull=True).count()
+    quiz.slots.create(position=1, kind="random", pool_section=section, pool_count=total)
+    drawn = set(attempt_start(quiz=quiz, user=learner, course=course).responses.values_list("question_id", flat=True))
+    assert private.pk not in drawn and len(drawn) == total
