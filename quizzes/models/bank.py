@@ -41,10 +41,10 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     """A question's identity in the bank; what learners see lives in its versions."""
 
-    key = models.SlugField(
+    # NULL rather than "" for questions without a key, so the unique constraints skip them.
+    key = models.SlugField(  # noqa: DJ001
         _("key"),
         max_length=100,
-        unique=True,
         null=True,
         blank=True,
         help_text=_("Stable id from a content pack or import; empty for questions written here."),
@@ -88,6 +88,17 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["section__position", "key", "pk"]
         constraints = [
+            # Keys are unique within a bank: the shared one, or each course's own.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(course__isnull=True, key__isnull=False),
+                name="unique_shared_question_key",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "key"],
+                condition=Q(course__isnull=False, key__isnull=False),
+                name="unique_question_key_per_course",
+            ),
             models.CheckConstraint(
                 condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_to_3"
             ),

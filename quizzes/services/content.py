@@ -95,7 +95,7 @@ def content_pack_load(*, pack: ContentPack) -> LoadReport:
     concepts = _load_concepts(article, pack, sections, report)
     questions = {q.key: _load_question(q, sections, concepts, report) for q in pack.questions}
     gone = (
-        Question.objects.filter(section__article=article, key__isnull=False)
+        Question.objects.filter(section__article=article, key__isnull=False, course__isnull=True)
         .exclude(key__in=list(questions))
         .exclude(status=QuestionStatus.ARCHIVED)
     )
@@ -165,7 +165,11 @@ def _load_question(
     concepts: dict[str, Concept],
     report: LoadReport,
 ) -> Question:
-    question = Question.objects.filter(key=item.key).select_related("current_version").first()
+    question = (
+        Question.objects.filter(key=item.key, course__isnull=True)
+        .select_related("current_version")
+        .first()
+    )
     wanted_concepts = [concepts[slug] for slug in item.concepts]
     text = {
         "stem": item.stem,

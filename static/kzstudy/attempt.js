@@ -7,7 +7,10 @@
   const statusEl = document.getElementById("save-status");
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const pending = new Map();
-  let unsaved = 0;
+  // Questions with changes not yet saved: id -> the number of their latest change. A save only
+  // clears its question when no newer change came in while it was on its way.
+  const dirty = new Map();
+  let changes = 0;
 
   function setStatus(text, isError) {
     statusEl.textContent = text;
@@ -33,18 +36,18 @@
     link.classList.toggle("btn-outline-secondary", !answered);
     link.classList.toggle("flagged", flagged);
     const hidden = link.querySelector(".visually-hidden");
-    if (hidden) hidden.textContent = ": " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
+    if (hidden) hidden.textContent = ", " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
   }
 
   function updateProgress(answered, total) {
     const bar = document.getElementById("progress-bar");
     if (!bar) return;
     bar.style.width = Math.floor((100 * answered) / total) + "%";
-    bar.textContent = answered + " of " + total + " answered";
+    document.getElementById("progress-text").textContent = answered + " of " + total + " answered";
     bar.parentElement.setAttribute("aria-valuenow", answered);
   }
 
-  async function save(fieldset, attempt) {
+  async function save(fieldset, attempt, change) {
     const questionId = fieldset.dataset.question;
     setStatus("Saving…");
     try {
@@ -66,24 +69,26 @@
       updateProgress(body.answered, body.total);
       const state = fieldset.querySelector("[data-role=state]");
       if (state && !fieldset.querySelector("[data-role=feedback] .alert")) state.textContent = answered ? "Answered" : "Not yet answered";
-      unsaved = Math.max(0, unsaved - 1);
+      if (dirty.get(questionId) === change) dirty.delete(questionId);
       setStatus("Saved at " + new Date(body.saved_at).toLocaleTimeString() + ".");
     } catch (error) {
       // Dropped connection: keep the answer on the page and try again with a growing delay.
       setStatus("Not saved: connection lost. Retrying…", true);
-      setTimeout(function () { save(fieldset, (attempt || 0) + 1); }, Math.min(30000, 2000 * Math.pow(2, attempt || 0)));
+      setTimeout(function () { save(fieldset, (attempt || 0) + 1, change); }, Math.min(30000, 2000 * Math.pow(2, attempt || 0)));
     }
   }
 
   function schedule(fieldset, delay) {
     const id = fieldset.dataset.question;
     clearTimeout(pending.get(id));
-    unsaved += 1;
+    const change = ++changes;
+    dirty.set(id, change);
     setStatus("Unsaved changes…");
-    pending.set(id, setTimeout(function () { save(fieldset, 0); }, delay));
+    pending.set(id, setTimeout(function () { save(fieldset, 0, change); }, delay));
   }
 
   form.addEventListener("change", function (event) {
+    if (event.target.type === "text") return;  // typing is handled by the input event
     const fieldset = event.target.closest("fieldset[data-question]");
     if (fieldset) schedule(fieldset, 100);
   });
@@ -93,9 +98,9 @@
     if (fieldset) schedule(fieldset, 800);
   });
   window.addEventListener("beforeunload", function (event) {
-    if (unsaved > 0) { event.preventDefault(); event.returnValue = ""; }
+    if (dirty.size > 0) { event.preventDefault(); event.returnValue = ""; }
   });
-  form.addEventListener("submit", function () { unsaved = 0; });
+  form.addEventListener("submit", function () { dirty.clear(); });
 
   // Practice: check one answer without leaving the page.
   form.querySelectorAll("[data-role=check]").forEach(function (button) {
@@ -157,7 +162,7 @@
       });
       if (left === 0) {
         clearInterval(handle);
-        unsaved = 0;
+        dirty.clear();
         setStatus("Time is up: submitting your attempt…");
         document.getElementById("timeout-form").submit();
       }

@@ -179,3 +179,13 @@ def test_one_enrolment_per_user_and_course():
     course, user = CourseFactory(), UserFactory()
     models.Enrolment.objects.create(course=course, user=user)
     rejected(lambda: models.Enrolment.objects.create(course=course, user=user, role="instructor"))
+
+
+def test_question_keys_are_unique_within_each_bank():
+    section = SectionFactory()
+    make_question(section=section, key="q-1")
+    rejected(lambda: make_question(section=section, key="q-1"))
+    course = CourseFactory()
+    make_question(section=section, key="q-1", course=course)
+    rejected(lambda: make_question(section=section, key="q-1", course=course))
+    make_question(section=section, key="q-1", course=CourseFactory())

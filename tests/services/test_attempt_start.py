@@ -168,10 +168,20 @@ def test_pools_never_draw_another_courses_private_questions():
     section = course.article.sections.get(slug="introduction")
     from quizzes.services.authoring import question_create
 
-    private = question_create(section=section, qtype="true_false", stem="Private?", data={"answer": True},
-                              status="published", course=other)
+    private = question_create(
+        section=section,
+        qtype="true_false",
+        stem="Private?",
+        data={"answer": True},
+        status="published",
+        course=other,
+    )
     quiz = fixed_quiz([], article=course.article)
     total = Question.objects.published().filter(section=section, course__isnull=True).count()
     quiz.slots.create(position=1, kind="random", pool_section=section, pool_count=total)
-    drawn = set(attempt_start(quiz=quiz, user=learner, course=course).responses.values_list("question_id", flat=True))
+    drawn = set(
+        attempt_start(quiz=quiz, user=learner, course=course).responses.values_list(
+            "question_id", flat=True
+        )
+    )
     assert private.pk not in drawn and len(drawn) == total

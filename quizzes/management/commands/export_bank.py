@@ -1,31 +1,41 @@
-"""`manage.py export_bank --format json [--output FILE]`: write the published bank."""
+"""`manage.py export_bank [--format gift|moodle-xml|json] [--output FILE] [--article SLUG]
+[--course SLUG]`: write the shared bank's published questions, or a course's own bank."""
 
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...selectors import question_list_published
-from ...services.exchange import bank_to_json_items
+from ...exchange import FORMATS
+from ...models import Course
+from ...selectors import question_list_for_export
+from ...services.exchange import bank_export
 
 
 class Command(BaseCommand):
-    help = "Export the published question bank."
+    help = "Export the published shared question bank (or a course's own bank)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["json"], default="json", dest="fmt")
+        parser.add_argument("--format", choices=FORMATS, default="json", dest="fmt")
         parser.add_argument("--output", type=Path, help="File to write (default: standard output).")
         parser.add_argument("--article", help="Only this article's questions (its slug).")
+        parser.add_argument("--course", help="This course's own bank (its slug), drafts included.")
 
-    def handle(self, *args, fmt, output=None, article=None, **options):
-        items = bank_to_json_items(question_list_published(article_slug=article))
-        text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    def handle(self, *args, fmt, output=None, article=None, course=None, **options):
+        course_obj = None
+        if course:
+            course_obj = Course.objects.filter(slug=course).first()
+            if course_obj is None:
+                raise CommandError(f"--course {course}: no such course.")
+        questions = question_list_for_export(course=course_obj, article_slug=article)
+        result = bank_export(questions=questions, fmt=fmt)
+        for reason in result.skipped:
+            self.stderr.write(f"Skipped {reason}")
         if output is None:
-            sys.stdout.write(text)
+            sys.stdout.write(result.text)
             return
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_text(result.text, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"{output}: cannot write ({exc}).") from None
-        self.stderr.write(f"Wrote {len(items)} questions to {output}.")
+        self.stderr.write(f"Wrote {result.count} questions to {output}.")

@@ -1,3 +1,73 @@
-"""Instructor pages: exchange (being built)."""
+"""Instructor pages: import a question file into the course's bank; download a bank as a file."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.http import content_disposition_header
+
+from ...exchange import CONTENT_TYPES, EXTENSIONS
+from ...forms.exchange import ExportForm, ImportForm
+from ...models import Course
+from ...selectors import question_list_for_export
+from ...services.exchange import ImportInvalid, bank_export, bank_import
+from .common import instructor_required
+
+IMPORT_TEMPLATE = "quizzes/teach/exchange_import.html"
+
+
+@instructor_required
+def import_bank(request: HttpRequest, course: Course) -> HttpResponse:
+    """Upload a GIFT, Moodle XML or JSON file; every error is listed and nothing is imported."""
+    form = ImportForm(request.POST or None, request.FILES or None, course=course)
+    context = {"course": course, "teach_area": "import", "form": form}
+    if request.method != "POST":
+        return render(request, IMPORT_TEMPLATE, context)
+    if not form.is_valid():
+        return render(request, IMPORT_TEMPLATE, context, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        summary = bank_import(
+            course=course,
+            content=upload.read(),
+            actor=request.user,
+            fmt=form.cleaned_data["fmt"] or None,
+            filename=upload.name,
+            default_section=form.cleaned_data["section"],
+            publish=form.cleaned_data["publish"],
+        )
+    except ImportInvalid as exc:
+        context |= {"import_error": exc, "filename": upload.name}
+        return render(request, IMPORT_TEMPLATE, context, status=400)
+    context |= {"summary": summary, "filename": upload.name}
+    return render(request, "quizzes/teach/exchange_import_done.html", context)
+
+
+@instructor_required
+def export_bank(request: HttpRequest, course: Course) -> HttpResponse:
+    """Choose a bank and a format; a valid choice downloads the file as an attachment."""
+    form = ExportForm(request.GET or None, course=course)
+    if not form.is_bound or not form.is_valid():
+        context = {"course": course, "teach_area": "export", "form": form}
+        status = 400 if form.is_bound else 200
+        return render(request, "quizzes/teach/exchange_export.html", context, status=status)
+    fmt, shared = form.cleaned_data["fmt"], form.cleaned_data["scope"] == "shared"
+    if shared:
+        questions = question_list_for_export(article_slug=course.article.slug)
+        stem = f"{course.article.slug}-shared-bank"
+    else:
+        questions = question_list_for_export(course=course)
+        stem = f"{course.slug}-bank"
+    result = bank_export(questions=questions, fmt=fmt)
+    response = HttpResponse(result.text, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{stem}.{EXTENSIONS[fmt]}"
+    )
+    return response
+
+
+urlpatterns = [
+    path("import/", import_bank, name="import"),
+    path("export/", export_bank, name="export"),
+]

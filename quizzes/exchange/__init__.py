@@ -1,0 +1,41 @@
+"""Question-bank exchange formats (GIFT, Moodle XML, JSON): pure readers and writers, no ORM."""
+
+from .common import (
+    CONTENT_TYPES,
+    EXTENSIONS,
+    FORMATS,
+    MAX_UPLOAD_BYTES,
+    ExchangeItem,
+    ParseResult,
+    UploadRejected,
+    WriteResult,
+    decode_upload,
+    detect_format,
+    key_from_name,
+)
+from .gift import parse_gift, write_gift
+from .json_bank import parse_json, write_json
+from .moodle_xml import parse_moodle_xml, write_moodle_xml
+
+PARSERS = {"gift": parse_gift, "moodle-xml": parse_moodle_xml, "json": parse_json}
+
+__all__ = [
+    "CONTENT_TYPES",
+    "EXTENSIONS",
+    "FORMATS",
+    "MAX_UPLOAD_BYTES",
+    "PARSERS",
+    "ExchangeItem",
+    "ParseResult",
+    "UploadRejected",
+    "WriteResult",
+    "decode_upload",
+    "detect_format",
+    "key_from_name",
+    "parse_gift",
+    "parse_json",
+    "parse_moodle_xml",
+    "write_gift",
+    "write_json",
+    "write_moodle_xml",
+]

@@ -1,0 +1,198 @@
+"""What the exchange formats share: the neutral question item, errors, text and upload helpers.
+
+Pure: no ORM, no request. Parsers turn a file into `ExchangeItem`s plus errors located by line or
+question; writers turn items into a file. The services resolve sections and concepts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+from typing import Any
+
+from django.utils.text import slugify
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_KEY_LENGTH = 80
+FORMATS = ("gift", "moodle-xml", "json")
+EXTENSIONS = {"gift": "gift.txt", "moodle-xml": "xml", "json": "json"}
+CONTENT_TYPES = {
+    "gift": "text/plain; charset=utf-8",
+    "moodle-xml": "application/xml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+METADATA_KEYS = ("section", "difficulty", "bloom", "concept", "quote", "unit")
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+class UploadRejected(ValueError):
+    """The uploaded bytes cannot be read as a question file (too large, not UTF-8)."""
+
+
+@dataclass
+class ExchangeItem:
+    """One question in a format-neutral shape: the type's authoring data plus our metadata."""
+
+    qtype: str
+    stem: str
+    data: dict[str, Any]
+    name: str = ""
+    explanation: str = ""
+    source_quote: str = ""
+    section: str = ""
+    difficulty: int | None = None
+    bloom: str = ""
+    concepts: list[str] = field(default_factory=list)
+    where: str = ""
+
+    def metadata_pairs(self) -> list[tuple[str, str]]:
+        """Our metadata as (name, value) pairs, in a fixed order, empty values left out."""
+        pairs = [("section", self.section)]
+        if self.difficulty is not None:
+            pairs.append(("difficulty", str(self.difficulty)))
+        pairs.append(("bloom", self.bloom))
+        pairs += [("concept", slug) for slug in self.concepts]
+        pairs.append(("quote", self.source_quote))
+        return [(name, value) for name, value in pairs if value]
+
+    def apply_metadata(self, name: str, value: str) -> str | None:
+        """Set one metadata value read from a file; an error text when it makes no sense."""
+        value = value.strip()
+        if name == "section":
+            self.section = value
+        elif name == "difficulty":
+            if not value.isdigit():
+                return f"difficulty must be 1, 2 or 3, not {value!r}."
+            self.difficulty = int(value)
+        elif name == "bloom":
+            self.bloom = value
+        elif name in ("concept", "concepts"):
+            self.concepts += [s.strip() for s in value.split(",") if s.strip()]
+        elif name == "quote":
+            self.source_quote = value
+        elif name == "unit":
+            self.data["unit"] = value
+        else:
+            return f"unknown metadata {name!r}."
+        return None
+
+
+@dataclass
+class ParseResult:
+    """What a parser found: the items, every error (with its place) and notes for the user."""
+
+    items: list[ExchangeItem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WriteResult:
+    """A written file and the questions the format could not hold (with why)."""
+
+    text: str
+    count: int
+    skipped: list[str] = field(default_factory=list)
+
+
+def decode_upload(content: bytes) -> str:
+    """The file's text: at most 5 MB of UTF-8, byte-order mark dropped; else UploadRejected."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UploadRejected(
+            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files."
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UploadRejected(
+            f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read). "
+            "Save it as UTF-8 and upload it again."
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def detect_format(filename: str, text: str) -> str:
+    """The format named by the file's extension, else guessed from its first characters."""
+    name = filename.lower()
+    if name.endswith(".xml"):
+        return "moodle-xml"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".gift", ".txt")):
+        return "gift"
+    start = text.lstrip()
+    if start.startswith("<"):
+        return "moodle-xml"
+    if start.startswith(("[", "{")) and not start.startswith(("[html]", "[moodle]", "[plain]")):
+        return "json"
+    return "gift"
+
+
+def key_from_name(name: str, stem: str) -> str:
+    """A stable bank key for a question: its name when that is a slug, else derived from it.
+
+    Without a usable name the key comes from the stem, so importing the same file again finds
+    the same questions.
+    """
+    name = name.strip()
+    if _SLUG.match(name) and len(name) <= MAX_KEY_LENGTH:
+        return name
+    derived = slugify(name)[:MAX_KEY_LENGTH].strip("-") or slugify(stem)[:60].strip("-")
+    return derived or "q-" + hashlib.sha256(stem.encode()).hexdigest()[:12]
+
+
+def format_decimal(value: float, places: int = 7) -> str:
+    """A number without trailing zeros or exponent (100/3 -> "33.3333333")."""
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as an HTML fragment: escaped, with line breaks kept."""
+    return "<br>\n".join(escape(line, quote=False) for line in text.split("\n"))
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment, turning breaks and blocks into newlines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A break or block starts a new line; script and style content is skipped."""
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        """A block ends its paragraph."""
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        """Text, with source line breaks and runs of spaces folded as HTML shows them."""
+        if not self._skip:
+            self.parts.append(_SPACES.sub(" ", data.replace("\n", " ")))
+
+
+def html_to_text(fragment: str) -> str:
+    """The plain text of an HTML fragment: tags dropped, entities decoded, spacing tidied."""
+    extractor = _TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    text = "".join(extractor.parts)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

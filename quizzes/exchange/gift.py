@@ -1,0 +1,325 @@
+"""GIFT (Moodle's plain-text question format): a reader and a writer.
+
+Follows Moodle's qformat_gift rules: questions are separated by blank lines, `//` lines are
+comments, `::name::` titles a question, `{...}` holds the answers and `####` the general feedback;
+`~ = # { } :` and the backslash are escaped with a backslash, a line break is written `\\n`.
+Our metadata rides in a `// kz: section=...; difficulty=...` comment before the question, which
+Moodle ignores. GIFT has no ordering type: ordering questions are left out with a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .common import ExchangeItem, ParseResult, WriteResult, format_decimal, html_to_text
+
+# Escaped characters become private-use placeholders while the structure is parsed (as Moodle does).
+_ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004"}
+_ESCAPES |= {"}": "\ue005", "~": "\ue006", "n": "\ue007"}
+_RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_FORMAT_TAG = re.compile(r"^\[(html|moodle|plain|markdown)\]")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+META_PREFIX = "// kz:"
+
+
+def escape(text: str) -> str:
+    """Text safe to put anywhere in a GIFT question."""
+    for char in "\\~=#{}:":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r", "").replace("\n", "\\n")
+
+
+def _protect(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[text[i + 1]])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _restore(text: str) -> str:
+    return "".join(_RESTORE.get(ch, ch) for ch in text).strip()
+
+
+def _meta_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace("\n", "\\n")
+
+
+def _meta_pairs(body: str) -> list[str]:
+    """Split `a=1; b=x\\;y` on unescaped semicolons, undoing the escapes."""
+    parts, current, i = [], [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            current.append("\n" if nxt == "n" else nxt)
+            i += 2
+            continue
+        if ch == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+def _choice_lines(item: ExchangeItem) -> list[str]:
+    choices = item.data["choices"]
+    if item.qtype == "single_choice":
+        marks = ["=" if c.get("correct") else "~" for c in choices]
+    else:
+        right = sum(1 for c in choices if c.get("correct"))
+        wrong = len(choices) - right
+        marks = [
+            f"~%{format_decimal(100 / right if c.get('correct') else -100 / wrong, 5)}%"
+            for c in choices
+        ]
+    lines = []
+    for mark, choice in zip(marks, choices, strict=True):
+        feedback = choice.get("feedback") or ""
+        lines.append(mark + escape(choice["text"]) + (f"#{escape(feedback)}" if feedback else ""))
+    return lines
+
+
+def _answer_lines(item: ExchangeItem) -> list[str]:
+    data = item.data
+    if item.qtype in ("single_choice", "multiple_response"):
+        return _choice_lines(item)
+    if item.qtype == "true_false":
+        feedback = data.get("feedback") or ""
+        return [
+            ("TRUE" if data["answer"] else "FALSE") + (f"#{escape(feedback)}" if feedback else "")
+        ]
+    if item.qtype == "short_answer":
+        return ["=" + escape(str(answer)) for answer in data["accepted"]]
+    if item.qtype == "numeric":
+        return [f"#{data['answer']}:{data['tolerance']}"]
+    pairs = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
+    return pairs + [f"= -> {escape(d)}" for d in data.get("distractors") or []]
+
+
+def unsupported_reason(item: ExchangeItem) -> str | None:
+    """Why GIFT cannot hold this question, or None when it can."""
+    if item.qtype == "ordering":
+        return "GIFT has no ordering type; export it as Moodle XML or JSON"
+    if item.qtype == "matching" and any("->" in p["left"] for p in item.data["pairs"]):
+        return "a left-hand text contains '->', which GIFT cannot escape"
+    return None
+
+
+def write_question(item: ExchangeItem) -> str:
+    """One question in GIFT, with its metadata comment line first."""
+    meta = list(item.metadata_pairs())
+    if item.qtype == "numeric" and item.data.get("unit"):
+        meta.append(("unit", item.data["unit"]))
+    lines = [META_PREFIX + " " + "; ".join(f"{k}={_meta_escape(v)}" for k, v in meta)]
+    lines.append(f"::{escape(item.name)}::{escape(item.stem)}{{")
+    lines += ["\t" + line for line in _answer_lines(item)]
+    if item.explanation:
+        lines.append("\t####" + escape(item.explanation))
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def write_gift(items: list[ExchangeItem]) -> WriteResult:
+    """A GIFT file of the items; questions GIFT cannot hold become comments and are listed."""
+    blocks = ["// Question bank exported by kzstudy (GIFT format)."]
+    skipped = []
+    for item in items:
+        reason = unsupported_reason(item)
+        if reason:
+            skipped.append(f"{item.name}: {reason}.")
+            blocks.append(f"// Skipped {item.qtype} question {item.name!r}: {reason}.")
+        else:
+            blocks.append(write_question(item))
+    return WriteResult("\n\n".join(blocks) + "\n", len(items) - len(skipped), skipped)
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def _blocks(text: str) -> list[list[tuple[int, str]]]:
+    """Blank-line separated blocks, each a list of (line number, line)."""
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            blocks[-1].append((number, line))
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _text_format(raw: str, default: str = "moodle") -> str:
+    """The [format] a text part names, else the default (Moodle: the question text's)."""
+    match = _FORMAT_TAG.match(raw.strip())
+    return match.group(1) if match else default
+
+
+def _split_text(raw: str, fmt: str = "moodle") -> str:
+    """A text part with its [format] tag (or the question's format) applied: HTML becomes text."""
+    match = _FORMAT_TAG.match(raw.strip())
+    body = _restore(raw.strip()[match.end() :] if match else raw)
+    return html_to_text(body) if _text_format(raw, fmt) == "html" else body
+
+
+def _feedback_split(answer: str, fmt: str) -> tuple[str, str]:
+    text, _, feedback = answer.partition("#")
+    return _split_text(text, fmt), _split_text(feedback, fmt)
+
+
+def _weight(answer: str) -> tuple[Decimal | None, str]:
+    match = _WEIGHT.match(answer)
+    if not match:
+        return None, answer
+    return Decimal(match.group(1)), answer[match.end() :]
+
+
+def _parse_choices(body: str, fmt: str) -> tuple[str, dict, list[str]]:
+    """Single choice when an answer is marked `=`, else multiple response by weights."""
+    single = "=" in body
+    parts = [p.strip() for p in body.replace("=", "~=").split("~") if p.strip()]
+    choices, errors = [], []
+    for part in parts:
+        if part.startswith("="):
+            weight, part = Decimal(100), part[1:]
+        else:
+            weight, part = _weight(part)
+            weight = weight or Decimal(0)
+        if single and 0 < weight < 100:
+            errors.append(f"partial credit ({weight}%) on a single-choice answer cannot be kept.")
+        text, feedback = _feedback_split(part, fmt)
+        choices.append({"text": text, "correct": weight > 0, "feedback": feedback})
+    return ("single_choice" if single else "multiple_response"), {"choices": choices}, errors
+
+
+def _parse_matching(body: str, fmt: str) -> tuple[str, dict, list[str]]:
+    pairs, distractors, errors = [], [], []
+    for part in (p.strip() for p in body.split("=") if p.strip()):
+        left, arrow, right = part.partition("->")
+        if not arrow:
+            errors.append(f"matching answer {_restore(part)!r} has no '->'.")
+        elif left.strip():
+            pairs.append({"left": _split_text(left, fmt), "right": _restore(right)})
+        else:
+            distractors.append(_restore(right))
+    return "matching", {"pairs": pairs, "distractors": distractors}, errors
+
+
+def _parse_short(body: str, fmt: str) -> tuple[str, dict, list[str]]:
+    accepted, errors = [], []
+    for part in (p.strip() for p in body.split("=") if p.strip()):
+        weight, part = _weight(part)
+        text, _ = _feedback_split(part, fmt)
+        if weight is None or weight == 100:
+            accepted.append(text)
+        elif weight > 0:
+            errors.append(f"partial credit ({weight}%) on answer {text!r} cannot be kept.")
+    return "short_answer", {"accepted": accepted}, errors
+
+
+def _number_pair(text: str) -> tuple[Decimal, Decimal]:
+    if ".." in text:
+        low, high = (Decimal(x.strip()) for x in text.split("..", 1))
+        return (low + high) / 2, (high - low) / 2
+    answer, _, tolerance = text.partition(":")
+    return Decimal(answer.strip()), Decimal(tolerance.strip() or 0)
+
+
+def _parse_numeric(body: str, fmt: str) -> tuple[str, dict, list[str]]:
+    body = body[1:].split("~", 1)[0]  # a trailing ~#... is feedback for wrong answers
+    full = []
+    for part in (p.strip() for p in body.split("=") if p.strip()):
+        weight, part = _weight(part)
+        if weight is None or weight == 100:
+            full.append(_restore(part.partition("#")[0]))
+    if len(full) != 1:
+        return "numeric", {}, ["a numeric question needs exactly one fully right answer."]
+    try:
+        answer, tolerance = _number_pair(full[0])
+    except InvalidOperation:
+        return "numeric", {}, [f"{full[0]!r} is not a number (write 2050 or 2050:1)."]
+    return "numeric", {"answer": str(answer), "tolerance": str(abs(tolerance))}, []
+
+
+def _parse_answers(body: str, fmt: str) -> tuple[str, dict, list[str]]:
+    """The type and authoring data of an answer block (Moodle's order of tests)."""
+    if body.startswith("#"):
+        return _parse_numeric(body, fmt)
+    if "~" in body:
+        return _parse_choices(body, fmt)
+    if "=" in body and "->" in body:
+        return _parse_matching(body, fmt)
+    head, _, rest = body.partition("#")
+    if head.strip() in _TRUE_FALSE:
+        wrong_feedback = _split_text(rest.split("#", 1)[0], fmt) if rest else ""
+        return "true_false", {"answer": _TRUE_FALSE[head.strip()], "feedback": wrong_feedback}, []
+    return _parse_short(body, fmt)
+
+
+def _read_meta(item: ExchangeItem, meta: list[tuple[int, str]], errors: list[str]) -> None:
+    for number, line in meta:
+        for pair in _meta_pairs(line[len(META_PREFIX) :]):
+            name, equals, value = pair.partition("=")
+            error = item.apply_metadata(name.strip(), value) if equals else f"{pair!r}: no '='."
+            if error:
+                errors.append(f"line {number}: {error}")
+
+
+def _parse_block(lines: list[tuple[int, str]], result: ParseResult) -> None:
+    meta = [(n, line.strip()) for n, line in lines if line.strip().startswith(META_PREFIX)]
+    body = [(n, line) for n, line in lines if not line.strip().startswith("//")]
+    if not body:
+        return
+    where = f"line {body[0][0]}"
+    text = _protect("\n".join(line for _, line in body).strip())
+    if text.startswith("$CATEGORY:"):
+        result.notes.append(f"{where}: category line ignored (questions go to the chosen course).")
+        return
+    name = ""
+    if text.startswith("::") and "::" in text[2:]:
+        name, text = text[2:].split("::", 1)
+        name, text = _restore(name), text.strip()
+    start_brace, end_brace = text.find("{"), text.find("}")
+    if start_brace < 0 or end_brace < start_brace:
+        result.errors.append(f"{where}: no answers in {{...}}; descriptions cannot be imported.")
+        return
+    answer_text = text[start_brace + 1 : end_brace].strip()
+    after = text[end_brace + 1 :]
+    # Answers inside the text make a missing-word question: Moodle shows a blank there.
+    stem_raw = text[:start_brace] + ("_____" + after if after.strip() else "")
+    explanation = ""
+    if "####" in answer_text:
+        answer_text, explanation = answer_text.rsplit("####", 1)
+        answer_text = answer_text.strip()
+    if not answer_text:
+        result.errors.append(f"{where}: essay questions (empty {{}}) cannot be imported.")
+        return
+    fmt = _text_format(stem_raw)
+    qtype, data, errors = _parse_answers(answer_text, fmt)
+    item = ExchangeItem(qtype=qtype, stem=_split_text(stem_raw), data=data, name=name, where=where)
+    item.explanation = _split_text(explanation, fmt)
+    _read_meta(item, meta, errors)
+    result.errors += [e if e.startswith("line ") else f"{where}: {e}" for e in errors]
+    if data:  # a question too broken to have data is reported, not validated again
+        result.items.append(item)
+
+
+def parse_gift(text: str) -> ParseResult:
+    """Every question of a GIFT file, and every error with its line."""
+    result = ParseResult()
+    for lines in _blocks(text):
+        _parse_block(lines, result)
+    if not result.items and not result.errors:
+        result.errors.append("line 1: the file holds no GIFT questions.")
+    return result

@@ -1,0 +1,92 @@
+"""Import and export forms for a course's question bank (crispy-bootstrap5 layouts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from ..exchange import MAX_UPLOAD_BYTES
+from ..models import Course
+
+FORMAT_CHOICES = [
+    ("gift", _("GIFT (Moodle's text format)")),
+    ("moodle-xml", _("Moodle XML")),
+    ("json", _("JSON (this site's bank format)")),
+]
+
+
+class ImportForm(forms.Form):
+    """A question file for the course's bank, how to read it and where its questions go."""
+
+    file = forms.FileField(
+        label=_("Question file"),
+        help_text=_("GIFT (.txt), Moodle XML (.xml) or JSON (.json); UTF-8, at most 5 MB."),
+    )
+    fmt = forms.ChoiceField(
+        choices=[("", _("Detect from the file")), *FORMAT_CHOICES],
+        required=False,
+        label=_("Format"),
+    )
+    section = forms.ChoiceField(
+        required=False,
+        label=_("Default section"),
+        help_text=_("For questions the file does not place in a section."),
+    )
+    publish = forms.BooleanField(
+        required=False,
+        label=_("Publish new questions"),
+        help_text=_("Otherwise they arrive as drafts that no quiz draws yet."),
+    )
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sections = course.article.sections.order_by("position") if course.article else []
+        self.fields["section"].choices = [
+            ("", _("None: every question names its section")),
+            *[(s.slug, s.heading) for s in sections],
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.attrs = {"novalidate": "", "aria-label": _("Import questions")}
+        self.helper.layout = Layout(
+            Field("file", accept=".txt,.gift,.xml,.json"), "fmt", "section", "publish"
+        )
+        self.helper.add_input(Submit("import", _("Check and import")))
+
+    def clean_file(self) -> UploadedFile:
+        """Refuse files over the size limit before anything reads them."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(limit)s MB; split it into smaller files."),
+                code="too_large",
+                params={"limit": MAX_UPLOAD_BYTES // 1024 // 1024},
+            )
+        return upload
+
+
+class ExportForm(forms.Form):
+    """Which bank to download, in which format."""
+
+    fmt = forms.ChoiceField(choices=FORMAT_CHOICES, initial="json", label=_("Format"))
+    scope = forms.ChoiceField(label=_("Questions"), widget=forms.RadioSelect, initial="course")
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = [("course", _("This course's own bank (drafts included, archived left out)"))]
+        if course.article:
+            label = _("The shared bank of “%(title)s” (published questions)")
+            scopes.append(("shared", label % {"title": course.article.title}))
+        self.fields["scope"].choices = scopes
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.attrs = {"aria-label": _("Export questions")}
+        self.helper.layout = Layout("scope", "fmt")
+        self.helper.add_input(Submit("download", _("Download")))

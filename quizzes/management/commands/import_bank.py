@@ -1,0 +1,77 @@
+"""`manage.py import_bank FILE --course SLUG [--format ...] [--section SLUG] [--publish]`:
+import a GIFT, Moodle XML or JSON file into a course's bank, all of it or nothing."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from ...exchange import FORMATS, MAX_UPLOAD_BYTES
+from ...models import Course
+from ...services.exchange import ImportInvalid, bank_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import questions into a course's bank. The whole file is checked first: on any error "
+        "nothing is imported. Importing the same file again only revises changed questions."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="The GIFT, Moodle XML or JSON file.")
+        parser.add_argument("--course", required=True, help="The importing course (its slug).")
+        parser.add_argument(
+            "--format", choices=FORMATS, dest="fmt", help="Default: from the file's extension."
+        )
+        parser.add_argument(
+            "--section", default="", help="Section (slug) for questions the file does not place."
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish new questions (default: drafts)."
+        )
+        parser.add_argument("--user", help="Record this user (username) as the author.")
+
+    def handle(self, *args, file, course, fmt=None, section="", publish=False, user=None, **opts):
+        """Import the file; on any error list every one and exit non-zero."""
+        course_obj = Course.objects.select_related("article").filter(slug=course).first()
+        if course_obj is None:
+            raise CommandError(f"--course {course}: no such course.")
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"--user {user}: no such user.")
+        content = self._read(file)
+        try:
+            summary = bank_import(
+                course=course_obj,
+                content=content,
+                actor=actor,
+                fmt=fmt,
+                filename=file.name,
+                default_section=section,
+                publish=publish,
+            )
+        except ImportInvalid as exc:
+            raise CommandError(
+                f"{file}: {len(exc.errors)} error(s); nothing was imported:\n"
+                + "\n".join(exc.errors)
+            ) from None
+        for note in summary.notes:
+            self.stderr.write(note)
+        self.stdout.write(
+            f"Imported {file} into {course_obj.slug}: {len(summary.created)} created, "
+            f"{len(summary.revised)} revised, {len(summary.unchanged)} unchanged."
+        )
+
+    @staticmethod
+    def _read(file: Path) -> bytes:
+        """The file's bytes, refusing oversized files before reading them."""
+        try:
+            if file.stat().st_size > MAX_UPLOAD_BYTES:
+                raise CommandError(
+                    f"{file}: larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; split it."
+                )
+            return file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{file}: cannot read ({exc.strerror}).") from None

@@ -1,0 +1,162 @@
+"""A real kzstudy server for the browser tests: gunicorn on a fresh SQLite file, set up with
+the project's own management commands, as production would run it (DEBUG off, manifest static
+files served by whitenoise).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# A long key for a throwaway database; never used anywhere else.
+TEST_SECRET_KEY = "browser-tests-only-" + "k3y-0f-a-thr0waway-datab4se-" * 3
+START_TIMEOUT = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class KzstudyServer:
+    """Set up a database in `workdir` and serve it with gunicorn on 127.0.0.1."""
+
+    base_dir: Path
+    workdir: Path
+    article: Path | None
+    port: int = 0
+    process: subprocess.Popen | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.workdir / "gunicorn.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Production-like settings: only what a deployment sets, nothing from the test run."""
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "DJANGO_SETTINGS_MODULE": "kzstudy.settings",
+            "DATABASE_URL": f"sqlite:///{self.workdir / 'e2e.sqlite3'}",
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_ROOT": str(self.workdir / "static"),
+        }
+
+    def manage(self, *args: str, debug: bool = False, timeout: float = 120) -> str:
+        """Run `manage.py <args>` against the server's database; its standard output."""
+        env = {**self.env, "DEBUG": "1"} if debug else self.env
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=self.base_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+            )
+        return done.stdout
+
+    def shell(self, code: str) -> str:
+        """Run Python in `manage.py shell -c` (the way an operator would change data)."""
+        return self.manage("shell", "-c", code)
+
+    def set_up(self) -> None:
+        """Migrate, collect static files, import the article, load content, seed the demo."""
+        self.manage("migrate", "--noinput", "-v", "0")
+        self.manage("collectstatic", "--noinput", "-v", "0")
+        if self.article is not None:
+            self.manage("import_article", str(self.article))
+        self.manage("load_content")
+        # seed_demo refuses without DEBUG (it creates accounts with known passwords).
+        self.manage("seed_demo", debug=True)
+
+    def answer_key(self) -> dict[str, dict[str, Any]]:
+        """The published bank as the server exports it, by stem."""
+        target = self.workdir / "bank.json"
+        self.manage("export_bank", "--format", "json", "--output", str(target))
+        items = json.loads(target.read_text(encoding="utf-8"))
+        return {item["stem"]: item for item in items}
+
+    def start(self) -> None:
+        """Start gunicorn and wait until it listens (a port taken meanwhile: try another)."""
+        for _ in range(3):
+            self.port = _free_port()
+            if self._start_on_port():
+                return
+        raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}")
+
+    def _start_on_port(self) -> bool:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "kzstudy.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                # One control socket per user by default; several servers would share it.
+                "--no-control-socket",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=self.base_dir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        # "Listening at" means gunicorn bound the port itself, not that someone else holds it.
+        listening = f"Listening at: http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            if listening in self.log_path.read_text() and self._answers():
+                return True
+            time.sleep(0.1)
+        self.stop()
+        return False
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
