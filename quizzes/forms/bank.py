@@ -131,7 +131,8 @@ class NumericForm(forms.Form):
     unit = forms.CharField(max_length=40, required=False)
 
 
-ChoiceFormSet = formset_factory(ChoiceRowForm, extra=EXTRA_ROWS, can_delete=True)
+# A choice question needs at least three choices: offer four blank rows from the start.
+ChoiceFormSet = formset_factory(ChoiceRowForm, extra=EXTRA_ROWS + 2, can_delete=True)
 TextFormSet = formset_factory(TextRowForm, extra=EXTRA_ROWS, can_delete=True)
 PairFormSet = formset_factory(PairRowForm, extra=EXTRA_ROWS, can_delete=True)
 
