@@ -162,3 +162,22 @@ class MeSerializer(serializers.Serializer):
     is_site_admin = serializers.BooleanField()
     courses = serializers.ListField(child=serializers.DictField())
     current_course = CourseRefSerializer(allow_null=True)
+
+
+class QuizFilterSerializer(serializers.Serializer):
+    """Filters and ordering of the quiz list (query parameters)."""
+
+    course = serializers.IntegerField(required=False, min_value=1)
+    mode = serializers.ChoiceField(choices=["practice", "graded"], required=False)
+    ordering = serializers.ChoiceField(choices=["title", "-title"], required=False)
+
+
+class AttemptFilterSerializer(serializers.Serializer):
+    """Filters and ordering of the attempt list (query parameters)."""
+
+    quiz = serializers.IntegerField(required=False, min_value=1)
+    course = serializers.IntegerField(required=False, min_value=1)
+    state = serializers.ChoiceField(choices=["in_progress", "submitted"], required=False)
+    ordering = serializers.ChoiceField(
+        choices=["started_at", "-started_at", "score", "-score"], required=False
+    )

@@ -142,14 +142,33 @@ def offered_quizzes(user) -> list[dict]:
     return offered
 
 
-@extend_schema_view(get=extend_schema(summary="Quizzes I can take", operation_id="quizzes_list"))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Quizzes I can take",
+        operation_id="quizzes_list",
+        parameters=[s.QuizFilterSerializer],
+    )
+)
 class QuizListView(ListAPIView):
     """Quizzes the user can take, one entry per course that offers them."""
 
     serializer_class = s.QuizSerializer
 
     def get_queryset(self):
-        return offered_quizzes(self.request.user)
+        filters = s.QuizFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        quizzes = [
+            q
+            for q in offered_quizzes(self.request.user)
+            if wanted.get("course") in (None, q["course"]["id"])
+            and wanted.get("mode") in (None, q["mode"])
+        ]
+        if "ordering" in wanted:
+            quizzes.sort(
+                key=lambda q: q["title"].casefold(), reverse=wanted["ordering"] == "-title"
+            )
+        return quizzes
 
 
 class AttemptStartView(APIView):
@@ -207,18 +226,25 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
     return attempt
 
 
-@extend_schema_view(get=extend_schema(summary="My attempts", operation_id="attempts_list"))
+@extend_schema_view(
+    get=extend_schema(
+        summary="My attempts", operation_id="attempts_list", parameters=[s.AttemptFilterSerializer]
+    )
+)
 class AttemptListView(ListAPIView):
-    """The user's attempts, newest first."""
+    """The user's attempts, newest first unless another order is asked for."""
 
     serializer_class = s.AttemptSummarySerializer
 
     def get_queryset(self):
-        return (
-            Attempt.objects.filter(user=self.request.user)
-            .select_related("quiz")
-            .order_by("-started_at", "-pk")
-        )
+        filters = s.AttemptFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        attempts = Attempt.objects.filter(user=self.request.user).select_related("quiz")
+        for field in ("quiz", "course", "state"):
+            if field in wanted:
+                attempts = attempts.filter(**{field: wanted[field]})
+        return attempts.order_by(wanted.get("ordering", "-started_at"), "-pk")
 
 
 class AttemptDetailView(APIView):

@@ -230,3 +230,37 @@ def test_attempt_reads_and_writes_take_a_fixed_number_of_queries(
     assert reply.status_code == 200
     with django_assert_max_num_queries(8):
         assert api.get(f"{API}/quizzes/").status_code == 200
+
+
+def test_lists_filter_order_and_reject_bad_parameters(learner_api):
+    api, course, _ = learner_api
+    practice = api.get(f"{API}/quizzes/", {"mode": "practice", "ordering": "-title"}).json()[
+        "results"
+    ]
+    assert len(practice) == 9 and [q["title"] for q in practice] == sorted(
+        (q["title"] for q in practice), reverse=True
+    )
+    assert api.get(f"{API}/quizzes/", {"mode": "exam"}).json()["error"]["field"] == "mode"
+    question = Question.objects.get(key="introduction-01")
+    first = start(api, fixed_quiz([question], article=course.article)).json()
+    api.post(f"{API}/attempts/{first['id']}/submit/")
+    start(api, Quiz.objects.get(key="final-exam"))
+    submitted = api.get(f"{API}/attempts/", {"state": "submitted"}).json()
+    assert [a["id"] for a in submitted["results"]] == [first["id"]]
+    assert (
+        api.get(f"{API}/attempts/", {"ordering": "started_at"}).json()["results"][0]["id"]
+        == first["id"]
+    )
+    assert api.get(f"{API}/attempts/", {"ordering": "sideways"}).status_code == 400
+
+
+def test_writes_are_throttled(learner_api, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"writes": "2/minute"})
+    api, course, _ = learner_api
+    quiz = fixed_quiz([Question.objects.get(key="introduction-01")], article=course.article)
+    assert start(api, quiz).status_code == 201
+    assert start(api, quiz).status_code == 200
+    throttled = start(api, quiz)
+    assert throttled.status_code == 429 and throttled.json()["error"]["code"] == "throttled"
