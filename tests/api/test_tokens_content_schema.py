@@ -111,3 +111,16 @@ def test_unknown_api_paths_answer_in_the_error_envelope(client):
     assert reply.status_code == 404 and reply["Content-Type"] == "application/json"
     assert reply.json()["error"]["code"] == "not_found"
     assert "<html" in client.get("/no-such-page/").content.decode().lower()
+
+
+def test_an_admin_can_create_a_token_from_the_command_line(capsys):
+    from django.core.management import CommandError, call_command
+
+    _, learner = course_with_learner()
+    call_command("api_token", learner.username, "--name", "ops")
+    secret = capsys.readouterr().out.strip()
+    bearer = APIClient()
+    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert bearer.get(f"{API}/me/").json()["username"] == learner.username
+    with pytest.raises(CommandError, match="No user"):
+        call_command("api_token", "nobody")
