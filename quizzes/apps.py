@@ -13,4 +13,9 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit import so every question type registers before a request needs it.
+        from django.urls import register_converter
+
         from . import qtypes  # noqa: F401
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")

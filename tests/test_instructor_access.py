@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def teach_routes() -> list[str]:
-    """The URL templates of the teach namespace, e.g. 'teach/<slug:course>/questions/<int:question>/'."""
+    """The URL templates of the teach namespace, e.g. 'teach/<slug:course>/questions/<id:question>/'."""
     resolver = get_resolver()
     teach = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "teach")
     routes = []
@@ -36,7 +36,7 @@ def concrete(route: str, course: str, ids: dict[str, int]) -> str:
         converter, name = match.group(1), match.group(2)
         if name == "course":
             return course
-        if converter == "int":
+        if converter in ("int", "id"):
             return str(ids.get(name, 1))
         return "single_choice" if name == "qtype" else "x"
 
@@ -46,7 +46,7 @@ def concrete(route: str, course: str, ids: dict[str, int]) -> str:
 def test_the_walk_covers_the_instructor_area():
     routes = teach_routes()
     assert len(routes) >= 8
-    assert any("questions/<int:question>/edit/" in r for r in routes)
+    assert any("questions/<id:question>/edit/" in r for r in routes)
 
 
 def test_a_learner_gets_403_on_every_instructor_url():

@@ -6,6 +6,9 @@ from rest_framework import serializers
 
 from ..qtypes import registry
 
+# Ids are 64-bit: a bigger number cannot name anything and must not reach the database.
+MAX_ID = 2**63 - 1
+
 
 class OptionSerializer(serializers.Serializer):
     """A choice, a matching side or an ordering item: an opaque id and its text."""
@@ -102,7 +105,7 @@ class AttemptSummarySerializer(serializers.Serializer):
 class StartInputSerializer(serializers.Serializer):
     """Which course to take the quiz in (needed only when several of yours offer it)."""
 
-    course = serializers.IntegerField(required=False, min_value=1)
+    course = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -167,7 +170,7 @@ class MeSerializer(serializers.Serializer):
 class QuizFilterSerializer(serializers.Serializer):
     """Filters and ordering of the quiz list (query parameters)."""
 
-    course = serializers.IntegerField(required=False, min_value=1)
+    course = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     mode = serializers.ChoiceField(choices=["practice", "graded"], required=False)
     ordering = serializers.ChoiceField(choices=["title", "-title"], required=False)
 
@@ -175,8 +178,8 @@ class QuizFilterSerializer(serializers.Serializer):
 class AttemptFilterSerializer(serializers.Serializer):
     """Filters and ordering of the attempt list (query parameters)."""
 
-    quiz = serializers.IntegerField(required=False, min_value=1)
-    course = serializers.IntegerField(required=False, min_value=1)
+    quiz = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    course = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     state = serializers.ChoiceField(choices=["in_progress", "submitted"], required=False)
     ordering = serializers.ChoiceField(
         choices=["started_at", "-started_at", "score", "-score"], required=False

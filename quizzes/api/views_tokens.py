@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -34,7 +35,11 @@ class NewTokenSerializer(TokenSerializer):
 class TokenInputSerializer(serializers.Serializer):
     """A name for a new token."""
 
-    name = serializers.CharField(max_length=100)
+    # The pattern states in the schema what the field accepts: some visible text, no NUL.
+    name = serializers.CharField(
+        max_length=100,
+        validators=[RegexValidator(r"^[^\x00]*\S[^\x00]*$", "Give the token a name.")],
+    )
 
 
 @extend_schema_view(get=extend_schema(summary="My API tokens", operation_id="tokens_list"))

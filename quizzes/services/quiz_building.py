@@ -324,7 +324,11 @@ def quiz_update(
 ) -> Quiz:
     """Change a quiz's rules and replace its slots, all or nothing; attempts keep theirs."""
     # Lock the quiz so two editors saving at once cannot interleave their slot rows.
-    locked = Quiz.objects.select_for_update().select_related("course", "article").get(pk=quiz.pk)
+    locked = (
+        Quiz.objects.select_for_update(of=("self",))
+        .select_related("course", "article")
+        .get(pk=quiz.pk)
+    )
     if not can_edit_quiz(actor, locked):
         raise QuizNotEditable()
     _check(fields, slots, quiz_bank(course=locked.course, article=_quiz_article(locked)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -14,10 +15,38 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 # A long key for a throwaway database; never used anywhere else.
 TEST_SECRET_KEY = "browser-tests-only-" + "k3y-0f-a-thr0waway-datab4se-" * 3
 START_TIMEOUT = 30.0
+
+
+def _fresh_database(workdir: Path) -> str:
+    """A new, empty database on the engine the suite runs on (DATABASE_URL): a SQLite file in
+    `workdir`, or a new PostgreSQL database beside the suite's own."""
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{workdir / 'e2e.sqlite3'}"
+    import psycopg
+
+    parts = urlsplit(suite_url)
+    name = f"kzstudy_e2e_{os.getpid()}_{secrets.token_hex(3)}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        urlunsplit(parts._replace(path="/postgres")), autocommit=True
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _free_port() -> int:
@@ -40,6 +69,11 @@ class KzstudyServer:
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "gunicorn.log"
+        self.database_url = _fresh_database(self.workdir)
+
+    @property
+    def uses_postgresql(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
 
     @property
     def url(self) -> str:
@@ -51,7 +85,7 @@ class KzstudyServer:
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "DJANGO_SETTINGS_MODULE": "kzstudy.settings",
-            "DATABASE_URL": f"sqlite:///{self.workdir / 'e2e.sqlite3'}",
+            "DATABASE_URL": self.database_url,
             "SECRET_KEY": TEST_SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
@@ -141,7 +175,7 @@ class KzstudyServer:
             if listening in self.log_path.read_text() and self._answers():
                 return True
             time.sleep(0.1)
-        self.stop()
+        self._stop_server()
         return False
 
     def _answers(self) -> bool:
@@ -152,6 +186,11 @@ class KzstudyServer:
             return False
 
     def stop(self) -> None:
+        self._stop_server()
+        if self.uses_postgresql:
+            _drop_database(self.database_url)
+
+    def _stop_server(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()

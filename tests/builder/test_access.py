@@ -17,7 +17,7 @@ def every_url(course, quiz: Quiz) -> list[str]:
     """Every URL the builder defines, filled in for one course and quiz."""
     urls = []
     for pattern in quiz_views.urlpatterns:
-        kwargs = {"quiz": quiz.pk} if "<int:quiz>" in str(pattern.pattern) else {}
+        kwargs = {"quiz": quiz.pk} if "<id:quiz>" in str(pattern.pattern) else {}
         urls.append(reverse(f"teach:{pattern.name}", kwargs={"course": course.slug, **kwargs}))
     return urls
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command, execute_from_command_line
+from django.core.management import CommandError, call_command
 
 from quizzes.models import Question
 from quizzes.services.authoring import question_create
@@ -45,22 +45,15 @@ def test_import_bank_publishes_on_request_and_reads_moodle_xml(course):
     assert (question.qtype, question.status) == ("ordering", "published")
 
 
-def test_invalid_input_exits_non_zero_with_one_line_per_error(course, capsys):
+def test_invalid_input_exits_non_zero_with_one_line_per_error(course):
+    # call_command rather than execute_from_command_line: the latter closes the database
+    # connections when a command fails, which would end the test's transaction on PostgreSQL.
+    # A CommandError is what makes manage.py exit with status 1.
     path = FIXTURES / "gift" / "errors.txt"
-    argv = [
-        "manage.py",
-        "import_bank",
-        str(path),
-        "--course",
-        course.slug,
-        "--section",
-        "introduction",
-    ]
-    with pytest.raises(SystemExit) as exit_info:
-        execute_from_command_line(argv)
-    assert exit_info.value.code != 0
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert lines[0] == f"CommandError: {path}: 6 error(s); nothing was imported:"
+    with pytest.raises(CommandError) as error:
+        call_command("import_bank", str(path), "--course", course.slug, "--section", "introduction")
+    lines = str(error.value).splitlines()
+    assert lines[0] == f"{path}: 6 error(s); nothing was imported:"
     assert lines[1:] == [
         "line 3: choices: mark at least one choice correct.",
         "line 5: essay questions (empty {}) cannot be imported.",

@@ -269,9 +269,9 @@ def question_history(request: HttpRequest, course: Course, question: int) -> Htt
 urlpatterns = [
     path("questions/", bank, name="bank"),
     path("questions/new/<slug:qtype>/", question_new, name="question_new"),
-    path("questions/<int:question>/edit/", question_edit_view, name="question_edit"),
-    path("questions/<int:question>/duplicate/", question_duplicate_view, name="question_duplicate"),
-    path("questions/<int:question>/archive/", question_archive_view, name="question_archive"),
-    path("questions/<int:question>/preview/", question_preview, name="question_preview"),
-    path("questions/<int:question>/history/", question_history, name="question_history"),
+    path("questions/<id:question>/edit/", question_edit_view, name="question_edit"),
+    path("questions/<id:question>/duplicate/", question_duplicate_view, name="question_duplicate"),
+    path("questions/<id:question>/archive/", question_archive_view, name="question_archive"),
+    path("questions/<id:question>/preview/", question_preview, name="question_preview"),
+    path("questions/<id:question>/history/", question_history, name="question_history"),
 ]

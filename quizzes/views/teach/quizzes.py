@@ -203,7 +203,7 @@ def quiz_preview_view(request: HttpRequest, course: Course, quiz: int) -> HttpRe
 urlpatterns = [
     path("quizzes/", quiz_list, name="quizzes"),
     path("quizzes/new/", quiz_new, name="quiz_new"),
-    path("quizzes/<int:quiz>/edit/", quiz_edit, name="quiz_edit"),
-    path("quizzes/<int:quiz>/duplicate/", quiz_duplicate_view, name="quiz_duplicate"),
-    path("quizzes/<int:quiz>/preview/", quiz_preview_view, name="quiz_preview"),
+    path("quizzes/<id:quiz>/edit/", quiz_edit, name="quiz_edit"),
+    path("quizzes/<id:quiz>/duplicate/", quiz_duplicate_view, name="quiz_duplicate"),
+    path("quizzes/<id:quiz>/preview/", quiz_preview_view, name="quiz_preview"),
 ]

@@ -44,4 +44,4 @@ def regrade(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
     )
 
 
-urlpatterns = [path("quizzes/<int:quiz>/regrade/", regrade, name="regrade")]
+urlpatterns = [path("quizzes/<id:quiz>/regrade/", regrade, name="regrade")]

@@ -169,8 +169,8 @@ def analysis(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("quizzes/<int:quiz>/results/", results, name="results"),
-    path("quizzes/<int:quiz>/results.csv", results_csv, name="results_csv"),
-    path("quizzes/<int:quiz>/analysis/", analysis, name="analysis"),
-    path("quizzes/<int:quiz>/histogram.svg", histogram, name="histogram"),
+    path("quizzes/<id:quiz>/results/", results, name="results"),
+    path("quizzes/<id:quiz>/results.csv", results_csv, name="results_csv"),
+    path("quizzes/<id:quiz>/analysis/", analysis, name="analysis"),
+    path("quizzes/<id:quiz>/histogram.svg", histogram, name="histogram"),
 ]
