@@ -5,27 +5,29 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views_attempts as attempts
 from . import views_content as content
+from . import views_study as study
+from . import views_teach as teach
 from . import views_tokens as tokens
 
 v1 = [
     path("me/", attempts.MeView.as_view(), name="me"),
     path("quizzes/", attempts.QuizListView.as_view(), name="quizzes"),
     path(
-        "quizzes/<int:quiz_id>/attempts/", attempts.AttemptStartView.as_view(), name="attempt-start"
+        "quizzes/<id:quiz_id>/attempts/", attempts.AttemptStartView.as_view(), name="attempt-start"
     ),
     path("attempts/", attempts.AttemptListView.as_view(), name="attempts"),
-    path("attempts/<int:attempt_id>/", attempts.AttemptDetailView.as_view(), name="attempt"),
+    path("attempts/<id:attempt_id>/", attempts.AttemptDetailView.as_view(), name="attempt"),
     path(
-        "attempts/<int:attempt_id>/answers/<int:question_id>/",
+        "attempts/<id:attempt_id>/answers/<id:question_id>/",
         attempts.AnswerView.as_view(),
         name="answer",
     ),
     path(
-        "attempts/<int:attempt_id>/answers/<int:question_id>/check/",
+        "attempts/<id:attempt_id>/answers/<id:question_id>/check/",
         attempts.CheckView.as_view(),
         name="answer-check",
     ),
-    path("attempts/<int:attempt_id>/submit/", attempts.SubmitView.as_view(), name="attempt-submit"),
+    path("attempts/<id:attempt_id>/submit/", attempts.SubmitView.as_view(), name="attempt-submit"),
     path("articles/", content.ArticleListView.as_view(), name="articles"),
     path("articles/<slug:slug>/", content.ArticleDetailView.as_view(), name="article"),
     path(
@@ -35,7 +37,49 @@ v1 = [
     ),
     path("articles/<slug:slug>/glossary/", content.GlossaryView.as_view(), name="glossary"),
     path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
-    path("tokens/<int:token_id>/", tokens.TokenDetailView.as_view(), name="token"),
+    path("tokens/<id:token_id>/", tokens.TokenDetailView.as_view(), name="token"),
+    path(
+        "courses/<id:course_id>/flashcards/due/",
+        study.DueCardsView.as_view(),
+        name="flashcards-due",
+    ),
+    path("flashcards/<id:card_id>/review/", study.ReviewView.as_view(), name="flashcard-review"),
+    path("courses/<id:course_id>/progress/", study.ProgressView.as_view(), name="progress"),
+    path(
+        "courses/<id:course_id>/questions/",
+        teach.QuestionListView.as_view(),
+        name="course-questions",
+    ),
+    path(
+        "courses/<id:course_id>/questions/<id:question_id>/",
+        teach.QuestionDetailView.as_view(),
+        name="course-question",
+    ),
+    path(
+        "courses/<id:course_id>/questions/<id:question_id>/versions/",
+        teach.QuestionVersionsView.as_view(),
+        name="course-question-versions",
+    ),
+    path(
+        "courses/<id:course_id>/questions/<id:question_id>/archive/",
+        teach.QuestionArchiveView.as_view(),
+        name="course-question-archive",
+    ),
+    path(
+        "courses/<id:course_id>/quizzes/<id:quiz_id>/results/",
+        teach.ResultsView.as_view(),
+        name="course-quiz-results",
+    ),
+    path(
+        "courses/<id:course_id>/quizzes/<id:quiz_id>/analysis/",
+        teach.AnalysisView.as_view(),
+        name="course-quiz-analysis",
+    ),
+    path(
+        "courses/<id:course_id>/gradebook/",
+        teach.GradebookView.as_view(),
+        name="course-gradebook",
+    ),
 ]
 
 app_name = "api"

@@ -1,0 +1,98 @@
+"""Reads for a course's gradebook: its learners × its quizzes, best percent and attempts each.
+
+The database counts and takes the maximum per (learner, quiz) in one GROUP BY, so a page of the
+gradebook costs the same few queries whatever the number of learners, quizzes and attempts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Max, Q, QuerySet
+
+from ..models import Attempt, AttemptState, Course, CourseRole, Quiz
+from .results import percent_expression
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class GradebookCell:
+    """One learner's standing in one quiz: best submitted percent (None: none yet), attempts."""
+
+    quiz: Quiz
+    best_percent: Decimal | None
+    attempt_count: int
+
+
+@dataclass(frozen=True)
+class GradebookRow:
+    """One learner with a cell per quiz of the course, in the course's quiz order."""
+
+    learner: AbstractBaseUser
+    cells: list[GradebookCell]
+
+
+def gradebook_learners(*, course: Course) -> QuerySet:
+    """The course's learners (enrolled with the learner role), by username."""
+    return (
+        get_user_model()
+        .objects.filter(enrolments__course=course, enrolments__role=CourseRole.LEARNER)
+        .order_by("username", "pk")
+    )
+
+
+def gradebook_quizzes(*, course: Course) -> QuerySet[Quiz]:
+    """The quizzes of the course's gradebook: those it offers now, and any with attempts in it.
+
+    A quiz unpublished after learners took it keeps its column, so no score disappears.
+    """
+    offered = Q(course=course) | Q(
+        Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id=course.article_id))
+    )
+    taken = Q(pk__in=Attempt.objects.filter(course=course).values("quiz_id"))
+    return (
+        Quiz.objects.filter(offered)
+        .filter(Q(is_published=True) | taken)
+        .select_related("section")
+        .order_by("section__position", "title", "pk")
+    )
+
+
+def _as_percent(value: float | None) -> Decimal | None:
+    """The database's float percent to the cent, as Attempt.percent shows it."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def gradebook_rows(*, course: Course, learners: Iterable[AbstractBaseUser]) -> list[GradebookRow]:
+    """A row per learner (in the given order) with a cell per quiz; two queries in all."""
+    learners = list(learners)
+    quizzes = list(gradebook_quizzes(course=course))
+    figures = (
+        Attempt.objects.filter(course=course, user__in=learners, quiz__in=quizzes)
+        .values("user_id", "quiz_id")
+        .annotate(
+            attempts=Count("id"),
+            best=Max(percent_expression(), filter=Q(state=AttemptState.SUBMITTED)),
+        )
+        .order_by()
+    )
+    by_cell = {(row["user_id"], row["quiz_id"]): row for row in figures}
+    rows = []
+    for learner in learners:
+        cells = []
+        for quiz in quizzes:
+            row = by_cell.get((learner.pk, quiz.pk), {})
+            cells.append(
+                GradebookCell(
+                    quiz=quiz,
+                    best_percent=_as_percent(row.get("best")),
+                    attempt_count=row.get("attempts", 0),
+                )
+            )
+        rows.append(GradebookRow(learner=learner, cells=cells))
+    return rows

@@ -1,0 +1,210 @@
+"""The learner's study API: flashcards due in a course, reviewing them, progress per section."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from quizzes.models import CardKind, Concept, Question, ReviewCard, ReviewLog
+from quizzes.services.study import study_cards_from_attempt
+from tests.factories import CourseFactory, enrol, fixed_quiz, make_attempt, wrong_answer
+from tests.pages.test_no_key_leaks import one_question_per_type
+from tests.study_factories import concept_card, course_on_shipped_article, shipped_article
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+@pytest.fixture
+def course():
+    return course_on_shipped_article()
+
+
+@pytest.fixture
+def learner(course):
+    return enrol(course)
+
+
+@pytest.fixture
+def api(learner):
+    client = APIClient()
+    client.force_authenticate(learner)
+    return client
+
+
+def due_url(course) -> str:
+    return f"{API}/courses/{course.pk}/flashcards/due/"
+
+
+def review(api, card, body):
+    return api.post(f"{API}/flashcards/{card.pk}/review/", body, format="json")
+
+
+def reading_order():
+    return Concept.objects.filter(article=shipped_article()).order_by(
+        "section__position", "term", "pk"
+    )
+
+
+def test_the_due_queue_shows_every_concept_as_term_and_definition_in_reading_order(api, course):
+    body = api.get(due_url(course), {"page_size": 200}).json()
+    first = reading_order().select_related("section").first()
+    assert body["count"] == Concept.objects.filter(article=shipped_article()).count() == 53
+    card = body["results"][0]
+    assert card["kind"] == "concept"
+    assert (card["front"], card["back"]) == (first.term, [first.definition])
+    assert card["section"] == {
+        "position": first.section.position,
+        "slug": first.section.slug,
+        "heading": first.section.heading,
+    }
+    assert card["aliases"] == first.aliases and card["explanation"] == ""
+
+
+def test_reviewing_a_card_schedules_it_later_and_logs_the_rating(api, course, learner):
+    api.get(due_url(course))
+    card = ReviewCard.objects.filter(user=learner).order_by("pk").first()
+    reply = review(api, card, {"rating": 3, "duration_ms": 4200})
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["id"] == card.pk and body["review_count"] == 1
+    card.refresh_from_db()
+    assert card.due > timezone.now()
+    log = ReviewLog.objects.get(card=card)
+    assert (log.rating, log.review_duration_ms) == (3, 4200)
+    assert api.get(due_url(course)).json()["count"] == 52
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"rating": 0}, {"rating": 5}, {"rating": "good"}, {"rating": 2.5}, {"rating": True}, {}],
+)
+def test_a_bad_rating_is_400_and_nothing_changes(api, course, learner, body):
+    api.get(due_url(course))
+    card = ReviewCard.objects.filter(user=learner).first()
+    reply = review(api, card, body)
+    assert reply.status_code == 400
+    assert reply.json()["error"]["field"] == "rating"
+    assert not ReviewLog.objects.exists()
+    assert ReviewCard.objects.get(pk=card.pk).review_count == 0
+
+
+def test_an_implausible_duration_is_400(api, course, learner):
+    api.get(due_url(course))
+    card = ReviewCard.objects.filter(user=learner).first()
+    reply = review(api, card, {"rating": 3, "duration_ms": 2 * 60 * 60 * 1000})
+    assert reply.status_code == 400 and reply.json()["error"]["field"] == "duration_ms"
+    assert not ReviewLog.objects.exists()
+
+
+def test_another_learners_card_and_an_unknown_card_are_404(api, course):
+    other = enrol(course)
+    card = concept_card(other, reading_order().first(), due=timezone.now())
+    reply = review(api, card, {"rating": 3})
+    assert reply.status_code == 404 and reply.json()["error"]["code"] == "not_found"
+    assert api.post(f"{API}/flashcards/987654/review/", {"rating": 3}).status_code == 404
+    assert not ReviewLog.objects.exists()
+
+
+def test_non_members_and_unknown_courses_are_404_and_get_no_cards(course):
+    outsider = APIClient()
+    outsider.force_authenticate(enrol(CourseFactory(article=shipped_article())))
+    assert outsider.get(due_url(course)).status_code == 404
+    assert outsider.get(f"{API}/courses/{course.pk}/progress/").status_code == 404
+    assert outsider.get(f"{API}/courses/987654/progress/").status_code == 404
+    assert not ReviewCard.objects.exists()
+
+
+def test_before_any_review_no_question_card_and_no_key_is_in_the_queue(api, course, learner):
+    questions = one_question_per_type()
+    quiz = fixed_quiz(questions, article=course.article)
+    make_attempt(quiz=quiz, user=learner, course=course, questions=questions)
+    body = api.get(due_url(course), {"page_size": 200}).json()
+    assert {card["kind"] for card in body["results"]} == {"concept"}
+    text = json.dumps(body)
+    for marker in ('"correct"', '"accepted"', '"tolerance"', '"match"', '"payload"', '"data"'):
+        assert marker not in text
+    assert not any(q.current_version.stem in text for q in questions)
+
+
+def test_after_a_reviewed_attempt_a_question_card_shows_the_stem_and_right_answers(
+    api, course, learner
+):
+    question = Question.objects.get(key="introduction-01")
+    ReviewCard.objects.filter(user=learner).delete()
+    attempt = make_attempt(
+        quiz=fixed_quiz([question], article=course.article),
+        user=learner,
+        course=course,
+        questions=[question],
+    )
+    attempt.responses.update(answer=wrong_answer(question.current_version), state="wrong")
+    attempt.state, attempt.submitted_at, attempt.score = "submitted", timezone.now(), 0
+    attempt.save()
+    assert study_cards_from_attempt(attempt=attempt) == 1
+    # Concept cards would come first: put them off, so the question card is first in line.
+    api.get(due_url(course))
+    ReviewCard.objects.filter(kind=CardKind.CONCEPT).update(due=timezone.now() + timedelta(days=1))
+    card = api.get(due_url(course)).json()["results"][0]
+    version = question.current_version
+    assert card["kind"] == "question" and card["front"] == version.stem
+    assert card["back"] == version.type.correct_texts(version.payload)
+    assert card["explanation"] == version.explanation
+
+
+def test_progress_lists_every_section_in_reading_order_and_what_to_study_next(api, course, learner):
+    body = api.get(f"{API}/courses/{course.pk}/progress/").json()
+    sections = shipped_article().sections.order_by("position")
+    assert [row["section"]["slug"] for row in body["sections"]] == [s.slug for s in sections]
+    assert body["study_next"]["slug"] == sections[0].slug
+    first = body["sections"][0]
+    assert (first["mastery"], first["cards_known"], first["quiz_accuracy"]) == (0, 0, None)
+    assert first["cards_total"] == sections[0].concepts.count()
+    # Knowing every concept of the first section moves "study next" on to the second.
+    for concept in sections[0].concepts.all():
+        concept_card(learner, concept, due=timezone.now() + timedelta(days=3), reviews=1)
+    again = api.get(f"{API}/courses/{course.pk}/progress/").json()
+    assert again["sections"][0]["mastery"] == 100
+    assert again["study_next"]["slug"] == sections[1].slug
+
+
+def test_a_course_without_an_article_has_no_cards_and_no_progress():
+    course = CourseFactory()
+    client = APIClient()
+    client.force_authenticate(enrol(course))
+    assert client.get(due_url(course)).json()["count"] == 0
+    assert client.get(f"{API}/courses/{course.pk}/progress/").json() == {
+        "sections": [],
+        "study_next": None,
+        "due_count": 0,
+    }
+
+
+@pytest.mark.parametrize("cards", [1, 53])
+def test_study_reads_take_a_fixed_number_of_queries(
+    api, course, learner, cards, django_assert_max_num_queries
+):
+    now = timezone.now()
+    for n, concept in enumerate(reading_order()):
+        concept_card(learner, concept, due=now if n < cards else now + timedelta(days=2))
+    with django_assert_max_num_queries(7):
+        reply = api.get(due_url(course), {"page_size": 200})
+    assert reply.json()["count"] == cards
+    with django_assert_max_num_queries(7):
+        assert api.get(f"{API}/courses/{course.pk}/progress/").status_code == 200
+
+
+def test_reviews_are_throttled_and_the_queue_is_not(api, course, learner, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"writes": "1/minute"})
+    api.get(due_url(course))
+    first, second = ReviewCard.objects.filter(user=learner).order_by("pk")[:2]
+    assert review(api, first, {"rating": 3}).status_code == 200
+    assert review(api, second, {"rating": 3}).status_code == 429
+    assert ReviewLog.objects.count() == 1
+    assert api.get(due_url(course)).status_code == 200
