@@ -13,12 +13,14 @@ from rest_framework.views import exception_handler
 from ..errors import (
     AttemptClosed,
     AttemptNotFound,
+    CardNotFound,
     DomainError,
     QuizUnavailable,
 )
 
 DOMAIN_STATUS = {
     AttemptNotFound: status.HTTP_404_NOT_FOUND,
+    CardNotFound: status.HTTP_404_NOT_FOUND,
     AttemptClosed: status.HTTP_409_CONFLICT,
     QuizUnavailable: status.HTTP_403_FORBIDDEN,
 }

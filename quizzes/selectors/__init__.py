@@ -17,6 +17,17 @@ from .delivery import (
     attempt_responses,
     quiz_list_for_course,
 )
+from .exchange import question_list_for_export
+from .gradebook import gradebook_learners, gradebook_quizzes, gradebook_rows
+from .item_analysis import QuizAnalysis, quiz_item_analysis
+from .results import (
+    ResultFilters,
+    ResultSummary,
+    attempt_csv_rows,
+    attempt_list_for_results,
+    quiz_get_for_results,
+    results_summary,
+)
 from .study import (
     SectionProgress,
     card_due_count,
@@ -27,47 +38,34 @@ from .study import (
 )
 
 __all__ = [
+    "QuizAnalysis",
     "QuizHistory",
+    "ResultFilters",
+    "ResultSummary",
     "SectionProgress",
     "article_list_with_sections",
+    "attempt_csv_rows",
     "attempt_get_for_user",
     "attempt_history",
+    "attempt_list_for_results",
     "attempt_responses",
     "card_due_count",
     "cards_due",
+    "gradebook_learners",
+    "gradebook_quizzes",
+    "gradebook_rows",
     "next_due_at",
     "question_get_for_course",
     "question_list_for_course",
+    "question_list_for_export",
     "question_list_published",
     "question_versions",
+    "quiz_get_for_results",
+    "quiz_item_analysis",
     "quiz_list_for_course",
+    "results_summary",
     "section_get_for_page",
     "section_neighbours",
     "section_progress",
     "study_next",
-]
-
-from .exchange import question_list_for_export
-
-__all__ += ["question_list_for_export"]
-
-from .item_analysis import QuizAnalysis, quiz_item_analysis  # noqa: E402
-from .results import (  # noqa: E402
-    ResultFilters,
-    ResultSummary,
-    attempt_csv_rows,
-    attempt_list_for_results,
-    quiz_get_for_results,
-    results_summary,
-)
-
-__all__ += [
-    "QuizAnalysis",
-    "ResultFilters",
-    "ResultSummary",
-    "attempt_csv_rows",
-    "attempt_list_for_results",
-    "quiz_get_for_results",
-    "quiz_item_analysis",
-    "results_summary",
 ]
