@@ -114,12 +114,8 @@ def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
     return min(ends) if ends else None
 
 
-def _open_attempt_for_update(attempt_id: int, user: AbstractBaseUser) -> Attempt:
-    """The user's open attempt, locked for this transaction; refused once closed or overdue.
-
-    Call `_finalize_overdue(...)` first, outside the transaction, so that an attempt whose time
-    ran out is submitted (and stays submitted) even though the write asked for is refused.
-    """
+def _locked_attempt(attempt_id: int, user: AbstractBaseUser) -> Attempt:
+    """The user's attempt with its quiz, locked until the transaction ends; 404 otherwise."""
     attempt = (
         Attempt.objects.select_for_update()
         .select_related("quiz")
@@ -128,6 +124,16 @@ def _open_attempt_for_update(attempt_id: int, user: AbstractBaseUser) -> Attempt
     )
     if attempt is None:
         raise AttemptNotFound()
+    return attempt
+
+
+def _open_attempt_for_update(attempt_id: int, user: AbstractBaseUser) -> Attempt:
+    """The user's open attempt, locked for this transaction; refused once closed or overdue.
+
+    Call `_finalize_overdue(...)` first, outside the transaction, so that an attempt whose time
+    ran out is submitted (and stays submitted) even though the write asked for is refused.
+    """
+    attempt = _locked_attempt(attempt_id, user)
     timed_out = attempt.deadline is not None and attempt.submitted_at == attempt.deadline
     if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(code="time_up" if timed_out else None)
@@ -310,14 +316,7 @@ def _check_in_transaction(
 def attempt_submit(*, attempt_id: int, user: AbstractBaseUser) -> Attempt:
     """Submit and grade an attempt; submitting again returns the same result, graded once."""
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update()
-            .select_related("quiz")
-            .filter(pk=attempt_id, user=user)
-            .first()
-        )
-        if attempt is None:
-            raise AttemptNotFound()
+        attempt = _locked_attempt(attempt_id, user)
         if attempt.state == AttemptState.IN_PROGRESS:
             when = attempt.deadline if _is_overdue(attempt) else clock.now()
             _grade_and_close(attempt, submitted_at=when)
