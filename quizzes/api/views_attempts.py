@@ -24,21 +24,24 @@ from ..services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from . import examples as ex
 from . import serializers as s
 
 SESSION_COURSE_KEY = "kzstudy_course_id"
 ERROR_EXAMPLE = OpenApiExample(
-    "Error",
-    value={
-        "error": {
-            "code": "attempt_closed",
-            "message": "This attempt has been submitted; answers can no longer change.",
-            "field": None,
-            "details": None,
-        }
-    },
-    response_only=True,
+    "Error", value=ex.ATTEMPT_CLOSED, response_only=True, status_codes=["409"]
 )
+ANSWER_EXAMPLES = [
+    OpenApiExample(name, value={"answer": answer}, request_only=True)
+    for name, answer in ex.ANSWERS.items()
+] + [
+    OpenApiExample(
+        "Flag without answering",
+        value={"answer": None, "flagged": True},
+        description="`null` clears a saved answer.",
+        request_only=True,
+    )
+]
 
 
 def member_courses(user) -> list[Course]:
@@ -54,7 +57,12 @@ def member_courses(user) -> list[Course]:
 class MeView(APIView):
     """The signed-in user, their roles per course and their current course."""
 
-    @extend_schema(responses=s.MeSerializer, summary="Who am I", operation_id="me")
+    @extend_schema(
+        responses=s.MeSerializer,
+        summary="Who am I",
+        operation_id="me",
+        examples=[OpenApiExample("Learner", value=ex.ME, response_only=True)],
+    )
     def get(self, request):
         user = request.user
         roles = dict(Enrolment.objects.filter(user=user).values_list("course_id", "role"))
@@ -147,6 +155,7 @@ def offered_quizzes(user) -> list[dict]:
         summary="Quizzes I can take",
         operation_id="quizzes_list",
         parameters=[s.QuizFilterSerializer],
+        examples=[ex.PageExample("Quizzes of a course", value=ex.QUIZ_PAGE, response_only=True)],
     )
 )
 class QuizListView(ListAPIView):
@@ -183,12 +192,37 @@ class AttemptStartView(APIView):
             201: s.AttemptSerializer,
             200: s.AttemptSerializer,
             400: OpenApiResponse(description="Invalid input"),
-            403: OpenApiResponse(description="Not allowed: closed, no attempts left, not a member"),
+            403: OpenApiResponse(
+                ex.ERROR_REF,
+                description="Not allowed: closed, no attempts left, not a member",
+                examples=[OpenApiExample("No attempts left", value=ex.NO_ATTEMPTS_LEFT)],
+            ),
             404: OpenApiResponse(description="No such quiz for you"),
         },
         summary="Start an attempt",
         operation_id="attempt_start",
-        examples=[ERROR_EXAMPLE],
+        examples=[
+            OpenApiExample(
+                "Course of the quiz",
+                value=ex.START_REQUEST,
+                description="Needed only when several of your courses offer the quiz.",
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Started",
+                value=ex.OPEN_ATTEMPT,
+                summary="Started (abridged: 7 of its 10 questions, one of each type)",
+                response_only=True,
+                status_codes=["201"],
+            ),
+            OpenApiExample(
+                "Already open",
+                value=ex.OPEN_ATTEMPT,
+                summary="The attempt already open (abridged: 7 of its 10 questions)",
+                response_only=True,
+                status_codes=["200"],
+            ),
+        ],
     )
     def post(self, request, quiz_id: int):
         data = s.StartInputSerializer(data=request.data or {})
@@ -228,7 +262,10 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
 
 @extend_schema_view(
     get=extend_schema(
-        summary="My attempts", operation_id="attempts_list", parameters=[s.AttemptFilterSerializer]
+        summary="My attempts",
+        operation_id="attempts_list",
+        parameters=[s.AttemptFilterSerializer],
+        examples=[ex.PageExample("My attempts", value=ex.ATTEMPT_PAGE, response_only=True)],
     )
 )
 class AttemptListView(ListAPIView):
@@ -254,6 +291,20 @@ class AttemptDetailView(APIView):
         responses={200: s.AttemptSerializer, 404: OpenApiResponse(description="No such attempt")},
         summary="An attempt",
         operation_id="attempt_get",
+        examples=[
+            OpenApiExample(
+                "Submitted, with review",
+                value=ex.SUBMITTED_ATTEMPT,
+                summary="Submitted, with review (abridged: 2 of its 18 questions)",
+                response_only=True,
+            ),
+            OpenApiExample(
+                "Open",
+                value=ex.OPEN_ATTEMPT,
+                summary="Open (abridged: 7 of its 10 questions, one of each type)",
+                response_only=True,
+            ),
+        ],
     )
     def get(self, request, attempt_id: int):
         attempt = _own_attempt(request, attempt_id)
@@ -274,15 +325,11 @@ class AnswerView(APIView):
             200: s.SavedAnswerSerializer,
             400: OpenApiResponse(description="Malformed answer or unknown question"),
             404: OpenApiResponse(description="No such attempt"),
-            409: OpenApiResponse(description="Submitted or overdue attempt"),
+            409: OpenApiResponse(ex.ERROR_REF, description="Submitted or overdue attempt"),
         },
         examples=[
-            OpenApiExample(
-                "Single choice", value={"answer": {"choice": "3f9a1c2e"}}, request_only=True
-            ),
-            OpenApiExample(
-                "Matching", value={"answer": {"pairs": {"a1b2c3d4": "e5f6a7b8"}}}, request_only=True
-            ),
+            *ANSWER_EXAMPLES,
+            OpenApiExample("Saved", value=ex.SAVED_ANSWER, response_only=True),
             ERROR_EXAMPLE,
         ],
         summary="Answer a question",
@@ -330,6 +377,11 @@ class CheckView(APIView):
         responses={200: s.PracticeFeedbackSerializer},
         summary="Check a practice answer",
         operation_id="answer_check",
+        examples=[
+            *ANSWER_EXAMPLES[:-1],
+            OpenApiExample("Wrong", value=ex.FEEDBACK_WRONG, response_only=True),
+            OpenApiExample("Right", value=ex.FEEDBACK_CORRECT, response_only=True),
+        ],
     )
     def post(self, request, attempt_id: int, question_id: int):
         attempt = _own_attempt(request, attempt_id)
@@ -365,6 +417,7 @@ class SubmitView(APIView):
         responses={200: s.ResultSerializer, 404: OpenApiResponse(description="No such attempt")},
         summary="Submit an attempt",
         operation_id="attempt_submit",
+        examples=[OpenApiExample("Passed", value=ex.RESULT, response_only=True)],
     )
     def post(self, request, attempt_id: int):
         attempt = attempt_submit(attempt_id=_own_attempt(request, attempt_id).pk, user=request.user)

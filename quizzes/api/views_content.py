@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from ..models import Article, Concept, Section
 from ..selectors import section_get_for_page
 from ..textnorm import plain_text
+from . import examples as ex
 
 
 class SectionRefSerializer(serializers.Serializer):
@@ -80,7 +81,13 @@ def _articles():
     return Article.objects.prefetch_related("sections").order_by("title")
 
 
-@extend_schema_view(get=extend_schema(summary="Articles", operation_id="articles_list"))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Articles",
+        operation_id="articles_list",
+        examples=[ex.PageExample("Articles", value=ex.page([ex.ARTICLE]), response_only=True)],
+    )
+)
 class ArticleListView(ListAPIView):
     """Every article with its sections."""
 
@@ -93,7 +100,12 @@ class ArticleListView(ListAPIView):
 class ArticleDetailView(APIView):
     """One article with its sections."""
 
-    @extend_schema(responses=ArticleSerializer, summary="An article", operation_id="article_get")
+    @extend_schema(
+        responses=ArticleSerializer,
+        summary="An article",
+        operation_id="article_get",
+        examples=[OpenApiExample("Article", value=ex.ARTICLE, response_only=True)],
+    )
     def get(self, request, slug: str):
         return Response(ArticleSerializer(get_object_or_404(_articles(), slug=slug)).data)
 
@@ -101,7 +113,19 @@ class ArticleDetailView(APIView):
 class SectionDetailView(APIView):
     """A section: summary, key points, concepts and the footnoted full text."""
 
-    @extend_schema(responses=SectionSerializer, summary="A section", operation_id="section_get")
+    @extend_schema(
+        responses=SectionSerializer,
+        summary="A section",
+        operation_id="section_get",
+        examples=[
+            OpenApiExample(
+                "Section",
+                value=ex.SECTION,
+                summary="A section (abridged: its first key points, concepts and paragraphs)",
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request, slug: str, section: str):
         try:
             found = section_get_for_page(article_slug=slug, section_slug=section)
@@ -110,7 +134,20 @@ class SectionDetailView(APIView):
         return Response(SectionSerializer(found).data)
 
 
-@extend_schema_view(get=extend_schema(summary="Glossary", operation_id="glossary_list"))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Glossary",
+        operation_id="glossary_list",
+        examples=[
+            ex.PageExample(
+                "Glossary",
+                value=ex.GLOSSARY_PAGE,
+                summary="Glossary (abridged: three of its terms)",
+                response_only=True,
+            )
+        ],
+    )
+)
 class GlossaryView(ListAPIView):
     """The article's glossary, alphabetically."""
 

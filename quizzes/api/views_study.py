@@ -22,6 +22,7 @@ from ..models import CardKind, Course, ReviewCard
 from ..selectors import card_due_count, cards_due, section_progress, study_next
 from ..services.study import cards_ensure_for_article, review_record
 from ..views.common import course_for_member
+from . import examples as ex
 from .views_content import SectionRefSerializer
 
 # The whole queue: an article has a few hundred concepts and questions at most.
@@ -89,6 +90,7 @@ class FlashcardSerializer(serializers.Serializer):
         description="The due queue for the course's article, the longest overdue first. Concept "
         "cards show a term and its definition; question cards (made only for questions whose "
         "review already showed you the right answer) show the stem and the right answers.",
+        examples=[ex.PageExample("Due cards", value=ex.DUE_CARDS_PAGE, response_only=True)],
     )
 )
 class DueCardsView(ListAPIView):
@@ -141,7 +143,11 @@ class ReviewView(APIView):
         responses=ReviewedCardSerializer,
         summary="Review a flashcard",
         operation_id="flashcard_review",
-        examples=[OpenApiExample("Good", value={"rating": 3}, request_only=True)],
+        examples=[
+            OpenApiExample("Good", value={"rating": 3}, request_only=True),
+            OpenApiExample("Good, after 8.4 s", value=ex.REVIEW_REQUEST, request_only=True),
+            OpenApiExample("Scheduled", value=ex.REVIEWED_CARD, response_only=True),
+        ],
     )
     def post(self, request, card_id: int):
         data = ReviewInputSerializer(data=request.data)
@@ -186,6 +192,7 @@ class ProgressView(APIView):
         operation_id="progress_get",
         description="Mastery per section: the mean of flashcards known and quiz accuracy. "
         "`study_next` is the least mastered section (null when all are mastered).",
+        examples=[OpenApiExample("Progress", value=ex.PROGRESS, response_only=True)],
     )
     def get(self, request, course_id: int):
         course = member_course(request.user, course_id)

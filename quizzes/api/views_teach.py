@@ -38,31 +38,11 @@ from ..selectors import (
 from ..selectors.gradebook import gradebook_learners, gradebook_rows
 from ..selectors.results import attempt_row
 from ..services.authoring import question_archive, question_create, question_edit
+from . import examples as ex
 from . import serializers_teach as s
 from .permissions import TeachesCourse
 
-QUESTION_EXAMPLE = OpenApiExample(
-    "Single choice",
-    value={
-        "type": "single_choice",
-        "stem": "In which year was the Constitution adopted?",
-        "section": "introduction",
-        "difficulty": 1,
-        "bloom": "remember",
-        "concepts": [],
-        "status": "draft",
-        "explanation": "It was adopted by referendum on 30 August 1995.",
-        "source_quote": "",
-        "data": {
-            "choices": [
-                {"text": "1995", "correct": True, "feedback": "Yes."},
-                {"text": "1991", "correct": False, "feedback": "Independence."},
-                {"text": "2022", "correct": False, "feedback": "An amendment."},
-            ]
-        },
-    },
-    request_only=True,
-)
+QUESTION_EXAMPLE = OpenApiExample("Single choice", value=ex.NEW_QUESTION, request_only=True)
 
 
 class TeachingView:
@@ -126,13 +106,19 @@ def _bank_filters(course: Course, params: dict[str, Any]) -> dict[str, Any] | No
         operation_id="course_questions_list",
         parameters=[s.QuestionFilterSerializer],
         description="The course's own bank and the shared bank of its article, without keys.",
+        examples=[ex.PageExample("Questions", value=ex.QUESTION_PAGE, response_only=True)],
     ),
     post=extend_schema(
         request=s.QuestionInputSerializer,
         responses={201: s.QuestionDetailSerializer},
         summary="Create a question in the course's bank",
         operation_id="course_question_create",
-        examples=[QUESTION_EXAMPLE],
+        examples=[
+            QUESTION_EXAMPLE,
+            OpenApiExample(
+                "Created", value=ex.CREATED_QUESTION, response_only=True, status_codes=["201"]
+            ),
+        ],
     ),
 )
 class QuestionListView(TeachingView, ListAPIView):
@@ -209,6 +195,13 @@ class QuestionDetailView(TeachingView, APIView):
         responses=s.QuestionDetailSerializer,
         summary="A question with its key",
         operation_id="course_question_get",
+        examples=[
+            OpenApiExample(
+                "Shared matching question",
+                value=ex.SHARED_QUESTION,
+                response_only=True,
+            )
+        ],
     )
     def get(self, request, course_id: int, question_id: int):
         return Response(_detail(self.get_question(), request.user))
@@ -221,7 +214,12 @@ class QuestionDetailView(TeachingView, APIView):
         description="Fields left out keep their values; the type cannot change. A change to "
         "the stem, explanation, quote or data saves version n+1; past attempts keep theirs. "
         "Shared questions are read-only for instructors (403); site admins may edit them.",
-        examples=[QUESTION_EXAMPLE],
+        examples=[
+            OpenApiExample(
+                "Publish with a new explanation", value=ex.QUESTION_EDIT, request_only=True
+            ),
+            OpenApiExample("Version 2", value=ex.EDITED_QUESTION, response_only=True),
+        ],
     )
     def put(self, request, course_id: int, question_id: int):
         question = self.get_question()
@@ -258,6 +256,7 @@ class QuestionDetailView(TeachingView, APIView):
         summary="A question's versions",
         operation_id="course_question_versions_list",
         description="Every version with its key, newest first.",
+        examples=[ex.PageExample("Versions", value=ex.VERSION_PAGE, response_only=True)],
     )
 )
 class QuestionVersionsView(TeachingView, ListAPIView):
@@ -282,6 +281,7 @@ class QuestionArchiveView(TeachingView, APIView):
         responses=s.QuestionDetailSerializer,
         summary="Archive a question",
         operation_id="course_question_archive",
+        examples=[OpenApiExample("Archived", value=ex.ARCHIVED_QUESTION, response_only=True)],
     )
     def post(self, request, course_id: int, question_id: int):
         question = self.get_question()
@@ -311,6 +311,7 @@ RESULT_PARAMETERS = [
         parameters=RESULT_PARAMETERS,
         description="The course's attempts at the quiz, filtered and sorted as on the results "
         "page (newest first by default).",
+        examples=[ex.PageExample("Results", value=ex.RESULT_PAGE, response_only=True)],
     )
 )
 class ResultsView(TeachingView, ListAPIView):
@@ -340,6 +341,14 @@ class AnalysisView(TeachingView, APIView):
         responses=s.QuizAnalysisSerializer,
         summary="A quiz's item analysis in the course",
         operation_id="course_quiz_analysis_get",
+        examples=[
+            OpenApiExample(
+                "Final exam",
+                value=ex.QUIZ_ANALYSIS,
+                summary="Final exam (abridged: two of its items)",
+                response_only=True,
+            )
+        ],
     )
     def get(self, request, course_id: int, quiz_id: int):
         quiz = self.get_quiz()
@@ -361,6 +370,7 @@ class AnalysisView(TeachingView, APIView):
         operation_id="course_gradebook_list",
         description="A row per learner (by username) with a cell per quiz of the course: the "
         "best submitted percent (null when none) and the number of attempts.",
+        examples=[ex.PageExample("Gradebook", value=ex.GRADEBOOK_PAGE, response_only=True)],
     )
 )
 class GradebookView(TeachingView, ListAPIView):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from ..models import ApiToken
 from ..services.tokens import token_create, token_revoke
+from . import examples as ex
 
 
 class TokenSerializer(serializers.Serializer):
@@ -42,7 +43,13 @@ class TokenInputSerializer(serializers.Serializer):
     )
 
 
-@extend_schema_view(get=extend_schema(summary="My API tokens", operation_id="tokens_list"))
+@extend_schema_view(
+    get=extend_schema(
+        summary="My API tokens",
+        operation_id="tokens_list",
+        examples=[ex.PageExample("My tokens", value=ex.TOKEN_PAGE, response_only=True)],
+    )
+)
 class TokenListView(ListAPIView):
     """List your tokens, or create one (its secret is returned once)."""
 
@@ -60,6 +67,16 @@ class TokenListView(ListAPIView):
         responses={201: NewTokenSerializer},
         summary="Create a token",
         operation_id="token_create",
+        examples=[
+            OpenApiExample("Name", value=ex.TOKEN_REQUEST, request_only=True),
+            OpenApiExample(
+                "Created",
+                value=ex.NEW_TOKEN,
+                description="`token` is shown this once: store it.",
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
     )
     def post(self, request):
         data = TokenInputSerializer(data=request.data)

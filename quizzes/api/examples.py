@@ -1,0 +1,768 @@
+"""Example bodies for the OpenAPI schema: what real calls send and return.
+
+The content is the shipped article, "Human Rights Reforms in Kazakhstan", with its real section
+slugs, concepts and questions (tokayev-reform-agenda-NN). Choice, matching and ordering ids are
+opaque 8-hex keys, as attempts show them. tests/api/test_schema_examples.py checks that every
+operation has examples and that each one validates against its schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample
+
+
+class PageExample(OpenApiExample):
+    """A whole page of a list operation, kept as written.
+
+    drf-spectacular wraps a list view's example as the only item of a page with made-up count
+    and links ("count": 123, api.example.org); a page example shows a real page instead.
+    """
+
+    @property
+    def value(self) -> Any:
+        return self._page
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        # The first value is the page; drf-spectacular's listing of it is ignored.
+        if not hasattr(self, "_page"):
+            self._page = value
+
+
+def page(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """A single page holding every result (pages hold 50 unless ?page_size= says otherwise)."""
+    return {"count": len(results), "next": None, "previous": None, "results": results}
+
+
+# --- The article and the course ---
+
+ARTICLE_SLUG = "human-rights-reforms-in-kazakhstan"
+SECTIONS = [
+    {"position": n, "slug": slug, "heading": heading}
+    for n, (slug, heading) in enumerate(
+        [
+            ("introduction", "Introduction"),
+            ("state-building-model", "Kazakhstan's State-Building Model"),
+            ("tokayev-reform-agenda", "President Tokayev's Reform Agenda"),
+            ("law-enforcement-abuse", "Law Enforcement Abuse"),
+            ("womens-rights", "Women’s Rights"),
+            ("freedom-of-assembly", "Freedom of Assembly"),
+            ("freedom-of-expression-and-media", "Freedom of Expression and Media"),
+            ("freedom-of-religion", "Freedom of Religion"),
+            ("the-way-forward", "The Way Forward"),
+        ],
+        start=1,
+    )
+]
+TOKAYEV = SECTIONS[2]
+ARTICLE = {
+    "slug": ARTICLE_SLUG,
+    "title": "Human Rights Reforms in Kazakhstan",
+    "author": "Svante E. Cornell",
+    "published_on": "2021-06-11",
+    "source": "Feature Article",
+    "has_full_text": True,
+    "sections": SECTIONS,
+}
+LISTENING_STATE = {
+    "slug": "listening-state",
+    "term": "Listening state",
+    "definition": "Tokayev's idea of a state that pays attention to the population's needs, "
+    "provides ways for citizens to give feedback and responds to their demands, unlike the "
+    "Soviet-era state that shielded itself from society. It does not mean rapid "
+    "liberalization: citizen groups are expected to stay constructive and non-radical, and "
+    "the state keeps the ability to crack down.",
+    "aliases": [],
+    "section": "tokayev-reform-agenda",
+}
+GRADUAL_TRANSFORMATION = {
+    "slug": "accelerated-gradual-transformation",
+    "term": "Accelerated gradual transformation",
+    "definition": "The author's name for Tokayev's bet. Strong central authorities steer the "
+    "country through step-by-step changes that should eventually produce a liberal democracy, "
+    "instead of liberalizing the political system at once.",
+    "aliases": ["gradual transformation", "gradualism"],
+    "section": "tokayev-reform-agenda",
+}
+PRINCIPLE_OF_CONTINUITY = {
+    "slug": "principle-of-continuity",
+    "term": "Principle of continuity",
+    "definition": "The first of Tokayev's three reform principles. It pledges to stay on the "
+    "political course set by First President Nursultan Nazarbayev and to preserve the "
+    "achievements of the first three decades of independence.",
+    "aliases": ["continuity principle"],
+    "section": "tokayev-reform-agenda",
+}
+GLOSSARY_PAGE = page([GRADUAL_TRANSFORMATION, LISTENING_STATE, PRINCIPLE_OF_CONTINUITY])
+SECTION = {
+    **TOKAYEV,
+    "summary": "After taking office in 2019, President Kassym-Jomart Tokayev used two State of "
+    "the Nation addresses to criticize conditions across the state and society and to announce "
+    "far-reaching reforms. He built them on three principles meant to balance continuity with "
+    "change.",
+    "key_points": [
+        "After taking office in 2019, Tokayev used two State of the Nation addresses to "
+        "criticize the status quo and announce far-reaching reforms.",
+        "His reforms rest on three principles (continuity, justice and progress) meant to "
+        "balance continuity with change.",
+        "The listening state should heed and respond to citizens, while expecting civic groups "
+        "to stay constructive and non-radical.",
+    ],
+    "concepts": [LISTENING_STATE, PRINCIPLE_OF_CONTINUITY, GRADUAL_TRANSFORMATION],
+    "paragraphs": [
+        {
+            "anchor": "p1",
+            "kind": "text",
+            "text": "After taking office in 2019, President Tokayev used two State of the Nation "
+            "addresses to express deep criticism of the state of affairs in various sectors of "
+            "the state and society.",
+            "footnotes": [],
+        },
+        {
+            "anchor": "p2",
+            "kind": "text",
+            "text": 'A central element in this vision is the notion of the "listening state." '
+            "This notion stands in contrast to the Soviet legacy, in which the state sought to "
+            "shield and protect itself from society, relying on structural violence to "
+            "maintain power.",
+            "footnotes": [],
+        },
+    ],
+}
+
+COURSE = {"id": 1, "slug": "kz-human-rights-spring-2025", "title": "Human Rights in Kazakhstan"}
+LEARNER = {"id": 7, "username": "aigerim", "name": "Aigerim Bekova"}
+ME = {
+    **LEARNER,
+    "is_site_admin": False,
+    "courses": [{**COURSE, "role": "learner"}],
+    "current_course": COURSE,
+}
+
+PRACTICE_DESCRIPTION = (
+    "Ten questions drawn at random from this section. Feedback after each answer; try again as "
+    "often as you like."
+)
+QUIZZES = [
+    {
+        "id": section["position"],
+        "title": f"Practice: {section['heading']}",
+        "description": PRACTICE_DESCRIPTION,
+        "mode": "practice",
+        "layout": "one_per_page",
+        "section": section["slug"],
+        "question_count": 10,
+        "time_limit_minutes": None,
+        "max_attempts": None,
+        "pass_mark": "60.00",
+        "opens_at": None,
+        "closes_at": None,
+        "course": COURSE,
+        "attempts_used": 2 if section is TOKAYEV else 0,
+    }
+    for section in SECTIONS
+] + [
+    {
+        "id": 10,
+        "title": "Final exam",
+        "description": "Two questions drawn at random from each of the nine sections. "
+        "30 minutes, two attempts; 60% passes.",
+        "mode": "graded",
+        "layout": "one_per_page",
+        "section": None,
+        "question_count": 18,
+        "time_limit_minutes": 30,
+        "max_attempts": 2,
+        "pass_mark": "60.00",
+        "opens_at": None,
+        "closes_at": None,
+        "course": COURSE,
+        "attempts_used": 1,
+    }
+]
+QUIZ_PAGE = page(QUIZZES)
+
+# --- Questions of the Tokayev section, as an attempt shows them (no key) ---
+
+Q_SINGLE = {
+    "id": 203,
+    "position": 1,
+    "type": "single_choice",
+    "stem": "According to the article, the notion at the center of Tokayev's vision of the "
+    "state stands in contrast to which kind of state?",
+    "choices": [
+        {
+            "id": "b7d04e91",
+            "text": "The pluralistic European democracies, where reforms come from competing "
+            "interests",
+        },
+        {
+            "id": "3f9a1c2e",
+            "text": "The Soviet-legacy state, which shielded itself from society and relied on "
+            "structural violence to maintain power",
+        },
+        {"id": "5ce2a8f3", "text": "A state that immediately liberalizes its political system"},
+        {
+            "id": "e18b6d07",
+            "text": "A secular state that is neutral toward all religious communities",
+        },
+    ],
+}
+Q_MULTIPLE = {
+    "id": 204,
+    "position": 2,
+    "type": "multiple_response",
+    "stem": "Which of the following describe the kind of state that Tokayev's vision aims for, "
+    "as the article presents it? Select all that apply.",
+    "choices": [
+        {"id": "f2a87d45", "text": "It aims to liberalize the political system rapidly."},
+        {"id": "a41f9c03", "text": "It is attentive to the needs of the population."},
+        {"id": "c5d1f8a2", "text": "It relies on structural violence to maintain power."},
+        {"id": "0d7e52b8", "text": "It provides mechanisms for popular feedback."},
+        {
+            "id": "6e09b3d1",
+            "text": "It gives up the state's ability to crack down on radical forces.",
+        },
+        {"id": "9b3c1e6a", "text": "It responds to the demands expressed by the people."},
+    ],
+}
+Q_TRUE_FALSE = {
+    "id": 205,
+    "position": 3,
+    "type": "true_false",
+    "stem": "The article states that Tokayev's transformation, if successful, will eventually "
+    "lead to the creation of a liberal democratic system.",
+    "choices": [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}],
+}
+Q_SHORT = {
+    "id": 202,
+    "position": 4,
+    "type": "short_answer",
+    "stem": "What is the name of the notion that the article calls a central element of "
+    'Tokayev\'s vision of the state? (Two words, the second being "state".)',
+}
+Q_NUMERIC = {
+    "id": 198,
+    "position": 5,
+    "type": "numeric",
+    "stem": "In what year did Kassym-Jomart Tokayev take office as President of Kazakhstan, "
+    "according to the article?",
+}
+Q_MATCHING = {
+    "id": 199,
+    "position": 6,
+    "type": "matching",
+    "stem": "Match each of President Tokayev's three reform principles with what it pledges or "
+    "signifies.",
+    "left": [
+        {"id": "a1b2c3d4", "text": "Continuity"},
+        {"id": "7c4e9f10", "text": "Justice"},
+        {"id": "d3b8a62e", "text": "Progress"},
+    ],
+    "right": [
+        {"id": "8f1e0b3c", "text": "Change aimed at social renewal in all spheres of society"},
+        {"id": "b90d4a6e", "text": "Immediate liberalization of the political system"},
+        {
+            "id": "e5f6a7b8",
+            "text": "Staying on the political course set by the First President and "
+            "preserving the achievements of the first three decades of independence",
+        },
+        {
+            "id": "42c9d1f7",
+            "text": "Rooting policies in equal rights for all citizens and the creation of "
+            "opportunities for all",
+        },
+    ],
+}
+Q_ORDERING = {
+    "id": 210,
+    "position": 7,
+    "type": "ordering",
+    "stem": "The article then examines how Tokayev's agenda has handled five key areas of human "
+    "rights concern. Put them in the order in which the article announces and examines them.",
+    "items": [
+        {"id": "1a7f3e9c", "text": "Women's rights"},
+        {"id": "c28e5b04", "text": "Religious freedom"},
+        {"id": "5d9a0f6b", "text": "Law enforcement abuse"},
+        {"id": "e4b17c83", "text": "Freedom of expression and media"},
+        {"id": "90f3d2a5", "text": "Freedom of assembly"},
+    ],
+}
+
+# One answer per question type, in the shape PUT …/answers/{question_id}/ takes.
+ANSWERS = {
+    "Single choice": {"choice": "3f9a1c2e"},
+    "Multiple response": {"choices": ["a41f9c03", "0d7e52b8", "9b3c1e6a"]},
+    "True/false": {"value": True},
+    "Short answer": {"text": "listening state"},
+    "Numeric": {"value": 2019},
+    "Matching": {"pairs": {"a1b2c3d4": "e5f6a7b8", "7c4e9f10": "42c9d1f7", "d3b8a62e": "8f1e0b3c"}},
+    "Ordering": {"order": ["5d9a0f6b", "1a7f3e9c", "90f3d2a5", "e4b17c83", "c28e5b04"]},
+}
+# How the attempt shows a saved answer (a number is stored as the text typed).
+SAVED_ANSWERS = {**ANSWERS, "Numeric": {"value": "2019"}}
+
+STARTED_AT = "2025-03-04T09:12:05.412733Z"
+OPEN_ATTEMPT = {
+    "id": 57,
+    "quiz": 3,
+    "course": 1,
+    "number": 2,
+    "mode": "practice",
+    "state": "in_progress",
+    "started_at": STARTED_AT,
+    "deadline": None,
+    "submitted_at": None,
+    "questions": [
+        {**question, "answer": None, "flagged": False}
+        for question in (Q_SINGLE, Q_MULTIPLE, Q_TRUE_FALSE, Q_SHORT, Q_NUMERIC, Q_MATCHING)
+    ]
+    + [{**Q_ORDERING, "answer": None, "flagged": True}],
+}
+SUBMITTED_ATTEMPT = {
+    "id": 58,
+    "quiz": 10,
+    "course": 1,
+    "number": 1,
+    "mode": "graded",
+    "state": "submitted",
+    "started_at": "2025-03-05T14:00:31.907215Z",
+    "deadline": "2025-03-05T14:30:31.907215Z",
+    "submitted_at": "2025-03-05T14:21:48.330164Z",
+    "questions": [
+        {
+            **Q_SINGLE,
+            "answer": SAVED_ANSWERS["Single choice"],
+            "flagged": False,
+            "review": {
+                "state": "correct",
+                "score": "1.00",
+                "max_mark": "1.00",
+                "correct": [Q_SINGLE["choices"][1]["text"]],
+                "explanation": "The article says the listening state stands in contrast to the "
+                "Soviet legacy, in which the state shielded and protected itself from society "
+                "and relied on structural violence to keep power.",
+                "source_quote": "This notion stands in contrast to the Soviet legacy, in which "
+                "the state sought to shield and protect itself from society, relying on "
+                "structural violence to maintain power.",
+                "feedback": [],
+            },
+        },
+        {
+            **Q_NUMERIC,
+            "position": 2,
+            "answer": {"value": "2020"},
+            "flagged": False,
+            "review": {
+                "state": "wrong",
+                "score": "0.00",
+                "max_mark": "1.00",
+                "correct": ["2019"],
+                "explanation": "The section opens by noting that Tokayev took office in 2019 "
+                "and then used two State of the Nation addresses to criticize the state of "
+                "affairs and announce reforms.",
+                "source_quote": "After taking office in 2019, President Tokayev used two State "
+                "of the Nation addresses to express deep criticism of the state of affairs in "
+                "various sectors of the state and society",
+                "feedback": [],
+            },
+        },
+    ],
+    "score": "14.00",
+    "max_score": "18.00",
+    "percent": "77.78",
+    "passed": True,
+    "review_available": True,
+}
+RESULT = {
+    key: SUBMITTED_ATTEMPT[key]
+    for key in ("id", "state", "score", "max_score", "percent", "passed")
+}
+ATTEMPT_PAGE = page(
+    [
+        {
+            key: SUBMITTED_ATTEMPT[key]
+            for key in (
+                "id",
+                "quiz",
+                "course",
+                "number",
+                "state",
+                "started_at",
+                "deadline",
+                "submitted_at",
+                "score",
+                "max_score",
+                "percent",
+            )
+        },
+        {
+            **{key: OPEN_ATTEMPT[key] for key in ("id", "quiz", "course", "number", "state")},
+            "started_at": STARTED_AT,
+            "deadline": None,
+            "submitted_at": None,
+            "score": None,
+            "max_score": "10.00",
+            "percent": None,
+        },
+    ]
+)
+START_REQUEST = {"course": 1}
+SAVED_ANSWER = {
+    "question": 203,
+    "state": "answered",
+    "answer": SAVED_ANSWERS["Single choice"],
+    "flagged": False,
+    "saved_at": "2025-03-04T09:13:40.118502Z",
+}
+FEEDBACK_WRONG = {
+    "state": "wrong",
+    "messages": [
+        "Tokayev also rejects immediate liberalization, but the article contrasts the "
+        "listening state with the Soviet legacy."
+    ],
+    "explanation": "",
+}
+FEEDBACK_CORRECT = {
+    "state": "correct",
+    "messages": [],
+    "explanation": SUBMITTED_ATTEMPT["questions"][0]["review"]["explanation"],
+}
+
+# --- Flashcards and progress ---
+
+DUE_CARDS_PAGE = page(
+    [
+        {
+            "id": 311,
+            "kind": "concept",
+            "front": LISTENING_STATE["term"],
+            "back": [LISTENING_STATE["definition"]],
+            "aliases": [],
+            "explanation": "",
+            "section": TOKAYEV,
+            "due": "2025-03-06T08:00:12.551870Z",
+            "review_count": 2,
+        },
+        {
+            "id": 402,
+            "kind": "question",
+            "front": Q_TRUE_FALSE["stem"],
+            "back": ["True"],
+            "aliases": [],
+            "explanation": 'The article says that "everyone understands" the transformation, '
+            "if successful, will eventually create a liberal democratic system. What is "
+            "disputed is whether the path there should be gradual or immediate.",
+            "section": TOKAYEV,
+            "due": "2025-03-06T10:41:03.209644Z",
+            "review_count": 0,
+        },
+    ]
+)
+REVIEW_REQUEST = {"rating": 3, "duration_ms": 8400}
+REVIEWED_CARD = {
+    "id": 311,
+    "kind": "concept",
+    "due": "2025-03-15T09:20:11.204518Z",
+    "review_count": 3,
+    "lapse_count": 0,
+}
+MASTERY = {"introduction": 85, "state-building-model": 60, "tokayev-reform-agenda": 45}
+PROGRESS = {
+    "sections": [
+        {
+            "section": section,
+            "mastery": MASTERY.get(section["slug"], 0),
+            "cards_known": {
+                "introduction": 6,
+                "state-building-model": 4,
+                "tokayev-reform-agenda": 3,
+            }.get(section["slug"], 0),
+            "cards_total": 8,
+            "quiz_accuracy": {
+                "introduction": 90,
+                "state-building-model": 70,
+                "tokayev-reform-agenda": 50,
+            }.get(section["slug"]),
+            "due_count": 2 if section is TOKAYEV else 0,
+        }
+        for section in SECTIONS
+    ],
+    "study_next": SECTIONS[3],
+    "due_count": 2,
+}
+
+# --- Tokens ---
+
+TOKEN_REQUEST = {"name": "Anki sync script"}
+NEW_TOKEN = {
+    "id": 4,
+    "name": "Anki sync script",
+    "prefix": "kz_Qx7fPa",
+    "created_at": "2025-03-04T11:02:57.640311Z",
+    "last_used_at": None,
+    "revoked_at": None,
+    "token": "kz_Qx7fPa3mW0bTnE9yKc2rV5hL8dJs1uGzXo4iNqFe6A",
+}
+TOKEN_PAGE = page(
+    [
+        {key: value for key, value in NEW_TOKEN.items() if key != "token"},
+        {
+            "id": 2,
+            "name": "Grades export",
+            "prefix": "kz_b4TmR2",
+            "created_at": "2025-02-11T16:45:09.018263Z",
+            "last_used_at": "2025-03-03T07:30:00.554190Z",
+            "revoked_at": None,
+        },
+    ]
+)
+
+# --- Teaching: the question bank, results, analysis, gradebook ---
+
+INSTRUCTOR = "madina.s"
+NEW_QUESTION = {
+    "type": "single_choice",
+    "stem": "In which year was the Constitution adopted?",
+    "section": "introduction",
+    "difficulty": 1,
+    "bloom": "remember",
+    "concepts": [],
+    "status": "draft",
+    "explanation": "It was adopted by referendum on 30 August 1995.",
+    "source_quote": "",
+    "data": {
+        "choices": [
+            {"text": "1995", "correct": True, "feedback": "Yes."},
+            {"text": "1991", "correct": False, "feedback": "Independence."},
+            {"text": "2022", "correct": False, "feedback": "An amendment."},
+        ]
+    },
+}
+QUESTION_EDIT = {
+    **NEW_QUESTION,
+    "status": "published",
+    "explanation": "The Constitution in force was adopted by referendum on 30 August 1995.",
+}
+CREATED_QUESTION = {
+    "id": 412,
+    "key": None,
+    "type": "single_choice",
+    "status": "draft",
+    "section": "introduction",
+    "difficulty": 1,
+    "bloom": "remember",
+    "shared": False,
+    "version": 1,
+    "stem": NEW_QUESTION["stem"],
+    "updated_at": "2025-03-04T12:20:44.901377Z",
+    "concepts": [],
+    "explanation": NEW_QUESTION["explanation"],
+    "source_quote": "",
+    "data": NEW_QUESTION["data"],
+    "can_edit": True,
+}
+EDITED_QUESTION = {
+    **CREATED_QUESTION,
+    **QUESTION_EDIT,
+    "version": 2,
+    "updated_at": "2025-03-05T08:03:19.226040Z",
+}
+ARCHIVED_QUESTION = {
+    **EDITED_QUESTION,
+    "status": "archived",
+    "updated_at": "2025-03-06T10:15:02.774915Z",
+}
+SHARED_QUESTION = {
+    "id": 199,
+    "key": "tokayev-reform-agenda-03",
+    "type": "matching",
+    "status": "published",
+    "section": "tokayev-reform-agenda",
+    "difficulty": 2,
+    "bloom": "understand",
+    "shared": True,
+    "version": 1,
+    "stem": Q_MATCHING["stem"],
+    "updated_at": "2025-02-01T10:00:00.000000Z",
+    "concepts": ["principle-of-continuity", "principle-of-justice", "principle-of-progress"],
+    "explanation": "The article explains that continuity means keeping to Nazarbayev's course "
+    "and preserving what has been achieved, justice means equal rights and opportunities for "
+    "all, and progress means change toward social renewal in all spheres of society.",
+    "source_quote": "The principle of justice, importantly, pledges to root policies in the "
+    "equality of rights for all citizens and the creation of opportunities for all.",
+    "data": {
+        "pairs": [
+            {"left": "Continuity", "right": Q_MATCHING["right"][2]["text"]},
+            {"left": "Justice", "right": Q_MATCHING["right"][3]["text"]},
+            {"left": "Progress", "right": Q_MATCHING["right"][0]["text"]},
+        ],
+        "distractors": ["Immediate liberalization of the political system"],
+    },
+    "can_edit": False,
+}
+SUMMARY_FIELDS = (
+    "id",
+    "key",
+    "type",
+    "status",
+    "section",
+    "difficulty",
+    "bloom",
+    "shared",
+    "version",
+    "stem",
+    "updated_at",
+)
+QUESTION_PAGE = page(
+    [
+        {key: question[key] for key in SUMMARY_FIELDS}
+        for question in (EDITED_QUESTION, SHARED_QUESTION)
+    ]
+)
+VERSION_PAGE = page(
+    [
+        {
+            "number": question["version"],
+            "type": question["type"],
+            "stem": question["stem"],
+            "explanation": question["explanation"],
+            "source_quote": question["source_quote"],
+            "data": question["data"],
+            "created_at": question["updated_at"],
+            "created_by": INSTRUCTOR,
+        }
+        for question in (EDITED_QUESTION, CREATED_QUESTION)
+    ]
+)
+RESULT_PAGE = page(
+    [
+        {
+            "id": 58,
+            "username": "aigerim",
+            "name": "Aigerim Bekova",
+            "number": 1,
+            "state": "submitted",
+            "started_at": SUBMITTED_ATTEMPT["started_at"],
+            "submitted_at": SUBMITTED_ATTEMPT["submitted_at"],
+            "duration_seconds": 1276,
+            "score": "14.00",
+            "max_score": "18.00",
+            "percent": "77.78",
+        },
+        {
+            "id": 61,
+            "username": "nurlan.k",
+            "name": "Nurlan Kassymov",
+            "number": 1,
+            "state": "in_progress",
+            "started_at": "2025-03-05T15:02:10.487331Z",
+            "submitted_at": None,
+            "duration_seconds": None,
+            "score": None,
+            "max_score": "18.00",
+            "percent": None,
+        },
+    ]
+)
+QUIZ_ANALYSIS = {
+    "quiz": {"id": 10, "title": "Final exam"},
+    "attempt_count": 24,
+    "alpha": None,
+    "kr20": None,
+    "reliability_note": "Not computed: attempts saw different questions (random pools), and "
+    "α assumes one form.",
+    "flagged_count": 0,
+    "items": [
+        {
+            "question_id": 203,
+            "key": "tokayev-reform-agenda-07",
+            "stem": Q_SINGLE["stem"],
+            "type_label": "Single choice",
+            "attempt_count": 11,
+            "facility": 72.73,
+            "sd": 44.53,
+            "discrimination": 0.41,
+            "is_dichotomous": True,
+            "is_flagged": False,
+            "mark": 1.0,
+            "options": [
+                {
+                    "text": choice["text"],
+                    "is_correct": choice["id"] == "3f9a1c2e",
+                    "count": count,
+                    "percent": pct,
+                }
+                for choice, count, pct in zip(
+                    Q_SINGLE["choices"], (1, 8, 2, 0), (9.09, 72.73, 18.18, 0.0), strict=True
+                )
+            ],
+            "no_answer_count": 0,
+        },
+        {
+            "question_id": 198,
+            "key": "tokayev-reform-agenda-02",
+            "stem": Q_NUMERIC["stem"],
+            "type_label": "Numeric",
+            "attempt_count": 13,
+            "facility": 84.62,
+            "sd": 36.08,
+            "discrimination": 0.28,
+            "is_dichotomous": True,
+            "is_flagged": False,
+            "mark": 1.0,
+            "options": [],
+            "no_answer_count": 1,
+        },
+    ],
+}
+GRADEBOOK_PAGE = page(
+    [
+        {
+            "learner": LEARNER,
+            "quizzes": [
+                {
+                    "quiz": quiz["id"],
+                    "title": quiz["title"],
+                    "best_percent": {3: "90.00", 10: "77.78"}.get(quiz["id"]),
+                    "attempt_count": {3: 2, 10: 1}.get(quiz["id"], 0),
+                }
+                for quiz in QUIZZES
+            ],
+        },
+        {
+            "learner": {"id": 9, "username": "nurlan.k", "name": "Nurlan Kassymov"},
+            "quizzes": [
+                {
+                    "quiz": quiz["id"],
+                    "title": quiz["title"],
+                    "best_percent": None,
+                    "attempt_count": 1 if quiz["id"] == 10 else 0,
+                }
+                for quiz in QUIZZES
+            ],
+        },
+    ]
+)
+
+# --- Errors ---
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+ATTEMPT_CLOSED = {
+    "error": {
+        "code": "attempt_closed",
+        "message": "This attempt has been submitted; answers can no longer change.",
+        "field": None,
+        "details": None,
+    }
+}
+NO_ATTEMPTS_LEFT = {
+    "error": {
+        "code": "no_attempts_left",
+        "message": "You have used all your attempts at this quiz.",
+        "field": None,
+        "details": None,
+    }
+}
