@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -16,7 +15,7 @@ from ..errors import InvalidAnswer
 from ..models import Attempt, Course, Enrolment, Quiz
 from ..permissions import is_site_admin
 from ..presenters import attempt_document, attempt_result
-from ..selectors import attempt_get_for_user, attempt_responses
+from ..selectors import attempt_get_for_user, attempt_responses, member_courses, offered_quizzes
 from ..services.attempts import (
     answer_check,
     answers_save,
@@ -42,16 +41,6 @@ ANSWER_EXAMPLES = [
         request_only=True,
     )
 ]
-
-
-def member_courses(user) -> list[Course]:
-    """The courses a user belongs to (every course for site admins)."""
-    courses = (
-        Course.objects.all()
-        if is_site_admin(user)
-        else Course.objects.filter(enrolments__user=user)
-    )
-    return list(courses.distinct().order_by("title"))
 
 
 class MeView(APIView):
@@ -92,62 +81,6 @@ class MeView(APIView):
             else None,
         }
         return Response(s.MeSerializer(data).data)
-
-
-def offered_quizzes(user) -> list[dict]:
-    """Every (quiz, course) the user can take, with question counts and attempts used."""
-    courses = member_courses(user)
-    if not courses:
-        return []
-    articles = {c.article_id for c in courses if c.article_id}
-    quizzes = list(
-        Quiz.objects.published()
-        .filter(
-            Q(course__in=courses)
-            | Q(course__isnull=True, article__in=articles)
-            | Q(course__isnull=True, article__isnull=True)
-        )
-        .select_related("section")
-        .annotate(question_count=Sum("slots__pool_count"))
-        .order_by("section__position", "title")
-    )
-    used = {
-        (row["quiz"], row["course"]): row["n"]
-        for row in Attempt.objects.filter(user=user)
-        .values("quiz", "course")
-        .annotate(n=Count("id"))
-    }
-    offered = []
-    for course in courses:
-        for quiz in quizzes:
-            if quiz.course_id == course.pk or (
-                quiz.course_id is None and quiz.article_id in (None, course.article_id)
-            ):
-                quiz.section_slug = quiz.section.slug if quiz.section else None
-                offered.append(
-                    {
-                        **{
-                            f: getattr(quiz, f)
-                            for f in (
-                                "id",
-                                "title",
-                                "description",
-                                "mode",
-                                "layout",
-                                "section_slug",
-                                "time_limit_minutes",
-                                "max_attempts",
-                                "pass_mark",
-                                "opens_at",
-                                "closes_at",
-                            )
-                        },
-                        "question_count": quiz.question_count or 0,
-                        "course": {"id": course.pk, "slug": course.slug, "title": course.title},
-                        "attempts_used": used.get((quiz.pk, course.pk), 0),
-                    }
-                )
-    return offered
 
 
 @extend_schema_view(

@@ -1,11 +1,17 @@
 """Models, split by domain and re-exported here (as pretix does)."""
 
 from .api import ApiToken
+from .attempts import (
+    Attempt,
+    AttemptState,
+    Response,
+    ResponseState,
+    ResponseStep,
+    StepKind,
+)
 from .bank import BloomLevel, ImmutableVersionError, Question, QuestionStatus, QuestionVersion
 from .content import Article, Concept, Footnote, Paragraph, ParagraphKind, Section, Summary
 from .delivery import (
-    Attempt,
-    AttemptState,
     Course,
     CourseRole,
     Enrolment,
@@ -13,12 +19,8 @@ from .delivery import (
     QuizLayout,
     QuizMode,
     QuizSlot,
-    Response,
-    ResponseState,
-    ResponseStep,
     ReviewTiming,
     SlotKind,
-    StepKind,
 )
 from .grading import Regrade
 from .study import CardKind, CardState, ReviewCard, ReviewLog

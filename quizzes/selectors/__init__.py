@@ -15,6 +15,8 @@ from .delivery import (
     attempt_get_for_user,
     attempt_history,
     attempt_responses,
+    member_courses,
+    offered_quizzes,
     quiz_list_for_course,
 )
 from .exchange import question_list_for_export
@@ -54,7 +56,9 @@ __all__ = [
     "gradebook_learners",
     "gradebook_quizzes",
     "gradebook_rows",
+    "member_courses",
     "next_due_at",
+    "offered_quizzes",
     "question_get_for_course",
     "question_list_for_course",
     "question_list_for_export",

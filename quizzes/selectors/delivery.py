@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from ..models import Attempt, AttemptState, Course, Quiz, Response
+from ..permissions import is_site_admin
 
 
 def quiz_list_for_course(*, course: Course) -> QuerySet[Quiz]:
@@ -71,3 +72,69 @@ def attempt_history(*, user: AbstractBaseUser, course: Course | None = None) -> 
             )
         )
     return history
+
+
+def member_courses(user) -> list[Course]:
+    """The courses a user belongs to (every course for site admins)."""
+    courses = (
+        Course.objects.all()
+        if is_site_admin(user)
+        else Course.objects.filter(enrolments__user=user)
+    )
+    return list(courses.distinct().order_by("title"))
+
+
+def offered_quizzes(user) -> list[dict]:
+    """Every (quiz, course) the user can take, with question counts and attempts used."""
+    courses = member_courses(user)
+    if not courses:
+        return []
+    articles = {c.article_id for c in courses if c.article_id}
+    quizzes = list(
+        Quiz.objects.published()
+        .filter(
+            Q(course__in=courses)
+            | Q(course__isnull=True, article__in=articles)
+            | Q(course__isnull=True, article__isnull=True)
+        )
+        .select_related("section")
+        .annotate(question_count=Sum("slots__pool_count"))
+        .order_by("section__position", "title")
+    )
+    used = {
+        (row["quiz"], row["course"]): row["n"]
+        for row in Attempt.objects.filter(user=user)
+        .values("quiz", "course")
+        .annotate(n=Count("id"))
+    }
+    offered = []
+    for course in courses:
+        for quiz in quizzes:
+            if quiz.course_id == course.pk or (
+                quiz.course_id is None and quiz.article_id in (None, course.article_id)
+            ):
+                quiz.section_slug = quiz.section.slug if quiz.section else None
+                offered.append(
+                    {
+                        **{
+                            f: getattr(quiz, f)
+                            for f in (
+                                "id",
+                                "title",
+                                "description",
+                                "mode",
+                                "layout",
+                                "section_slug",
+                                "time_limit_minutes",
+                                "max_attempts",
+                                "pass_mark",
+                                "opens_at",
+                                "closes_at",
+                            )
+                        },
+                        "question_count": quiz.question_count or 0,
+                        "course": {"id": course.pk, "slug": course.slug, "title": course.title},
+                        "attempts_used": used.get((quiz.pk, course.pk), 0),
+                    }
+                )
+    return offered

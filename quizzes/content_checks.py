@@ -1,0 +1,109 @@
+"""Cross-file checks of a content pack, and its source quotes against the article."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .textnorm import normalize_for_quote
+
+if TYPE_CHECKING:
+    from .article_markdown import ParsedArticle
+    from .content_pack import ContentPack, PackQuestion, PackQuiz
+
+
+def check_references(pack: ContentPack, errors: list[str]) -> None:
+    """Cross-file rules: unique ids and stems, known concepts, satisfiable quiz slots."""
+    concepts = {c.slug for c in pack.concepts}
+    seen_keys: set[str] = set()
+    seen_stems: dict[str, str] = {}
+    for question in pack.questions:
+        if question.key in seen_keys:
+            errors.append(f"{question.origin}: question id {question.key!r} is used twice.")
+        seen_keys.add(question.key)
+        stem = normalize_for_quote(question.stem).casefold()
+        if stem and stem in seen_stems:
+            errors.append(f"{question.origin}: same stem as {seen_stems[stem]}.")
+        seen_stems.setdefault(stem, question.origin)
+        for slug in question.concepts:
+            if slug not in concepts:
+                errors.append(
+                    f"{question.origin}: question {question.key}: unknown concept {slug!r}."
+                )
+    for quiz in pack.quizzes:
+        _check_quiz(pack, quiz, seen_keys, errors)
+
+
+def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[str]) -> None:
+    section = quiz.fields.get("section")
+    if section is not None and pack.section(section) is None:
+        errors.append(f"{quiz.origin}: quiz {quiz.key}: unknown section {section!r}.")
+    for number, slot in enumerate(quiz.slots, start=1):
+        where = f"{quiz.origin}: quiz {quiz.key} slot {number}"
+        if isinstance(slot, Mapping) and isinstance(slot.get("question"), str):
+            if slot["question"] not in keys:
+                errors.append(f"{where}: unknown question {slot['question']!r}.")
+            continue
+        pool = slot.get("pool") if isinstance(slot, Mapping) else None
+        if not isinstance(pool, Mapping) or set(pool) - {
+            "section",
+            "concept",
+            "difficulty",
+            "count",
+        }:
+            errors.append(
+                f"{where}: give a question id or a pool {{section, concept, difficulty, count}}."
+            )
+            continue
+        matching = pool_candidates(pack, pool)
+        count = pool.get("count")
+        if not isinstance(count, int) or count < 1:
+            errors.append(f"{where}: count must be a positive number.")
+        elif count > len(matching):
+            errors.append(f"{where}: draws {count} but the pool has {len(matching)} questions.")
+
+
+def pool_candidates(pack: ContentPack, pool: Mapping[str, Any]) -> list[PackQuestion]:
+    """Questions of the pack that a pool draws from."""
+    return [
+        q
+        for q in pack.questions
+        if pool.get("section") in (None, q.section)
+        and (pool.get("concept") is None or pool["concept"] in q.concepts)
+        and pool.get("difficulty") in (None, q.difficulty)
+    ]
+
+
+def check_quotes(pack: ContentPack, article: ParsedArticle) -> list[str]:
+    """Every source quote must be verbatim in one paragraph of the article's body text."""
+    paragraphs = [
+        normalize_for_quote(p.text)
+        for s in article.sections
+        for p in s.paragraphs
+        if p.kind == "text"
+    ]
+    errors = []
+    for question in pack.questions:
+        quote = normalize_for_quote(question.source_quote)
+        if quote and not any(quote in paragraph for paragraph in paragraphs):
+            errors.append(
+                f"{question.origin}: question {question.key}: source_quote is not verbatim in the "
+                f"article: {question.source_quote[:70]!r}"
+            )
+    if normalize_for_quote(article.title) != normalize_for_quote(pack.title):
+        errors.append(f"{pack.directory.name}/article.yaml: title differs from the article's.")
+    headings = [s.heading for s in article.sections]
+    if len(headings) != len(pack.sections):
+        errors.append(
+            f"{pack.directory.name}/article.yaml: {len(pack.sections)} sections, "
+            f"the article has {len(headings)}."
+        )
+    for section, heading in zip(pack.sections, headings, strict=False):
+        if (
+            normalize_for_quote(section.heading).casefold()
+            != normalize_for_quote(heading).casefold()
+        ):
+            errors.append(
+                f"{section.origin}: heading {section.heading!r} differs from {heading!r}."
+            )
+    return errors
