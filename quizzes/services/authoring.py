@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -43,39 +44,51 @@ def _canonical_data(qtype: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return question_type.authoring_data(question_type.build_payload(data))
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A version's content, validated and canonicalised once, with its hash."""
+
+    stem: str
+    data: dict[str, Any]
+    explanation: str
+    source_quote: str
+    digest: str
+
+
+def _draft(
+    qtype: str, *, stem: str, data: Mapping[str, Any], explanation: str, source_quote: str
+) -> _Draft:
+    """Validate an edit and put it in canonical form; QuestionInvalid when it is not valid."""
+    canonical = _canonical_data(qtype, data)
+    stem, explanation, source_quote = stem.strip(), explanation.strip(), source_quote.strip()
+    if not stem:
+        raise QuestionInvalid(["stem: write the question."])
+    digest = version_content_hash(
+        qtype=qtype, stem=stem, data=canonical, explanation=explanation, source_quote=source_quote
+    )
+    return _Draft(stem, canonical, explanation, source_quote, digest)
+
+
 def _new_version(
     *,
     question: Question,
     number: int,
-    stem: str,
-    data: Mapping[str, Any],
-    explanation: str,
-    source_quote: str,
+    draft: _Draft,
     previous: QuestionVersion | None,
     actor: AbstractBaseUser | None,
 ) -> QuestionVersion:
-    stem, explanation, source_quote = stem.strip(), explanation.strip(), source_quote.strip()
-    if not stem:
-        raise QuestionInvalid(["stem: write the question."])
-    canonical = _canonical_data(question.qtype, data)
     payload = registry.get(question.qtype).build_payload(
-        canonical, previous.payload if previous else None
+        draft.data, previous.payload if previous else None
     )
     return QuestionVersion.objects.create(
         question=question,
         number=number,
         qtype=question.qtype,
-        stem=stem,
+        stem=draft.stem,
         payload=payload,
-        explanation=explanation,
-        source_quote=source_quote,
-        content_hash=version_content_hash(
-            qtype=question.qtype,
-            stem=stem,
-            data=canonical,
-            explanation=explanation,
-            source_quote=source_quote,
-        ),
+        explanation=draft.explanation,
+        source_quote=draft.source_quote,
+        content_hash=draft.digest,
         created_by=actor if actor and actor.is_authenticated else None,
     )
 
@@ -111,15 +124,9 @@ def question_create(
         created_by=actor if actor and actor.is_authenticated else None,
     )
     question.concepts.set(concepts)
+    draft = _draft(qtype, stem=stem, data=data, explanation=explanation, source_quote=source_quote)
     question.current_version = _new_version(
-        question=question,
-        number=1,
-        stem=stem,
-        data=data,
-        explanation=explanation,
-        source_quote=source_quote,
-        previous=None,
-        actor=actor,
+        question=question, number=1, draft=draft, previous=None, actor=actor
     )
     question.save(update_fields=["current_version", "updated_at"])
     return question
@@ -144,23 +151,15 @@ def question_revise(
     if qtype is not None and qtype != question.qtype:
         raise QuestionTypeChange(f"{question.qtype} cannot become {qtype}.")
     current = question.current_version
-    canonical = _canonical_data(question.qtype, data)
-    digest = version_content_hash(
-        qtype=question.qtype,
-        stem=stem.strip(),
-        data=canonical,
-        explanation=explanation.strip(),
-        source_quote=source_quote.strip(),
+    draft = _draft(
+        question.qtype, stem=stem, data=data, explanation=explanation, source_quote=source_quote
     )
-    if current is not None and current.content_hash == digest:
+    if current is not None and current.content_hash == draft.digest:
         return current
     version = _new_version(
         question=question,
         number=(current.number if current else 0) + 1,
-        stem=stem,
-        data=data,
-        explanation=explanation,
-        source_quote=source_quote,
+        draft=draft,
         previous=current,
         actor=actor,
     )
