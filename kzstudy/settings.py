@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Listed after XFrameOptionsMiddleware so it runs first on the way out (see lti/framing.py).
+    "quizzes.lti.framing.LtiFramingMiddleware",
 ]
 
 ROOT_URLCONF = "kzstudy.urls"
@@ -194,6 +196,10 @@ KZSTUDY_ARTICLE_DIR = Path(
 # Security: strict by default, relaxed only for local development.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Inside an LMS frame the session and CSRF cookies are third-party: over HTTPS they must be
+# SameSite=None (with Secure) or the browser drops them. Plain-HTTP development keeps Lax.
+SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
+CSRF_COOKIE_SAMESITE = "None" if CSRF_COOKIE_SECURE else "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
@@ -203,6 +209,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("BEHIND_TLS_PROXY"):
     # Only behind a proxy that sets this header itself; otherwise clients could spoof HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# LTI 1.3 (docs/lti.md).
+LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
+# Platforms on plain http (local test platforms only); production platforms use https.
+LTI_ALLOW_HTTP = env_bool("LTI_ALLOW_HTTP", DEBUG)
+# Extra origins allowed to frame kzstudy, e.g. "https://*.instructure.com" for Canvas.
+LTI_FRAME_ANCESTORS = env_list("LTI_FRAME_ANCESTORS")
+# Grade delivery: first retry after this many seconds, doubling, at most LTI_MAX_TRIES tries.
+LTI_RETRY_BASE_SECONDS = float(os.environ.get("LTI_RETRY_BASE_SECONDS", "30"))
+LTI_MAX_TRIES = int(os.environ.get("LTI_MAX_TRIES", "10"))
+# The article an LTI course studies when a platform creates one (empty: the first loaded).
+KZSTUDY_LTI_ARTICLE = os.environ.get("KZSTUDY_LTI_ARTICLE", "")
 
 LOGGING = {
     "version": 1,

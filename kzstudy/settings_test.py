@@ -19,3 +19,4 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+LTI_ALLOW_HTTP = True  # the in-repo test platform serves plain http on 127.0.0.1

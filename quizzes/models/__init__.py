@@ -23,6 +23,19 @@ from .delivery import (
     SlotKind,
 )
 from .grading import Regrade
+from .lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiIdentity,
+    LtiKey,
+    LtiLoginState,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScore,
+    RegisteredVia,
+    ScoreReason,
+    ScoreStatus,
+)
 from .study import CardKind, CardState, ReviewCard, ReviewLog
 
 __all__ = [
@@ -39,6 +52,14 @@ __all__ = [
     "Enrolment",
     "Footnote",
     "ImmutableVersionError",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiIdentity",
+    "LtiKey",
+    "LtiLoginState",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiScore",
     "Paragraph",
     "ParagraphKind",
     "Question",
@@ -48,6 +69,7 @@ __all__ = [
     "QuizLayout",
     "QuizMode",
     "QuizSlot",
+    "RegisteredVia",
     "Regrade",
     "Response",
     "ResponseState",
@@ -55,6 +77,8 @@ __all__ = [
     "ReviewCard",
     "ReviewLog",
     "ReviewTiming",
+    "ScoreReason",
+    "ScoreStatus",
     "Section",
     "SlotKind",
     "StepKind",

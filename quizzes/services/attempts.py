@@ -21,6 +21,7 @@ from ..errors import (
     QuizUnavailable,
     UnknownQuestion,
 )
+from ..lti.outbox import enqueue_for_attempt
 from ..models import (
     Attempt,
     AttemptState,
@@ -375,11 +376,14 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = submitted_at
     attempt.save(update_fields=["score", "state", "submitted_at"])
+    # The grade for the platform is queued in this transaction: it is sent if and only if the
+    # submission is committed (the LTI outbox).
+    enqueue_for_attempt(attempt)
     transaction.on_commit(lambda: _after_submit(attempt.pk))
 
 
 def _after_submit(attempt_id: int) -> None:
-    """Work that follows a submission once it is committed (study cards; LTI passback later)."""
+    """Work that follows a submission once it is committed: the learner's study cards."""
     from .study import study_cards_from_attempt
 
     attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from ..errors import DomainError
+from ..lti.outbox import enqueue_for_attempts
 from ..models import (
     Attempt,
     AttemptState,
@@ -21,6 +22,7 @@ from ..models import (
     Response,
     ResponseState,
     ResponseStep,
+    ScoreReason,
     StepKind,
 )
 from ..qtypes import InvalidResponse, registry
@@ -175,3 +177,5 @@ def _write_changes(plan: list[AttemptChange], regrade: Regrade, actor: AbstractB
     for change in plan:
         change.attempt.score = change.new_score
     Attempt.objects.bulk_update(attempts, ["score"])
+    # Changed grades go back to the platforms in this same transaction (the LTI outbox).
+    enqueue_for_attempts(attempts, reason=ScoreReason.REGRADE)

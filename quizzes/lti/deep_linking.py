@@ -1,0 +1,104 @@
+"""Deep linking: remembering the request between the launch and the instructor's choice, and
+signing the LtiDeepLinkingResponse that places the chosen items in the platform's course."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import jwt
+from django.core.cache import cache
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.lineitem import LineItem
+
+from ..models import Course, LtiPlatform, QuizMode
+from . import claims, keys, targets
+from .tool_config import registration_for
+
+SESSION_LIFETIME_SECONDS = 60 * 60
+_PREFIX = "lti-deep-link:"
+# Grades go back as a percentage, whatever the quiz's marks (see outbox).
+SCORE_MAXIMUM = 100
+
+
+class DeepLinkError(Exception):
+    """The deep-linking request is unknown, used or expired, or the choice is invalid."""
+
+
+@dataclass(frozen=True)
+class PendingDeepLink:
+    platform_id: int
+    course_id: int
+    user_id: int
+    deployment_id: str
+    settings: dict
+
+
+def remember(*, platform: LtiPlatform, course: Course, user_id: int, body: dict) -> str:
+    """Keep the request in the shared cache (any server can answer); return its one-time id."""
+    token = secrets.token_urlsafe(32)
+    cache.set(
+        _PREFIX + token,
+        {
+            "platform_id": platform.pk,
+            "course_id": course.pk,
+            "user_id": user_id,
+            "deployment_id": body[claims.DEPLOYMENT_ID],
+            "settings": body[claims.DEEP_LINKING_SETTINGS],
+        },
+        SESSION_LIFETIME_SECONDS,
+    )
+    return token
+
+
+def recall(token: str) -> PendingDeepLink:
+    data = cache.get(_PREFIX + token) if isinstance(token, str) and token else None
+    if data is None:
+        raise DeepLinkError("This placement page has expired or was already used. Start again.")
+    return PendingDeepLink(**data)
+
+
+def forget(token: str) -> bool:
+    """Use the request up; False when another submission used it first."""
+    return bool(cache.delete(_PREFIX + token))
+
+
+def _resource(placement: targets.Placement, launch_url: str) -> DeepLinkResource:
+    resource = (
+        DeepLinkResource()
+        .set_url(launch_url)
+        .set_title(placement.title[:255])
+        .set_custom_params({"target": placement.target})
+    )
+    quiz = placement.quiz
+    if quiz is not None and quiz.mode == QuizMode.GRADED:
+        resource.set_lineitem(
+            LineItem()
+            .set_label(quiz.title[:255])
+            .set_resource_id(placement.target)
+            .set_score_maximum(SCORE_MAXIMUM)
+        )
+    return resource
+
+
+def response_jwt(
+    pending: PendingDeepLink, chosen: list[str], *, launch_url: str
+) -> tuple[str, str]:
+    """The signed response and the return URL it is posted to."""
+    platform = LtiPlatform.objects.get(pk=pending.platform_id)
+    course = Course.objects.get(pk=pending.course_id)
+    offered = {p.target: p for p in targets.placements(course)}
+    unknown = [t for t in chosen if t not in offered]
+    if unknown:
+        raise DeepLinkError(f"These cannot be placed: {', '.join(unknown)[:200]}.")
+    accept_multiple = pending.settings.get("accept_multiple", True) not in (False, "false")
+    if not accept_multiple and len(chosen) > 1:
+        raise DeepLinkError("The platform accepts one item here; choose one.")
+    deep_link = DeepLink(registration_for(platform), pending.deployment_id, pending.settings)
+    message = deep_link.get_message_jwt([_resource(offered[t], launch_url) for t in chosen])
+    if message.get("https://purl.imsglobal.org/spec/lti-dl/claim/data") is None:
+        message.pop("https://purl.imsglobal.org/spec/lti-dl/claim/data", None)
+    key = keys.signing_key()
+    token = jwt.encode(message, key.private_key_pem, algorithm="RS256", headers={"kid": key.kid})
+    return token, pending.settings["deep_link_return_url"]

@@ -1,0 +1,185 @@
+"""Validating a launch: pylti1p3's checks, with the gaps it leaves closed.
+
+On top of pylti1p3 (registration, deployment, message-type rules, version, `sub`, roles claim):
+- `alg` must be RS256, whatever the token's header or the platform's JWKS says;
+- the key comes from the platform's cached JWKS, refetched on an unknown `kid` (platform_keys);
+- `iss`, `aud` (our client id), `azp` when there are several audiences, `exp` and `iat` with a
+  small leeway are checked by PyJWT;
+- `state` must match the login's cookie and a stored login state, and the `nonce` must be the
+  one that login issued; the state is deleted when the launch succeeds, so a replayed launch
+  (same state, same nonce) fails;
+- every failure is one LaunchError with an HTTP status and a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from django.http import HttpRequest
+from pylti1p3.contrib.django import DjangoMessageLaunch
+from pylti1p3.exception import LtiException
+
+from .. import clock
+from ..models import LtiLoginState, LtiPlatform
+from . import claims
+from .platform_keys import PlatformKeyError, public_key_pem
+from .tool_config import DatabaseToolConf
+
+logger = logging.getLogger("kzstudy.lti")
+
+LEEWAY_SECONDS = 60
+LOGIN_STATE_LIFETIME = timedelta(minutes=10)
+
+
+class LaunchError(Exception):
+    """An invalid launch: `status` is 400 (malformed) or 403 (not allowed), `message` is shown."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ValidLaunch:
+    """A launch whose every check passed."""
+
+    platform: LtiPlatform
+    claims: dict[str, Any]
+
+    @property
+    def message_type(self) -> str:
+        return self.claims[claims.MESSAGE_TYPE]
+
+
+class _Launch(DjangoMessageLaunch):
+    """pylti1p3's launch with our state store, key cache and token checks."""
+
+    def __init__(self, request: HttpRequest, tool_conf: DatabaseToolConf) -> None:
+        super().__init__(request, tool_conf)
+        self.set_auto_validation(enable=False)
+        self.tool_conf = tool_conf
+        self.login_state: LtiLoginState | None = None
+
+    def get_client_id(self) -> str:
+        body = self._get_jwt_body()
+        if isinstance(body.get("azp"), str):
+            return body["azp"]
+        aud = body.get("aud")
+        return aud[0] if isinstance(aud, list) and aud else aud
+
+    def validate_state(self) -> _Launch:
+        state = self._get_request_param("state")
+        if not state:
+            raise LaunchError("The launch has no state. Start again from your course.")
+        if self._cookie_service.get_cookie(state) != state:
+            raise LaunchError(
+                "This browser did not start this launch (its login cookie is missing). "
+                "Start again from your course; if your browser blocks cookies in frames, "
+                "choose 'open in a new window'."
+            )
+        cutoff = clock.now() - LOGIN_STATE_LIFETIME
+        self.login_state = (
+            LtiLoginState.objects.filter(state=state, created_at__gte=cutoff)
+            .select_related("platform")
+            .first()
+        )
+        if self.login_state is None:
+            raise LaunchError(
+                "This launch was already used or has expired. Start again from your course."
+            )
+        return self
+
+    def validate_nonce(self) -> _Launch:
+        nonce = self._get_jwt_body().get("nonce")
+        if not nonce or nonce != self.login_state.nonce:
+            raise LaunchError("The launch's nonce does not match its login.")
+        return self
+
+    def get_public_key(self) -> tuple[bytes, str]:
+        header = self._jwt.get("header", {})
+        if header.get("alg") != "RS256":
+            raise LaunchError("The launch must be signed with RS256.")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise LaunchError("The launch token names no key (kid).")
+        try:
+            return public_key_pem(self.tool_conf.platform, kid), "RS256"
+        except PlatformKeyError as error:
+            raise LaunchError(f"The launch's signature cannot be checked: {error}.") from error
+
+    def validate_jwt_signature(self) -> _Launch:
+        platform = self.tool_conf.platform
+        public_key, _ = self.get_public_key()
+        try:
+            jwt.decode(
+                self._get_id_token(),
+                public_key,
+                algorithms=["RS256"],
+                audience=platform.client_id,
+                issuer=platform.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
+            )
+        except jwt.InvalidTokenError as error:
+            raise LaunchError(f"The launch token is not valid: {error}.") from error
+        body = self._get_jwt_body()
+        aud = body.get("aud")
+        if isinstance(aud, list) and len(aud) > 1 and body.get("azp") != platform.client_id:
+            raise LaunchError("The launch token has several audiences and no matching azp.")
+        if "azp" in body and body["azp"] != platform.client_id:
+            raise LaunchError("The launch token's azp is not this tool's client id.")
+        return self
+
+    def validate_registration(self) -> _Launch:
+        super().validate_registration()
+        platform = self.tool_conf.platform
+        if platform is None or self.login_state.platform_id != platform.pk:
+            raise LaunchError("The launch comes from another platform than its login.", 403)
+        return self
+
+    def save_launch_data(self) -> _Launch:
+        # The launch is kept in our own tables, not pylti1p3's session store.
+        return self
+
+    def consume_state(self) -> None:
+        deleted, _ = LtiLoginState.objects.filter(pk=self.login_state.pk).delete()
+        if not deleted:
+            raise LaunchError("This launch was already used. Start again from your course.")
+
+
+def _known_platform_error(message: str) -> LaunchError:
+    if "Registration not found" in message or "Client id not registered" in message:
+        return LaunchError("This platform is not registered with kzstudy.", 403)
+    if "deployment" in message.lower():
+        return LaunchError("This deployment of kzstudy is not registered.", 403)
+    return LaunchError(f"The launch is not valid: {message}.")
+
+
+def validate_launch(request: HttpRequest) -> ValidLaunch:
+    """Check every part of a launch; return its platform and claims or raise LaunchError."""
+    tool_conf = DatabaseToolConf()
+    launch = _Launch(request, tool_conf)
+    try:
+        launch.validate_state()
+        launch.validate_jwt_format()
+        body = launch._get_jwt_body()
+        if not isinstance(body, dict) or not isinstance(body.get("iss"), str):
+            raise LaunchError("The launch token has no issuer.")
+        launch.validate_registration()
+        launch.validate_jwt_signature()
+        launch.validate_nonce()
+        launch.validate_deployment()
+        launch.validate_message()
+        launch.consume_state()
+    except LaunchError:
+        raise
+    except LtiException as error:
+        raise _known_platform_error(str(error)) from error
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise LaunchError("The launch token is malformed.") from error
+    return ValidLaunch(platform=tool_conf.platform, claims=launch._get_jwt_body())

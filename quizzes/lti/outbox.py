@@ -1,0 +1,205 @@
+"""The grade outbox: scores are written in the same transaction as the attempt (or regrade)
+that earns them, and a worker sends them to the platform, retrying with backoff.
+
+The grade sent is the learner's best submitted percentage on the quiz (the gradebook's rule),
+as `scoreGiven` out of 100. A grade equal to the last one queued for the same link and learner
+is not queued again; a newer grade supersedes an older one still waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Q
+
+from .. import clock
+from ..models import (
+    Attempt,
+    AttemptState,
+    LtiIdentity,
+    LtiResourceLink,
+    LtiScore,
+    ScoreReason,
+    ScoreStatus,
+)
+from ..selectors.results import percent_expression
+from .services_client import ServiceError, find_or_create_lineitem, post_score
+
+logger = logging.getLogger("kzstudy.lti")
+
+LEASE = timedelta(minutes=2)
+CENT = Decimal("0.01")
+
+
+def _retry_base() -> float:
+    return float(getattr(settings, "LTI_RETRY_BASE_SECONDS", 30))
+
+
+def max_tries() -> int:
+    return int(getattr(settings, "LTI_MAX_TRIES", 10))
+
+
+def backoff(tries: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at an hour (the base is a setting)."""
+    return timedelta(seconds=min(_retry_base() * 2 ** max(tries - 1, 0), 3600))
+
+
+def _best_percent(attempt: Attempt) -> Decimal | None:
+    best = Attempt.objects.filter(
+        quiz_id=attempt.quiz_id,
+        course_id=attempt.course_id,
+        user_id=attempt.user_id,
+        state=AttemptState.SUBMITTED,
+    ).aggregate(best=Max(percent_expression()))["best"]
+    if best is None:
+        return None
+    return Decimal(str(best)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -> int:
+    """Queue the learner's grade on every graded link to this quiz; call inside the attempt's
+    transaction. Returns how many scores were queued (one query when the course has no links)."""
+    links = list(
+        LtiResourceLink.objects.filter(
+            course_id=attempt.course_id, target=f"quiz:{attempt.quiz_id}"
+        )
+        .filter(~Q(lineitem_url="") | ~Q(lineitems_url=""))
+        .select_related("platform")
+    )
+    if not links:
+        return 0
+    identities = {
+        identity.issuer: identity
+        for identity in LtiIdentity.objects.filter(
+            user_id=attempt.user_id, issuer__in={link.platform.issuer for link in links}
+        )
+    }
+    pairs = [
+        (link, identities[link.platform.issuer])
+        for link in links
+        if link.platform.issuer in identities
+    ]
+    best = _best_percent(attempt)
+    if not pairs or best is None:
+        return 0
+    now = clock.now()
+    queued = 0
+    for link, identity in pairs:
+        latest = (
+            LtiScore.objects.filter(link=link, identity=identity)
+            .exclude(status__in=[ScoreStatus.SUPERSEDED, ScoreStatus.FAILED])
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if latest is not None and latest.score_given == best:
+            continue
+        LtiScore.objects.filter(link=link, identity=identity, status=ScoreStatus.PENDING).update(
+            status=ScoreStatus.SUPERSEDED
+        )
+        LtiScore.objects.create(
+            link=link,
+            identity=identity,
+            attempt=attempt,
+            reason=reason,
+            score_given=best,
+            next_try_at=now,
+            created_at=now,
+        )
+        queued += 1
+    return queued
+
+
+def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
+    return sum(enqueue_for_attempt(attempt, reason=reason) for attempt in attempts)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def _claim(limit: int) -> list[LtiScore]:
+    """Take due scores for this worker: pending ones, and ones whose sender died (lease over)."""
+    now = clock.now()
+    with transaction.atomic():
+        due = LtiScore.objects.filter(
+            status__in=[ScoreStatus.PENDING, ScoreStatus.SENDING], next_try_at__lte=now
+        ).order_by("next_try_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        claimed = list(due.select_related("link__platform", "identity")[:limit])
+        LtiScore.objects.filter(pk__in=[s.pk for s in claimed]).update(
+            status=ScoreStatus.SENDING, next_try_at=now + LEASE
+        )
+    return claimed
+
+
+def _payload(score: LtiScore) -> dict:
+    return {
+        "userId": score.identity.sub,
+        "scoreGiven": float(score.score_given),
+        "scoreMaximum": float(score.score_maximum),
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": score.created_at.isoformat(timespec="milliseconds"),
+    }
+
+
+def _lineitem(link: LtiResourceLink) -> str:
+    if link.lineitem_url:
+        return link.lineitem_url
+    if not link.lineitems_url:
+        raise ServiceError("the platform gave this link no grade column", retryable=False)
+    url = find_or_create_lineitem(
+        link.platform,
+        link.lineitems_url,
+        resource_id=link.target,
+        label=link.title or link.target,
+        resource_link_id=link.resource_link_id,
+    )
+    LtiResourceLink.objects.filter(pk=link.pk).update(lineitem_url=url)
+    return url
+
+
+def _deliver(score: LtiScore, report: DeliveryReport) -> None:
+    try:
+        post_score(score.link.platform, _lineitem(score.link), _payload(score))
+    except ServiceError as error:
+        score.tries += 1
+        score.last_error = str(error)[:2000]
+        if error.retryable and score.tries < max_tries():
+            score.status = ScoreStatus.PENDING
+            score.next_try_at = clock.now() + backoff(score.tries)
+            report.retrying += 1
+        else:
+            score.status = ScoreStatus.FAILED
+            report.failed += 1
+        report.errors.append(f"score {score.pk}: {error}")
+        logger.warning("LTI score %s not delivered (try %s): %s", score.pk, score.tries, error)
+    else:
+        score.tries += 1
+        score.status = ScoreStatus.SENT
+        score.sent_at = clock.now()
+        score.last_error = ""
+        report.sent += 1
+    score.save(update_fields=["tries", "last_error", "status", "next_try_at", "sent_at"])
+
+
+def deliver_due(limit: int = 50) -> DeliveryReport:
+    """Send the scores that are due now; each is sent at most once successfully."""
+    report = DeliveryReport()
+    for score in _claim(limit):
+        _deliver(score, report)
+    return report

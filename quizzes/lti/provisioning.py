@@ -1,0 +1,186 @@
+"""Turning a valid launch into kzstudy's records: the user (by issuer + sub), the course (by
+issuer + context id), the enrolment and role, the resource link and the course's services.
+
+Everything is checked before anything is written, and written in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from .. import clock
+from ..models import (
+    Article,
+    Course,
+    Enrolment,
+    LtiContext,
+    LtiIdentity,
+    LtiPlatform,
+    LtiResourceLink,
+)
+from . import claims, targets
+from .launch import LaunchError, ValidLaunch
+from .roles import MappedRole, map_roles
+
+NO_CONTEXT_PREFIX = "~deployment~"
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    user: AbstractBaseUser
+    course: Course
+    role: MappedRole
+    link: LtiResourceLink | None
+    target: str
+
+
+def _text(value: Any, limit: int) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _claim_dict(body: dict, name: str) -> dict:
+    value = body.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise LaunchError(f"The launch's {name.rsplit('/', 1)[-1]} claim is not an object.")
+    return value
+
+
+def _username(issuer: str, sub: str) -> str:
+    return "lti-" + hashlib.sha256(f"{issuer}\n{sub}".encode()).hexdigest()[:24]
+
+
+def _default_article() -> Article:
+    slug = getattr(settings, "KZSTUDY_LTI_ARTICLE", "")
+    articles = Article.objects.order_by("pk")
+    article = (articles.filter(slug=slug) if slug else articles).first()
+    if article is None:
+        raise LaunchError("kzstudy has no content loaded yet; ask the administrator.", 503)
+    return article
+
+
+def _course(platform: LtiPlatform, body: dict) -> Course:
+    context = _claim_dict(body, claims.CONTEXT)
+    context_id = _text(context.get("id"), 255)
+    if context and not context_id:
+        raise LaunchError("The launch's context claim has no id.")
+    if not context_id:
+        # Certification sends launches with no course; they share one course per deployment.
+        context_id = NO_CONTEXT_PREFIX + str(body[claims.DEPLOYMENT_ID])[:200]
+        title = f"{platform.name or platform.issuer} (no course context)"
+    else:
+        title = _text(context.get("title"), 300) or _text(context.get("label"), 300)
+    course = Course.objects.filter(lti_issuer=platform.issuer, lti_context_id=context_id).first()
+    if course is None:
+        digest = hashlib.sha256(f"{platform.issuer}\n{context_id}".encode()).hexdigest()[:16]
+        course = Course.objects.create(
+            title=title or "Course",
+            slug=f"lti-{digest}",
+            article=_default_article(),
+            lti_issuer=platform.issuer,
+            lti_context_id=context_id,
+        )
+    elif title and course.title != title:
+        course.title = title
+        course.save(update_fields=["title"])
+    return course
+
+
+def _user(platform: LtiPlatform, body: dict, role: MappedRole) -> AbstractBaseUser:
+    sub = body.get("sub")
+    if not isinstance(sub, str) or not sub.strip() or len(sub) > 255:
+        raise LaunchError("The launch has no valid user (sub).")
+    identity = (
+        LtiIdentity.objects.select_related("user").filter(issuer=platform.issuer, sub=sub).first()
+    )
+    names = {
+        "first_name": _text(body.get("given_name"), 150),
+        "last_name": _text(body.get("family_name"), 150),
+        "email": _text(body.get("email"), 254),
+    }
+    if not names["first_name"] and not names["last_name"]:
+        names["first_name"] = _text(body.get("name"), 150)
+    if identity is None:
+        user = get_user_model().objects.create_user(
+            username=_username(platform.issuer, sub), **names
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        identity = LtiIdentity.objects.create(issuer=platform.issuer, sub=sub, user=user)
+    user = identity.user
+    # Privacy launches send no name or e-mail: keep what an earlier launch told us.
+    changed = [field for field, value in names.items() if value and getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, names[field])
+    if changed:
+        user.save(update_fields=changed)
+    identity.is_platform_admin = role.is_platform_admin
+    identity.last_launch_at = clock.now()
+    identity.save(update_fields=["is_platform_admin", "last_launch_at"])
+    return user
+
+
+def _services(platform: LtiPlatform, course: Course, body: dict) -> None:
+    nrps = _claim_dict(body, claims.NRPS)
+    url = _text(nrps.get("context_memberships_url"), 500)
+    context, created = LtiContext.objects.get_or_create(
+        course=course, defaults={"platform": platform, "memberships_url": url}
+    )
+    if not created and (
+        context.platform_id != platform.pk or (url and context.memberships_url != url)
+    ):
+        context.platform = platform
+        context.memberships_url = url or context.memberships_url
+        context.save(update_fields=["platform", "memberships_url"])
+
+
+def _link(platform: LtiPlatform, course: Course, body: dict, target: str) -> LtiResourceLink:
+    resource = _claim_dict(body, claims.RESOURCE_LINK)
+    ags = _claim_dict(body, claims.AGS_ENDPOINT)
+    scopes = ags.get("scope") if isinstance(ags.get("scope"), list) else []
+    fields = {
+        "course": course,
+        "title": _text(resource.get("title"), 300),
+        "target": target,
+        "lineitems_url": _text(ags.get("lineitems"), 500),
+        "lineitem_url": _text(ags.get("lineitem"), 500),
+        "ags_scopes": [s for s in scopes if isinstance(s, str)],
+    }
+    link, _ = LtiResourceLink.objects.update_or_create(
+        platform=platform, resource_link_id=_text(resource.get("id"), 255), defaults=fields
+    )
+    return link
+
+
+def provision(launch: ValidLaunch) -> Provisioned:
+    """Create or update the user, course, enrolment, link and services a launch describes."""
+    body = launch.claims
+    roles_claim = body.get(claims.ROLES)
+    if not isinstance(roles_claim, list):
+        raise LaunchError("The launch's roles claim is not a list.")
+    role = map_roles(roles_claim)
+    is_resource_launch = launch.message_type == claims.RESOURCE_LINK_REQUEST
+    custom = _claim_dict(body, claims.CUSTOM)
+    with transaction.atomic():
+        course = _course(launch.platform, body)
+        target = targets.HOME
+        if is_resource_launch:
+            try:
+                target = targets.check(course, custom.get("target"))
+            except targets.TargetError as error:
+                raise LaunchError(str(error)) from error
+        user = _user(launch.platform, body, role)
+        Enrolment.objects.update_or_create(
+            course=course, user=user, defaults={"role": role.course_role}
+        )
+        _services(launch.platform, course, body)
+        link = _link(launch.platform, course, body, target) if is_resource_launch else None
+    return Provisioned(user=user, course=course, role=role, link=link, target=target)

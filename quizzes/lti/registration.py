@@ -1,0 +1,152 @@
+"""LTI Dynamic Registration (1EdTech): read the platform's OpenID configuration, send it the
+tool's client registration, and store the platform and deployment it answers with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+
+from ..models import LtiDeployment, LtiPlatform, RegisteredVia
+from . import claims, http
+
+REQUIRED_CONFIGURATION = [
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "jwks_uri",
+    "registration_endpoint",
+]
+
+
+class RegistrationError(Exception):
+    """The registration cannot go ahead; the message says why."""
+
+
+@dataclass(frozen=True)
+class ToolUrls:
+    """The tool's own absolute URLs, as the platform must call them."""
+
+    login: str
+    launch: str
+    jwks: str
+    domain: str
+
+
+def check_url(url: Any, what: str) -> str:
+    """An absolute https URL (http too when LTI_ALLOW_HTTP is on, for local platforms)."""
+    allowed = {"https", "http"} if getattr(settings, "LTI_ALLOW_HTTP", False) else {"https"}
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in allowed or not parts.netloc:
+        schemes = " or ".join(sorted(allowed))
+        raise RegistrationError(f"The {what} must be an absolute {schemes} URL.")
+    return url
+
+
+def platform_configuration(openid_configuration: str, registration_token: str) -> dict:
+    """Fetch and check the platform's configuration."""
+    check_url(openid_configuration, "openid_configuration")
+    headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
+    try:
+        response = http.request("GET", openid_configuration, headers=headers)
+        response.raise_for_status()
+        config = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationError(
+            f"The platform's configuration could not be read: {error}"
+        ) from error
+    if not isinstance(config, dict):
+        raise RegistrationError("The platform's configuration is not a JSON object.")
+    missing = [name for name in REQUIRED_CONFIGURATION if not isinstance(config.get(name), str)]
+    if missing:
+        raise RegistrationError(f"The platform's configuration lacks {', '.join(missing)}.")
+    for name in REQUIRED_CONFIGURATION:
+        check_url(config[name], name)
+    # The spec ties the issuer to the host that served the configuration.
+    if urlsplit(config["issuer"]).netloc != urlsplit(openid_configuration).netloc:
+        raise RegistrationError("The platform's issuer is not on the configuration's host.")
+    return config
+
+
+def platform_name(config: dict) -> str:
+    platform = config.get(claims.PLATFORM_CONFIGURATION) or {}
+    name = platform.get("product_family_code") if isinstance(platform, dict) else None
+    return (name if isinstance(name, str) else "") or urlsplit(config["issuer"]).netloc
+
+
+def client_registration(config: dict, urls: ToolUrls) -> dict:
+    """The registration request: the tool's URLs, keys, messages and the scopes it uses."""
+    supported = config.get("scopes_supported")
+    scopes = [s for s in claims.TOOL_SCOPES if not isinstance(supported, list) or s in supported]
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": urls.login,
+        "redirect_uris": [urls.launch],
+        "client_name": "kzstudy",
+        "jwks_uri": urls.jwks,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(scopes),
+        claims.TOOL_CONFIGURATION: {
+            "domain": urls.domain,
+            "description": "Study guides, flashcards and quizzes on a source article.",
+            "target_link_uri": urls.launch,
+            "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+            "messages": [
+                {
+                    "type": claims.DEEP_LINKING_REQUEST,
+                    "target_link_uri": urls.launch,
+                    "label": "Add kzstudy content",
+                },
+                {"type": claims.RESOURCE_LINK_REQUEST, "target_link_uri": urls.launch},
+            ],
+        },
+    }
+
+
+def register(openid_configuration: str, registration_token: str, urls: ToolUrls) -> LtiPlatform:
+    """Run the whole registration; on any failure nothing is stored."""
+    config = platform_configuration(openid_configuration, registration_token)
+    headers = {"Content-Type": "application/json"}
+    if registration_token:
+        headers["Authorization"] = f"Bearer {registration_token}"
+    try:
+        response = http.request(
+            "POST",
+            config["registration_endpoint"],
+            json=client_registration(config, urls),
+            headers=headers,
+        )
+        response.raise_for_status()
+        answer = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationError(f"The platform refused the registration: {error}") from error
+    client_id = answer.get("client_id") if isinstance(answer, dict) else None
+    if not isinstance(client_id, str) or not client_id:
+        raise RegistrationError("The platform's answer has no client_id.")
+    tool_config = answer.get(claims.TOOL_CONFIGURATION) or {}
+    deployment_id = tool_config.get("deployment_id") if isinstance(tool_config, dict) else None
+    with transaction.atomic():
+        platform, _ = LtiPlatform.objects.update_or_create(
+            issuer=config["issuer"],
+            client_id=client_id,
+            defaults={
+                "name": platform_name(config)[:200],
+                "auth_login_url": config["authorization_endpoint"],
+                "auth_token_url": config["token_endpoint"],
+                "auth_audience": config.get("authorization_server", "")
+                if isinstance(config.get("authorization_server"), str)
+                else "",
+                "key_set_url": config["jwks_uri"],
+                "registered_via": RegisteredVia.DYNAMIC,
+                "is_active": True,
+            },
+        )
+        if isinstance(deployment_id, str) and deployment_id:
+            LtiDeployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
+    return platform

@@ -1,0 +1,184 @@
+"""Calling a platform's LTI Advantage services: OAuth2 client-credentials tokens (signed JWT
+assertion, cached in the shared cache until they expire), AGS line items and scores, NRPS.
+
+Errors are `ServiceError`s that say whether trying again later may help (`retryable`): 5xx,
+429 and network failures may; other 4xx will not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import jwt
+import requests
+from django.core.cache import cache
+
+from ..models import LtiPlatform
+from . import http, keys
+
+TOKEN_MARGIN_SECONDS = 30
+MAX_ROSTER_PAGES = 50
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+MEMBERSHIPS_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+
+
+class ServiceError(Exception):
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def _check(response: requests.Response, what: str) -> requests.Response:
+    if response.status_code >= 400:
+        retryable = response.status_code >= 500 or response.status_code == 429
+        raise ServiceError(
+            f"{what}: HTTP {response.status_code} {response.text[:300]}", retryable=retryable
+        )
+    return response
+
+
+def _send(method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
+    try:
+        response = http.request(method, url, **kwargs)
+    except requests.RequestException as error:
+        raise ServiceError(f"{what}: {error}", retryable=True) from error
+    return _check(response, what)
+
+
+def _token_cache_key(platform: LtiPlatform, scopes: list[str]) -> str:
+    digest = hashlib.sha256(" ".join(sorted(scopes)).encode()).hexdigest()[:16]
+    return f"lti-token:{platform.pk}:{digest}"
+
+
+def access_token(platform: LtiPlatform, scopes: list[str]) -> str:
+    """A bearer token for these scopes, from the cache while it is still valid."""
+    cache_key = _token_cache_key(platform, scopes)
+    cached = cache.get(cache_key)
+    if cached:
+        return cached
+    key = keys.signing_key()
+    now = int(time.time())
+    assertion = jwt.encode(
+        {
+            "iss": platform.client_id,
+            "sub": platform.client_id,
+            "aud": platform.auth_audience or platform.auth_token_url,
+            "iat": now,
+            "exp": now + 300,
+            "jti": secrets.token_hex(16),
+        },
+        key.private_key_pem,
+        algorithm="RS256",
+        headers={"kid": key.kid},
+    )
+    response = _send(
+        "POST",
+        platform.auth_token_url,
+        "token request",
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+            "scope": " ".join(scopes),
+        },
+    )
+    try:
+        answer = response.json()
+        token = answer["access_token"]
+        lifetime = int(answer.get("expires_in", 3600))
+    except (ValueError, KeyError, TypeError) as error:
+        raise ServiceError(
+            "token request: the answer has no access_token", retryable=True
+        ) from error
+    if lifetime > TOKEN_MARGIN_SECONDS:
+        cache.set(cache_key, token, lifetime - TOKEN_MARGIN_SECONDS)
+    return token
+
+
+def _auth(platform: LtiPlatform, scopes: list[str], accept: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {access_token(platform, scopes)}"}
+    if accept:
+        headers["Accept"] = accept
+    return headers
+
+
+def scores_url(lineitem_url: str) -> str:
+    """`<line item>/scores`, keeping any query string where it belongs."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+def find_or_create_lineitem(
+    platform: LtiPlatform,
+    lineitems_url: str,
+    *,
+    resource_id: str,
+    label: str,
+    resource_link_id: str,
+) -> str:
+    """The line item with this resourceId in the container, created when there is none."""
+    scopes = [
+        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    ]
+    found = _send(
+        "GET",
+        lineitems_url,
+        "line items",
+        params={"resource_id": resource_id, "resource_link_id": resource_link_id},
+        headers=_auth(platform, scopes, LINEITEMS_TYPE),
+    ).json()
+    for item in found if isinstance(found, list) else []:
+        if isinstance(item, dict) and item.get("resourceId") == resource_id and item.get("id"):
+            return item["id"]
+    created = _send(
+        "POST",
+        lineitems_url,
+        "create line item",
+        json={
+            "scoreMaximum": 100,
+            "label": label,
+            "resourceId": resource_id,
+            "resourceLinkId": resource_link_id,
+        },
+        headers={**_auth(platform, scopes), "Content-Type": LINEITEM_TYPE},
+    ).json()
+    if not isinstance(created, dict) or not isinstance(created.get("id"), str):
+        raise ServiceError("create line item: the answer has no id", retryable=True)
+    return created["id"]
+
+
+def post_score(platform: LtiPlatform, lineitem_url: str, score: dict) -> None:
+    scopes = ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]
+    _send(
+        "POST",
+        scores_url(lineitem_url),
+        "score",
+        json=score,
+        headers={**_auth(platform, scopes), "Content-Type": SCORE_TYPE},
+    )
+
+
+def memberships(platform: LtiPlatform, url: str) -> list[dict]:
+    """Every member of the context, following `Link: rel="next"` pages."""
+    scopes = ["https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"]
+    members: list[dict] = []
+    next_url: str | None = url
+    for _ in range(MAX_ROSTER_PAGES):
+        if not next_url:
+            break
+        response = _send(
+            "GET", next_url, "roster", headers=_auth(platform, scopes, MEMBERSHIPS_TYPE)
+        )
+        try:
+            page = response.json()
+        except ValueError as error:
+            raise ServiceError("roster: the answer is not JSON", retryable=True) from error
+        members += [m for m in page.get("members", []) if isinstance(m, dict)]
+        next_url = response.links.get("next", {}).get("url")
+    return members

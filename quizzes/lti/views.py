@@ -1,0 +1,261 @@
+"""LTI endpoints. Thin: each hands the request to the lti modules and renders their outcome.
+
+The platform posts to login, launch and the deep-linking form from another site, inside a
+frame, so these views are CSRF-exempt; each is protected by what it checks instead (the login
+state and nonce, the signed id_token, a one-time deep-linking id).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import login as auth_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..api.views_attempts import SESSION_COURSE_KEY
+from ..models import Course, CourseRole
+from . import claims, deep_linking, framing, keys, targets
+from .launch import LaunchError, ValidLaunch, validate_launch
+from .login import login_redirect
+from .provisioning import Provisioned, provision
+from .registration import (
+    RegistrationError,
+    ToolUrls,
+    platform_configuration,
+    platform_name,
+    register,
+)
+from .roles import map_roles
+
+logger = logging.getLogger("kzstudy.lti")
+
+LINK_SESSION_KEY = "kzstudy_lti_link_id"
+
+
+def _refuse(
+    request: HttpRequest, error: LaunchError | RegistrationError, what: str
+) -> HttpResponse:
+    status = getattr(error, "status", 400)
+    logger.warning(
+        "LTI %s refused (%s) from %s: %s",
+        what,
+        status,
+        request.META.get("REMOTE_ADDR", "?"),
+        error,
+    )
+    response = render(
+        request,
+        "lti/error.html",
+        {"what": what, "message": getattr(error, "message", str(error))},
+        status=status,
+    )
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    """OIDC third-party login initiation (GET or POST)."""
+    try:
+        response, tool_conf = login_redirect(request)
+    except LaunchError as error:
+        return _refuse(request, error, "login")
+    platform = tool_conf.platform
+    return framing.allow(response, framing.origins([platform.issuer, platform.auth_login_url]))
+
+
+def _frame_origins(launch: ValidLaunch) -> list[str]:
+    body = launch.claims
+    presentation = body.get(claims.LAUNCH_PRESENTATION) or {}
+    tool_platform = body.get(claims.LTI + "tool_platform") or {}
+    return framing.origins(
+        [
+            launch.platform.issuer,
+            launch.platform.auth_login_url,
+            presentation.get("return_url") if isinstance(presentation, dict) else None,
+            tool_platform.get("url") if isinstance(tool_platform, dict) else None,
+        ]
+    )
+
+
+def _sign_in(request: HttpRequest, done: Provisioned, frame_origins: list[str]) -> None:
+    auth_login(request, done.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_COURSE_KEY] = done.course.pk
+    request.session[framing.SESSION_KEY] = frame_origins
+    if done.link is not None:
+        request.session[LINK_SESSION_KEY] = done.link.pk
+
+
+@csrf_exempt
+@require_POST
+def launch(request: HttpRequest) -> HttpResponse:
+    """The launch: a resource link lands on its target; deep linking shows what to place."""
+    try:
+        valid = validate_launch(request)
+        if valid.message_type == claims.DEEP_LINKING_REQUEST:
+            roles = valid.claims.get(claims.ROLES)
+            if not isinstance(roles, list) or map_roles(roles).course_role != CourseRole.INSTRUCTOR:
+                raise LaunchError("Only instructors can add kzstudy content to a course.", 403)
+        done = provision(valid)
+    except LaunchError as error:
+        return _refuse(request, error, "launch")
+    frame_origins = _frame_origins(valid)
+    _sign_in(request, done, frame_origins)
+    logger.info(
+        "LTI launch: %s as %s in course %s → %s",
+        done.user.get_username(),
+        done.role.course_role,
+        done.course.slug,
+        done.target,
+    )
+    if valid.message_type == claims.DEEP_LINKING_REQUEST:
+        token = deep_linking.remember(
+            platform=valid.platform, course=done.course, user_id=done.user.pk, body=valid.claims
+        )
+        return framing.allow(_deep_link_page(request, done.course, token), frame_origins)
+    return framing.allow(redirect(targets.url_for(done.course, done.target)), frame_origins)
+
+
+def _deep_link_page(
+    request: HttpRequest, course, token: str, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "lti/deep_link.html",
+        {
+            "course": course,
+            "token": token,
+            "placements": targets.placements(course),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@csrf_exempt
+@require_POST
+def deep_link_submit(request: HttpRequest) -> HttpResponse:
+    """Sign the instructor's choice and post it back to the platform."""
+    token = request.POST.get("launch", "")
+    try:
+        pending = deep_linking.recall(token)
+    except deep_linking.DeepLinkError as error:
+        return _refuse(request, LaunchError(str(error)), "deep linking")
+    course = Course.objects.get(pk=pending.course_id)
+    chosen = request.POST.getlist("target")
+    if not chosen:
+        return _deep_link_page(
+            request, course, token, error="Choose at least one item to add.", status=400
+        )
+    try:
+        jwt_value, return_url = deep_linking.response_jwt(
+            pending, chosen, launch_url=request.build_absolute_uri(reverse("lti:launch"))
+        )
+    except deep_linking.DeepLinkError as error:
+        return _deep_link_page(request, course, token, error=str(error), status=400)
+    if not deep_linking.forget(token):
+        return _refuse(request, LaunchError("This choice was already sent."), "deep linking")
+    response = render(
+        request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": jwt_value}
+    )
+    return framing.allow(response, framing.origins([return_url]))
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The tool's public keys (every live key, so rotation has an overlap)."""
+    return JsonResponse(keys.public_jwks())
+
+
+def _tool_urls(request: HttpRequest) -> ToolUrls:
+    return ToolUrls(
+        login=request.build_absolute_uri(reverse("lti:login")),
+        launch=request.build_absolute_uri(reverse("lti:launch")),
+        jwks=request.build_absolute_uri(reverse("lti:jwks")),
+        domain=request.get_host(),
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def register_view(request: HttpRequest) -> HttpResponse:
+    """Dynamic registration: GET shows what will be registered; POST registers and closes."""
+    params = request.POST if request.method == "POST" else request.GET
+    openid_configuration = params.get("openid_configuration", "")
+    registration_token = params.get("registration_token", "")
+    frame = framing.origins([openid_configuration])
+    try:
+        if not openid_configuration:
+            raise RegistrationError("The registration request has no openid_configuration.")
+        if request.method == "GET":
+            config = platform_configuration(openid_configuration, registration_token)
+            response = render(
+                request,
+                "lti/register_confirm.html",
+                {
+                    "platform_name": platform_name(config),
+                    "issuer": config["issuer"],
+                    "openid_configuration": openid_configuration,
+                    "registration_token": registration_token,
+                    "urls": _tool_urls(request),
+                },
+            )
+            return framing.allow(response, frame)
+        platform = register(openid_configuration, registration_token, _tool_urls(request))
+    except RegistrationError as error:
+        return framing.allow(_refuse(request, error, "registration"), frame)
+    logger.info("LTI platform registered dynamically: %s", platform)
+    response = render(request, "lti/register_done.html", {"platform": platform})
+    return framing.allow(response, frame)
+
+
+@require_GET
+def config_json(request: HttpRequest) -> JsonResponse:
+    """The tool's configuration in Canvas's developer key JSON format (manual installs)."""
+    urls = _tool_urls(request)
+    placement = {"text": "kzstudy", "target_link_uri": urls.launch}
+    return JsonResponse(
+        {
+            "title": "kzstudy",
+            "description": "Study guides, flashcards and quizzes on a source article.",
+            "oidc_initiation_url": urls.login,
+            "target_link_uri": urls.launch,
+            "public_jwk_url": urls.jwks,
+            "scopes": claims.TOOL_SCOPES,
+            "custom_fields": {},
+            "extensions": [
+                {
+                    "domain": urls.domain,
+                    "tool_id": "kzstudy",
+                    "platform": "canvas.instructure.com",
+                    "privacy_level": "public",
+                    "settings": {
+                        "text": "kzstudy",
+                        "placements": [
+                            {
+                                **placement,
+                                "placement": "link_selection",
+                                "message_type": claims.DEEP_LINKING_REQUEST,
+                            },
+                            {
+                                **placement,
+                                "placement": "assignment_selection",
+                                "message_type": claims.DEEP_LINKING_REQUEST,
+                            },
+                            {
+                                **placement,
+                                "placement": "course_navigation",
+                                "message_type": claims.RESOURCE_LINK_REQUEST,
+                            },
+                        ],
+                    },
+                }
+            ],
+        }
+    )
