@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import models
 from .admin_review import ScoreBandFilter, export_attempts_csv
+from .lti import admin as _lti_admin  # noqa: F401  (registers the LTI models)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

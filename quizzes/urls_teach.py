@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views.teach import bank, dashboard, exchange, quizzes, regrade, results
+from .views.teach import bank, dashboard, exchange, quizzes, regrade, results, roster
 
 app_name = "teach"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:course>/", include(exchange.urlpatterns)),
     path("<slug:course>/", include(results.urlpatterns)),
     path("<slug:course>/", include(regrade.urlpatterns)),
+    path("<slug:course>/", include(roster.urlpatterns)),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 from django.core.cache import cache
@@ -13,7 +14,8 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from ..models import Course, LtiPlatform, QuizMode
-from . import claims, keys, targets
+from . import claims, framing, keys, targets
+from .launch import LaunchError
 from .tool_config import registration_for
 
 SESSION_LIFETIME_SECONDS = 60 * 60
@@ -24,6 +26,29 @@ SCORE_MAXIMUM = 100
 
 class DeepLinkError(Exception):
     """The deep-linking request is unknown, used or expired, or the choice is invalid."""
+
+
+def return_url(deep_linking_settings: Any) -> str:
+    """Where the response goes: an absolute http(s) URL, or DeepLinkError."""
+    url = (
+        deep_linking_settings.get("deep_link_return_url")
+        if isinstance(deep_linking_settings, dict)
+        else None
+    )
+    if framing.origin(url) is None:
+        raise DeepLinkError(
+            "The platform's deep-linking request has no usable return address "
+            "(deep_link_return_url); kzstudy cannot send your choice back."
+        )
+    return url
+
+
+def check_request(body: dict) -> None:
+    """Refuse, at the launch, a deep-linking request whose answer could not be delivered."""
+    try:
+        return_url(body.get(claims.DEEP_LINKING_SETTINGS))
+    except DeepLinkError as error:
+        raise LaunchError(str(error)) from error
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,7 @@ def response_jwt(
     pending: PendingDeepLink, chosen: list[str], *, launch_url: str
 ) -> tuple[str, str]:
     """The signed response and the return URL it is posted to."""
+    url = return_url(pending.settings)
     platform = LtiPlatform.objects.get(pk=pending.platform_id)
     course = Course.objects.get(pk=pending.course_id)
     offered = {p.target: p for p in targets.placements(course)}
@@ -101,4 +127,4 @@ def response_jwt(
         message.pop("https://purl.imsglobal.org/spec/lti-dl/claim/data", None)
     key = keys.signing_key()
     token = jwt.encode(message, key.private_key_pem, algorithm="RS256", headers={"kid": key.kid})
-    return token, pending.settings["deep_link_return_url"]
+    return token, url

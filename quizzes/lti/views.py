@@ -101,6 +101,7 @@ def launch(request: HttpRequest) -> HttpResponse:
             roles = valid.claims.get(claims.ROLES)
             if not isinstance(roles, list) or map_roles(roles).course_role != CourseRole.INSTRUCTOR:
                 raise LaunchError("Only instructors can add kzstudy content to a course.", 403)
+            deep_linking.check_request(valid.claims)
         done = provision(valid)
     except LaunchError as error:
         return _refuse(request, error, "launch")

@@ -15,15 +15,21 @@ from .platform import TestPlatform
 
 @pytest.fixture
 def platform(db, httpserver) -> TestPlatform:
-    """A platform the tool knows (manual registration with one deployment)."""
-    test_platform = TestPlatform(httpserver, tool_jwks=keys.public_jwks)
+    """A platform the tool knows (manual registration with one deployment).
+
+    It checks token requests against the tool's JWKS as published when the test starts (read
+    here, in the test's thread: the server thread cannot use the test's database).
+    """
+    tool_jwks = keys.public_jwks()
+    test_platform = TestPlatform(httpserver, tool_jwks=lambda: tool_jwks)
     test_platform.registered = test_platform.register_in_tool()
     return test_platform
 
 
 @pytest.fixture
 def unregistered_platform(db, httpserver) -> TestPlatform:
-    return TestPlatform(httpserver, tool_jwks=keys.public_jwks)
+    tool_jwks = keys.public_jwks()
+    return TestPlatform(httpserver, tool_jwks=lambda: tool_jwks)
 
 
 @dataclass
