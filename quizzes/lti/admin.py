@@ -11,6 +11,7 @@ from ..models import (
     LtiDeployment,
     LtiIdentity,
     LtiKey,
+    LtiLoginState,
     LtiPlatform,
     LtiResourceLink,
     LtiScore,
@@ -32,6 +33,27 @@ class LtiPlatformAdmin(admin.ModelAdmin):
     search_fields = ("name", "issuer", "client_id")
     readonly_fields = ("registered_via", "key_set_fetched_at", "created_at")
     inlines = [LtiDeploymentInline]
+
+
+@admin.register(LtiDeployment)
+class LtiDeploymentAdmin(admin.ModelAdmin):
+    list_display = ("deployment_id", "platform", "created_at")
+    list_filter = ("platform",)
+    search_fields = ("deployment_id",)
+
+
+@admin.register(LtiLoginState)
+class LtiLoginStateAdmin(admin.ModelAdmin):
+    """Logins under way (each lives ten minutes at most); shown for debugging launches."""
+
+    list_display = ("state", "platform", "created_at")
+    readonly_fields = ("state", "nonce", "platform", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(LtiKey)

@@ -32,6 +32,9 @@ from .tool_config import DatabaseToolConf
 logger = logging.getLogger("kzstudy.lti")
 
 LEEWAY_SECONDS = 60
+# pylti1p3 also accepts privacy and submission-review launches; kzstudy offers neither, and
+# treating them as plain launches would sign their user into a course nobody linked.
+HANDLED_MESSAGE_TYPES = (claims.RESOURCE_LINK_REQUEST, claims.DEEP_LINKING_REQUEST)
 LOGIN_STATE_LIFETIME = timedelta(minutes=10)
 
 
@@ -175,6 +178,9 @@ def validate_launch(request: HttpRequest) -> ValidLaunch:
         launch.validate_nonce()
         launch.validate_deployment()
         launch.validate_message()
+        message_type = launch._get_jwt_body()[claims.MESSAGE_TYPE]
+        if message_type not in HANDLED_MESSAGE_TYPES:
+            raise LaunchError(f"kzstudy does not handle {message_type} launches.")
         launch.consume_state()
     except LaunchError:
         raise

@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 
 import requests
+from jwcrypto.common import JWException
 from jwcrypto.jwk import JWK
 
 from .. import clock
@@ -63,5 +64,6 @@ def public_key_pem(platform: LtiPlatform, kid: str) -> bytes:
         raise PlatformKeyError(f"key {kid!r} is not an RS256 key")
     try:
         return JWK.from_json(json.dumps(key)).export_to_pem()
-    except (ValueError, TypeError) as error:
+    except (JWException, ValueError, TypeError) as error:
+        # jwcrypto's InvalidJWKValue (a bad or missing "n" or "e") is no ValueError.
         raise PlatformKeyError(f"key {kid!r} cannot be read") from error

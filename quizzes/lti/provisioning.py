@@ -169,6 +169,12 @@ def provision(launch: ValidLaunch) -> Provisioned:
     role = map_roles(roles_claim)
     is_resource_launch = launch.message_type == claims.RESOURCE_LINK_REQUEST
     custom = _claim_dict(body, claims.CUSTOM)
+    if is_resource_launch:
+        # pylti1p3 only checks the id is truthy; a number or an over-long id would be cut to
+        # a link id that other launches share.
+        link_id = _claim_dict(body, claims.RESOURCE_LINK).get("id")
+        if not isinstance(link_id, str) or not link_id.strip() or len(link_id) > 255:
+            raise LaunchError("The launch's resource link has no valid id.")
     with transaction.atomic():
         course = _course(launch.platform, body)
         target = targets.HOME

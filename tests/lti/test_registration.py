@@ -1,0 +1,287 @@
+"""Dynamic registration with the test platform over real HTTP: the administrator confirms, the
+tool registers itself, stores the platform, and launches from it then work."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from quizzes.lti import claims
+from quizzes.models import LtiDeployment, LtiPlatform, RegisteredVia
+
+from .conftest import launch
+
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+
+
+class _Form(HTMLParser):
+    """The fields of the page's registration form."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self._inside = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form" and attributes.get("action") == "/lti/register/":
+            self.action = attributes["action"]
+            self._inside = True
+        elif tag == "input" and self._inside and "name" in attributes:
+            self.fields[attributes["name"]] = attributes.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._inside = False
+
+
+def _config_url(platform) -> str:
+    return platform.url("/.well-known/openid-configuration")
+
+
+def _confirm(client, platform, token: str = "reg-token-1"):
+    return client.get(
+        "/lti/register/",
+        {"openid_configuration": _config_url(platform), "registration_token": token},
+    )
+
+
+def _register(client, platform, token: str = "reg-token-1"):
+    """Confirm, then post the confirmation page's form as the administrator's browser would."""
+    confirm = _confirm(client, platform, token)
+    assert confirm.status_code == 200, confirm.content[:500]
+    form = _Form(confirm.content.decode())
+    assert form.action == "/lti/register/"
+    return client.post(form.action, form.fields)
+
+
+def _stored(platform) -> bool:
+    return LtiPlatform.objects.filter(issuer=platform.issuer).exists()
+
+
+def test_the_confirmation_page_names_the_platform_and_the_tool_urls(client, unregistered_platform):
+    platform = unregistered_platform
+
+    response = _confirm(client, platform)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Register kzstudy with testplatform" in page
+    assert platform.issuer in page
+    assert "http://testserver/lti/login/" in page
+    assert "http://testserver/lti/launch/" in page
+    assert "http://testserver/lti/jwks/" in page
+    assert _Form(page).fields == {
+        "openid_configuration": _config_url(platform),
+        "registration_token": "reg-token-1",
+    }
+    assert not _stored(platform)
+    assert platform.registrations == []
+
+
+def test_registering_sends_the_tool_registration_and_closes_the_window(
+    client, unregistered_platform
+):
+    platform = unregistered_platform
+
+    response = _register(client, platform)
+
+    assert response.status_code == 200, response.content[:500]
+    assert b"org.imsglobal.lti.close" in response.content
+    assert re.search(rb"postMessage\(\{\s*subject:\s*\"org\.imsglobal\.lti\.close\"", response.content)
+    [sent] = platform.registrations
+    assert sent["initiate_login_uri"] == "http://testserver/lti/login/"
+    assert sent["redirect_uris"] == ["http://testserver/lti/launch/"]
+    assert sent["jwks_uri"] == "http://testserver/lti/jwks/"
+    assert sent["token_endpoint_auth_method"] == "private_key_jwt"
+    assert sent["response_types"] == ["id_token"]
+    assert set(sent["grant_types"]) == {"implicit", "client_credentials"}
+    scopes = sent["scope"].split()
+    assert claims.SCOPE_SCORE in scopes
+    assert claims.SCOPE_LINEITEM in scopes
+    assert claims.SCOPE_NRPS in scopes
+    # The test platform does not list these, so the tool does not ask for them.
+    assert claims.SCOPE_LINEITEM_READONLY not in scopes
+    assert claims.SCOPE_RESULT_READONLY not in scopes
+    tool = sent[TOOL_CONFIGURATION]
+    assert tool["target_link_uri"] == "http://testserver/lti/launch/"
+    assert tool["domain"] == "testserver"
+    deep_linking = [m for m in tool["messages"] if m["type"] == "LtiDeepLinkingRequest"]
+    assert deep_linking
+    assert deep_linking[0]["target_link_uri"] == "http://testserver/lti/launch/"
+    [register_request] = platform.requests["register"]
+    assert register_request.headers["Authorization"] == "Bearer reg-token-1"
+
+
+def test_registering_stores_the_platform_and_its_deployment(client, unregistered_platform):
+    platform = unregistered_platform
+
+    _register(client, platform)
+
+    stored = LtiPlatform.objects.get(issuer=platform.issuer)
+    assert stored.client_id == platform.client_id
+    assert stored.registered_via == RegisteredVia.DYNAMIC
+    assert stored.name == "testplatform"
+    assert stored.auth_login_url == platform.auth_url
+    assert stored.auth_token_url == platform.token_url
+    assert stored.key_set_url == platform.jwks_url
+    assert stored.is_active
+    assert list(LtiDeployment.objects.filter(platform=stored).values_list("deployment_id")) == [
+        (platform.deployment_id,)
+    ]
+
+
+def test_a_dynamically_registered_platform_can_launch(client, unregistered_platform):
+    platform = unregistered_platform
+    _register(client, platform)
+
+    response = launch(client, platform, sub="learner-1")
+
+    assert response.status_code == 302, response.content[:500]
+    assert response["Location"].startswith("/courses/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_registering_again_updates_the_platform_instead_of_adding_one(
+    client, unregistered_platform
+):
+    platform = unregistered_platform
+    _register(client, platform)
+    LtiPlatform.objects.filter(issuer=platform.issuer).update(
+        name="old name", auth_login_url="https://old.example/auth", is_active=False
+    )
+
+    response = _register(client, platform)
+
+    assert response.status_code == 200
+    [stored] = LtiPlatform.objects.filter(issuer=platform.issuer)
+    assert stored.name == "testplatform"
+    assert stored.auth_login_url == platform.auth_url
+    assert stored.is_active
+    assert LtiDeployment.objects.filter(platform=stored).count() == 1
+    assert len(platform.registrations) == 2
+
+
+def _assert_refused(response, message: str, platform) -> None:
+    assert response.status_code == 400
+    assert "could not complete this registration" in response.content.decode()
+    assert message in response.content.decode()
+    assert not _stored(platform)
+    assert platform.registrations == []
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_request_without_openid_configuration_is_refused(client, unregistered_platform, method):
+    response = getattr(client, method)("/lti/register/", {"registration_token": "reg-token-1"})
+
+    _assert_refused(response, "has no openid_configuration", unregistered_platform)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://platform.example/.well-known/openid-configuration",
+        "javascript:alert(document.cookie)",
+        "/.well-known/openid-configuration",
+        "file:///etc/passwd",
+    ],
+)
+def test_a_configuration_url_that_is_not_http_is_refused(
+    client, unregistered_platform, method, url
+):
+    response = getattr(client, method)(
+        "/lti/register/", {"openid_configuration": url, "registration_token": "reg-token-1"}
+    )
+
+    _assert_refused(response, "must be an absolute", unregistered_platform)
+    assert unregistered_platform.requests["openid"] == []
+
+
+def _crafted(httpserver, path: str, **respond):
+    httpserver.expect_request(path).respond_with_data(**respond)
+    return httpserver.url_for(path)
+
+
+def _config_without(platform, name: str) -> str:
+    import json
+
+    config = platform.openid_configuration()
+    del config[name]
+    return json.dumps(config)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(
+    "respond, message",
+    [
+        ({"response_data": "gone", "status": 404}, "configuration could not be read"),
+        (
+            {"response_data": "{not json", "content_type": "application/json"},
+            "configuration could not be read",
+        ),
+        (
+            {"response_data": '["a list"]', "content_type": "application/json"},
+            "is not a JSON object",
+        ),
+        ("without registration_endpoint", "lacks registration_endpoint"),
+    ],
+    ids=["404", "invalid-json", "not-an-object", "no-registration-endpoint"],
+)
+def test_an_unusable_configuration_is_refused(
+    client, unregistered_platform, httpserver, method, respond, message
+):
+    platform = unregistered_platform
+    if respond == "without registration_endpoint":
+        respond = {
+            "response_data": _config_without(platform, "registration_endpoint"),
+            "content_type": "application/json",
+        }
+    url = _crafted(httpserver, "/crafted/openid-configuration", **respond)
+
+    response = getattr(client, method)(
+        "/lti/register/", {"openid_configuration": url, "registration_token": "reg-token-1"}
+    )
+
+    _assert_refused(response, message, platform)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_issuer_on_another_host_than_the_configuration_is_refused(
+    client, unregistered_platform, httpserver, method
+):
+    import json
+
+    platform = unregistered_platform
+    config = {**platform.openid_configuration(), "issuer": "https://evil.example"}
+    url = _crafted(
+        httpserver,
+        "/evil/openid-configuration",
+        response_data=json.dumps(config),
+        content_type="application/json",
+    )
+
+    response = getattr(client, method)(
+        "/lti/register/", {"openid_configuration": url, "registration_token": "reg-token-1"}
+    )
+
+    _assert_refused(response, "issuer is not on the configuration", platform)
+    assert not LtiPlatform.objects.filter(issuer="https://evil.example").exists()
+
+
+def test_a_registration_the_platform_refuses_stores_nothing(client, unregistered_platform):
+    platform = unregistered_platform
+
+    response = _register(client, platform, token="wrong-token")
+
+    assert response.status_code == 400
+    assert "The platform refused the registration" in response.content.decode()
+    assert "401" in response.content.decode()
+    assert not _stored(platform)
+    assert platform.registrations == []
+    assert len(platform.requests["register"]) == 1
+    assert b"org.imsglobal.lti.close" not in response.content
