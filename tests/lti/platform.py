@@ -8,12 +8,14 @@ Any endpoint can be told to fail a number of times first (`fail_next`).
 
 from __future__ import annotations
 
+import html
 import json
 import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -69,6 +71,9 @@ class TestPlatform:
         self.scores: dict[str, list[dict]] = defaultdict(list)
         self.registrations: list[dict] = []
         self.members: list[dict] = []
+        # login_hint → claim overrides, for the browser flow through /auth.
+        self.login_hints: dict[str, dict] = {}
+        self.deep_link_returns: list[str] = []
         self._routes()
 
     # -- addresses ---------------------------------------------------------------------------
@@ -122,6 +127,8 @@ class TestPlatform:
         self._route("/context-1/memberships", "memberships", self._memberships)
         self._route("/.well-known/openid-configuration", "openid", self._openid)
         self._route("/register", "register", self._register, method="POST")
+        self._route("/auth", "auth", self._auth)
+        self._route("/deep-link-return", "deep_link_return", self._deep_link_return, method="POST")
         self.server.expect_request(
             __import__("re").compile(r"^/context-1/lineitems/[^/]+/scores$"), method="POST"
         ).respond_with_handler(self._score)
@@ -222,6 +229,46 @@ class TestPlatform:
             },
         }
         return Response(json.dumps(answer), content_type="application/json")
+
+    def _auth(self, request: Request) -> Response:
+        """The OIDC authorisation endpoint a browser is sent to: answers with a self-posting
+        form carrying the id_token for the user the login_hint names."""
+        args = request.args
+        overrides = self.login_hints[args["login_hint"]]
+        token = self.id_token(self.claims(nonce=args["nonce"], **overrides))
+        page = (
+            "<!doctype html><html lang='en'><head><title>Platform</title></head><body>"
+            f"<form id='f' method='post' action='{html.escape(args['redirect_uri'])}'>"
+            f"<input type='hidden' name='id_token' value='{token}'>"
+            f"<input type='hidden' name='state' value='{html.escape(args['state'])}'>"
+            "</form><script>document.getElementById('f').submit()</script></body></html>"
+        )
+        return Response(page, content_type="text/html")
+
+    def _deep_link_return(self, request: Request) -> Response:
+        self.deep_link_returns.append(request.form["JWT"])
+        page = "<!doctype html><html lang='en'><head><title>Platform</title></head>"
+        return Response(
+            page + "<body><h1>Content added</h1></body></html>", content_type="text/html"
+        )
+
+    def course_page(self, tool_url: str, login_hint: str) -> str:
+        """A platform course page showing the tool in an iframe, as an LMS does."""
+        query = urlencode(
+            {
+                "iss": self.issuer,
+                "login_hint": login_hint,
+                "target_link_uri": f"{tool_url}/lti/launch/",
+                "client_id": self.client_id,
+                "lti_deployment_id": self.deployment_id,
+            }
+        )
+        return (
+            "<!doctype html><html lang='en'><head><title>LMS course</title></head><body>"
+            "<h1>LMS course</h1>"
+            f"<iframe title='kzstudy' src='{tool_url}/lti/login/?{query}' "
+            "style='width:1200px;height:800px'></iframe></body></html>"
+        )
 
     # -- the tool's side of the registration -------------------------------------------------
     def register_in_tool(self, **fields: Any):

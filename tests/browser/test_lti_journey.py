@@ -1,0 +1,152 @@
+"""LTI in a real browser: a platform's course page frames kzstudy, the learner goes through the
+login, the platform's authorisation and the launch, and works signed in inside the frame; an
+instructor places content with deep linking and the platform receives the signed choice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from urllib.parse import urlencode
+
+import jwt
+import pytest
+import requests
+from axe_playwright_python.sync_playwright import Axe
+from jwt.algorithms import RSAAlgorithm
+from playwright.sync_api import Page, expect
+from pytest_httpserver import HTTPServer
+
+from tests.lti.platform import INSTRUCTOR, TestPlatform
+
+from .server import KzstudyServer
+
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def platform_server() -> Iterator[HTTPServer]:
+    # On 127.0.0.1 like the tool: same site, so plain-http cookies work inside the frame.
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def lms(server: KzstudyServer, platform_server: HTTPServer) -> Iterator[TestPlatform]:
+    platform_server.clear()
+    platform = TestPlatform(
+        platform_server,
+        tool_jwks=lambda: requests.get(server.url + "/lti/jwks/", timeout=10).json(),
+        tool_origin=server.url,
+    )
+    server.manage(
+        "lti_add_platform",
+        "--issuer", platform.issuer, "--client-id", platform.client_id,
+        "--deployment-id", platform.deployment_id, "--auth-url", platform.auth_url,
+        "--token-url", platform.token_url, "--jwks-url", platform.jwks_url,
+    )  # fmt: skip
+    yield platform
+
+
+def final_exam_id(server: KzstudyServer) -> int:
+    out = server.shell(
+        "from quizzes.models import Quiz; print(Quiz.objects.get(key='final-exam').pk)"
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def serve_course_page(lms: TestPlatform, server: KzstudyServer, login_hint: str) -> str:
+    lms.server.expect_request("/course").respond_with_data(
+        lms.course_page(server.url, login_hint), content_type="text/html"
+    )
+    return lms.url("/course")
+
+
+def test_a_learner_launched_in_the_platforms_frame_lands_on_the_quiz_signed_in(
+    server: KzstudyServer, lms: TestPlatform, new_page: Callable[..., Page]
+):
+    exam = final_exam_id(server)
+    lms.login_hints["ann"] = {"sub": "ann", "target": f"quiz:{exam}", "given_name": "Ann"}
+    page = new_page()
+
+    page.goto(serve_course_page(lms, server, "ann"))
+
+    frame = page.frame_locator("iframe[title=kzstudy]")
+    expect(frame.get_by_role("heading", name="Final exam")).to_be_visible()
+    expect(frame.get_by_text("Signed in as")).to_contain_text("Ann")
+    tool_frame = next(f for f in page.frames if f.url.startswith(server.url))
+    assert tool_frame.url.endswith(f"/quizzes/{exam}/")
+    me = tool_frame.evaluate("fetch('/api/v1/me/').then(r => r.json())")
+    assert me["username"].startswith("lti-")
+    frame.get_by_role("button", name="Start").first.click()
+    expect(frame.get_by_text("Question 1")).to_be_visible()
+
+
+def test_an_instructor_places_the_final_exam_with_deep_linking_in_a_new_window(
+    server: KzstudyServer, lms: TestPlatform, new_page: Callable[..., Page]
+):
+    """The path a browser that blocks cookies in frames takes: kzstudy in its own window."""
+    exam = final_exam_id(server)
+    lms.login_hints["tess"] = {
+        "sub": "tess",
+        "roles": [INSTRUCTOR],
+        "message_type": "LtiDeepLinkingRequest",
+    }
+    page = new_page()
+    query = urlencode(
+        {
+            "iss": lms.issuer,
+            "login_hint": "tess",
+            "target_link_uri": f"{server.url}/lti/launch/",
+            "client_id": lms.client_id,
+            "lti1p3_new_window": "1",
+        }
+    )
+
+    page.goto(f"{server.url}/lti/login/?{query}")
+
+    expect(
+        page.get_by_role("heading", name="Add kzstudy content to Kazakhstan 101")
+    ).to_be_visible()
+    problems = [
+        f"{v['id']}: {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+    assert problems == [], problems
+    page.get_by_label("Final exam").check()
+    page.get_by_role("button", name="Add to course").click()
+    expect(page.get_by_role("heading", name="Content added")).to_be_visible()
+
+    [token] = lms.deep_link_returns
+    header = jwt.get_unverified_header(token)
+    published = requests.get(server.url + "/lti/jwks/", timeout=10).json()["keys"]
+    key = RSAAlgorithm.from_jwk(json.dumps(next(k for k in published if k["kid"] == header["kid"])))
+    claims = jwt.decode(token, key, algorithms=["RS256"], audience=lms.issuer)
+    [item] = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"target": f"quiz:{exam}"}
+    assert item["lineItem"]["scoreMaximum"] == 100
+
+
+def test_the_login_page_offers_a_new_window_when_the_frame_cannot_keep_cookies(
+    server: KzstudyServer, lms: TestPlatform, new_page: Callable[..., Page]
+):
+    lms.login_hints["ann"] = {"sub": "ann"}
+    page = new_page()
+    # What a browser blocking third-party cookies does to the frame's test cookie.
+    page.add_init_script(
+        "Object.defineProperty(document, 'cookie', {get: () => '', set: () => true});"
+    )
+
+    page.goto(serve_course_page(lms, server, "ann"))
+
+    frame = page.frame_locator("iframe[title=kzstudy]")
+    link = frame.get_by_text("Open kzstudy in a new window")
+    expect(link).to_be_visible()
+    with page.context.expect_page() as opened:
+        link.click()
+    window = opened.value
+    expect(window.get_by_text("Signed in as")).to_contain_text("Given")
+    assert window.url.startswith(server.url + "/courses/")
