@@ -6,7 +6,7 @@ ARTICLE ?= ../shared/article/human-rights-reforms-in-kazakhstan.md
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup lint content serve clean
+.PHONY: run test install setup lint content serve clean worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ setup: install
 run: setup
 	@echo "kzstudy is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Sends queued LTI grades to platforms; run it beside `make run` when testing with an LMS.
+worker: install
+	DEBUG=1 $(BIN)/python manage.py lti_worker
 
 test: install
 	$(BIN)/python -m pytest -n auto

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from .models import Course, CourseRole, Question, Quiz
+from .models import Course, CourseRole, LtiIdentity, LtiPlatform, Question, Quiz
 
 INSTRUCTORS_GROUP = "Instructors"
 
@@ -25,12 +25,21 @@ def in_instructors_group(user: AbstractBaseUser) -> bool:
 
 
 def courses_taught(user: AbstractBaseUser) -> QuerySet[Course]:
-    """The courses whose quizzes, bank and results the user may manage."""
+    """The courses whose quizzes, bank and results the user may manage: where they teach, every
+    standalone course for the Instructors group, every course of an LMS they administer."""
     if not user.is_authenticated:
         return Course.objects.none()
     if is_site_admin(user):
         return Course.objects.all()
     rule = Q(enrolments__user=user, enrolments__role=CourseRole.INSTRUCTOR)
+    # An LMS Administrator manages every course that came from their platform (never others),
+    # unless the platform's registration says otherwise. One subquery, no extra round trip.
+    trusting_issuers = LtiPlatform.objects.filter(admins_see_platform_courses=True).values("issuer")
+    rule |= Q(
+        lti_issuer__in=LtiIdentity.objects.filter(
+            user=user, is_platform_admin=True, issuer__in=trusting_issuers
+        ).values("issuer")
+    )
     if in_instructors_group(user):
         rule |= Q(lti_issuer="")
     return Course.objects.filter(rule).distinct()

@@ -100,3 +100,25 @@ def test_launch_pages_may_be_framed_by_the_platform(client, platform):
 def test_login_sets_a_state_cookie(client, platform):
     login = start_login(client, platform)
     assert client.cookies[f"lti1p3-{login.state}"].value == login.state
+
+
+def test_a_platform_administrator_manages_every_course_of_that_platform_only(client, platform):
+    from quizzes.permissions import teaches
+    from tests.factories import CourseFactory
+
+    admin_role = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+    launch(client, platform, sub="admin-1", roles=[admin_role])
+    admin = LtiIdentity.objects.get(sub="admin-1").user
+    sibling = CourseFactory(lti_issuer=platform.issuer, lti_context_id="context-2")
+    elsewhere = CourseFactory(lti_issuer="https://other-lms.example", lti_context_id="context-2")
+    standalone = CourseFactory()
+
+    assert teaches(admin, sibling)
+    assert client.get(f"/teach/{sibling.slug}/").status_code == 200
+    assert not teaches(admin, elsewhere)
+    assert not teaches(admin, standalone)
+    assert client.get(f"/teach/{elsewhere.slug}/").status_code == 403
+
+    platform.registered.admins_see_platform_courses = False
+    platform.registered.save()
+    assert not teaches(admin, sibling)

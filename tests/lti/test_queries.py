@@ -1,0 +1,44 @@
+"""Queries per LTI request stay constant: a launch costs the same for a new and a returning
+user, and a graded submission adds a fixed number of queries for its platform score."""
+
+from __future__ import annotations
+
+from quizzes.models import Course, LtiIdentity, LtiScore, Quiz
+from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
+from tests.factories import key_answer
+
+from .conftest import launch, start_login
+
+
+def test_a_returning_launch_takes_a_bounded_number_of_queries(
+    client, platform, django_assert_max_num_queries
+):
+    launch(client, platform, target="home")  # creates the user, course and link
+    login = start_login(client, platform)
+    token = platform.id_token(platform.claims(nonce=login.nonce, target="home"))
+
+    with django_assert_max_num_queries(24):
+        response = client.post("/lti/launch/", {"id_token": token, "state": login.state})
+
+    assert response.status_code == 302
+
+
+def test_submitting_with_a_graded_link_adds_a_constant_number_of_queries(
+    client, platform, django_assert_max_num_queries
+):
+    exam = Quiz.objects.get(key="final-exam")
+    launch(client, platform, target=f"quiz:{exam.pk}")
+    user = LtiIdentity.objects.get().user
+    course = Course.objects.get(lti_issuer=platform.issuer)
+    attempt = attempt_start(quiz=exam, user=user, course=course)
+    answers = {
+        r.question_id: key_answer(r.question_version)
+        for r in attempt.responses.select_related("question_version")
+    }
+    answers_save(attempt_id=attempt.pk, user=user, answers=answers)
+
+    # Six of these are the score: links, identity, best grade, last score, supersede, insert.
+    with django_assert_max_num_queries(13):
+        attempt_submit(attempt_id=attempt.pk, user=user)
+
+    assert LtiScore.objects.count() == 1
