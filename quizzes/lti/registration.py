@@ -14,6 +14,10 @@ from django.db import transaction
 from ..models import LtiDeployment, LtiPlatform, RegisteredVia
 from . import claims, http
 
+# The longest URL and id the platform tables hold (LtiPlatform, LtiDeployment).
+MAX_URL_LENGTH = 500
+MAX_ID_LENGTH = 255
+
 REQUIRED_CONFIGURATION = [
     "issuer",
     "authorization_endpoint",
@@ -37,19 +41,33 @@ class ToolUrls:
     domain: str
 
 
-def check_url(url: Any, what: str) -> str:
-    """An absolute https URL (http too when LTI_ALLOW_HTTP is on, for local platforms)."""
+def check_url(url: Any, what: str, *, max_length: int | None = MAX_URL_LENGTH) -> str:
+    """An absolute https URL (http too when LTI_ALLOW_HTTP is on, for local platforms), no
+    longer than what the platform tables hold (`max_length` None: not stored, any length)."""
     allowed = {"https", "http"} if getattr(settings, "LTI_ALLOW_HTTP", False) else {"https"}
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in allowed or not parts.netloc:
         schemes = " or ".join(sorted(allowed))
         raise RegistrationError(f"The {what} must be an absolute {schemes} URL.")
+    if max_length is not None and len(url) > max_length:
+        raise RegistrationError(f"The {what} is longer than {max_length} characters.")
     return url
+
+
+def _checked_id(value: Any, what: str, *, required: bool) -> str:
+    if value in (None, "") and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise RegistrationError(f"The platform's answer has no usable {what}.")
+    if len(value) > MAX_ID_LENGTH:
+        raise RegistrationError(f"The platform's {what} is longer than {MAX_ID_LENGTH} characters.")
+    return value
 
 
 def platform_configuration(openid_configuration: str, registration_token: str) -> dict:
     """Fetch and check the platform's configuration."""
-    check_url(openid_configuration, "openid_configuration")
+    # Not stored, and some platforms put a long registration token in its query.
+    check_url(openid_configuration, "openid_configuration", max_length=None)
     headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
     try:
         response = http.request("GET", openid_configuration, headers=headers)
@@ -65,7 +83,9 @@ def platform_configuration(openid_configuration: str, registration_token: str) -
     if missing:
         raise RegistrationError(f"The platform's configuration lacks {', '.join(missing)}.")
     for name in REQUIRED_CONFIGURATION:
-        check_url(config[name], name)
+        check_url(
+            config[name], name, max_length=MAX_ID_LENGTH if name == "issuer" else MAX_URL_LENGTH
+        )
     # The spec ties the issuer to the host that served the configuration.
     if urlsplit(config["issuer"]).netloc != urlsplit(openid_configuration).netloc:
         raise RegistrationError("The platform's issuer is not on the configuration's host.")
@@ -126,11 +146,21 @@ def register(openid_configuration: str, registration_token: str, urls: ToolUrls)
         answer = response.json()
     except (requests.RequestException, ValueError) as error:
         raise RegistrationError(f"The platform refused the registration: {error}") from error
-    client_id = answer.get("client_id") if isinstance(answer, dict) else None
-    if not isinstance(client_id, str) or not client_id:
-        raise RegistrationError("The platform's answer has no client_id.")
+    if not isinstance(answer, dict):
+        raise RegistrationError("The platform's answer is not a JSON object.")
+    client_id = _checked_id(answer.get("client_id"), "client_id", required=True)
     tool_config = answer.get(claims.TOOL_CONFIGURATION) or {}
-    deployment_id = tool_config.get("deployment_id") if isinstance(tool_config, dict) else None
+    deployment_id = _checked_id(
+        tool_config.get("deployment_id") if isinstance(tool_config, dict) else None,
+        "deployment_id",
+        required=False,
+    )
+    audience = config.get("authorization_server")
+    audience = audience if isinstance(audience, str) else ""
+    if len(audience) > MAX_URL_LENGTH:
+        raise RegistrationError(
+            f"The platform's authorization_server is longer than {MAX_URL_LENGTH} characters."
+        )
     with transaction.atomic():
         platform, _ = LtiPlatform.objects.update_or_create(
             issuer=config["issuer"],
@@ -139,14 +169,12 @@ def register(openid_configuration: str, registration_token: str, urls: ToolUrls)
                 "name": platform_name(config)[:200],
                 "auth_login_url": config["authorization_endpoint"],
                 "auth_token_url": config["token_endpoint"],
-                "auth_audience": config.get("authorization_server", "")
-                if isinstance(config.get("authorization_server"), str)
-                else "",
+                "auth_audience": audience,
                 "key_set_url": config["jwks_uri"],
                 "registered_via": RegisteredVia.DYNAMIC,
                 "is_active": True,
             },
         )
-        if isinstance(deployment_id, str) and deployment_id:
+        if deployment_id:
             LtiDeployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
     return platform

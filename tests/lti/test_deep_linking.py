@@ -289,7 +289,9 @@ def test_a_platform_that_accepts_one_item_gets_one(client, platform, accept_mult
     assert two.status_code == 400
     assert b"The platform accepts one item here; choose one." in two.content
     assert _page(two).values("JWT") == []
-    body = _verify(_returned_jwt(_submit(client, token, "section:introduction"), platform), platform)
+    body = _verify(
+        _returned_jwt(_submit(client, token, "section:introduction"), platform), platform
+    )
     assert len(body[DL + "content_items"]) == 1
 
 

@@ -201,6 +201,4 @@ def test_the_canvas_configuration_points_at_the_tool(client):
     assert placements["link_selection"]["message_type"] == "LtiDeepLinkingRequest"
     assert placements["assignment_selection"]["message_type"] == "LtiDeepLinkingRequest"
     assert placements["course_navigation"]["message_type"] == "LtiResourceLinkRequest"
-    assert all(
-        p["target_link_uri"] == "http://testserver/lti/launch/" for p in placements.values()
-    )
+    assert all(p["target_link_uri"] == "http://testserver/lti/launch/" for p in placements.values())

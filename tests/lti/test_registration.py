@@ -3,6 +3,7 @@ tool registers itself, stores the platform, and launches from it then work."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -92,7 +93,9 @@ def test_registering_sends_the_tool_registration_and_closes_the_window(
 
     assert response.status_code == 200, response.content[:500]
     assert b"org.imsglobal.lti.close" in response.content
-    assert re.search(rb"postMessage\(\{\s*subject:\s*\"org\.imsglobal\.lti\.close\"", response.content)
+    assert re.search(
+        rb"postMessage\(\{\s*subject:\s*\"org\.imsglobal\.lti\.close\"", response.content
+    )
     [sent] = platform.registrations
     assert sent["initiate_login_uri"] == "http://testserver/lti/login/"
     assert sent["redirect_uris"] == ["http://testserver/lti/launch/"]
@@ -208,8 +211,6 @@ def _crafted(httpserver, path: str, **respond):
 
 
 def _config_without(platform, name: str) -> str:
-    import json
-
     config = platform.openid_configuration()
     del config[name]
     return json.dumps(config)
@@ -254,8 +255,6 @@ def test_an_unusable_configuration_is_refused(
 def test_an_issuer_on_another_host_than_the_configuration_is_refused(
     client, unregistered_platform, httpserver, method
 ):
-    import json
-
     platform = unregistered_platform
     config = {**platform.openid_configuration(), "issuer": "https://evil.example"}
     url = _crafted(
@@ -285,3 +284,83 @@ def test_a_registration_the_platform_refuses_stores_nothing(client, unregistered
     assert platform.registrations == []
     assert len(platform.requests["register"]) == 1
     assert b"org.imsglobal.lti.close" not in response.content
+
+
+def test_a_long_configuration_url_is_accepted(client, unregistered_platform):
+    platform = unregistered_platform
+    url = _config_url(platform) + "?registration_token=" + "t" * 900
+
+    response = client.get("/lti/register/", {"openid_configuration": url})
+
+    assert response.status_code == 200, response.content[:500]
+    assert "Register kzstudy with testplatform" in response.content.decode()
+    assert platform.requests["openid"][0].args["registration_token"] == "t" * 900
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("jwks_uri", "/jwks?" + "x" * 600, "jwks_uri is longer than 500 characters"),
+        ("issuer", "/" + "i" * 300, "issuer is longer than 255 characters"),
+        ("authorization_server", "/" + "a" * 600, "authorization_server is longer than 500"),
+    ],
+)
+def test_configuration_values_too_long_to_store_are_refused(
+    client, unregistered_platform, httpserver, field, value, message
+):
+    platform = unregistered_platform
+    config = {**platform.openid_configuration(), field: platform.issuer + value}
+    url = _crafted(
+        httpserver,
+        "/long/openid-configuration",
+        response_data=json.dumps(config),
+        content_type="application/json",
+    )
+
+    response = client.post(
+        "/lti/register/", {"openid_configuration": url, "registration_token": "reg-token-1"}
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not _stored(platform)
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        ({"client_id": "c" * 256}, "client_id is longer than 255 characters"),
+        ({}, "has no usable client_id"),
+        ({"client_id": 42}, "has no usable client_id"),
+        (
+            {"client_id": "ok", TOOL_CONFIGURATION: {"deployment_id": "d" * 256}},
+            "deployment_id is longer than 255 characters",
+        ),
+        (["not", "an", "object"], "answer is not a JSON object"),
+    ],
+    ids=["long-client-id", "no-client-id", "numeric-client-id", "long-deployment", "list"],
+)
+def test_an_unusable_registration_answer_stores_nothing(
+    client, unregistered_platform, httpserver, answer, message
+):
+    platform = unregistered_platform
+    httpserver.expect_request("/odd/register", method="POST").respond_with_json(answer)
+    config = {
+        **platform.openid_configuration(),
+        "registration_endpoint": platform.url("/odd/register"),
+    }
+    url = _crafted(
+        httpserver,
+        "/odd/openid-configuration",
+        response_data=json.dumps(config),
+        content_type="application/json",
+    )
+
+    response = client.post(
+        "/lti/register/", {"openid_configuration": url, "registration_token": "reg-token-1"}
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not _stored(platform)
+    assert not LtiDeployment.objects.filter(platform__issuer=platform.issuer).exists()

@@ -137,7 +137,7 @@ def test_parse_only_ever_raises_target_error(target):
         return
     assert kind in {"home", "quiz", "section"}
     # What parses is canonical: it reads back as exactly the text given (spaces aside).
-    assert _unparse(kind, value) == (target.strip() or HOME)
+    assert _unparse(kind, value) == ((target or "").strip() or HOME)
 
 
 @given(QUIZ_IDS)

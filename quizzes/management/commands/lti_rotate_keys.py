@@ -28,4 +28,6 @@ class Command(BaseCommand):
         new_key, retiring = keys.rotate(overlap=timedelta(hours=hours))
         self.stdout.write(f"New signing key {new_key.kid}.")
         for key in retiring:
-            self.stdout.write(f"Key {key.kid} is published until {key.retires_at:%Y-%m-%d %H:%M %Z}.")
+            self.stdout.write(
+                f"Key {key.kid} is published until {key.retires_at:%Y-%m-%d %H:%M %Z}."
+            )

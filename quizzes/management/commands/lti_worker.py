@@ -49,9 +49,8 @@ class Command(BaseCommand):
                 break
             if not report.handled:
                 time.sleep(options["poll_seconds"])
-        self.stdout.write(
-            f"Done: {totals['sent']} sent, {totals['retrying']} to retry, {totals['failed']} failed."
-        )
+        sent, retrying, failed = totals["sent"], totals["retrying"], totals["failed"]
+        self.stdout.write(f"Done: {sent} sent, {retrying} to retry, {failed} failed.")
 
     def _stop(self, signum, frame):
         self.stopping = True

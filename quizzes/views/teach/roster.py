@@ -19,7 +19,9 @@ def roster(request: HttpRequest, course: Course) -> HttpResponse:
     wanted = request.GET.get("quiz", "")
     quiz = next((q for q in quizzes if str(q.pk) == wanted), None)
     if quiz is None:
-        quiz = next((q for q in quizzes if q.mode == QuizMode.GRADED), quizzes[0] if quizzes else None)
+        quiz = next(
+            (q for q in quizzes if q.mode == QuizMode.GRADED), quizzes[0] if quizzes else None
+        )
     context = {"course": course, "quizzes": quizzes, "quiz": quiz, "teach_area": "roster"}
     status = 200
     if wanted and (quiz is None or str(quiz.pk) != wanted):
