@@ -214,6 +214,8 @@ if env_bool("BEHIND_TLS_PROXY"):
 LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
 # Platforms on plain http (local test platforms only); production platforms use https.
 LTI_ALLOW_HTTP = env_bool("LTI_ALLOW_HTTP", DEBUG)
+# Whether platforms may register themselves at /lti/register/ (Moodle, Canvas); off: by hand only.
+LTI_DYNAMIC_REGISTRATION = env_bool("LTI_DYNAMIC_REGISTRATION", True)
 # Extra origins allowed to frame kzstudy, e.g. "https://*.instructure.com" for Canvas.
 LTI_FRAME_ANCESTORS = env_list("LTI_FRAME_ANCESTORS")
 # Grade delivery: first retry after this many seconds, doubling, at most LTI_MAX_TRIES tries.

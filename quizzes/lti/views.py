@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -92,9 +93,17 @@ def _sign_in(request: HttpRequest, done: Provisioned, frame_origins: list[str]) 
 
 
 @csrf_exempt
-@require_POST
 def launch(request: HttpRequest) -> HttpResponse:
     """The launch: a resource link lands on its target; deep linking shows what to place."""
+    if request.method != "POST":
+        # A bookmark or a reload of the launch URL: say what to do rather than a bare 405.
+        refused = _refuse(
+            request,
+            LaunchError("kzstudy opens from a link in your course; go back and use it.", 405),
+            "launch",
+        )
+        refused["Allow"] = "POST"
+        return refused
     try:
         valid = validate_launch(request)
         if valid.message_type == claims.DEEP_LINKING_REQUEST:
@@ -191,6 +200,13 @@ def register_view(request: HttpRequest) -> HttpResponse:
     openid_configuration = params.get("openid_configuration", "")
     registration_token = params.get("registration_token", "")
     frame = framing.origins([openid_configuration])
+    if not settings.LTI_DYNAMIC_REGISTRATION:
+        error = RegistrationError(
+            "Dynamic registration is turned off here; ask the kzstudy administrator to "
+            "register your platform by hand."
+        )
+        error.status = 403
+        return _refuse(request, error, "registration")
     try:
         if not openid_configuration:
             raise RegistrationError("The registration request has no openid_configuration.")

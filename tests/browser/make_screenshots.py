@@ -2,7 +2,8 @@
 
     .venv/bin/python -m tests.browser.make_screenshots [OUTPUT_DIR]
 
-Writes home.png, section.png, course-home.png, flashcards.png, attempt.png and review.png into
+Writes home.png, section.png, course-home.png, flashcards.png, attempt.png, review.png,
+lti-launch.png and lti-deep-link.png into
 docs/screenshots/ (or OUTPUT_DIR). The tests do not use these files.
 """
 
@@ -47,6 +48,7 @@ def main(out: Path) -> None:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport=DESKTOP, reduced_motion="reduce")
                 shoot(page, server.url, key, out)
+                shoot_lti(browser.new_page(viewport=DESKTOP, reduced_motion="reduce"), server, out)
                 browser.close()
         finally:
             server.stop()
@@ -117,6 +119,45 @@ def shoot(page: Page, url: str, key, out: Path) -> None:
     page.get_by_role("button", name="Submit all and finish").click()
     expect(page.locator("#result-score")).to_be_visible()
     page.screenshot(path=out / "review.png")
+
+
+def shoot_lti(page: Page, server: KzstudyServer, out: Path) -> None:
+    """kzstudy inside an LMS's frame (the in-repo test platform), and the deep-linking page."""
+    import requests
+    from pytest_httpserver import HTTPServer
+
+    from tests.lti.platform import INSTRUCTOR, TestPlatform
+
+    lms_server = HTTPServer(host="127.0.0.1", port=0)
+    lms_server.start()
+    try:
+        lms = TestPlatform(
+            lms_server,
+            tool_jwks=lambda: requests.get(server.url + "/lti/jwks/", timeout=10).json(),
+            tool_origin=server.url,
+        )
+        server.manage(
+            "lti_add_platform", "--issuer", lms.issuer, "--client-id", lms.client_id,
+            "--deployment-id", lms.deployment_id, "--auth-url", lms.auth_url,
+            "--token-url", lms.token_url, "--jwks-url", lms.jwks_url,
+        )  # fmt: skip
+        lms.login_hints["ann"] = {"sub": "ann", "target": "section:introduction"}
+        lms.login_hints["tess"] = {
+            "sub": "tess",
+            "roles": [INSTRUCTOR],
+            "message_type": "LtiDeepLinkingRequest",
+        }
+        for hint, name in (("ann", "lti-launch.png"), ("tess", "lti-deep-link.png")):
+            path = f"/course-{hint}"
+            lms_server.expect_request(path).respond_with_data(
+                lms.course_page(server.url, hint), content_type="text/html"
+            )
+            page.goto(lms.url(path))
+            frame = page.frame_locator("iframe[title=kzstudy]")
+            expect(frame.locator("h1").first).to_be_visible()
+            page.screenshot(path=out / name)
+    finally:
+        lms_server.stop()
 
 
 if __name__ == "__main__":

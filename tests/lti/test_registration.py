@@ -364,3 +364,20 @@ def test_an_unusable_registration_answer_stores_nothing(
     assert message in response.content.decode()
     assert not _stored(platform)
     assert not LtiDeployment.objects.filter(platform__issuer=platform.issuer).exists()
+
+
+def test_an_operator_can_turn_dynamic_registration_off(client, unregistered_platform, settings):
+    from quizzes.models import LtiPlatform
+
+    settings.LTI_DYNAMIC_REGISTRATION = False
+    response = client.get(
+        "/lti/register/",
+        {
+            "openid_configuration": unregistered_platform.url("/.well-known/openid-configuration"),
+            "registration_token": "reg-token-1",
+        },
+    )
+    assert response.status_code == 403
+    assert "register your platform by hand" in response.content.decode()
+    assert not LtiPlatform.objects.exists()
+    assert unregistered_platform.requests["openid"] == []
