@@ -10,7 +10,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from ...lti.outbox import deliver_due
 
@@ -35,7 +35,10 @@ class Command(BaseCommand):
         if not options["once"]:
             self.stdout.write("LTI worker started; sending queued grades.")
         while not self.stopping:
-            close_old_connections()
+            if not connection.in_atomic_block:
+                # Drop a connection the database closed or that outlived CONN_MAX_AGE, as Django
+                # does between requests (inside a caller's transaction there is nothing to drop).
+                close_old_connections()
             report = deliver_due(limit=options["batch"])
             for name in totals:
                 totals[name] += getattr(report, name)
