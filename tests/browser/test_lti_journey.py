@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import jwt
@@ -18,6 +19,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.lti.platform import INSTRUCTOR, TestPlatform
 
+from . import ui
 from .server import KzstudyServer
 
 BLOCKING = {"serious", "critical"}
@@ -150,3 +152,41 @@ def test_the_login_page_offers_a_new_window_when_the_frame_cannot_keep_cookies(
     window = opened.value
     expect(window.get_by_text("Signed in as")).to_contain_text("Given")
     assert window.url.startswith(server.url + "/courses/")
+
+
+def test_a_learner_finishes_the_graded_quiz_in_the_frame_and_the_platform_gets_the_score(
+    server: KzstudyServer,
+    lms: TestPlatform,
+    new_page: Callable[..., Page],
+    answer_key: dict[str, dict[str, Any]],
+):
+    exam = final_exam_id(server)
+    lms.login_hints["bo"] = {"sub": "bo", "target": f"quiz:{exam}"}
+    page = new_page()
+    page.goto(serve_course_page(lms, server, "bo"))
+    frame = page.frame_locator("iframe[title=kzstudy]")
+    frame.get_by_role("button", name="Start").first.click()
+    expect(frame.get_by_text("Question 1")).to_be_visible()
+    tool = next(f for f in page.frames if f.url.startswith(server.url))
+
+    total = 18
+    for number in range(1, total + 1):
+        ui.expect_question_number(tool, number)
+        ui.answer(tool, ui.shown_item(tool, answer_key), right=number <= 9)
+        ui.wait_saved(tool)
+        if number < total:
+            tool.get_by_role("button", name="Next").click()
+    tool.get_by_role("button", name="Finish attempt…").click()
+    tool.get_by_role("button", name="Submit all and finish").click()
+    expect(tool.locator("#result-score")).to_be_visible()
+
+    # The worker, as an operator runs it: one command, its own process.
+    assert "1 sent" in server.manage("lti_worker", "--once")
+
+    [item] = lms.line_items.values()
+    assert item["resourceId"] == f"quiz:{exam}"
+    [score] = lms.scores[item["id"]]
+    assert score["userId"] == "bo"
+    assert score["scoreGiven"] == 50.0 and score["scoreMaximum"] == 100.0
+    assert score["gradingProgress"] == "FullyGraded"
+    assert "0 sent" in server.manage("lti_worker", "--once")
