@@ -62,9 +62,15 @@ class LtiKeyAdmin(admin.ModelAdmin):
 
     list_display = ("kid", "created_at", "retires_at")
     fields = ("kid", "public_jwk", "created_at", "retires_at")
-    readonly_fields = ("kid", "public_jwk", "created_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -81,9 +81,10 @@ class _Launch(DjangoMessageLaunch):
             raise LaunchError("The launch has no state. Start again from your course.")
         if self._cookie_service.get_cookie(state) != state:
             raise LaunchError(
-                "This browser did not start this launch (its login cookie is missing). "
-                "Start again from your course; if your browser blocks cookies in frames, "
-                "choose 'open in a new window'."
+                "Your browser did not keep kzstudy's login cookie, so this launch cannot be "
+                "matched to its login. Open the activity again from your course; if it fails "
+                "again, your browser blocks cookies inside the course page: allow cookies for "
+                "this site, or open kzstudy in a new window when it offers to."
             )
         cutoff = clock.now() - LOGIN_STATE_LIFETIME
         self.login_state = (

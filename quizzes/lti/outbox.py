@@ -24,6 +24,8 @@ from ..models import (
     LtiIdentity,
     LtiResourceLink,
     LtiScore,
+    Quiz,
+    QuizMode,
     ScoreReason,
     ScoreStatus,
 )
@@ -63,7 +65,12 @@ def _best_percent(attempt: Attempt) -> Decimal | None:
 
 def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -> int:
     """Queue the learner's grade on every graded link to this quiz; call inside the attempt's
-    transaction. Returns how many scores were queued (one query when the course has no links)."""
+    transaction. Returns how many scores were queued (one query when the course has no links).
+
+    Practice quizzes never send grades, even when a platform gave their link a grade column.
+    """
+    if attempt.quiz.mode != QuizMode.GRADED:
+        return 0
     links = list(
         LtiResourceLink.objects.filter(
             course_id=attempt.course_id, target=f"quiz:{attempt.quiz_id}"
@@ -157,6 +164,13 @@ def _payload(score: LtiScore) -> dict:
     }
 
 
+def _label(link: LtiResourceLink) -> str:
+    """The grade column's name: the quiz's title (the link's own title when the quiz is gone)."""
+    quiz_id = link.target.removeprefix("quiz:")
+    title = Quiz.objects.filter(pk=quiz_id).values_list("title", flat=True).first()
+    return (title or link.title or link.target)[:255]
+
+
 def _lineitem(link: LtiResourceLink) -> str:
     if link.lineitem_url:
         return link.lineitem_url
@@ -166,7 +180,7 @@ def _lineitem(link: LtiResourceLink) -> str:
         link.platform,
         link.lineitems_url,
         resource_id=link.target,
-        label=link.title or link.target,
+        label=_label(link),
         resource_link_id=link.resource_link_id,
     )
     LtiResourceLink.objects.filter(pk=link.pk).update(lineitem_url=url)

@@ -93,6 +93,8 @@ class KzstudyServer:
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_HSTS_SECONDS": "0",
             "STATIC_ROOT": str(self.workdir / "static"),
+            # The in-repo LTI test platform serves plain http on 127.0.0.1.
+            "LTI_ALLOW_HTTP": "1",
         }
 
     def manage(self, *args: str, debug: bool = False, timeout: float = 120) -> str:

@@ -117,3 +117,21 @@ def test_lti_worker_refuses_nonsense_options():
 @pytest.mark.django_db
 def test_lti_worker_once_with_nothing_queued_says_so():
     assert "Done: 0 sent" in run("lti_worker", "--once")
+
+
+@pytest.mark.django_db
+def test_lti_add_platform_refuses_plain_http_unless_allowed(settings):
+    settings.LTI_ALLOW_HTTP = False
+    args = list(ARGS)
+    args[args.index("--token-url") + 1] = "http://lms.example.edu/token"
+    with pytest.raises(CommandError, match=r"--token-url: .* is not an https URL"):
+        call_command("lti_add_platform", *args, stdout=io.StringIO())
+    assert not LtiPlatform.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rerunning_lti_add_platform_keeps_a_name_and_audience_left_out():
+    run("lti_add_platform", *ARGS, "--name", "Our Moodle", "--audience", "https://lms/aud")
+    run("lti_add_platform", *ARGS)
+    platform = LtiPlatform.objects.get()
+    assert (platform.name, platform.auth_audience) == ("Our Moodle", "https://lms/aud")

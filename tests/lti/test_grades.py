@@ -275,3 +275,18 @@ def test_submitting_in_a_course_without_lti_links_queues_nothing(db, exam):
     course, learner = course_with_learner()
     finish(exam, learner, course)
     assert not LtiScore.objects.exists()
+
+
+def test_practice_quizzes_send_no_grade_even_with_a_grade_column(client, platform):
+    practice = Quiz.objects.get(key="practice-introduction")
+    user, course, _ = launched_learner(client, platform, practice)
+    finish(practice, user, course)
+    assert not LtiScore.objects.exists()
+
+
+def test_a_created_grade_column_is_named_after_the_quiz(client, platform, exam):
+    user, course, _ = launched_learner(client, platform, exam, lineitem=False)
+    finish(exam, user, course)
+    run_worker()
+    [item] = platform.line_items.values()
+    assert item["label"] == exam.title

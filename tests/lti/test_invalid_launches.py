@@ -305,7 +305,12 @@ def test_launch_from_a_browser_without_the_login_cookie_is_refused(client, platf
     response = other_browser.post("/lti/launch/", {"id_token": token, "state": login.state})
 
     _assert_refused(
-        other_browser, response, caplog, before, status=400, phrase="login cookie is missing"
+        other_browser,
+        response,
+        caplog,
+        before,
+        status=400,
+        phrase="did not keep kzstudy's login cookie",
     )
 
 

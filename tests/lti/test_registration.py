@@ -381,3 +381,21 @@ def test_an_operator_can_turn_dynamic_registration_off(client, unregistered_plat
     assert "register your platform by hand" in response.content.decode()
     assert not LtiPlatform.objects.exists()
     assert unregistered_platform.requests["openid"] == []
+
+
+def test_a_registration_without_a_deployment_id_warns_that_launches_will_wait(
+    client, unregistered_platform
+):
+    platform = unregistered_platform
+    platform.deployment_id = ""  # the platform's answer carries no deployment id
+
+    response = _register(client, platform)
+
+    assert response.status_code == 200
+    assert "sent no deployment" in response.content.decode()
+    assert not LtiPlatform.objects.get(issuer=platform.issuer).deployments.exists()
+
+
+def test_a_registration_with_a_deployment_id_does_not_warn(client, unregistered_platform):
+    response = _register(client, unregistered_platform)
+    assert "sent no deployment" not in response.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
@@ -28,19 +29,21 @@ class Command(BaseCommand):
         parser.add_argument("--auth-url", required=True, help="OIDC authorisation URL.")
         parser.add_argument("--token-url", required=True, help="OAuth2 access token URL.")
         parser.add_argument("--jwks-url", required=True, help="The platform's public keys URL.")
-        parser.add_argument("--name", default="", help="A name to show in the admin.")
-        parser.add_argument(
-            "--audience", default="", help="Token audience, when it is not the token URL."
-        )
+        parser.add_argument("--name", help="A name to show in the admin.")
+        parser.add_argument("--audience", help="Token audience, when it is not the token URL.")
 
     def handle(self, *args, **options):
-        check_url = URLValidator(schemes=["http", "https"])
+        # Plain http only for local test platforms (LTI_ALLOW_HTTP), as for dynamic registration.
+        schemes = ["http", "https"] if settings.LTI_ALLOW_HTTP else ["https"]
+        check_url = URLValidator(schemes=schemes)
         for option in ("auth_url", "token_url", "jwks_url"):
             try:
                 check_url(options[option])
             except ValidationError:
                 flag = "--" + option.replace("_", "-")
-                raise CommandError(f"{flag}: {options[option]!r} is not an http(s) URL.") from None
+                raise CommandError(
+                    f"{flag}: {options[option]!r} is not an {' or '.join(schemes)} URL."
+                ) from None
         for option in ("issuer", "client_id"):
             if not options[option].strip():
                 raise CommandError(f"--{option.replace('_', '-')} must not be empty.")
@@ -52,12 +55,16 @@ class Command(BaseCommand):
                 issuer=options["issuer"].strip(),
                 client_id=options["client_id"].strip(),
                 defaults={
-                    "name": options["name"],
                     "auth_login_url": options["auth_url"],
                     "auth_token_url": options["token_url"],
-                    "auth_audience": options["audience"],
                     "key_set_url": options["jwks_url"],
                     "is_active": True,
+                    # Left out on a rerun: keep what an earlier run (or the admin) set.
+                    **{
+                        field: options[option]
+                        for field, option in (("name", "name"), ("auth_audience", "audience"))
+                        if options[option] is not None
+                    },
                 },
             )
             for deployment_id in deployments:
