@@ -63,14 +63,14 @@ class _Login(DjangoOIDCLogin):
         return auth_url + separator + urlencode(params)
 
 
-def login_redirect(request: HttpRequest) -> tuple[HttpResponse, DatabaseToolConf]:
+def login_redirect(request: HttpRequest) -> HttpResponse:
     """Answer a login initiation: a redirect to the platform, or the cookie-check page."""
     tool_conf = DatabaseToolConf()
     login = _Login(request, tool_conf)
     login.enable_check_cookies(**COOKIE_CHECK_TEXT)
     launch_url = request.build_absolute_uri(reverse("lti:launch"))
     try:
-        return login.redirect(launch_url), tool_conf
+        return login.redirect(launch_url)
     except OIDCException as error:
         message = str(error)
         if "registration" in message.lower():

@@ -28,7 +28,12 @@ REQUIRED_CONFIGURATION = [
 
 
 class RegistrationError(Exception):
-    """The registration cannot go ahead; the message says why."""
+    """The registration cannot go ahead; `message` says why, `status` is the HTTP answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
 @dataclass(frozen=True)

@@ -41,21 +41,19 @@ LINK_SESSION_KEY = "kzstudy_lti_link_id"
 def _refuse(
     request: HttpRequest, error: LaunchError | RegistrationError, what: str
 ) -> HttpResponse:
-    status = getattr(error, "status", 400)
+    """The clear page for a refused login, launch, placement or registration, logged."""
     logger.warning(
         "LTI %s refused (%s) from %s: %s",
         what,
-        status,
+        error.status,
         request.META.get("REMOTE_ADDR", "?"),
         error,
     )
     response = render(
-        request,
-        "lti/error.html",
-        {"what": what, "message": getattr(error, "message", str(error))},
-        status=status,
+        request, "lti/error.html", {"what": what, "message": error.message}, status=error.status
     )
-    return response
+    # Shown inside the LMS's frame, whatever its host; the page holds nothing worth hijacking.
+    return framing.allow(response, ["*"])
 
 
 @csrf_exempt
@@ -63,7 +61,7 @@ def _refuse(
 def login(request: HttpRequest) -> HttpResponse:
     """OIDC third-party login initiation (GET or POST)."""
     try:
-        response, _ = login_redirect(request)
+        response = login_redirect(request)
     except LaunchError as error:
         return _refuse(request, error, "login")
     # The LMS's course page may be on any host (Canvas: the school's, not the issuer's), and this
@@ -204,9 +202,9 @@ def register_view(request: HttpRequest) -> HttpResponse:
     if not settings.LTI_DYNAMIC_REGISTRATION:
         error = RegistrationError(
             "Dynamic registration is turned off here; ask the kzstudy administrator to "
-            "register your platform by hand."
+            "register your platform by hand.",
+            status=403,
         )
-        error.status = 403
         return _refuse(request, error, "registration")
     try:
         if not openid_configuration:

@@ -122,3 +122,11 @@ def test_a_platform_administrator_manages_every_course_of_that_platform_only(cli
     platform.registered.admins_see_platform_courses = False
     platform.registered.save()
     assert not teaches(admin, sibling)
+
+
+def test_a_refused_launch_can_still_be_shown_inside_the_platforms_frame(client, platform):
+    response = launch(client, platform, target="quiz:not-a-number")
+
+    assert response.status_code == 400
+    assert "X-Frame-Options" not in response
+    assert response["Content-Security-Policy"] == "frame-ancestors 'self' *"
