@@ -130,3 +130,17 @@ def test_a_refused_launch_can_still_be_shown_inside_the_platforms_frame(client, 
     assert response.status_code == 400
     assert "X-Frame-Options" not in response
     assert response["Content-Security-Policy"] == "frame-ancestors 'self' *"
+
+
+def test_a_launched_learner_reaches_only_their_own_course(client, platform):
+    from tests.factories import course_with_learner
+
+    other_course, _ = course_with_learner()
+    launch(client, platform, sub="learner-1")
+    exam = Quiz.objects.get(key="final-exam")
+
+    assert client.get(f"/courses/{other_course.slug}/").status_code == 404
+    assert client.get(f"/courses/{other_course.slug}/quizzes/{exam.pk}/").status_code == 404
+    assert client.get(f"/teach/{other_course.slug}/").status_code == 403
+    api = client.get(f"/api/v1/courses/{other_course.pk}/progress/")
+    assert api.status_code in (403, 404)
