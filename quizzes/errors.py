@@ -129,3 +129,25 @@ class InvalidRating(DomainError):
     """A review rating other than 1 (again), 2 (hard), 3 (good) or 4 (easy)."""
 
     code = "invalid_rating"
+
+
+LTI_MESSAGES = {
+    "no_roster": _(
+        "This course has no roster from a platform: it was not launched over LTI with Names "
+        "and Role Provisioning."
+    ),
+    "platform_unavailable": _("The course platform did not answer as expected; try again later."),
+}
+MESSAGES.update(LTI_MESSAGES)
+
+
+class RosterUnavailable(DomainError):
+    """The course has no platform roster (a standalone course, or no NRPS claim yet)."""
+
+    code = "no_roster"
+
+
+class PlatformUnavailable(DomainError):
+    """A call to the course platform failed; `detail` says how."""
+
+    code = "platform_unavailable"

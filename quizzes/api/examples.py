@@ -766,3 +766,28 @@ NO_ATTEMPTS_LEFT = {
         "details": None,
     }
 }
+
+ROSTER_PAGE = page(
+    [
+        {
+            "name": "Nurlan Kassymov",
+            "email": "nurlan.k@school.example",
+            "user_id": "a6e2f1c0-platform-user-17",
+            "role": "learner",
+            "status": "not_attempted",
+            "submitted": 0,
+            "best_percent": None,
+            "opened_kzstudy": False,
+        },
+        {
+            "name": "Aigerim Bekova",
+            "email": "aigerim.b@school.example",
+            "user_id": "a6e2f1c0-platform-user-4",
+            "role": "learner",
+            "status": "submitted",
+            "submitted": 2,
+            "best_percent": "88.89",
+            "opened_kzstudy": True,
+        },
+    ]
+)

@@ -15,7 +15,9 @@ from ..errors import (
     AttemptNotFound,
     CardNotFound,
     DomainError,
+    PlatformUnavailable,
     QuizUnavailable,
+    RosterUnavailable,
 )
 
 DOMAIN_STATUS = {
@@ -23,6 +25,8 @@ DOMAIN_STATUS = {
     CardNotFound: status.HTTP_404_NOT_FOUND,
     AttemptClosed: status.HTTP_409_CONFLICT,
     QuizUnavailable: status.HTTP_403_FORBIDDEN,
+    RosterUnavailable: status.HTTP_409_CONFLICT,
+    PlatformUnavailable: status.HTTP_502_BAD_GATEWAY,
 }
 
 

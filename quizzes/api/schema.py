@@ -30,6 +30,13 @@ COMMON_ERRORS = {
     "409": "The attempt no longer takes answers (submitted or its time is up).",
     "429": "Too many writes; retry later.",
 }
+# Operations whose error statuses differ from the common ones (by operation id).
+OPERATION_ERRORS = {
+    "course_quiz_roster_list": {
+        "409": "The course has no roster from a platform (it was not launched over LTI).",
+        "502": "The course platform did not give the roster; try again later.",
+    },
+}
 
 
 def add_error_responses(result, generator, request, public):
@@ -39,7 +46,8 @@ def add_error_responses(result, generator, request, public):
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
-            for status, description in COMMON_ERRORS.items():
+            errors = {**COMMON_ERRORS, **OPERATION_ERRORS.get(operation.get("operationId"), {})}
+            for status, description in errors.items():
                 responses.setdefault(
                     status,
                     {

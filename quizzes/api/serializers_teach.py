@@ -265,3 +265,19 @@ class GradebookRowSerializer(serializers.Serializer):
 
     learner = LearnerSerializer()
     quizzes = GradebookCellSerializer(many=True, source="cells")
+
+
+class RosterMemberSerializer(serializers.Serializer):
+    """A member of the platform's course (NRPS) and where they stand in the quiz."""
+
+    name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    user_id = serializers.CharField(source="sub", help_text="The platform's id for the user.")
+    role = serializers.ChoiceField(choices=["learner", "instructor"])
+    status = serializers.CharField(
+        help_text="`not_attempted`, `in_progress`, `submitted`, or `inactive` (the platform "
+        "lists the member as no longer active)."
+    )
+    submitted = serializers.IntegerField(help_text="Submitted attempts.")
+    best_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    opened_kzstudy = serializers.BooleanField(help_text="Whether the member ever launched kzstudy.")

@@ -76,6 +76,11 @@ v1 = [
         name="course-quiz-analysis",
     ),
     path(
+        "courses/<id:course_id>/quizzes/<id:quiz_id>/roster/",
+        teach.RosterView.as_view(),
+        name="course-quiz-roster",
+    ),
+    path(
         "courses/<id:course_id>/gradebook/",
         teach.GradebookView.as_view(),
         name="course-gradebook",

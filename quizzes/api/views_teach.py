@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from ..errors import QuestionInvalid, QuestionTypeChange
 from ..forms.results import SORT_CHOICES, ResultFilterForm
+from ..lti.roster import roster_progress
 from ..models import AttemptState, Course, Question, Quiz, Section
 from ..permissions import can_edit_question
 from ..selectors import (
@@ -362,6 +363,27 @@ class AnalysisView(TeachingView, APIView):
             "flagged_count": analysis.flagged_count,
         }
         return Response(s.QuizAnalysisSerializer(body).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The platform's roster and who has not yet attempted the quiz",
+        operation_id="course_quiz_roster_list",
+        description="Every member of the LMS course (LTI Names and Role Provisioning, read from "
+        "the platform now), learners first and those who have not attempted first among them, "
+        "with their standing in the quiz.",
+        examples=[ex.PageExample("Roster", value=ex.ROSTER_PAGE, response_only=True)],
+    )
+)
+class RosterView(TeachingView, ListAPIView):
+    """The LMS roster beside each member's attempts at the quiz."""
+
+    serializer_class = s.RosterMemberSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return []
+        return roster_progress(self.get_course(), self.get_quiz())
 
 
 @extend_schema_view(

@@ -8,14 +8,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
+from ..errors import PlatformUnavailable, RosterUnavailable
 from ..models import Attempt, AttemptState, Course, LtiContext, LtiIdentity, Quiz
 from ..selectors.results import percent_expression
 from .roles import map_roles
-from .services_client import memberships
-
-
-class RosterUnavailable(Exception):
-    """The course has no platform roster, or the platform did not give it."""
+from .services_client import ServiceError, memberships
 
 
 @dataclass(frozen=True)
@@ -41,14 +38,18 @@ def _status(member: dict, stats: dict | None) -> str:
 
 
 def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
-    """Every member the platform lists, learners first, with their standing in the quiz."""
+    """Every member the platform lists, learners first, with their standing in the quiz.
+
+    Raises RosterUnavailable without a platform roster, PlatformUnavailable when the platform
+    does not give it.
+    """
     context = LtiContext.objects.select_related("platform").filter(course=course).first()
     if context is None or not context.memberships_url:
-        raise RosterUnavailable(
-            "This course has no roster from a platform: it was not launched over LTI with "
-            "Names and Role Provisioning."
-        )
-    members = memberships(context.platform, context.memberships_url)
+        raise RosterUnavailable()
+    try:
+        members = memberships(context.platform, context.memberships_url)
+    except ServiceError as error:
+        raise PlatformUnavailable(str(error)[:300]) from error
     subs = [m["user_id"] for m in members if isinstance(m.get("user_id"), str)]
     users = dict(
         LtiIdentity.objects.filter(issuer=context.platform.issuer, sub__in=subs).values_list(

@@ -206,6 +206,19 @@ CASES = [
         NOT_IN_THIS_COURSE,
     ),
     Case("gradebook", "get", f"{COURSE}/gradebook/", TEACHERS),
+    # A standalone course has no platform roster: teachers learn that (409), others get no hint.
+    Case(
+        "roster",
+        "get",
+        f"{COURSE}/quizzes/{{w.results_quiz.pk}}/roster/",
+        expect(401, 403, 403, 409, 403, 409),
+    ),
+    Case(
+        "roster of another course's quiz",
+        "get",
+        f"{COURSE}/quizzes/{{w.other_quiz.pk}}/roster/",
+        NOT_IN_THIS_COURSE,
+    ),
 ]
 
 

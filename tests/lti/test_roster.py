@@ -61,7 +61,7 @@ def test_the_roster_reports_a_platform_error(client, platform):
     page = client.get(f"/teach/{course.slug}/roster/")
 
     assert page.status_code == 502
-    assert "did not give the roster" in page.content.decode()
+    assert "did not answer as expected" in page.content.decode()
 
 
 def test_the_roster_refuses_a_quiz_the_course_does_not_offer(client, platform):
@@ -84,3 +84,38 @@ def test_a_standalone_course_explains_it_has_no_roster(admin_client, db):
     course, _ = course_with_learner()
     page = admin_client.get(f"/teach/{course.slug}/roster/")
     assert "no roster from a platform" in page.content.decode()
+
+
+def test_the_roster_api_gives_the_same_rows(client, platform):
+    exam = Quiz.objects.get(key="final-exam")
+    launch(client, platform, sub="teacher", roles=[INSTRUCTOR])
+    course = Course.objects.get(lti_issuer=platform.issuer)
+    platform.members = [member("bob", "Bob"), member("teacher", "Tess", INSTRUCTOR)]
+
+    body = client.get(f"/api/v1/courses/{course.pk}/quizzes/{exam.pk}/roster/").json()
+
+    assert body["count"] == 2
+    bob, tess = body["results"]
+    assert bob == {
+        "name": "Bob",
+        "email": "bob@x.example",
+        "user_id": "bob",
+        "role": "learner",
+        "status": "not_attempted",
+        "submitted": 0,
+        "best_percent": None,
+        "opened_kzstudy": False,
+    }
+    assert tess["role"] == "instructor" and tess["opened_kzstudy"] is True
+
+
+def test_the_roster_api_reports_a_platform_failure_as_502(client, platform):
+    exam = Quiz.objects.get(key="final-exam")
+    launch(client, platform, sub="teacher", roles=[INSTRUCTOR])
+    course = Course.objects.get(lti_issuer=platform.issuer)
+    platform.fail_next("memberships", 503)
+
+    response = client.get(f"/api/v1/courses/{course.pk}/quizzes/{exam.pk}/roster/")
+
+    assert response.status_code == 502
+    assert response.json()["error"]["code"] == "platform_unavailable"

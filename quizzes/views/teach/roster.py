@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from ...lti.roster import RosterUnavailable, roster_progress
-from ...lti.services_client import ServiceError
+from ...errors import PlatformUnavailable, RosterUnavailable
+from ...lti.roster import roster_progress
 from ...models import Course, QuizMode
 from ...selectors import quiz_list_for_course
 from .common import instructor_required
@@ -31,9 +31,9 @@ def roster(request: HttpRequest, course: Course) -> HttpResponse:
         try:
             rows = roster_progress(course, quiz)
         except RosterUnavailable as error:
-            context["error"] = str(error)
-        except ServiceError as error:
-            context["error"] = f"The platform did not give the roster: {error}"
+            context["error"] = error.message
+        except PlatformUnavailable as error:
+            context["error"] = error.message
             status = 502
         else:
             context["rows"] = rows
