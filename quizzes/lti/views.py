@@ -35,8 +35,6 @@ from .roles import map_roles
 
 logger = logging.getLogger("kzstudy.lti")
 
-LINK_SESSION_KEY = "kzstudy_lti_link_id"
-
 
 def _refuse(
     request: HttpRequest, error: LaunchError | RegistrationError, what: str
@@ -87,8 +85,6 @@ def _sign_in(request: HttpRequest, done: Provisioned, frame_origins: list[str]) 
     auth_login(request, done.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_COURSE_KEY] = done.course.pk
     request.session[framing.SESSION_KEY] = frame_origins
-    if done.link is not None:
-        request.session[LINK_SESSION_KEY] = done.link.pk
 
 
 @csrf_exempt
