@@ -290,3 +290,12 @@ def test_a_created_grade_column_is_named_after_the_quiz(client, platform, exam):
     run_worker()
     [item] = platform.line_items.values()
     assert item["label"] == exam.title
+
+
+def test_the_regrade_page_of_a_platform_course_says_grades_go_back(client, platform, exam):
+    from .platform import INSTRUCTOR
+
+    launch(client, platform, sub="teacher", roles=[INSTRUCTOR])
+    course = Course.objects.get(lti_issuer=platform.issuer)
+    page = client.get(f"/teach/{course.slug}/quizzes/{exam.pk}/regrade/").content.decode()
+    assert "sent to your course platform's gradebook" in page
