@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost of the cookie writers, so it sees every cookie the others set.
+    "quizzes.lti.cookies.PartitionedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,6 +216,9 @@ if env_bool("BEHIND_TLS_PROXY"):
 LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
 # Platforms on plain http (local test platforms only); production platforms use https.
 LTI_ALLOW_HTTP = env_bool("LTI_ALLOW_HTTP", DEBUG)
+# Mark SameSite=None cookies Partitioned (CHIPS), so browsers blocking third-party cookies keep
+# them inside the LMS's frame; see quizzes/lti/cookies.py.
+LTI_PARTITIONED_COOKIES = env_bool("LTI_PARTITIONED_COOKIES", True)
 # Whether platforms may register themselves at /lti/register/ (Moodle, Canvas); off: by hand only.
 LTI_DYNAMIC_REGISTRATION = env_bool("LTI_DYNAMIC_REGISTRATION", True)
 # Extra origins allowed to frame kzstudy, e.g. "https://*.instructure.com" for Canvas.

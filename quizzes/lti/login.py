@@ -14,6 +14,7 @@ from pylti1p3.exception import OIDCException
 
 from .. import clock
 from ..models import LtiLoginState
+from . import cookies
 from .launch import LOGIN_STATE_LIFETIME, LaunchError
 from .tool_config import DatabaseToolConf
 
@@ -34,6 +35,9 @@ class _Login(DjangoOIDCLogin):
         # Refuse an unknown platform before the cookie check, not one page later.
         self.validate_oidc_login()
         return super().redirect(launch_url, js_redirect)
+
+    def get_cookies_allowed_js_check(self) -> str:
+        return cookies.partition_test_cookie(super().get_cookies_allowed_js_check())
 
     def _prepare_redirect_url(self, launch_url: str) -> str:
         self._registration = self.validate_oidc_login()

@@ -39,7 +39,7 @@ class Login:
     redirect_uri: str
 
 
-def start_login(client: Client, platform: TestPlatform, **params) -> Login:
+def start_login(client: Client, platform: TestPlatform, *, secure: bool = False, **params) -> Login:
     """Initiate login as the platform would (past the cookie check) and follow to its auth URL."""
     query = {
         "iss": platform.issuer,
@@ -50,7 +50,7 @@ def start_login(client: Client, platform: TestPlatform, **params) -> Login:
         "lti1p3_new_window": "1",
         **params,
     }
-    response = client.get("/lti/login/", query)
+    response = client.get("/lti/login/", query, secure=secure)
     assert response.status_code == 302, response.content[:500]
     location = urlsplit(response["Location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == platform.auth_url
