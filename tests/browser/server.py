@@ -49,6 +49,43 @@ def _drop_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _self_signed_certificate(workdir: Path) -> None:
+    """cert.pem and key.pem for 127.0.0.1, valid for two days (browsers are told to trust it)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    (workdir / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (workdir / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -65,11 +102,20 @@ class KzstudyServer:
     port: int = 0
     process: subprocess.Popen | None = None
     log_path: Path = field(init=False)
+    # Another server's database to serve too (a twin: same data, other settings); else a new one.
+    database_url: str = ""
+    # Serve HTTPS with a self-signed certificate (and secure cookies), as production does.
+    tls: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "gunicorn.log"
-        self.database_url = _fresh_database(self.workdir)
+        self.owns_database = not self.database_url
+        if self.owns_database:
+            self.database_url = _fresh_database(self.workdir)
+        if self.tls:
+            _self_signed_certificate(self.workdir)
 
     @property
     def uses_postgresql(self) -> bool:
@@ -77,7 +123,7 @@ class KzstudyServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def env(self) -> dict[str, str]:
@@ -89,12 +135,13 @@ class KzstudyServer:
             "SECRET_KEY": TEST_SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
+            "SESSION_COOKIE_SECURE": "1" if self.tls else "0",
+            "CSRF_COOKIE_SECURE": "1" if self.tls else "0",
             "SECURE_HSTS_SECONDS": "0",
             "STATIC_ROOT": str(self.workdir / "static"),
             # The in-repo LTI test platform serves plain http on 127.0.0.1.
             "LTI_ALLOW_HTTP": "1",
+            **self.extra_env,
         }
 
     def manage(self, *args: str, debug: bool = False, timeout: float = 120) -> str:
@@ -161,6 +208,16 @@ class KzstudyServer:
                 "--no-control-socket",
                 "--access-logfile",
                 "-",
+                *(
+                    [
+                        "--certfile",
+                        str(self.workdir / "cert.pem"),
+                        "--keyfile",
+                        str(self.workdir / "key.pem"),
+                    ]
+                    if self.tls
+                    else []
+                ),
             ],
             cwd=self.base_dir,
             env=self.env,
@@ -169,7 +226,7 @@ class KzstudyServer:
         )
         log.close()
         # "Listening at" means gunicorn bound the port itself, not that someone else holds it.
-        listening = f"Listening at: http://127.0.0.1:{self.port}"
+        listening = f"Listening at: {self.url}"
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -189,7 +246,7 @@ class KzstudyServer:
 
     def stop(self) -> None:
         self._stop_server()
-        if self.uses_postgresql:
+        if self.uses_postgresql and self.owns_database:
             _drop_database(self.database_url)
 
     def _stop_server(self) -> None:

@@ -20,9 +20,17 @@ from pytest_httpserver import HTTPServer
 from tests.lti.platform import INSTRUCTOR, TestPlatform
 
 from . import ui
+from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .server import KzstudyServer
 
 BLOCKING = {"serious", "critical"}
+LAUNCH_PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
+# The LMS page is served as http://lms.test:<port>, another site than the tool on 127.0.0.1.
+CROSS_SITE_ARGS = [
+    *CHROMIUM_ARGS,
+    "--ignore-certificate-errors",
+    "--host-resolver-rules=MAP lms.test 127.0.0.1",
+]
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +198,68 @@ def test_a_learner_finishes_the_graded_quiz_in_the_frame_and_the_platform_gets_t
     assert score["scoreGiven"] == 50.0 and score["scoreMaximum"] == 100.0
     assert score["gradingProgress"] == "FullyGraded"
     assert "0 sent" in server.manage("lti_worker", "--once")
+
+
+@pytest.fixture(scope="module")
+def https_twins(server: KzstudyServer, tmp_path_factory) -> Iterator[dict[str, KzstudyServer]]:
+    """The same kzstudy (same database) over HTTPS: partitioned cookies as shipped, and off."""
+    twins = {}
+    for name, env in (("partitioned", {}), ("unpartitioned", {"LTI_PARTITIONED_COOKIES": "0"})):
+        twin = KzstudyServer(
+            base_dir=server.base_dir,
+            workdir=tmp_path_factory.mktemp(f"https-{name}"),
+            article=None,
+            database_url=server.database_url,
+            tls=True,
+            extra_env=env,
+        )
+        twin.manage("collectstatic", "--noinput", "-v", "0")
+        twin.start()
+        twins[name] = twin
+    yield twins
+    for twin in twins.values():
+        twin.stop()
+
+
+@pytest.fixture(scope="module")
+def cross_site_browser(browser):
+    """Chromium trusting the test certificate; like any Chromium here, it blocks plain
+    third-party cookies in frames and keeps partitioned ones."""
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=CROSS_SITE_ARGS)
+    yield chromium
+    chromium.close()
+
+
+def open_in_lms_frame(lms: TestPlatform, tool: KzstudyServer, browser, hint: str):
+    path = f"/course-{hint}"
+    course_page = f"http://lms.test:{lms.server.port}{path}"
+    lms.login_hints[hint] = {
+        "sub": hint,
+        "given_name": hint.title(),
+        # Where the LMS shows the tool: kzstudy lets that origin frame its pages.
+        LAUNCH_PRESENTATION: {"document_target": "iframe", "return_url": course_page},
+    }
+    lms.server.expect_request(path).respond_with_data(
+        lms.course_page(tool.url, hint), content_type="text/html"
+    )
+    page = browser.new_page(ignore_https_errors=True)
+    page.goto(course_page)
+    return page, page.frame_locator("iframe[title=kzstudy]")
+
+
+def test_over_https_partitioned_cookies_keep_kzstudy_working_in_a_cross_site_frame(
+    https_twins: dict[str, KzstudyServer], lms: TestPlatform, cross_site_browser
+):
+    _, frame = open_in_lms_frame(lms, https_twins["partitioned"], cross_site_browser, "cy")
+
+    expect(frame.get_by_text("Signed in as")).to_contain_text("Cy")
+    frame.get_by_role("link", name="Flashcards").first.click()
+    expect(frame.get_by_text("Signed in as")).to_contain_text("Cy")
+
+
+def test_without_partitioned_cookies_the_same_frame_must_open_a_new_window(
+    https_twins: dict[str, KzstudyServer], lms: TestPlatform, cross_site_browser
+):
+    _, frame = open_in_lms_frame(lms, https_twins["unpartitioned"], cross_site_browser, "di")
+
+    expect(frame.get_by_text("Open kzstudy in a new window")).to_be_visible()
