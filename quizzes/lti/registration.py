@@ -3,6 +3,8 @@ tool's client registration, and store the platform and deployment it answers wit
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,6 +61,23 @@ def check_url(url: Any, what: str, *, max_length: int | None = MAX_URL_LENGTH) -
     return url
 
 
+def check_public_host(url: str, what: str) -> None:
+    """Refuse a URL whose host resolves to a loopback, private or link-local address, so that
+    anyone reaching /lti/register/ cannot make the server call inside its own network (local
+    test platforms need LTI_ALLOW_HTTP, which lifts this check)."""
+    if getattr(settings, "LTI_ALLOW_HTTP", False):
+        return
+    parts = urlsplit(url)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except (OSError, UnicodeError) as error:
+        raise RegistrationError(f"The {what}'s host cannot be resolved.") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise RegistrationError(f"The {what} points to a private or local address.")
+
+
 def _checked_id(value: Any, what: str, *, required: bool) -> str:
     if value in (None, "") and not required:
         return ""
@@ -73,6 +92,7 @@ def platform_configuration(openid_configuration: str, registration_token: str) -
     """Fetch and check the platform's configuration."""
     # Not stored, and some platforms put a long registration token in its query.
     check_url(openid_configuration, "openid_configuration", max_length=None)
+    check_public_host(openid_configuration, "openid_configuration")
     headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
     try:
         response = http.request("GET", openid_configuration, headers=headers)
@@ -137,6 +157,7 @@ def client_registration(config: dict, urls: ToolUrls) -> dict:
 def register(openid_configuration: str, registration_token: str, urls: ToolUrls) -> LtiPlatform:
     """Run the whole registration; on any failure nothing is stored."""
     config = platform_configuration(openid_configuration, registration_token)
+    check_public_host(config["registration_endpoint"], "registration_endpoint")
     headers = {"Content-Type": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
