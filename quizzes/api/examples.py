@@ -546,6 +546,7 @@ QUESTION_EDIT = {
     "status": "published",
     "explanation": "The Constitution in force was adopted by referendum on 30 August 1995.",
 }
+QUESTION_PATCH = {"status": "published"}
 CREATED_QUESTION = {
     "id": 412,
     "key": None,

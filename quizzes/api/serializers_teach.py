@@ -126,7 +126,7 @@ class SlugRefField(serializers.SlugRelatedField):
 
 
 class QuestionInputSerializer(serializers.Serializer):
-    """A question to create, or the fields to change (PUT: fields left out keep their values)."""
+    """A question to create or replace (PUT), or the fields to change (PATCH)."""
 
     type = serializers.ChoiceField(choices=registry.all_keys())
     stem = serializers.CharField(max_length=4000)

@@ -190,7 +190,7 @@ class QuestionDetailView(TeachingView, APIView):
     throttle_scope = "writes"
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "PUT" else []
+        return [ScopedRateThrottle()] if self.request.method in ("PUT", "PATCH") else []
 
     @extend_schema(
         responses=s.QuestionDetailSerializer,
@@ -210,11 +210,13 @@ class QuestionDetailView(TeachingView, APIView):
     @extend_schema(
         request=s.QuestionInputSerializer,
         responses=s.QuestionDetailSerializer,
-        summary="Edit a question (a new version)",
+        summary="Replace a question (a new version)",
         operation_id="course_question_update",
-        description="Fields left out keep their values; the type cannot change. A change to "
-        "the stem, explanation, quote or data saves version n+1; past attempts keep theirs. "
-        "Shared questions are read-only for instructors (403); site admins may edit them.",
+        description="The whole question, as for creating it: fields with defaults that are "
+        "left out take their defaults. The type cannot change. A change to the stem, "
+        "explanation, quote or data saves version n+1; past attempts keep theirs. Shared "
+        "questions are read-only for instructors (403); site admins may edit them. To change "
+        "only some fields, use PATCH.",
         examples=[
             OpenApiExample(
                 "Publish with a new explanation", value=ex.QUESTION_EDIT, request_only=True
@@ -223,13 +225,32 @@ class QuestionDetailView(TeachingView, APIView):
         ],
     )
     def put(self, request, course_id: int, question_id: int):
+        return self._edit(request, partial=False)
+
+    @extend_schema(
+        request=s.QuestionInputSerializer,
+        responses=s.QuestionDetailSerializer,
+        summary="Change some fields of a question (a new version)",
+        operation_id="course_question_partial_update",
+        description="Fields left out keep their values; otherwise as PUT.",
+        examples=[
+            OpenApiExample("Publish", value=ex.QUESTION_PATCH, request_only=True),
+            OpenApiExample("Version 2", value=ex.EDITED_QUESTION, response_only=True),
+        ],
+    )
+    def patch(self, request, course_id: int, question_id: int):
+        return self._edit(request, partial=True)
+
+    def _edit(self, request, *, partial: bool) -> Response:
         question = self.get_question()
         if not can_edit_question(request.user, question):
             raise PermissionDenied("Shared questions are read-only: copy it into your course.")
         data = s.QuestionInputSerializer(
-            data=request.data, article=self.get_course().article, partial=True
+            data=request.data, article=self.get_course().article, partial=partial
         )
         data.is_valid(raise_exception=True)
+        # PATCH fills what was left out from the current version; PUT's serializer already
+        # required the rest or gave it its default.
         fields = {**_current_fields(question), **data.validated_data}
         if fields.get("type", question.qtype) != question.qtype:
             raise QuestionTypeChange(f"{question.qtype} cannot become {fields['type']}.")

@@ -123,6 +123,7 @@ class Case:
 
 ANSWER = lambda w: {"answer": key_answer(w.question.current_version)}  # noqa: E731
 EDIT = lambda w: {"stem": "Changed?"}  # noqa: E731
+REPLACE = {**NEW_QUESTION, "stem": "Replaced?"}
 ARTICLE = "articles/human-rights-reforms-in-kazakhstan"
 ANSWERS = "attempts/{w.attempt.pk}/answers/{w.question.pk}"
 COURSE = "courses/{w.course.pk}"
@@ -183,9 +184,17 @@ CASES = [
     ),
     Case("a question of the course", "get", f"{OWN}/", TEACHERS),
     Case("a question of another course", "get", f"{OTHERS}/", NOT_IN_THIS_COURSE),
-    Case("edit a question of the course", "put", f"{OWN}/", TEACHERS, EDIT),
-    Case("edit a question of another course", "put", f"{OTHERS}/", NOT_IN_THIS_COURSE, EDIT),
-    Case("edit a shared question", "put", f"{SHARED}/", ADMINS_ONLY, EDIT),
+    Case("edit a question of the course", "patch", f"{OWN}/", TEACHERS, EDIT),
+    Case("edit a question of another course", "patch", f"{OTHERS}/", NOT_IN_THIS_COURSE, EDIT),
+    Case("edit a shared question", "patch", f"{SHARED}/", ADMINS_ONLY, EDIT),
+    Case("replace a question of the course", "put", f"{OWN}/", TEACHERS, lambda w: REPLACE),
+    Case(
+        "replace a question of another course",
+        "put",
+        f"{OTHERS}/",
+        NOT_IN_THIS_COURSE,
+        lambda w: REPLACE,
+    ),
     Case("versions", "get", f"{OWN}/versions/", TEACHERS),
     Case("versions of another course's question", "get", f"{OTHERS}/versions/", NOT_IN_THIS_COURSE),
     Case("archive a question of the course", "post", f"{OWN}/archive/", TEACHERS),

@@ -167,10 +167,10 @@ def test_the_detail_shows_the_key_of_shared_and_own_questions(teacher, course):
     assert teacher.get(questions_url(course, other.pk)).status_code == 404
 
 
-def test_editing_saves_a_new_version_and_keeps_fields_left_out(teacher, course):
+def test_patching_saves_a_new_version_and_keeps_fields_left_out(teacher, course):
     question_id = create(teacher, course).json()["id"]
     url = questions_url(course, question_id)
-    reply = teacher.put(url, {"stem": "When was it adopted?", "difficulty": 3}, format="json")
+    reply = teacher.patch(url, {"stem": "When was it adopted?", "difficulty": 3}, format="json")
     assert reply.status_code == 200, reply.json()
     body = reply.json()
     assert (body["version"], body["stem"], body["difficulty"]) == (2, "When was it adopted?", 3)
@@ -178,11 +178,27 @@ def test_editing_saves_a_new_version_and_keeps_fields_left_out(teacher, course):
     assert (
         QuestionVersion.objects.get(question_id=question_id, number=1).stem == NEW_QUESTION["stem"]
     )
-    unchanged = teacher.put(url, {"stem": "When was it adopted?"}, format="json").json()
+    unchanged = teacher.patch(url, {"stem": "When was it adopted?"}, format="json").json()
     assert unchanged["version"] == 2
     versions = teacher.get(questions_url(course, question_id, "versions")).json()
     assert [v["number"] for v in versions["results"]] == [2, 1]
     assert versions["results"][1]["data"]["choices"][0]["correct"] is True
+
+
+def test_put_replaces_the_whole_question(teacher, course):
+    question_id = create(teacher, course).json()["id"]
+    url = questions_url(course, question_id)
+
+    partial = teacher.put(url, {"stem": "Only the stem?"}, format="json")
+
+    assert partial.status_code == 400
+    assert partial.json()["error"]["field"] in {"type", "section", "data"}
+    assert QuestionVersion.objects.filter(question_id=question_id).count() == 1
+    whole = {**NEW_QUESTION, "stem": "Replaced?", "concepts": []}
+    whole.pop("difficulty", None)
+    body = teacher.put(url, whole, format="json").json()
+    assert (body["version"], body["stem"], body["concepts"]) == (2, "Replaced?", [])
+    assert body["difficulty"] == 2  # left out of a PUT: the default, not the old value
 
 
 def test_a_bad_edit_is_400_and_saves_no_version(teacher, course):
@@ -192,7 +208,7 @@ def test_a_bad_edit_is_400_and_saves_no_version(teacher, course):
         ({"data": {"choices": []}}, "invalid"),
         ({"type": "true_false"}, "version_type_change"),
     ):
-        reply = teacher.put(url, body, format="json")
+        reply = teacher.patch(url, body, format="json")
         assert reply.status_code == 400 and reply.json()["error"]["code"] == code
     assert QuestionVersion.objects.filter(question_id=question_id).count() == 1
 
@@ -202,10 +218,10 @@ def test_shared_questions_are_read_only_for_instructors_but_not_for_site_admins(
 ):
     shared = Question.objects.get(key="introduction-01")
     url = questions_url(course, shared.pk)
-    assert teacher.put(url, {"stem": "Changed?"}, format="json").status_code == 403
+    assert teacher.patch(url, {"stem": "Changed?"}, format="json").status_code == 403
     assert teacher.post(f"{url}archive/").status_code == 403
     assert shared.versions.count() == 1
-    assert admin.put(url, {"stem": "Changed?"}, format="json").json()["version"] == 2
+    assert admin.patch(url, {"stem": "Changed?"}, format="json").json()["version"] == 2
     assert admin.post(f"{url}archive/").json()["status"] == "archived"
 
 
@@ -292,7 +308,7 @@ def test_instructor_lists_take_a_fixed_number_of_queries(size, django_assert_max
     Enrolment.objects.bulk_create(Enrolment(course=course, user_id=a.user_id) for a in attempts)
     question = make_question(course=course)
     for n in range(size):
-        revise = client.put(questions_url(course, question.pk), {"stem": f"v{n}"}, format="json")
+        revise = client.patch(questions_url(course, question.pk), {"stem": f"v{n}"}, format="json")
         assert revise.status_code == 200
         make_question(course=course, section=question.section)
     base = f"{API}/courses/{course.pk}"
@@ -313,7 +329,7 @@ def test_writes_are_throttled_and_reads_are_not(teacher, course, monkeypatch):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"writes": "2/minute"})
     question_id = create(teacher, course).json()["id"]
     url = questions_url(course, question_id)
-    assert teacher.put(url, {"stem": "Again?"}, format="json").status_code == 200
+    assert teacher.patch(url, {"stem": "Again?"}, format="json").status_code == 200
     throttled = teacher.post(f"{url}archive/")
     assert throttled.status_code == 429 and throttled.json()["error"]["code"] == "throttled"
     assert Question.objects.get(pk=question_id).status == "published"
