@@ -262,6 +262,20 @@ def _read_ordering(question: Element, fmt: str) -> tuple[str, dict, list[str]]:
     return "ordering", {"items": [_read_text(a, fmt) for a in question.findall("answer")]}, []
 
 
+def _approximations(question: Element, qtype: str, fmt: str) -> list[str]:
+    """What the import keeps only approximately, for the user to check after it."""
+    if qtype == "multiple_response":
+        weights = sorted({round(f, 4) for f in map(_fraction, question.findall("answer")) if f > 0})
+        if len(weights) > 1:
+            shown = ", ".join(f"{w:g}%" for w in weights)
+            return [f"the right choices' unequal weights ({shown}) become equal shares."]
+    if qtype == "true_false":
+        for answer in question.findall("answer"):
+            if _fraction(answer) >= FULL and _read_text(answer.find("feedback"), fmt):
+                return ["feedback on the right answer is not kept (only the wrong one's is)."]
+    return []
+
+
 _READERS = {
     "multichoice": _read_choices,
     "truefalse": _read_true_false,
@@ -298,6 +312,8 @@ def _read_question(question: Element, where: str, result: ParseResult) -> None:
             error = item.apply_metadata(meta.strip(), value)
             errors += [error] if error else []
     result.errors += [f"{where}: {e}" for e in errors]
+    if not errors:
+        result.notes += [f"{where}: {n}" for n in _approximations(question, qtype, fmt)]
     if data:  # a question too broken to have data is reported, not validated again
         result.items.append(item)
 

@@ -222,3 +222,47 @@ def test_unsupported_types_and_partial_credit_are_errors_naming_the_question():
     errors = parse_moodle_xml(xml).errors
     assert errors[0].startswith("question 1 ('Essay one'): type 'essay' cannot be imported")
     assert errors[1] == "question 2 ('Half'): partial credit (50%) on 'b' cannot be kept."
+
+
+def _quiz(question_xml: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><quiz>{question_xml}</quiz>'
+
+
+def test_unequal_multiple_response_weights_are_reported_as_equal_shares():
+    answers = "".join(
+        f'<answer fraction="{f}"><text>{t}</text></answer>'
+        for f, t in (("70", "A"), ("30", "B"), ("-100", "C"))
+    )
+    xml = _quiz(
+        '<question type="multichoice"><name><text>Weighted</text></name>'
+        f"<questiontext><text>Pick</text></questiontext><single>false</single>{answers}</question>"
+    )
+
+    result = parse_moodle_xml(xml)
+
+    assert result.errors == []
+    assert result.notes == [
+        "question 1 ('Weighted'): the right choices' unequal weights (30%, 70%) become equal shares."
+    ]
+    assert [c["correct"] for c in result.items[0].data["choices"]] == [True, True, False]
+
+
+def test_equal_weights_and_the_samples_need_no_note():
+    assert parse_moodle_xml((FIXTURES / "multichoice_multi.xml").read_text()).notes == []
+
+
+def test_feedback_on_a_true_false_right_answer_is_reported_as_dropped():
+    xml = _quiz(
+        '<question type="truefalse"><name><text>TF</text></name>'
+        "<questiontext><text>Sky is blue?</text></questiontext>"
+        '<answer fraction="100"><text>true</text><feedback><text>Yes!</text></feedback></answer>'
+        '<answer fraction="0"><text>false</text><feedback><text>No.</text></feedback></answer>'
+        "</question>"
+    )
+
+    result = parse_moodle_xml(xml)
+
+    assert result.items[0].data == {"answer": True, "feedback": "No."}
+    assert result.notes == [
+        "question 1 ('TF'): feedback on the right answer is not kept (only the wrong one's is)."
+    ]
