@@ -12,13 +12,13 @@ from quizzes.errors import MESSAGES
 from quizzes.models import Attempt, Question, QuestionVersion, Quiz, QuizSlot, Response
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import (
-    QuizInvalid,
     QuizNotEditable,
     SlotSpec,
     quiz_create,
     quiz_duplicate,
     quiz_update,
 )
+from quizzes.services.quiz_rules import QuizInvalid
 from tests.builder.conftest import RULES, first_section, fixed, shared_questions
 from tests.factories import CourseFactory, UserFactory, enrol, make_question, shipped_article
 

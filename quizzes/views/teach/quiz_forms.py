@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ...models import Quiz, QuizLayout, QuizMode, QuizSlot, ReviewTiming, SlotKind
 from ...qtypes import registry
 from ...selectors.quiz_building import BankQuestion, QuizBank
-from ...services.quiz_building import (
+from ...services.quiz_rules import (
     QUIZ_FIELDS,
     Problem,
     SlotSpec,

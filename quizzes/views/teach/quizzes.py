@@ -24,13 +24,13 @@ from ...selectors.quiz_building import (
     quiz_slot_list,
 )
 from ...services.quiz_building import (
-    QuizInvalid,
     QuizNotEditable,
     quiz_create,
     quiz_duplicate,
     quiz_preview,
     quiz_update,
 )
+from ...services.quiz_rules import QuizInvalid
 from .common import instructor_required
 from .quiz_forms import (
     EXTRA_ROWS,
