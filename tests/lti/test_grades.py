@@ -299,3 +299,27 @@ def test_the_regrade_page_of_a_platform_course_says_grades_go_back(client, platf
     course = Course.objects.get(lti_issuer=platform.issuer)
     page = client.get(f"/teach/{course.slug}/quizzes/{exam.pk}/regrade/").content.decode()
     assert "sent to your course platform's gradebook" in page
+
+
+def test_a_platform_that_times_out_is_retried(client, platform, exam, settings, httpserver):
+    import time
+
+    from werkzeug import Response as WerkzeugResponse
+
+    settings.LTI_HTTP_TIMEOUT = 0.3
+    settings.LTI_RETRY_BASE_SECONDS = 0
+
+    def slow(request):
+        time.sleep(1)
+        return WerkzeugResponse("", status=204)
+
+    httpserver.expect_request("/slow/lineitem/scores", method="POST").respond_with_handler(slow)
+    user, course, _ = launched_learner(client, platform, exam)
+    LtiResourceLink.objects.update(lineitem_url=httpserver.url_for("/slow/lineitem"))
+    finish(exam, user, course)
+
+    report = deliver_due()
+
+    score = LtiScore.objects.get()
+    assert report.retrying == 1 and score.status == ScoreStatus.PENDING
+    assert "timed out" in score.last_error.lower()
