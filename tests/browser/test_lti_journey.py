@@ -263,3 +263,45 @@ def test_without_partitioned_cookies_the_same_frame_must_open_a_new_window(
     _, frame = open_in_lms_frame(lms, https_twins["unpartitioned"], cross_site_browser, "di")
 
     expect(frame.get_by_text("Open kzstudy in a new window")).to_be_visible()
+
+
+def test_dynamic_registration_in_the_browser_and_the_lti_pages_pass_axe(
+    server: KzstudyServer, platform_server: HTTPServer, new_page: Callable[..., Page]
+):
+    platform_server.clear()
+    lms = TestPlatform(
+        platform_server,
+        tool_jwks=lambda: requests.get(server.url + "/lti/jwks/", timeout=10).json(),
+        tool_origin=server.url,
+    )
+    page = new_page()
+    problems: list[str] = []
+
+    def audit(name: str) -> None:
+        problems.extend(
+            f"{name}: {v['id']}: {v['help']}"
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in BLOCKING
+        )
+
+    query = urlencode(
+        {
+            "openid_configuration": lms.url("/.well-known/openid-configuration"),
+            "registration_token": "reg-token-1",
+        }
+    )
+    page.goto(f"{server.url}/lti/register/?{query}")
+    expect(page.get_by_role("heading", name="Register kzstudy with testplatform")).to_be_visible()
+    audit("registration")
+    page.get_by_role("button", name="Register kzstudy").click()
+    expect(page.get_by_role("heading", name="kzstudy is registered")).to_be_visible()
+    audit("registered")
+    [sent] = lms.registrations
+    assert sent["initiate_login_uri"] == f"{server.url}/lti/login/"
+
+    page.goto(f"{server.url}/lti/launch/")
+    expect(
+        page.get_by_role("heading", name="kzstudy could not complete this launch")
+    ).to_be_visible()
+    audit("refused launch")
+    assert problems == [], problems
