@@ -187,6 +187,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kzstudy_cache",
+        # Django culls a third of the entries past 300 by default, which could drop a pending
+        # deep-linking choice or an access token under load; expired entries still go.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 
