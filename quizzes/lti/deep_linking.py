@@ -13,7 +13,7 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
-from ..models import Course, LtiPlatform, QuizMode
+from ..models import Course, CourseRole, LtiPlatform, QuizMode
 from . import claims, framing, keys, targets
 from .launch import LaunchError
 from .tool_config import registration_for
@@ -44,7 +44,11 @@ def return_url(deep_linking_settings: Any) -> str:
 
 
 def check_request(body: dict) -> None:
-    """Refuse, at the launch, a deep-linking request whose answer could not be delivered."""
+    """Refuse, at the launch, a deep-linking request from someone who does not teach (403), or
+    whose answer could not be delivered (400)."""
+    roles = body.get(claims.ROLES)
+    if not isinstance(roles, list) or map_roles(roles).course_role != CourseRole.INSTRUCTOR:
+        raise LaunchError("Only instructors can add kzstudy content to a course.", 403)
     try:
         return_url(body.get(claims.DEEP_LINKING_SETTINGS))
     except DeepLinkError as error:
