@@ -16,6 +16,7 @@ from pylti1p3.lineitem import LineItem
 from ..models import Course, CourseRole, LtiPlatform, QuizMode
 from . import claims, framing, keys, targets
 from .launch import LaunchError
+from .roles import map_roles
 from .tool_config import registration_for
 
 SESSION_LIFETIME_SECONDS = 60 * 60
