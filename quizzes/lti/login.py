@@ -33,14 +33,14 @@ class _Login(DjangoOIDCLogin):
 
     def redirect(self, launch_url: str, js_redirect: bool = False) -> HttpResponse:
         # Refuse an unknown platform before the cookie check, not one page later.
-        self.validate_oidc_login()
+        self._registration = self.validate_oidc_login()
         return super().redirect(launch_url, js_redirect)
 
     def get_cookies_allowed_js_check(self) -> str:
         return cookies.partition_test_cookie(super().get_cookies_allowed_js_check())
 
     def _prepare_redirect_url(self, launch_url: str) -> str:
-        self._registration = self.validate_oidc_login()
+        # redirect() found the platform already.
         state = "state-" + secrets.token_hex(16)
         nonce = secrets.token_hex(24)
         LtiLoginState.objects.filter(created_at__lt=clock.now() - LOGIN_STATE_LIFETIME).delete()

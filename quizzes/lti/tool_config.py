@@ -7,12 +7,14 @@ from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
 from ..models import LtiDeployment, LtiPlatform
-from . import keys
 
 
 def registration_for(platform: LtiPlatform) -> Registration:
-    """A pylti1p3 Registration carrying the platform's URLs and the tool's signing key."""
-    key = keys.signing_key()
+    """A pylti1p3 Registration carrying the platform's URLs.
+
+    It carries no tool key: kzstudy signs its own messages with keys.signing_key(), so a login
+    or launch does not read the key at all.
+    """
     registration = Registration()
     registration.set_issuer(platform.issuer)
     registration.set_client_id(platform.client_id)
@@ -20,7 +22,6 @@ def registration_for(platform: LtiPlatform) -> Registration:
     registration.set_auth_token_url(platform.auth_token_url)
     registration.set_auth_audience(platform.auth_audience or platform.auth_token_url)
     registration.set_key_set_url(platform.key_set_url)
-    registration.set_tool_private_key(key.private_key_pem)
     return registration
 
 

@@ -17,7 +17,7 @@ def test_a_returning_launch_takes_a_bounded_number_of_queries(
     login = start_login(client, platform)
     token = platform.id_token(platform.claims(nonce=login.nonce, target="home"))
 
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(23):
         response = client.post("/lti/launch/", {"id_token": token, "state": login.state})
 
     assert response.status_code == 302
