@@ -9,6 +9,7 @@ is not queued again; a newer grade supersedes an older one still waiting.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,6 +64,16 @@ def _best_percent(attempt: Attempt) -> Decimal | None:
     return Decimal(str(best)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _quiz_target(quiz_id: int) -> str:
+    return f"quiz:{quiz_id}"
+
+
+def _links_with_grade_columns():
+    return LtiResourceLink.objects.filter(
+        ~Q(lineitem_url="") | ~Q(lineitems_url="")
+    ).select_related("platform")
+
+
 def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -> int:
     """Queue the learner's grade on every graded link to this quiz; call inside the attempt's
     transaction. Returns how many scores were queued (one query when the course has no links).
@@ -71,13 +82,40 @@ def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -
     """
     if attempt.quiz.mode != QuizMode.GRADED:
         return 0
-    links = list(
-        LtiResourceLink.objects.filter(
-            course_id=attempt.course_id, target=f"quiz:{attempt.quiz_id}"
-        )
-        .filter(~Q(lineitem_url="") | ~Q(lineitems_url=""))
-        .select_related("platform")
+    links = _links_with_grade_columns().filter(
+        course_id=attempt.course_id, target=_quiz_target(attempt.quiz_id)
     )
+    return _enqueue(attempt, list(links), reason)
+
+
+def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
+    """The same for many attempts (a regrade): their quizzes and links are read once, so
+    attempts in courses without links cost no query each."""
+    if not attempts:
+        return 0
+    graded = set(
+        Quiz.objects.filter(pk__in={a.quiz_id for a in attempts}, mode=QuizMode.GRADED).values_list(
+            "pk", flat=True
+        )
+    )
+    if not graded:
+        return 0
+    links_by_place: dict[tuple[int, str], list[LtiResourceLink]] = defaultdict(list)
+    for link in _links_with_grade_columns().filter(
+        course_id__in={a.course_id for a in attempts},
+        target__in={_quiz_target(quiz_id) for quiz_id in graded},
+    ):
+        links_by_place[(link.course_id, link.target)].append(link)
+    return sum(
+        _enqueue(
+            attempt, links_by_place[(attempt.course_id, _quiz_target(attempt.quiz_id))], reason
+        )
+        for attempt in attempts
+        if attempt.quiz_id in graded
+    )
+
+
+def _enqueue(attempt: Attempt, links: list[LtiResourceLink], reason: str) -> int:
     if not links:
         return 0
     identities = {
@@ -119,10 +157,6 @@ def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -
         )
         queued += 1
     return queued
-
-
-def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
-    return sum(enqueue_for_attempt(attempt, reason=reason) for attempt in attempts)
 
 
 @dataclass

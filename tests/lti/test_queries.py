@@ -42,3 +42,16 @@ def test_submitting_with_a_graded_link_adds_a_constant_number_of_queries(
         attempt_submit(attempt_id=attempt.pk, user=user)
 
     assert LtiScore.objects.count() == 1
+
+
+def test_queueing_a_regrades_grades_reads_quizzes_and_links_once(db, django_assert_num_queries):
+    from quizzes.lti.outbox import enqueue_for_attempts
+    from tests.factories import UserFactory, course_with_learner, make_attempt
+
+    exam = Quiz.objects.get(key="final-exam")
+    course, _ = course_with_learner()
+    attempts = [make_attempt(exam, UserFactory(), course) for _ in range(20)]
+
+    # Twenty attempts in a course without LTI links: the graded quizzes, then the links.
+    with django_assert_num_queries(2):
+        assert enqueue_for_attempts(attempts, reason="regrade") == 0
