@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,13 +30,12 @@ from ..models import (
     ScoreReason,
     ScoreStatus,
 )
-from ..selectors.results import percent_expression
+from ..selectors.results import percent_expression, percent_value
 from .services_client import ServiceError, find_or_create_lineitem, post_score
 
 logger = logging.getLogger("kzstudy.lti")
 
 LEASE = timedelta(minutes=2)
-CENT = Decimal("0.01")
 
 
 def _retry_base() -> float:
@@ -59,9 +58,7 @@ def _best_percent(attempt: Attempt) -> Decimal | None:
         user_id=attempt.user_id,
         state=AttemptState.SUBMITTED,
     ).aggregate(best=Max(percent_expression()))["best"]
-    if best is None:
-        return None
-    return Decimal(str(best)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return percent_value(best)
 
 
 def _quiz_target(quiz_id: int) -> str:

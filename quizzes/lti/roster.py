@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q
 
 from ..errors import PlatformUnavailable, RosterUnavailable
 from ..models import Attempt, AttemptState, Course, LtiContext, LtiIdentity, Quiz
-from ..selectors.results import percent_expression
+from ..selectors.results import percent_expression, percent_value
 from .roles import map_roles
 from .services_client import ServiceError, memberships
 
@@ -82,7 +82,7 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
                 role=map_roles(roles).course_role,
                 status=_status(member, user_stats),
                 submitted=user_stats["submitted"] if user_stats else 0,
-                best_percent=Decimal(str(round(best, 2))) if best is not None else None,
+                best_percent=percent_value(best),
                 opened_kzstudy=sub in users,
             )
         )

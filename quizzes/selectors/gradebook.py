@@ -15,9 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, Q, QuerySet
 
 from ..models import Attempt, AttemptState, Course, CourseRole, Quiz
-from .results import percent_expression
-
-CENT = Decimal("0.01")
+from .results import percent_expression, percent_value
 
 
 @dataclass(frozen=True)
@@ -63,11 +61,6 @@ def gradebook_quizzes(*, course: Course) -> QuerySet[Quiz]:
     )
 
 
-def _as_percent(value: float | None) -> Decimal | None:
-    """The database's float percent to the cent, as Attempt.percent shows it."""
-    return None if value is None else Decimal(value).quantize(CENT)
-
-
 def gradebook_rows(*, course: Course, learners: Iterable[AbstractBaseUser]) -> list[GradebookRow]:
     """A row per learner (in the given order) with a cell per quiz; two queries in all."""
     learners = list(learners)
@@ -90,7 +83,7 @@ def gradebook_rows(*, course: Course, learners: Iterable[AbstractBaseUser]) -> l
             cells.append(
                 GradebookCell(
                     quiz=quiz,
-                    best_percent=_as_percent(row.get("best")),
+                    best_percent=percent_value(row.get("best")),
                     attempt_count=row.get("attempts", 0),
                 )
             )

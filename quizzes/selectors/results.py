@@ -44,6 +44,9 @@ SORTS = {
 DEFAULT_SORT = "-started"
 
 
+CENT = Decimal("0.01")
+
+
 def percent_expression() -> ExpressionWrapper:
     """score × 100 / max_score as a float; NULL while unscored or when the maximum is 0."""
     return ExpressionWrapper(
@@ -52,6 +55,11 @@ def percent_expression() -> ExpressionWrapper:
         / NullIf(Cast("max_score", FloatField()), Value(0.0)),
         output_field=FloatField(),
     )
+
+
+def percent_value(value: float | None) -> Decimal | None:
+    """A percent_expression() result to the cent, as Attempt.percent shows it (None stays)."""
+    return None if value is None else Decimal(value).quantize(CENT)
 
 
 def quiz_get_for_results(*, course: Course, quiz_id: int) -> Quiz | None:
@@ -273,7 +281,6 @@ CSV_FIELDS = (
     "score",
     "max_score",
 )
-CENT = Decimal("0.01")
 
 
 def _csv_cells(values: tuple, zone: tzinfo) -> list[str]:
