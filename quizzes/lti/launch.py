@@ -87,11 +87,8 @@ class _Launch(DjangoMessageLaunch):
                 "this site, or open kzstudy in a new window when it offers to."
             )
         cutoff = clock.now() - LOGIN_STATE_LIFETIME
-        self.login_state = (
-            LtiLoginState.objects.filter(state=state, created_at__gte=cutoff)
-            .select_related("platform")
-            .first()
-        )
+        # Only its platform's id is compared; the platform itself comes from the registration.
+        self.login_state = LtiLoginState.objects.filter(state=state, created_at__gte=cutoff).first()
         if self.login_state is None:
             raise LaunchError(
                 "This launch was already used or has expired. Start again from your course."
