@@ -128,8 +128,8 @@ def response_jwt(
         raise DeepLinkError("The platform accepts one item here; choose one.")
     deep_link = DeepLink(registration_for(platform), pending.deployment_id, pending.settings)
     message = deep_link.get_message_jwt([_resource(offered[t], launch_url) for t in chosen])
-    if message.get("https://purl.imsglobal.org/spec/lti-dl/claim/data") is None:
-        message.pop("https://purl.imsglobal.org/spec/lti-dl/claim/data", None)
+    if message.get(claims.DEEP_LINKING_DATA) is None:
+        message.pop(claims.DEEP_LINKING_DATA, None)
     key = keys.signing_key()
     token = jwt.encode(message, key.private_key_pem, algorithm="RS256", headers={"kid": key.kid})
     return token, url

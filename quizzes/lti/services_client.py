@@ -18,7 +18,7 @@ import requests
 from django.core.cache import cache
 
 from ..models import LtiPlatform
-from . import http, keys
+from . import claims, http, keys
 
 TOKEN_MARGIN_SECONDS = 30
 MAX_ROSTER_PAGES = 50
@@ -123,9 +123,7 @@ def find_or_create_lineitem(
     resource_link_id: str,
 ) -> str:
     """The line item with this resourceId in the container, created when there is none."""
-    scopes = [
-        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-    ]
+    scopes = [claims.SCOPE_LINEITEM]
     found = _send(
         "GET",
         lineitems_url,
@@ -154,7 +152,7 @@ def find_or_create_lineitem(
 
 
 def post_score(platform: LtiPlatform, lineitem_url: str, score: dict) -> None:
-    scopes = ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]
+    scopes = [claims.SCOPE_SCORE]
     _send(
         "POST",
         scores_url(lineitem_url),
@@ -166,7 +164,7 @@ def post_score(platform: LtiPlatform, lineitem_url: str, score: dict) -> None:
 
 def memberships(platform: LtiPlatform, url: str) -> list[dict]:
     """Every member of the context, following `Link: rel="next"` pages."""
-    scopes = ["https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"]
+    scopes = [claims.SCOPE_NRPS]
     members: list[dict] = []
     next_url: str | None = url
     for _ in range(MAX_ROSTER_PAGES):
