@@ -123,24 +123,16 @@ def shoot(page: Page, url: str, key, out: Path) -> None:
 
 def shoot_lti(page: Page, server: KzstudyServer, out: Path) -> None:
     """kzstudy inside an LMS's frame (the in-repo test platform), and the deep-linking page."""
-    import requests
     from pytest_httpserver import HTTPServer
 
-    from tests.lti.platform import INSTRUCTOR, TestPlatform
+    from tests.lti.platform import INSTRUCTOR
+
+    from .lti import live_platform
 
     lms_server = HTTPServer(host="127.0.0.1", port=0)
     lms_server.start()
     try:
-        lms = TestPlatform(
-            lms_server,
-            tool_jwks=lambda: requests.get(server.url + "/lti/jwks/", timeout=10).json(),
-            tool_origin=server.url,
-        )
-        server.manage(
-            "lti_add_platform", "--issuer", lms.issuer, "--client-id", lms.client_id,
-            "--deployment-id", lms.deployment_id, "--auth-url", lms.auth_url,
-            "--token-url", lms.token_url, "--jwks-url", lms.jwks_url,
-        )  # fmt: skip
+        lms = live_platform(server, lms_server)
         lms.login_hints["ann"] = {"sub": "ann", "target": "section:introduction"}
         lms.login_hints["tess"] = {
             "sub": "tess",

@@ -21,6 +21,7 @@ from tests.lti.platform import INSTRUCTOR, TestPlatform
 
 from . import ui
 from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .lti import live_platform
 from .server import KzstudyServer
 
 BLOCKING = {"serious", "critical"}
@@ -46,18 +47,7 @@ def platform_server() -> Iterator[HTTPServer]:
 @pytest.fixture
 def lms(server: KzstudyServer, platform_server: HTTPServer) -> Iterator[TestPlatform]:
     platform_server.clear()
-    platform = TestPlatform(
-        platform_server,
-        tool_jwks=lambda: requests.get(server.url + "/lti/jwks/", timeout=10).json(),
-        tool_origin=server.url,
-    )
-    server.manage(
-        "lti_add_platform",
-        "--issuer", platform.issuer, "--client-id", platform.client_id,
-        "--deployment-id", platform.deployment_id, "--auth-url", platform.auth_url,
-        "--token-url", platform.token_url, "--jwks-url", platform.jwks_url,
-    )  # fmt: skip
-    yield platform
+    yield live_platform(server, platform_server)
 
 
 def final_exam_id(server: KzstudyServer) -> int:
@@ -269,11 +259,7 @@ def test_dynamic_registration_in_the_browser_and_the_lti_pages_pass_axe(
     server: KzstudyServer, platform_server: HTTPServer, new_page: Callable[..., Page]
 ):
     platform_server.clear()
-    lms = TestPlatform(
-        platform_server,
-        tool_jwks=lambda: requests.get(server.url + "/lti/jwks/", timeout=10).json(),
-        tool_origin=server.url,
-    )
+    lms = live_platform(server, platform_server, register=False)
     page = new_page()
     problems: list[str] = []
 
