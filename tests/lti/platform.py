@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import secrets
 import time
 from collections import defaultdict
@@ -130,7 +131,7 @@ class TestPlatform:
         self._route("/auth", "auth", self._auth)
         self._route("/deep-link-return", "deep_link_return", self._deep_link_return, method="POST")
         self.server.expect_request(
-            __import__("re").compile(r"^/context-1/lineitems/[^/]+/scores$"), method="POST"
+            re.compile(r"^/context-1/lineitems/[^/]+/scores$"), method="POST"
         ).respond_with_handler(self._score)
 
     # -- endpoints ---------------------------------------------------------------------------
