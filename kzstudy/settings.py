@@ -7,6 +7,7 @@ for production except where DEBUG is on, which only a developer sets.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "quizzes",
+    # Login throttling (docs/security.md); after the apps whose logins it watches.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Listed after XFrameOptionsMiddleware so it runs first on the way out (see lti/framing.py).
     "quizzes.lti.framing.LtiFramingMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page on the way out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kzstudy.urls"
@@ -144,6 +149,12 @@ STORAGES = {
     },
 }
 
+# The axes backend comes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "quizzes:home"
 LOGOUT_REDIRECT_URL = "quizzes:home"
@@ -157,7 +168,11 @@ REST_FRAMEWORK = {
         "quizzes.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A `read` bearer token only reads (docs/api.md); views that set their own keep it.
+        "quizzes.api.permissions.TokenScopeAllows",
+    ],
     "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "quizzes.api.exceptions.handler",
@@ -192,6 +207,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+
+# Login throttling with django-axes (docs/security.md), for /accounts/login/ and /admin/login/
+# alike: 5 failures for one username from one address lock that pair out for 15 minutes, a
+# success clears the count, and the lock answers 429 with templates/registration/lockout.html.
+# Attempts are counted in the database (axes' default handler), written only on login attempts.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kzstudy.login_throttle.lockout_response"
+# The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies that each append to
+# X-Forwarded-For, the address the outermost of them saw. Never a header a client could forge.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "kzstudy.login_throttle.client_ip"
 
 # Where `import_article` and `validate_content` look for the article when no path is given.
 KZSTUDY_ARTICLE_DIR = Path(

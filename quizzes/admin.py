@@ -256,15 +256,26 @@ class RegradeAdmin(ReadOnlyAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created by their users (the secret is shown once); admins can revoke them."""
 
-    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = (
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("scope", "revoked_at")
     search_fields = ("user__username", "name", "prefix")
     readonly_fields = (
         "user",
         "name",
         "prefix",
         "token_hash",
+        "scope",
         "created_at",
+        "expires_at",
         "last_used_at",
         "revoked_at",
     )

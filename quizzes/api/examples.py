@@ -497,11 +497,14 @@ PROGRESS = {
 # --- Tokens ---
 
 TOKEN_REQUEST = {"name": "Anki sync script"}
+WRITE_TOKEN_REQUEST = {"name": "Grades export", "scope": "write", "expires_in_days": 30}
 NEW_TOKEN = {
     "id": 4,
     "name": "Anki sync script",
     "prefix": "kz_Qx7fPa",
+    "scope": "read",
     "created_at": "2025-03-04T11:02:57.640311Z",
+    "expires_at": "2025-06-02T11:02:57.640311Z",
     "last_used_at": None,
     "revoked_at": None,
     "token": "kz_Qx7fPa3mW0bTnE9yKc2rV5hL8dJs1uGzXo4iNqFe6A",
@@ -513,8 +516,10 @@ TOKEN_PAGE = page(
             "id": 2,
             "name": "Grades export",
             "prefix": "kz_b4TmR2",
+            "scope": "write",
             "created_at": "2025-02-11T16:45:09.018263Z",
-            "last_used_at": "2025-03-03T07:30:00.554190Z",
+            "expires_at": "2025-03-13T16:45:09.018263Z",
+            "last_used_at": "2025-03-03T07:00:00.554190Z",
             "revoked_at": None,
         },
     ]

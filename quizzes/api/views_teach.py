@@ -41,7 +41,7 @@ from ..selectors.results import attempt_row
 from ..services.authoring import question_archive, question_create, question_edit
 from . import examples as ex
 from . import serializers_teach as s
-from .permissions import TeachesCourse
+from .permissions import TeachesCourse, TokenScopeAllows
 
 QUESTION_EXAMPLE = OpenApiExample("Single choice", value=ex.NEW_QUESTION, request_only=True)
 
@@ -49,7 +49,7 @@ QUESTION_EXAMPLE = OpenApiExample("Single choice", value=ex.NEW_QUESTION, reques
 class TeachingView:
     """The course of the URL (loaded once), and the course's objects named in the URL."""
 
-    permission_classes = [IsAuthenticated, TeachesCourse]
+    permission_classes = [IsAuthenticated, TokenScopeAllows, TeachesCourse]
     kwargs: dict[str, Any]
 
     def get_course(self) -> Course:

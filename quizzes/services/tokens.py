@@ -1,9 +1,14 @@
-"""Writes for API tokens: create (the secret is returned once) and revoke."""
+"""Writes for API tokens: create (the secret is returned once) and revoke.
+
+Tokens are made only by a signed-in person (a browser session) or an admin's command, never by
+another token, so revoking a token leaves no token it made behind (docs/security.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -11,12 +16,16 @@ from django.db import transaction
 from .. import clock
 from ..errors import DomainError
 from ..models import ApiToken
+from ..models.api import TokenScope
 
 TOKEN_PREFIX = "kz_"
+DEFAULT_LIFETIME_DAYS = 90
+# A leaked token should stop working within a year even if nobody revokes it.
+MAX_LIFETIME_DAYS = 365
 
 
 class TokenInvalid(DomainError):
-    """A token request was refused (empty name, unknown token)."""
+    """A token request was refused (empty name, unknown scope or lifetime, unknown token)."""
 
     code = "token_invalid"
 
@@ -27,14 +36,30 @@ def token_hash(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def token_create(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    scope: str,
+    lifetime_days: int = DEFAULT_LIFETIME_DAYS,
+) -> tuple[ApiToken, str]:
     """A new token for the user and its secret, which is never stored nor shown again."""
     name = name.strip()
-    if not name or len(name) > 100:
+    if not name or len(name) > 100 or "\x00" in name:
         raise TokenInvalid("Give the token a name of 1 to 100 characters.")
+    if scope not in TokenScope.values:
+        raise TokenInvalid(f"The scope is one of: {', '.join(TokenScope.values)}.")
+    # bool is an int in Python; a True lifetime is a mistake, not one day.
+    if isinstance(lifetime_days, bool) or not 1 <= lifetime_days <= MAX_LIFETIME_DAYS:
+        raise TokenInvalid(f"A token lives from 1 to {MAX_LIFETIME_DAYS} days.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=token_hash(secret)
+        user=user,
+        name=name,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        token_hash=token_hash(secret),
+        scope=scope,
+        expires_at=clock.now() + timedelta(days=lifetime_days),
     )
     return token, secret
 

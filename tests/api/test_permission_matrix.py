@@ -93,7 +93,7 @@ def build_world() -> World:
         card=ReviewCard.objects.create(
             user=users["learner"], kind="concept", concept=concept, due=timezone.now()
         ),
-        token=token_create(user=users["learner"], name="dashboard")[0],
+        token=token_create(user=users["learner"], name="dashboard", scope="write")[0],
     )
 
 
