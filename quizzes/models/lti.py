@@ -1,5 +1,11 @@
-"""LTI 1.3: platforms and deployments, the tool's keys, launch state, identities, resource links,
-course services and the outbox of scores waiting to go back to the platform."""
+"""LTI 1.3: platforms and deployments (with their approval and the one-time registration links
+that let a platform register itself active), the tool's keys, launch state, identities,
+resource links, course services and the outbox of scores waiting to go back to the platform.
+
+A *registration* is one deployment of one platform (issuer + client id + deployment id): users
+and courses belong to a registration, never to an issuer alone, because one issuer can stand
+for many schools (Instructure-hosted Canvas) or for a second registration someone else made.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,16 @@ from .delivery import Course
 
 class RegisteredVia(models.TextChoices):
     MANUAL = "manual", _("by hand (command or admin)")
-    DYNAMIC = "dynamic", _("dynamic registration")
+    DYNAMIC = "dynamic", _("dynamic registration (needs approval)")
+    INVITE = "invite", _("dynamic registration through a registration link")
+
+
+class PlatformStatus(models.TextChoices):
+    """What an administrator sees of a platform: only an active one may log in and launch."""
+
+    ACTIVE = "active", _("active")
+    PENDING = "pending", _("awaiting approval")
+    DEACTIVATED = "deactivated", _("deactivated")
 
 
 class LtiPlatform(models.Model):
@@ -47,7 +62,27 @@ class LtiPlatform(models.Model):
     registered_via = models.CharField(
         _("registered via"), max_length=10, choices=RegisteredVia, default=RegisteredVia.MANUAL
     )
+    # Added by an administrator (command or admin): active at once. A dynamic registration
+    # without a registration link is stored inactive until an administrator approves it.
     is_active = models.BooleanField(_("active"), default=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deactivated by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -62,6 +97,53 @@ class LtiPlatform(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.issuer} ({self.client_id})"
+
+    @property
+    def status(self) -> str:
+        """Active, awaiting a first approval, or deactivated after one (or never approved)."""
+        if self.is_active:
+            return PlatformStatus.ACTIVE
+        if self.approved_at is None and self.registered_via == RegisteredVia.DYNAMIC:
+            return PlatformStatus.PENDING
+        return PlatformStatus.DEACTIVATED
+
+
+class LtiRegistrationInvite(models.Model):
+    """A one-time registration link a site administrator hands to one platform's administrator:
+    the platform that registers through it is active at once. Only the token's SHA-256 is
+    stored, so the database (or a backup) cannot be used to register."""
+
+    token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, unique=True)
+    note = models.CharField(
+        _("for"), max_length=200, blank=True, help_text=_("Whom the link is for; shown to you.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    platform = models.ForeignKey(
+        LtiPlatform,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invites",
+        verbose_name=_("platform registered"),
+    )
+
+    class Meta:
+        verbose_name = _("LTI registration link")
+        verbose_name_plural = _("LTI registration links")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.note or f"registration link {self.pk}"
 
 
 class LtiDeployment(models.Model):
@@ -122,9 +204,22 @@ class LtiLoginState(models.Model):
 
 
 class LtiIdentity(models.Model):
-    """Who a platform user is here: keyed by issuer and `sub`, never by e-mail."""
+    """Who a platform user is here: keyed by registration (deployment) and `sub`, never by
+    e-mail or by issuer alone. Several identities may lead to one user (accounts from before
+    registrations scoped them keep working in every deployment they were used in)."""
 
+    # Kept beside the deployment for the admin's lists and searches.
     issuer = models.CharField(_("issuer"), max_length=255)
+    # Empty only for an identity from before the migration whose deployment could not be told;
+    # no launch finds it.
+    deployment = models.ForeignKey(
+        LtiDeployment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="identities",
+        verbose_name=_("deployment"),
+    )
     sub = models.CharField(_("subject (sub)"), max_length=255)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_identities"
@@ -136,7 +231,9 @@ class LtiIdentity(models.Model):
         verbose_name = _("LTI identity")
         verbose_name_plural = _("LTI identities")
         constraints = [
-            models.UniqueConstraint(fields=["issuer", "sub"], name="unique_lti_identity"),
+            models.UniqueConstraint(
+                fields=["deployment", "sub"], name="unique_lti_identity_per_deployment"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,15 +241,32 @@ class LtiIdentity(models.Model):
 
 
 class LtiContext(models.Model):
-    """A course's LTI services: the roster (NRPS) URL and the platform that serves it."""
+    """Which registration a course belongs to (platform, deployment, the platform's context
+    id) and its LTI services: the roster (NRPS) URL."""
 
     course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="lti_context")
     platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="contexts")
+    # Empty only for a course from before the migration whose platform has several
+    # deployments: the first launch from that platform for the context fills it in.
+    deployment = models.ForeignKey(
+        LtiDeployment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contexts",
+        verbose_name=_("deployment"),
+    )
+    context_id = models.CharField(_("context id"), max_length=255, blank=True)
     memberships_url = models.URLField(_("NRPS memberships URL"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("LTI context")
         verbose_name_plural = _("LTI contexts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "context_id"], name="unique_lti_context_per_deployment"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.course)
