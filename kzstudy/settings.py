@@ -244,10 +244,26 @@ if env_bool("BEHIND_TLS_PROXY"):
     # Only behind a proxy that sets this header itself; otherwise clients could spoof HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Outbound HTTP: every request to a URL from outside (platforms' configuration, keys, tokens,
+# grades, rosters) goes through quizzes/outbound.py under this policy (docs/security.md).
+# Plain http (local test platforms only); LTI_ALLOW_HTTP is the older name.
+OUTBOUND_ALLOW_HTTP = env_bool("OUTBOUND_ALLOW_HTTP", env_bool("LTI_ALLOW_HTTP", DEBUG))
+# Loopback, private, link-local and shared addresses: refused unless this is on (tests, a
+# developer's local LMS) or the address is in one of OUTBOUND_ALLOWED_NETWORKS (CIDR list).
+OUTBOUND_ALLOW_PRIVATE_NETWORKS = env_bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS")
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")
+# Seconds to connect, between bytes (LTI_HTTP_TIMEOUT is the older name), for a whole answer.
+OUTBOUND_CONNECT_TIMEOUT = float(os.environ.get("OUTBOUND_CONNECT_TIMEOUT", "5"))
+OUTBOUND_TIMEOUT = float(
+    os.environ.get("OUTBOUND_TIMEOUT", os.environ.get("LTI_HTTP_TIMEOUT", "10"))
+)
+OUTBOUND_TOTAL_TIMEOUT = float(os.environ.get("OUTBOUND_TOTAL_TIMEOUT", "30"))
+# Reading stops past this many bytes (a roster page is the largest answer expected).
+OUTBOUND_MAX_RESPONSE_BYTES = int(os.environ.get("OUTBOUND_MAX_RESPONSE_BYTES", str(5 * 2**20)))
+
 # LTI 1.3 (docs/lti.md).
-LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
-# Platforms on plain http (local test platforms only); production platforms use https.
-LTI_ALLOW_HTTP = env_bool("LTI_ALLOW_HTTP", DEBUG)
+# The older name of OUTBOUND_ALLOW_HTTP, still read by `lti_add_platform`.
+LTI_ALLOW_HTTP = OUTBOUND_ALLOW_HTTP
 # Mark SameSite=None cookies Partitioned (CHIPS), so browsers blocking third-party cookies keep
 # them inside the LMS's frame; see quizzes/lti/cookies.py.
 LTI_PARTITIONED_COOKIES = env_bool("LTI_PARTITIONED_COOKIES", True)

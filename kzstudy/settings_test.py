@@ -19,4 +19,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-LTI_ALLOW_HTTP = True  # the in-repo test platform serves plain http on 127.0.0.1
+# The in-repo test platform serves plain http on 127.0.0.1; tests of the production policy
+# turn these off again (tests/outbound/).
+OUTBOUND_ALLOW_HTTP = LTI_ALLOW_HTTP = True
+OUTBOUND_ALLOW_PRIVATE_NETWORKS = True

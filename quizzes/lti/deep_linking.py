@@ -13,8 +13,9 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
+from .. import outbound
 from ..models import Course, CourseRole, LtiPlatform, QuizMode
-from . import claims, framing, keys, targets
+from . import claims, keys, targets
 from .launch import LaunchError
 from .roles import map_roles
 from .tool_config import registration_for
@@ -30,16 +31,19 @@ class DeepLinkError(Exception):
 
 
 def return_url(deep_linking_settings: Any) -> str:
-    """Where the response goes: an absolute http(s) URL, or DeepLinkError."""
+    """Where the response goes: a URL the outbound policy accepts (https, well-formed, no
+    private address), or DeepLinkError. The browser posts there, not the server, but the
+    address is the platform's like any other, and a malformed one must be a 400, not a 500."""
     url = (
         deep_linking_settings.get("deep_link_return_url")
         if isinstance(deep_linking_settings, dict)
         else None
     )
-    if framing.origin(url) is None:
+    problem = outbound.url_problem(url)
+    if problem:
         raise DeepLinkError(
             "The platform's deep-linking request has no usable return address "
-            "(deep_link_return_url); kzstudy cannot send your choice back."
+            f"(deep_link_return_url {problem}); kzstudy cannot send your choice back."
         )
     return url
 

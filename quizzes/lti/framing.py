@@ -13,7 +13,10 @@ SESSION_KEY = "kzstudy_lti_frame_origins"
 
 
 def origin(url: object) -> str | None:
-    parts = urlsplit(url) if isinstance(url, str) else None
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+    except ValueError:  # an unclosed "[::1" from a platform or a registration request
+        return None
     if parts is None or parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"

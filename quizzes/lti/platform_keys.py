@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import requests
 from jwcrypto.common import JWException
 from jwcrypto.jwk import JWK
 
-from .. import clock
+from .. import clock, outbound
 from ..models import LtiPlatform
-from . import http
 
 CACHE_FOR = timedelta(hours=24)
 # An unknown kid triggers at most one refetch per this interval, so random kids cannot make
@@ -30,11 +28,12 @@ class PlatformKeyError(Exception):
 
 def _fetch(platform: LtiPlatform) -> dict:
     try:
-        response = http.request("GET", platform.key_set_url)
-        response.raise_for_status()
-        key_set = response.json()
-    except (requests.RequestException, ValueError) as error:
-        raise PlatformKeyError(f"could not read the platform's JWKS: {error}") from error
+        key_set = outbound.request(
+            "GET", platform.key_set_url, max_bytes=outbound.DOCUMENT_BYTES
+        ).json()
+    except outbound.OutboundError as error:
+        # error.message never quotes the platform's answer; the launch page shows it.
+        raise PlatformKeyError(f"could not read the platform's JWKS. {error.message}") from error
     if not isinstance(key_set, dict) or not isinstance(key_set.get("keys"), list):
         raise PlatformKeyError("the platform's JWKS has no 'keys' list")
     platform.key_set = key_set

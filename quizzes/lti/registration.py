@@ -3,18 +3,15 @@ tool's client registration, and store the platform and deployment it answers wit
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from django.conf import settings
 from django.db import transaction
 
+from .. import outbound
 from ..models import LtiDeployment, LtiPlatform, RegisteredVia
-from . import claims, http
+from . import claims
 
 # The longest URL and id the platform tables hold (LtiPlatform, LtiDeployment).
 MAX_URL_LENGTH = 500
@@ -49,33 +46,15 @@ class ToolUrls:
 
 
 def check_url(url: Any, what: str, *, max_length: int | None = MAX_URL_LENGTH) -> str:
-    """An absolute https URL (http too when LTI_ALLOW_HTTP is on, for local platforms), no
-    longer than what the platform tables hold (`max_length` None: not stored, any length)."""
-    allowed = {"https", "http"} if getattr(settings, "LTI_ALLOW_HTTP", False) else {"https"}
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in allowed or not parts.netloc:
-        schemes = " or ".join(sorted(allowed))
-        raise RegistrationError(f"The {what} must be an absolute {schemes} URL.")
+    """A URL the outbound policy lets the tool call (quizzes/outbound.py: absolute https, or http
+    with OUTBOUND_ALLOW_HTTP; no private or local address; well-formed), no longer than what the
+    platform tables hold (`max_length` None: not stored, any length)."""
+    problem = outbound.url_problem(url)
+    if problem:
+        raise RegistrationError(f"The {what} {problem}.")
     if max_length is not None and len(url) > max_length:
         raise RegistrationError(f"The {what} is longer than {max_length} characters.")
     return url
-
-
-def check_public_host(url: str, what: str) -> None:
-    """Refuse a URL whose host resolves to a loopback, private or link-local address, so that
-    anyone reaching /lti/register/ cannot make the server call inside its own network (local
-    test platforms need LTI_ALLOW_HTTP, which lifts this check)."""
-    if getattr(settings, "LTI_ALLOW_HTTP", False):
-        return
-    parts = urlsplit(url)
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except (OSError, UnicodeError) as error:
-        raise RegistrationError(f"The {what}'s host cannot be resolved.") from error
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            raise RegistrationError(f"The {what} points to a private or local address.")
 
 
 def _checked_id(value: Any, what: str, *, required: bool) -> str:
@@ -92,15 +71,19 @@ def platform_configuration(openid_configuration: str, registration_token: str) -
     """Fetch and check the platform's configuration."""
     # Not stored, and some platforms put a long registration token in its query.
     check_url(openid_configuration, "openid_configuration", max_length=None)
-    check_public_host(openid_configuration, "openid_configuration")
     headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
     try:
-        response = http.request("GET", openid_configuration, headers=headers)
-        response.raise_for_status()
-        config = response.json()
-    except (requests.RequestException, ValueError) as error:
+        # The address is checked again where the connection is made, and a redirect is refused:
+        # the issuer check below relies on the configuration coming from this very URL.
+        config = outbound.request(
+            "GET",
+            openid_configuration,
+            headers=headers,
+            max_bytes=outbound.DOCUMENT_BYTES,
+        ).json()
+    except outbound.OutboundError as error:
         raise RegistrationError(
-            f"The platform's configuration could not be read: {error}"
+            f"The platform's configuration could not be read. {error.message}"
         ) from error
     if not isinstance(config, dict):
         raise RegistrationError("The platform's configuration is not a JSON object.")
@@ -154,24 +137,32 @@ def client_registration(config: dict, urls: ToolUrls) -> dict:
     }
 
 
-def register(openid_configuration: str, registration_token: str, urls: ToolUrls) -> LtiPlatform:
-    """Run the whole registration; on any failure nothing is stored."""
-    config = platform_configuration(openid_configuration, registration_token)
-    check_public_host(config["registration_endpoint"], "registration_endpoint")
+def send_client_registration(config: dict, urls: ToolUrls, registration_token: str) -> Any:
+    """POST the tool's registration to the platform; its JSON answer (RegistrationError when it
+    cannot be sent or is refused, in words that never quote the platform's answer)."""
     headers = {"Content-Type": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
     try:
-        response = http.request(
+        return outbound.request(
             "POST",
             config["registration_endpoint"],
             json=client_registration(config, urls),
             headers=headers,
-        )
-        response.raise_for_status()
-        answer = response.json()
-    except (requests.RequestException, ValueError) as error:
-        raise RegistrationError(f"The platform refused the registration: {error}") from error
+            max_bytes=outbound.DOCUMENT_BYTES,
+        ).json()
+    except outbound.OutboundError as error:
+        if error.status:
+            message = f"The platform refused the registration (HTTP {error.status})."
+        else:
+            message = f"The registration did not go through. {error.message}"
+        raise RegistrationError(message) from error
+
+
+def register(openid_configuration: str, registration_token: str, urls: ToolUrls) -> LtiPlatform:
+    """Run the whole registration; on any failure nothing is stored."""
+    config = platform_configuration(openid_configuration, registration_token)
+    answer = send_client_registration(config, urls, registration_token)
     if not isinstance(answer, dict):
         raise RegistrationError("The platform's answer is not a JSON object.")
     client_id = _checked_id(answer.get("client_id"), "client_id", required=True)

@@ -3,6 +3,7 @@ instructor sees who has not yet attempted it — including members who never ope
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +14,8 @@ from ..models import Attempt, AttemptState, Course, LtiContext, LtiIdentity, Qui
 from ..selectors.results import percent_expression, percent_value
 from .roles import map_roles
 from .services_client import ServiceError, memberships
+
+logger = logging.getLogger("kzstudy.lti")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,10 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
     try:
         members = memberships(context.platform, context.memberships_url)
     except ServiceError as error:
-        raise PlatformUnavailable(str(error)[:300]) from error
+        # The reason is ours ("answered with HTTP 502"), never the platform's own words: a
+        # launch names the roster URL, so its answer must not come back to the page.
+        logger.warning("Roster for course %s not read: %s", course.pk, error)
+        raise PlatformUnavailable(error.reason) from error
     subs = [m["user_id"] for m in members if isinstance(m.get("user_id"), str)]
     users = dict(
         LtiIdentity.objects.filter(issuer=context.platform.issuer, sub__in=subs).values_list(

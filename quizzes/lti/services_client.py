@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import jwt
-import requests
 from django.core.cache import cache
 
+from .. import outbound
 from ..models import LtiPlatform
-from . import claims, http, keys
+from . import claims, keys
 
 TOKEN_MARGIN_SECONDS = 30
 MAX_ROSTER_PAGES = 50
@@ -29,26 +29,31 @@ MEMBERSHIPS_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 
 
 class ServiceError(Exception):
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    """A service call failed. Safe to show: neither the message ("<call>: <reason>") nor the
+    `reason` alone ever quotes the platform's answer."""
+
+    def __init__(self, message: str, *, retryable: bool, reason: str = "") -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.reason = reason or message
 
 
-def _check(response: requests.Response, what: str) -> requests.Response:
-    if response.status_code >= 400:
-        retryable = response.status_code >= 500 or response.status_code == 429
-        raise ServiceError(
-            f"{what}: HTTP {response.status_code} {response.text[:300]}", retryable=retryable
-        )
-    return response
+def _failed(what: str, error: outbound.OutboundError) -> ServiceError:
+    return ServiceError(f"{what}: {error.message}", retryable=error.retryable, reason=error.message)
 
 
-def _send(method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
+def _send(method: str, url: str, what: str, **kwargs: Any) -> outbound.Reply:
     try:
-        response = http.request(method, url, **kwargs)
-    except requests.RequestException as error:
-        raise ServiceError(f"{what}: {error}", retryable=True) from error
-    return _check(response, what)
+        return outbound.request(method, url, **kwargs)
+    except outbound.OutboundError as error:
+        raise _failed(what, error) from error
+
+
+def _json(reply: outbound.Reply, what: str) -> Any:
+    try:
+        return reply.json()
+    except outbound.OutboundError as error:
+        raise _failed(what, error) from error
 
 
 def _token_cache_key(platform: LtiPlatform, scopes: list[str]) -> str:
@@ -77,10 +82,11 @@ def access_token(platform: LtiPlatform, scopes: list[str]) -> str:
         algorithm="RS256",
         headers={"kid": key.kid},
     )
-    response = _send(
+    reply = _send(
         "POST",
         platform.auth_token_url,
         "token request",
+        max_bytes=outbound.DOCUMENT_BYTES,
         data={
             "grant_type": "client_credentials",
             "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
@@ -88,8 +94,8 @@ def access_token(platform: LtiPlatform, scopes: list[str]) -> str:
             "scope": " ".join(scopes),
         },
     )
+    answer = _json(reply, "token request")
     try:
-        answer = response.json()
         token = answer["access_token"]
         lifetime = int(answer.get("expires_in", 3600))
     except (ValueError, KeyError, TypeError) as error:
@@ -110,7 +116,10 @@ def _auth(platform: LtiPlatform, scopes: list[str], accept: str | None = None) -
 
 def scores_url(lineitem_url: str) -> str:
     """`<line item>/scores`, keeping any query string where it belongs."""
-    parts = urlsplit(lineitem_url)
+    try:
+        parts = urlsplit(lineitem_url)
+    except ValueError as error:  # stored before launches' service URLs were checked
+        raise ServiceError("score: the line item URL is malformed", retryable=False) from error
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
@@ -124,28 +133,34 @@ def find_or_create_lineitem(
 ) -> str:
     """The line item with this resourceId in the container, created when there is none."""
     scopes = [claims.SCOPE_LINEITEM]
-    found = _send(
-        "GET",
-        lineitems_url,
+    found = _json(
+        _send(
+            "GET",
+            lineitems_url,
+            "line items",
+            params={"resource_id": resource_id, "resource_link_id": resource_link_id},
+            headers=_auth(platform, scopes, LINEITEMS_TYPE),
+        ),
         "line items",
-        params={"resource_id": resource_id, "resource_link_id": resource_link_id},
-        headers=_auth(platform, scopes, LINEITEMS_TYPE),
-    ).json()
+    )
     for item in found if isinstance(found, list) else []:
         if isinstance(item, dict) and item.get("resourceId") == resource_id and item.get("id"):
             return item["id"]
-    created = _send(
-        "POST",
-        lineitems_url,
+    created = _json(
+        _send(
+            "POST",
+            lineitems_url,
+            "create line item",
+            json={
+                "scoreMaximum": 100,
+                "label": label,
+                "resourceId": resource_id,
+                "resourceLinkId": resource_link_id,
+            },
+            headers={**_auth(platform, scopes), "Content-Type": LINEITEM_TYPE},
+        ),
         "create line item",
-        json={
-            "scoreMaximum": 100,
-            "label": label,
-            "resourceId": resource_id,
-            "resourceLinkId": resource_link_id,
-        },
-        headers={**_auth(platform, scopes), "Content-Type": LINEITEM_TYPE},
-    ).json()
+    )
     if not isinstance(created, dict) or not isinstance(created.get("id"), str):
         raise ServiceError("create line item: the answer has no id", retryable=True)
     return created["id"]
@@ -170,13 +185,15 @@ def memberships(platform: LtiPlatform, url: str) -> list[dict]:
     for _ in range(MAX_ROSTER_PAGES):
         if not next_url:
             break
-        response = _send(
-            "GET", next_url, "roster", headers=_auth(platform, scopes, MEMBERSHIPS_TYPE)
-        )
-        try:
-            page = response.json()
-        except ValueError as error:
-            raise ServiceError("roster: the answer is not JSON", retryable=True) from error
+        # The next page's URL comes from the platform too: it passes the same policy.
+        reply = _send("GET", next_url, "roster", headers=_auth(platform, scopes, MEMBERSHIPS_TYPE))
+        page = _json(reply, "roster")
+        if not isinstance(page, dict) or not isinstance(page.get("members", []), list):
+            raise ServiceError(
+                "roster: the answer is not a membership container",
+                retryable=True,
+                reason="The platform's answer is not a roster.",
+            )
         members += [m for m in page.get("members", []) if isinstance(m, dict)]
-        next_url = response.links.get("next", {}).get("url")
+        next_url = reply.links.get("next")
     return members

@@ -140,7 +140,8 @@ class KzstudyServer:
             "SECURE_HSTS_SECONDS": "0",
             "STATIC_ROOT": str(self.workdir / "static"),
             # The in-repo LTI test platform serves plain http on 127.0.0.1.
-            "LTI_ALLOW_HTTP": "1",
+            "OUTBOUND_ALLOW_HTTP": "1",
+            "OUTBOUND_ALLOW_PRIVATE_NETWORKS": "1",
             **self.extra_env,
         }
 

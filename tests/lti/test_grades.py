@@ -306,7 +306,7 @@ def test_a_platform_that_times_out_is_retried(client, platform, exam, settings, 
 
     from werkzeug import Response as WerkzeugResponse
 
-    settings.LTI_HTTP_TIMEOUT = 0.3
+    settings.OUTBOUND_TIMEOUT = 0.3
     settings.LTI_RETRY_BASE_SECONDS = 0
 
     def slow(request):
