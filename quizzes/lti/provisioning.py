@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from .. import clock
+from .. import clock, outbound
 from ..models import (
     Article,
     Course,
@@ -30,6 +30,8 @@ from .launch import LaunchError, ValidLaunch
 from .roles import MappedRole, map_roles
 
 NO_CONTEXT_PREFIX = "~deployment~"
+# The longest service URL LtiContext and LtiResourceLink hold.
+MAX_SERVICE_URL_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,29 @@ def _user(platform: LtiPlatform, body: dict, role: MappedRole) -> AbstractBaseUs
     return user
 
 
+def _service_url(claim: dict, field: str, what: str) -> str:
+    """A service URL from a launch claim, or "" when the claim has none.
+
+    The tool will call it later with a bearer token and the answer reaches instructors (the
+    roster), so it must pass the outbound policy before it is stored: a launch naming a
+    malformed, plain-http or private address is refused (400) and stores nothing. The policy
+    checks the address again when the call is made.
+    """
+    value = claim.get(field)
+    if value is None or value == "":
+        return ""
+    value = value.strip() if isinstance(value, str) else value
+    problem = outbound.url_problem(value)
+    if problem is None and len(value) > MAX_SERVICE_URL_LENGTH:
+        problem = f"is longer than {MAX_SERVICE_URL_LENGTH} characters"
+    if problem:
+        raise LaunchError(f"The launch's {what} URL ({field}) {problem}.")
+    return value
+
+
 def _services(platform: LtiPlatform, course: Course, body: dict) -> None:
     nrps = _claim_dict(body, claims.NRPS)
-    url = _text(nrps.get("context_memberships_url"), 500)
+    url = _service_url(nrps, "context_memberships_url", "roster service")
     context, created = LtiContext.objects.get_or_create(
         course=course, defaults={"platform": platform, "memberships_url": url}
     )
@@ -150,8 +172,8 @@ def _link(platform: LtiPlatform, course: Course, body: dict, target: str) -> Lti
         "course": course,
         "title": _text(resource.get("title"), 300),
         "target": target,
-        "lineitems_url": _text(ags.get("lineitems"), 500),
-        "lineitem_url": _text(ags.get("lineitem"), 500),
+        "lineitems_url": _service_url(ags, "lineitems", "grade service"),
+        "lineitem_url": _service_url(ags, "lineitem", "grade service"),
         "ags_scopes": [s for s in scopes if isinstance(s, str)],
     }
     link, _ = LtiResourceLink.objects.update_or_create(
