@@ -1,9 +1,12 @@
-"""Error pages: JSON under /api/ (the API's error envelope), Django's HTML pages elsewhere."""
+"""Error pages: JSON under /api/ (the API's error envelope), the site's HTML pages elsewhere
+(templates/403.html, 404.html, 500.html; 503.html for database outages, see kzstudy/outage.py)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+
+from .outage import outage_response_for_current
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -37,7 +40,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500."""
+    """500, or 503 when what failed is the database (an exception in a middleware, such as the
+    session read or save, reaches Django's handler500 rather than a middleware's hook)."""
+    outage = outage_response_for_current(request)
+    if outage is not None:
+        return outage
     if _is_api(request):
         return _api_error("server_error", "Something went wrong on our side.", 500)
     return defaults.server_error(request)

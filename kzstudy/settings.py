@@ -60,8 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response, even an error page, carries the request's id.
+    "kzstudy.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database outages become 503 + Retry-After, wherever in the request they happen.
+    "kzstudy.outage.OutageMiddleware",
     # Outermost of the cookie writers, so it sees every cookie the others set.
     "quizzes.lti.cookies.PartitionedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,7 +108,8 @@ def database_from_url(url: str) -> dict:
         # so threaded workers queue on busy_timeout instead of failing with "database is locked".
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a request waits for the write lock before giving up (then: 503).
+            "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
@@ -235,6 +240,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
 CSRF_COOKIE_SAMESITE = "None" if CSRF_COOKIE_SECURE else "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe health over plain HTTP on the servers' own addresses.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -277,9 +284,27 @@ LTI_MAX_TRIES = int(os.environ.get("LTI_MAX_TRIES", "10"))
 # The article an LTI course studies when a platform creates one (empty: the first loaded).
 KZSTUDY_LTI_ARTICLE = os.environ.get("KZSTUDY_LTI_ARTICLE", "")
 
+# Logs: plain text, or one JSON object a line with LOG_FORMAT=json; both carry the request id
+# (docs/operations.md). A database outage is logged as one warning, not a traceback.
+LOG_FORMAT = "json" if os.environ.get("LOG_FORMAT", "").strip().lower() == "json" else "text"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "kzstudy.request_log.RequestIdFilter"},
+        "not_outage": {"()": "kzstudy.outage.OutageLogFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kzstudy.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "loggers": {"django.request": {"filters": ["not_outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

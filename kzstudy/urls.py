@@ -2,11 +2,24 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
+from kzstudy import health
 from quizzes.lti import views as lti_views
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and feed readers ask for /favicon.ico whatever the pages link. The static URL
+    is looked up per request: the hashed name exists only once collectstatic has run."""
+    return HttpResponsePermanentRedirect(static("kzstudy/favicon.svg"))
+
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", favicon),
     path("", include("quizzes.urls")),
     path("teach/", include("quizzes.urls_teach")),
     path("api/", include("quizzes.api.urls")),

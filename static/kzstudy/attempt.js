@@ -47,34 +47,51 @@
     bar.parentElement.setAttribute("aria-valuenow", answered);
   }
 
+  // Questions whose last save failed for a passing reason (server busy or unreachable): while
+  // any is left, no other save may say "Saved", or the learner would think every answer is.
+  const retrying = new Set();
+  const RETRYABLE = new Set([0, 429, 502, 503, 504]);
+
+  function retryLater(fieldset, attempt, change) {
+    // Keep the answer on the page and try again with a growing delay (2 s, 4 s … 30 s); a newer
+    // change to the same question cancels this try through `pending` and saves itself.
+    const id = fieldset.dataset.question;
+    retrying.add(id);
+    setStatus("Not saved — retrying…", true);
+    pending.set(id, setTimeout(function () { save(fieldset, attempt + 1, change); }, Math.min(30000, 2000 * Math.pow(2, attempt))));
+  }
+
   async function save(fieldset, attempt, change) {
     const questionId = fieldset.dataset.question;
-    setStatus("Saving…");
+    if (!retrying.size) setStatus("Saving…");
     try {
       const response = await fetch(form.dataset.saveUrl, {
         method: "POST", body: fieldsetData(fieldset), credentials: "same-origin",
         headers: {"Accept": "application/json", "X-CSRFToken": csrf},
       });
+      if (RETRYABLE.has(response.status)) return retryLater(fieldset, attempt, change);
       const body = await response.json();
       if (!response.ok || (body.errors && body.errors[questionId])) {
+        retrying.delete(questionId);
         const message = (body.errors && body.errors[questionId]) || body.error || "Not saved.";
         setStatus("Not saved: " + message, true);
         if (response.status === 409) window.location.reload();
         return;
       }
-      const answered = fieldset.querySelectorAll("input:checked:not([name$=-flag]), select option:checked:not([value='']), input[type=text]").length > 0 &&
-        Array.from(fieldset.querySelectorAll("input[type=text]")).every(function (el) { return el.value.trim() !== ""; });
+      // The server says whether the answer counts (a blank or partial one does not).
+      const answered = body.states[questionId] !== "unanswered";
       const flag = fieldset.querySelector("input[name$=-flag]");
       markNav(questionId, answered, flag && flag.checked);
       updateProgress(body.answered, body.total);
       const state = fieldset.querySelector("[data-role=state]");
       if (state && !fieldset.querySelector("[data-role=feedback] .alert")) state.textContent = answered ? "Answered" : "Not yet answered";
       if (dirty.get(questionId) === change) dirty.delete(questionId);
-      setStatus("Saved at " + new Date(body.saved_at).toLocaleTimeString() + ".");
+      retrying.delete(questionId);
+      if (retrying.size) setStatus("Not saved — retrying…", true);
+      else setStatus("Saved at " + new Date(body.saved_at).toLocaleTimeString() + ".");
     } catch (error) {
-      // Dropped connection: keep the answer on the page and try again with a growing delay.
-      setStatus("Not saved: connection lost. Retrying…", true);
-      setTimeout(function () { save(fieldset, (attempt || 0) + 1, change); }, Math.min(30000, 2000 * Math.pow(2, attempt || 0)));
+      // Dropped connection, or a proxy's page instead of our JSON: not saved, try again.
+      retryLater(fieldset, attempt, change);
     }
   }
 
@@ -138,6 +155,10 @@
       markNav(fieldset.dataset.question, true, false);
       if (ok) {
         fieldset.querySelectorAll("input:not([name$=-flag]), select").forEach(function (el) { el.disabled = true; });
+        // The disabled inputs are no longer sent: say so, or a later flag change would clear them.
+        const keep = document.createElement("input");
+        keep.type = "hidden"; keep.name = "q" + fieldset.dataset.question + "-keep-answer"; keep.value = "1";
+        fieldset.appendChild(keep);
         button.remove();
       }
     });
