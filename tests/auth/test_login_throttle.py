@@ -72,19 +72,35 @@ def test_the_lockout_page_is_the_sites_own_and_says_when_to_retry(client, ann):
 
 def test_the_lockout_ends_after_the_cool_off(client, ann):
     fail(client, SITE_LOGIN, "ann", LIMIT)
-    AccessAttempt.objects.update(
-        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
-    )
+    age_attempts(16)
     assert sign_in(client, SITE_LOGIN, "ann", PASSWORD).status_code == 302
     assert is_signed_in(client)
 
 
 def test_the_lockout_still_holds_before_the_cool_off_ends(client, ann):
     fail(client, SITE_LOGIN, "ann", LIMIT)
-    AccessAttempt.objects.update(
-        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=14)
-    )
+    age_attempts(14)
     assert sign_in(client, SITE_LOGIN, "ann", PASSWORD).status_code == 429
+
+
+def age_attempts(minutes: int) -> None:
+    """Let `minutes` pass for the stored failures."""
+    for attempt in AccessAttempt.objects.all():
+        attempt.attempt_time -= timedelta(minutes=minutes)
+        attempt.save(update_fields=["attempt_time"])
+
+
+def test_trying_again_while_locked_out_starts_the_wait_over(client, ann):
+    fail(client, SITE_LOGIN, "ann", LIMIT)
+    age_attempts(14)
+    assert sign_in(client, SITE_LOGIN, "ann", PASSWORD).status_code == 429
+    age_attempts(14)
+    assert sign_in(client, SITE_LOGIN, "ann", PASSWORD).status_code == 429
+
+
+def test_the_wrong_passwords_tried_are_not_stored(client, ann):
+    sign_in(client, SITE_LOGIN, "ann", "my-bank-password")
+    assert "my-bank-password" not in AccessAttempt.objects.get().post_data
 
 
 def test_a_successful_sign_in_resets_the_count(client, ann):
