@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from requests.adapters import HTTPAdapter
@@ -84,6 +85,7 @@ NON_PUBLIC_NETWORKS = tuple(
     )
 )
 PRIVATE = "a private or local address"
+LOOPBACK = ipaddress.ip_address("127.0.0.1")
 # Enough for any configuration, key set, token or registration answer; rosters get the setting.
 DOCUMENT_BYTES = 1024 * 1024
 
@@ -179,12 +181,10 @@ def url_problem(url: object) -> str | None:
     if parts.username is not None or parts.password is not None:
         return "must not contain a user name or password"
     literal = _ip_literal(host)
-    if literal is not None:
-        problem = address_problem(literal)
-        return f"points to {problem}" if problem else None
-    if (host == "localhost" or host.endswith(".localhost")) and not allow_private_networks():
-        return f"points to {PRIVATE}"  # RFC 6761: always the loopback interface
-    return None
+    if literal is None and (host == "localhost" or host.endswith(".localhost")):
+        literal = LOOPBACK  # RFC 6761: always the loopback interface, whatever DNS says
+    problem = address_problem(literal) if literal is not None else None
+    return f"points to {problem}" if problem else None
 
 
 def check_url(url: object, what: str) -> str:
@@ -273,19 +273,24 @@ def _timeouts() -> tuple[float, float]:
     return (_setting("OUTBOUND_CONNECT_TIMEOUT", 5), _setting("OUTBOUND_TIMEOUT", 10))
 
 
+def _checked_session() -> requests.Session:
+    checked = _CheckedSession()
+    checked.trust_env = False  # no proxies or .netrc from the environment
+    checked.headers["User-Agent"] = USER_AGENT
+    adapter = _CheckedAdapter(max_retries=0)
+    checked.mount("http://", adapter)
+    checked.mount("https://", adapter)
+    return checked
+
+
 def session() -> requests.Session:
     """A requests session under the policy's address check and timeouts, refusing redirects.
 
     For a library that takes a session (pylti1p3 does); kzstudy's own code calls `request`,
     which adds the URL check, the size limit and safe errors.
     """
-    checked = _CheckedSession()
-    checked.trust_env = False  # no proxies or .netrc from the environment
-    checked.max_redirects = 0
-    checked.headers["User-Agent"] = USER_AGENT
-    adapter = _CheckedAdapter(max_retries=0)
-    checked.mount("http://", adapter)
-    checked.mount("https://", adapter)
+    checked = _checked_session()
+    checked.max_redirects = 0  # following one raises TooManyRedirects
     return checked
 
 
@@ -331,7 +336,9 @@ def _read(response: requests.Response, what: str, limit: int) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise too_large
     chunks, size = [], 0
-    for chunk in response.iter_content(64 * 1024):
+    # read1 returns what has arrived rather than waiting for a full chunk, so a peer sending a
+    # byte at a time still meets the deadline.
+    while chunk := response.raw.read1(64 * 1024, decode_content=True):
         size += len(chunk)
         if size > limit:
             raise too_large
@@ -343,7 +350,7 @@ def _read(response: requests.Response, what: str, limit: int) -> bytes:
 
 def _send(method: str, url: str, what: str, limit: int, kwargs: dict[str, Any]) -> Reply:
     with (
-        session() as checked,
+        _checked_session() as checked,
         checked.request(method, url, allow_redirects=False, stream=True, **kwargs) as response,
     ):
         status = response.status_code
@@ -354,15 +361,16 @@ def _send(method: str, url: str, what: str, limit: int, kwargs: dict[str, Any]) 
                 f"{what} answered with a redirect (HTTP {status}), which kzstudy does not follow.",
                 status=status,
             )
-        body = _read(response, what, limit)
         if status >= 400:
-            excerpt = body[:300].decode(errors="replace")
+            # For the log only; however long the error page, a glimpse is enough.
+            excerpt = response.raw.read1(300, decode_content=True).decode(errors="replace")
             logger.warning("%s %s: HTTP %s %r", method, _loggable(url), status, excerpt)
             raise OutboundError(
                 f"{what} answered with HTTP {status}.",
                 status=status,
                 retryable=status >= 500 or status == 429,
             )
+        body = _read(response, what, limit)
         links = {
             link["rel"]: link["url"]
             for link in parse_header_links(response.headers.get("Link", ""))
@@ -393,9 +401,10 @@ def request(
         # Said like any unreachable host, so the message tells nobody what lies inside.
         logger.warning("%s %s refused: %s", method, _loggable(url), error)
         raise OutboundError(f"{what} could not be reached.") from error
-    except requests.Timeout as error:
+    except (requests.Timeout, urllib3.exceptions.TimeoutError) as error:
         logger.warning("%s %s timed out: %s", method, _loggable(url), error)
         raise OutboundError(f"{what} timed out.", retryable=True) from error
-    except requests.RequestException as error:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+        # The body is read from urllib3 directly, whose errors are not requests'.
         logger.warning("%s %s failed: %s", method, _loggable(url), error)
         raise OutboundError(f"{what} could not be reached.", retryable=True) from error
