@@ -107,6 +107,8 @@ class KzstudyServer:
     # Serve HTTPS with a self-signed certificate (and secure cookies), as production does.
     tls: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
+    # gunicorn's worker processes (the reliability tests kill one and run more).
+    workers: int = 2
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -184,10 +186,11 @@ class KzstudyServer:
         items = json.loads(target.read_text(encoding="utf-8"))
         return {item["stem"]: item for item in items}
 
-    def start(self) -> None:
-        """Start gunicorn and wait until it listens (a port taken meanwhile: try another)."""
-        for _ in range(3):
-            self.port = _free_port()
+    def start(self, port: int = 0) -> None:
+        """Start gunicorn and wait until it listens (a port taken meanwhile: try another).
+        `port`: try this one first, e.g. to come back where a load balancer expects it."""
+        for attempt in range(3):
+            self.port = port if port and attempt == 0 else _free_port()
             if self._start_on_port():
                 return
         raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}")
@@ -202,7 +205,7 @@ class KzstudyServer:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(self.workers),
                 "--threads",
                 "4",
                 # One control socket per user by default; several servers would share it.
@@ -244,6 +247,17 @@ class KzstudyServer:
                 return True
         except OSError:
             return False
+
+    def worker_pids(self) -> list[int]:
+        """The pids of gunicorn's worker processes (the master's children)."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop_server(self) -> None:
+        """Stop gunicorn, keeping the database (to start it again later)."""
+        self._stop_server()
 
     def stop(self) -> None:
         self._stop_server()
