@@ -71,17 +71,8 @@ METADATA_ADDRESSES = frozenset(
 NON_PUBLIC_NETWORKS = tuple(
     ipaddress.ip_network(n)
     for n in (
-        "100.64.0.0/10",
-        "192.0.0.0/24",
-        "192.88.99.0/24",
-        "198.18.0.0/15",
-        "64:ff9b::/96",
-        "64:ff9b:1::/48",
-        "2001::/32",
-        "2001:db8::/32",
-        "2002::/16",
-        "3fff::/20",
-        "5f00::/16",
+        *("100.64.0.0/10", "192.0.0.0/24", "192.88.99.0/24", "198.18.0.0/15", "2001:db8::/32"),
+        *("64:ff9b::/96", "64:ff9b:1::/48", "2001::/32", "2002::/16", "3fff::/20", "5f00::/16"),
     )
 )
 PRIVATE = "a private or local address"
@@ -130,16 +121,12 @@ def _networks(cidrs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress
         raise ImproperlyConfigured(f"OUTBOUND_ALLOWED_NETWORKS: {error}") from error
 
 
-def _allowed_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return _networks(tuple(getattr(settings, "OUTBOUND_ALLOWED_NETWORKS", ())))
-
-
 def address_problem(address: IPAddress) -> str | None:
     """Why the tool may not connect to this address (a phrase), or None when it may."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         # ::ffff:127.0.0.1 reaches 127.0.0.1; judge the address it stands for.
         address = address.ipv4_mapped
-    if any(address in network for network in _allowed_networks()):
+    if any(address in n for n in _networks(tuple(settings.OUTBOUND_ALLOWED_NETWORKS))):
         return None
     if address in METADATA_ADDRESSES:
         return "a cloud metadata address"
