@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "kzstudy.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads cookies, forms or JSON: a NUL character is a 400, never a 500.
+    "kzstudy.nul_guard.RejectNulMiddleware",
     # Database outages become 503 + Retry-After, wherever in the request they happen.
     "kzstudy.outage.OutageMiddleware",
     # Outermost of the cookie writers, so it sees every cookie the others set.

@@ -1,16 +1,23 @@
 """Read answers from an attempt page's POST data into the API's answer shapes.
 
 Field names are `q<question id>-<part>`; the shapes that come out are the same ones the REST
-API takes, so one normalisation path (the question type's) serves pages and API alike.
+API takes, so one normalisation path (the question type's `read_answer`) serves pages and API
+alike. The shape is read from the field names, not from the question's type: whatever fields
+arrive are passed on, and a field the type does not take is refused there.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
 from .qtypes import InvalidResponse
+
+# Marks a question whose saved answer the page leaves alone: its inputs are disabled (a
+# practice question answered right), so their absence must not read as "cleared".
+KEEP_ANSWER = "keep-answer"
 
 
 def field_prefix(question_id: int) -> str:
@@ -23,46 +30,67 @@ def question_ids_in(post: QueryDict) -> list[int]:
     ids = set()
     for name in post:
         head, _, _ = name.partition("-")
-        if head.startswith("q") and head[1:].isdigit():
+        if head.startswith("q") and head[1:].isdigit() and len(head) < 20:
             ids.add(int(head[1:]))
     return sorted(ids)
 
 
-def raw_answer(qtype: str, post: QueryDict, question_id: int) -> dict[str, Any]:
-    """The raw answer for one question; InvalidResponse for positions given twice."""
+@dataclass
+class PostedAnswers:
+    """What a page POST asks for: answers and flags per question id, and parse errors."""
+
+    answers: dict[int, Any] = field(default_factory=dict)
+    flags: dict[int, bool] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def posted_answers(post: QueryDict) -> PostedAnswers:
+    """Answers and flags for every question that appears in the POST data."""
+    posted = PostedAnswers()
+    for question_id in question_ids_in(post):
+        p = field_prefix(question_id)
+        posted.flags[question_id] = post.get(f"{p}flag") == "1"
+        if post.get(f"{p}{KEEP_ANSWER}") == "1":
+            continue
+        try:
+            posted.answers[question_id] = raw_answer(post, question_id)
+        except InvalidResponse as exc:
+            posted.errors[question_id] = str(exc)
+    return posted
+
+
+def raw_answer(post: QueryDict, question_id: int) -> dict[str, Any] | None:
+    """The raw answer for one question (None: no answer field was sent, which clears it);
+    InvalidResponse for positions that cannot make an order."""
     p = field_prefix(question_id)
-    if qtype == "single_choice":
-        return {"choice": post.get(f"{p}choice") or None}
-    if qtype == "multiple_response":
-        return {"choices": post.getlist(f"{p}choices")}
-    if qtype in ("true_false", "numeric"):
-        return {"value": (post.get(f"{p}value") or "").strip() or None}
-    if qtype == "short_answer":
-        return {"text": post.get(f"{p}text", "")}
-    if qtype == "matching":
-        return {
-            "pairs": {
-                _suffix(n, f"{p}pair-"): v
-                for n, v in post.items()
-                if n.startswith(f"{p}pair-") and v
-            }
-        }
-    if qtype == "ordering":
-        return _order_from_positions(post, f"{p}pos-")
-    raise InvalidResponse(f"Unknown question type {qtype!r}.")
+    raw: dict[str, Any] = {}
+    if f"{p}choice" in post:
+        raw["choice"] = post.get(f"{p}choice") or None
+    if f"{p}choices" in post:
+        raw["choices"] = post.getlist(f"{p}choices")
+    if f"{p}value" in post:
+        raw["value"] = (post.get(f"{p}value") or "").strip() or None
+    if f"{p}text" in post:
+        raw["text"] = post.get(f"{p}text", "")
+    pairs = {_suffix(n, f"{p}pair-"): v for n, v in post.items() if n.startswith(f"{p}pair-")}
+    if pairs:
+        raw["pairs"] = pairs
+    positions = {_suffix(n, f"{p}pos-"): v for n, v in post.items() if n.startswith(f"{p}pos-")}
+    if positions:
+        raw["order"] = _order_from_positions(positions)
+    return raw or None
 
 
 def _suffix(name: str, prefix: str) -> str:
     return name[len(prefix) :]
 
 
-def _order_from_positions(post: QueryDict, prefix: str) -> dict[str, Any]:
+def _order_from_positions(positions: dict[str, str]) -> list[str] | None:
     """Items are placed with a position number each (keyboard-friendly, no drag and drop)."""
-    positions = {_suffix(n, prefix): v for n, v in post.items() if n.startswith(prefix)}
     if not any(positions.values()):
-        return {"order": None}
-    if not all(v.isdigit() for v in positions.values()):
+        return None
+    if not all(v.isascii() and v.isdigit() and len(v) < 6 for v in positions.values()):
         raise InvalidResponse("Give every item a position.")
     if len(set(positions.values())) != len(positions):
         raise InvalidResponse("Give each item a different position.")
-    return {"order": sorted(positions, key=lambda key: int(positions[key]))}
+    return sorted(positions, key=lambda key: int(positions[key]))

@@ -54,7 +54,8 @@ class QuestionView:
 
     @property
     def is_answered(self) -> bool:
-        return self.response.answer is not None
+        """Answered in full (a partial answer is kept, but not counted as answered)."""
+        return self.response.state != ResponseState.UNANSWERED
 
     @property
     def is_locked(self) -> bool:

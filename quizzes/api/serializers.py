@@ -108,15 +108,43 @@ class StartInputSerializer(serializers.Serializer):
     course = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
-class AnswerInputSerializer(serializers.Serializer):
-    """An answer in the question type's shape, and optionally the question's flag."""
+class StrictInputSerializer(serializers.Serializer):
+    """An input whose unknown fields are refused rather than ignored, so a misspelt field
+    never passes for a saved one."""
 
-    answer = serializers.JSONField(
-        allow_null=True,
-        help_text='{"choice": id} · {"choices": [id]} · {"value": true} · {"text": "..."} · '
-        '{"value": 12.5} · {"pairs": {"<left id>": "<right id>"}} · {"order": [id]} · null clears',
-    )
+    def validate(self, attrs: dict) -> dict:
+        """Refuse fields this input does not define."""
+        unknown = sorted(str(name) for name in set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({unknown[0]: ["Unknown field."]})
+        return attrs
+
+
+ANSWER_HELP = (
+    '{"choice": id} · {"choices": [id]} · {"value": true} · {"text": "..."} · '
+    '{"value": 12.5} · {"pairs": {"<left id>": "<right id>"}} · {"order": [id]} · null clears'
+)
+
+
+class AnswerInputSerializer(StrictInputSerializer):
+    """An answer in the question type's shape, and the question's flag; either may be left
+    out (a flag alone leaves the answer as it is)."""
+
+    answer = serializers.JSONField(allow_null=True, required=False, help_text=ANSWER_HELP)
     flagged = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        """Unknown fields are refused, and so is a body with neither an answer nor a flag."""
+        attrs = super().validate(attrs)
+        if not attrs:
+            raise serializers.ValidationError({"answer": ["Give an answer, a flag or both."]})
+        return attrs
+
+
+class CheckInputSerializer(StrictInputSerializer):
+    """The answer to check now (practice quizzes)."""
+
+    answer = serializers.JSONField(allow_null=True, help_text=ANSWER_HELP)
 
 
 class SavedAnswerSerializer(serializers.Serializer):

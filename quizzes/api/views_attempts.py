@@ -11,7 +11,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .. import clock
-from ..errors import InvalidAnswer
 from ..models import Attempt, Course, Enrolment, Quiz
 from ..permissions import is_site_admin
 from ..presenters import attempt_document, attempt_result
@@ -20,7 +19,7 @@ from ..services.attempts import (
     answer_check,
     answers_save,
     attempt_finalize_if_overdue,
-    attempt_start,
+    attempt_start_or_resume,
     attempt_submit,
 )
 from . import examples as ex
@@ -35,11 +34,17 @@ ANSWER_EXAMPLES = [
     for name, answer in ex.ANSWERS.items()
 ] + [
     OpenApiExample(
-        "Flag without answering",
+        "Clear and flag",
         value={"answer": None, "flagged": True},
-        description="`null` clears a saved answer.",
+        description="`null` clears a saved answer; the flag is saved with it.",
         request_only=True,
-    )
+    ),
+    OpenApiExample(
+        "Flag only",
+        value={"flagged": True},
+        description="Without `answer` the saved answer stays as it is.",
+        request_only=True,
+    ),
 ]
 
 
@@ -174,13 +179,12 @@ class AttemptStartView(APIView):
             )
         quiz = Quiz.objects.get(pk=quiz_id)
         course = Course.objects.get(pk=offers[0]["course"]["id"])
-        attempt = attempt_start(quiz=quiz, user=request.user, course=course)
-        # The offer already counted the user's attempts: a number beyond it is a new attempt.
-        created = attempt.number > offers[0]["attempts_used"]
+        started = attempt_start_or_resume(quiz=quiz, user=request.user, course=course)
+        attempt = started.attempt
         document = attempt_document(attempt, attempt_responses(attempt=attempt), clock.now())
         return Response(
             s.AttemptSerializer(document).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
         )
 
 
@@ -270,19 +274,15 @@ class AnswerView(APIView):
         attempt = _own_attempt(request, attempt_id)
         data = s.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        flags = (
-            {question_id: data.validated_data["flagged"]}
-            if "flagged" in data.validated_data
-            else None
-        )
+        wanted = data.validated_data
         result = answers_save(
             attempt_id=attempt.pk,
             user=request.user,
-            answers={question_id: data.validated_data["answer"]},
-            flags=flags,
+            answers={question_id: wanted["answer"]} if "answer" in wanted else {},
+            flags={question_id: wanted["flagged"]} if "flagged" in wanted else {},
         )
         if question_id in result.errors:
-            raise InvalidAnswer(result.errors[question_id])
+            raise result.errors[question_id]
         response = result.saved[0]
         return Response(
             s.SavedAnswerSerializer(
@@ -304,19 +304,19 @@ class CheckView(APIView):
     throttle_scope = "writes"
 
     @extend_schema(
-        request=s.AnswerInputSerializer,
+        request=s.CheckInputSerializer,
         responses={200: s.PracticeFeedbackSerializer},
         summary="Check a practice answer",
         operation_id="answer_check",
         examples=[
-            *ANSWER_EXAMPLES[:-1],
+            *ANSWER_EXAMPLES[:-2],
             OpenApiExample("Wrong", value=ex.FEEDBACK_WRONG, response_only=True),
             OpenApiExample("Right", value=ex.FEEDBACK_CORRECT, response_only=True),
         ],
     )
     def post(self, request, attempt_id: int, question_id: int):
         attempt = _own_attempt(request, attempt_id)
-        data = s.AnswerInputSerializer(data=request.data)
+        data = s.CheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = answer_check(
             attempt_id=attempt.pk,

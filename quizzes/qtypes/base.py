@@ -87,6 +87,8 @@ class QuestionType:
 
     key: ClassVar[str]
     label: ClassVar[str]
+    # The fields of this type's answer object: anything else is refused, never ignored.
+    answer_keys: ClassVar[frozenset[str]]
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """Errors in the authoring data of this type (the content-pack/editor fields)."""
@@ -114,6 +116,29 @@ class QuestionType:
         """Whether the response answers the whole question."""
         raise NotImplementedError
 
+    def read_answer(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any] | None:
+        """A learner's raw answer (API or page) as stored: a normalised dict, or None for "no
+        answer" (null, blank or empty); InvalidResponse for anything else.
+
+        The one door every answer goes through, so the rules hold for pages and API alike:
+        unknown fields and NUL characters are refused, and an answer that gives nothing
+        clears the response instead of counting as answered.
+        """
+        if raw is None:
+            return None
+        raw = require_dict(raw)
+        unknown = sorted(str(name) for name in raw if name not in self.answer_keys)
+        if unknown:
+            raise InvalidResponse(
+                f"Unknown field {unknown[0]!r}: this question takes {_listed(self.answer_keys)}."
+            )
+        if contains_nul(raw):
+            raise InvalidResponse("The answer contains a NUL character.")
+        if is_empty(raw):
+            return None
+        answer = self.normalize_response(payload, raw)
+        return None if is_empty(answer) else answer
+
     def grade(self, payload: Mapping[str, Any], response: Mapping[str, Any] | None) -> Grade:
         """Grade a response: a pure function of the payload and the response."""
         raise NotImplementedError
@@ -136,6 +161,35 @@ def require_dict(raw: Any) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
         raise InvalidResponse("The answer must be an object.")
     return raw
+
+
+def contains_nul(value: Any) -> bool:
+    """Whether a NUL character hides in a string, a key or a nested value (PostgreSQL refuses
+    NUL in text and JSON, so it must be caught before the database sees it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_nul(item) for item in value)
+    return False
+
+
+def is_empty(answer: Mapping[str, Any]) -> bool:
+    """Whether an answer gives nothing: every field null, blank, or an empty list or object.
+
+    `false` and `0` are answers (true/false, numeric), so only these four count as empty.
+    """
+    return all(
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, list | dict) and not value)
+        for value in answer.values()
+    )
+
+
+def _listed(names: frozenset[str]) -> str:
+    return " and ".join(repr(name) for name in sorted(names))
 
 
 def clean_text(value: Any) -> str:

@@ -24,6 +24,7 @@ class Matching(QuestionType):
 
     key = "matching"
     label = "Matching"
+    answer_keys = frozenset({"pairs"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """At least three pairs; lefts unique, rights (with distractors) unique."""

@@ -19,6 +19,7 @@ class MultipleResponse(ChoiceType):
 
     key = "multiple_response"
     label = "Multiple response"
+    answer_keys = frozenset({"choices"})
 
     def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
         """`{"choices": [key, ...]}`, keys of this version, without repeats; order is irrelevant."""

@@ -49,6 +49,7 @@ class Numeric(QuestionType):
 
     key = "numeric"
     label = "Numeric"
+    answer_keys = frozenset({"value"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """A numeric answer and a tolerance of zero or more."""

@@ -27,6 +27,7 @@ class Ordering(QuestionType):
 
     key = "ordering"
     label = "Ordering"
+    answer_keys = frozenset({"order"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """At least three distinct, non-empty items."""

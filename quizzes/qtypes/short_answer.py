@@ -28,6 +28,7 @@ class ShortAnswer(QuestionType):
 
     key = "short_answer"
     label = "Short answer"
+    answer_keys = frozenset({"text"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """At least one accepted answer, none empty after normalising."""

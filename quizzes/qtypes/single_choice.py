@@ -14,6 +14,7 @@ class SingleChoice(ChoiceType):
 
     key = "single_choice"
     label = "Single choice"
+    answer_keys = frozenset({"choice"})
     max_correct = 1
 
     def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ class TrueFalse(QuestionType):
 
     key = "true_false"
     label = "True/false"
+    answer_keys = frozenset({"value"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """The answer must be true or false."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 
 from .. import clock
 from ..errors import (
@@ -58,19 +58,35 @@ def _check_may_start(quiz: Quiz, user: AbstractBaseUser, course: Course) -> None
         raise QuizUnavailable(code="quiz_closed")
 
 
+@dataclass(frozen=True)
+class StartResult:
+    """The attempt to show and whether this call created it (False: it was already open)."""
+
+    attempt: Attempt
+    created: bool
+
+
 def attempt_start(
     *, quiz: Quiz, user: AbstractBaseUser, course: Course, rng: random.Random | None = None
 ) -> Attempt:
+    """Start an attempt, or return the one already open (see `attempt_start_or_resume`)."""
+    return attempt_start_or_resume(quiz=quiz, user=user, course=course, rng=rng).attempt
+
+
+def attempt_start_or_resume(
+    *, quiz: Quiz, user: AbstractBaseUser, course: Course, rng: random.Random | None = None
+) -> StartResult:
     """Start an attempt, or return the one already open, so a reload shows the same attempt.
 
     Everything is fixed here: the questions, their exact versions, their order and the order
-    of their choices.
+    of their choices. Of two starts at the same moment the database lets one create the
+    attempt; the other is told it resumed that one.
     """
     _check_may_start(quiz, user, course)
     mine = Attempt.objects.filter(quiz=quiz, user=user, course=course)
     open_attempt = mine.filter(state=AttemptState.IN_PROGRESS).first()
     if open_attempt and not attempt_finalize_if_overdue(attempt=open_attempt):
-        return open_attempt
+        return StartResult(open_attempt, created=False)
     used = mine.count()
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise QuizUnavailable(code="no_attempts_left")
@@ -103,7 +119,8 @@ def attempt_start(
         attempt = mine.filter(state=AttemptState.IN_PROGRESS).first()
         if attempt is None:
             raise
-    return attempt
+        return StartResult(attempt, created=False)
+    return StartResult(attempt, created=True)
 
 
 def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
@@ -153,19 +170,17 @@ def _is_overdue(attempt: Attempt) -> bool:
     return attempt.deadline is not None and clock.now() >= attempt.deadline
 
 
-def _is_blank(raw: Any) -> bool:
-    """An answer with nothing in it clears the response instead of being rejected."""
-    if not isinstance(raw, Mapping):
-        return False
-    return all(value in (None, "", [], {}) for value in raw.values()) or not raw
-
-
 @dataclass(frozen=True)
 class SaveResult:
-    """What saving answers did: the responses saved and, per question id, any error message."""
+    """What saving answers did: the responses saved and, per question id, why one was not."""
 
     saved: list[Response]
-    errors: dict[int, str]
+    errors: dict[int, InvalidAnswer]
+
+    @property
+    def messages(self) -> dict[int, str]:
+        """The errors as messages for the learner, per question id."""
+        return {question_id: error.message for question_id, error in self.errors.items()}
 
 
 def answers_save(
@@ -175,10 +190,11 @@ def answers_save(
     answers: Mapping[int, Any],
     flags: Mapping[int, bool] | None = None,
 ) -> SaveResult:
-    """Save answers (question id → raw answer); each valid one becomes a new SAVE step.
+    """Save answers (question id → raw answer) and flags; each changed answer is a new SAVE step.
 
-    An invalid answer is reported and leaves its response as it was; the others are saved.
-    Saving the same answer again writes nothing.
+    `None` or an answer that gives nothing clears the response. An invalid answer is reported
+    and leaves its response, flag included, as it was; the others are saved. Saving the same
+    answer again writes nothing.
     """
     _finalize_overdue(attempt_id, user)
     with transaction.atomic():
@@ -201,16 +217,16 @@ def _save_in_transaction(
         raise UnknownQuestion(f"Question {min(unknown)} is not part of this attempt.")
     saved, errors, steps = [], {}, []
     for question_id, response in responses.items():
-        if question_id in flags:
-            response.is_flagged = bool(flags[question_id])
         if question_id in answers:
             try:
                 step = _apply_answer(attempt, response, answers[question_id])
             except InvalidAnswer as exc:
-                errors[question_id] = exc.message
+                errors[question_id] = exc
                 continue
             if step:
                 steps.append(step)
+        if question_id in flags:
+            response.is_flagged = bool(flags[question_id])
         response.save(
             update_fields=["answer", "state", "fraction", "score", "is_flagged", "updated_at"]
         )
@@ -219,23 +235,33 @@ def _save_in_transaction(
     return SaveResult(saved=saved, errors=errors)
 
 
+def _read_answer(response: Response, raw: Any) -> dict[str, Any] | None:
+    """The answer as stored (None: no answer), or InvalidAnswer saying what is wrong."""
+    version = response.question_version
+    try:
+        return registry.get(version.qtype).read_answer(version.payload, raw)
+    except InvalidResponse as exc:
+        raise InvalidAnswer(str(exc)) from None
+
+
+def _answered_state(response: Response, answer: dict[str, Any] | None) -> ResponseState:
+    """Answered only when the answer is complete for its type; a partial one is kept but not
+    counted as answered (a matching question with some pairs left open, say)."""
+    version = response.question_version
+    if answer is None or not registry.get(version.qtype).is_complete(version.payload, answer):
+        return ResponseState.UNANSWERED
+    return ResponseState.ANSWERED
+
+
 def _apply_answer(attempt: Attempt, response: Response, raw: Any) -> ResponseStep | None:
     """Put a normalised answer on the response; the step to record, or None if unchanged."""
-    if attempt.quiz.mode == QuizMode.PRACTICE and response.state == ResponseState.CORRECT:
-        raise InvalidAnswer(code="already_correct")
-    version = response.question_version
-    question_type = registry.get(version.qtype)
-    if _is_blank(raw):
-        answer = None
-    else:
-        try:
-            answer = question_type.normalize_response(version.payload, raw)
-        except InvalidResponse as exc:
-            raise InvalidAnswer(str(exc)) from None
+    answer = _read_answer(response, raw)
     if answer == response.answer:
         return None
+    if attempt.quiz.mode == QuizMode.PRACTICE and response.state == ResponseState.CORRECT:
+        raise InvalidAnswer(code="already_correct")
     response.answer = answer
-    response.state = ResponseState.ANSWERED if answer else ResponseState.UNANSWERED
+    response.state = _answered_state(response, answer)
     response.fraction = response.score = None
     return ResponseStep(
         response=response,
@@ -244,6 +270,13 @@ def _apply_answer(attempt: Attempt, response: Response, raw: Any) -> ResponseSte
         data={"answer": answer},
         state=response.state,
     )
+
+
+def practice_fraction(fraction: Decimal, wrong_tries: int) -> Decimal:
+    """A practice grade after its wrong tries: a third off for each, never below zero."""
+    if not fraction:
+        return fraction
+    return max(Decimal(0), fraction - PRACTICE_PENALTY * wrong_tries).quantize(Decimal("0.00001"))
 
 
 @dataclass(frozen=True)
@@ -281,21 +314,18 @@ def _check_in_transaction(
     )
     if response is None:
         raise UnknownQuestion()
-    if _is_blank(raw):
+    if _read_answer(response, raw) is None:
         raise InvalidAnswer("Answer the question before checking it.")
+    if response.state == ResponseState.CORRECT:
+        raise InvalidAnswer(code="already_correct")
     save_step = _apply_answer(attempt, response, raw)
     version = response.question_version
     grade = registry.get(version.qtype).grade(version.payload, response.answer)
     wrong_before = (
         response.steps.filter(kind=StepKind.CHECK).exclude(state=ResponseState.CORRECT).count()
     )
-    fraction = (
-        max(Decimal(0), grade.fraction - PRACTICE_PENALTY * wrong_before)
-        if grade.fraction
-        else grade.fraction
-    )
     response.state = ResponseState(grade.state.value)
-    response.fraction = fraction.quantize(Decimal("0.00001"))
+    response.fraction = practice_fraction(grade.fraction, wrong_before)
     response.score = (response.max_mark * response.fraction).quantize(CENT)
     response.save(update_fields=["answer", "state", "fraction", "score", "updated_at"])
     seq = (response.last_seq or 0) + (2 if save_step else 1)
@@ -346,20 +376,33 @@ def attempts_close_overdue() -> int:
 def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     """Grade every response once, append SUBMIT steps, total the score and close the attempt.
 
-    Practice answers already checked keep their checked grade (with its penalty).
+    Practice answers already checked keep their checked grade (with its penalty); any other
+    practice answer is graded now with the same penalty for the wrong tries before it, so
+    saving instead of checking the last try does not escape it.
     """
+    practice = attempt.quiz.mode == QuizMode.PRACTICE
     responses = list(
-        attempt.responses.select_related("question_version").annotate(last_seq=Max("steps__seq"))
+        attempt.responses.select_related("question_version").annotate(
+            last_seq=Max("steps__seq"),
+            wrong_tries=Count(
+                "steps",
+                filter=Q(steps__kind=StepKind.CHECK) & ~Q(steps__state=ResponseState.CORRECT),
+            ),
+        )
     )
     checked = {ResponseState.CORRECT, ResponseState.PARTIAL, ResponseState.WRONG}
     steps = []
     for response in responses:
-        if not (attempt.quiz.mode == QuizMode.PRACTICE and response.state in checked):
+        if not (practice and response.state in checked):
             version = response.question_version
             grade = registry.get(version.qtype).grade(version.payload, response.answer)
             response.state = ResponseState(grade.state.value)
-            response.fraction = grade.fraction
-            response.score = (response.max_mark * grade.fraction).quantize(CENT)
+            response.fraction = (
+                practice_fraction(grade.fraction, response.wrong_tries)
+                if practice
+                else grade.fraction
+            )
+            response.score = (response.max_mark * response.fraction).quantize(CENT)
         steps.append(
             ResponseStep(
                 response=response,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import clock
-from ..answer_forms import question_ids_in, raw_answer
+from ..answer_forms import posted_answers, raw_answer
 from ..errors import AttemptClosed, AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
-from ..models import Attempt, AttemptState, QuizLayout, QuizMode
+from ..models import Attempt, AttemptState, QuizLayout, QuizMode, ResponseState
 from ..presenters import attempt_question_views, practice_feedback, review_allowed, review_items
 from ..qtypes import InvalidResponse
 from ..selectors import (
@@ -144,22 +144,6 @@ def _int(value, default: int) -> int:
         return default
 
 
-def _answers_from_post(request: HttpRequest, attempt: Attempt) -> tuple[dict, dict, dict]:
-    """Answers, flags and parse errors for the questions present in the POST data."""
-    qtypes = dict(attempt.responses.values_list("question_id", "question_version__qtype"))
-    answers, flags, errors = {}, {}, {}
-    for question_id in question_ids_in(request.POST):
-        if question_id not in qtypes:
-            errors[question_id] = "That question is not part of this attempt."
-            continue
-        flags[question_id] = request.POST.get(f"q{question_id}-flag") == "1"
-        try:
-            answers[question_id] = raw_answer(qtypes[question_id], request.POST, question_id)
-        except InvalidResponse as exc:
-            errors[question_id] = str(exc)
-    return answers, flags, errors
-
-
 @login_required
 @require_POST
 def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
@@ -167,10 +151,14 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
     attempt_obj = attempt_get_for_user(attempt_id=attempt, user=request.user)
     if attempt_obj is None:
         raise Http404("No such attempt.")
-    answers, flags, errors = _answers_from_post(request, attempt_obj)
+    posted = posted_answers(request.POST)
+    errors = posted.errors
     try:
         result = answers_save(
-            attempt_id=attempt_obj.pk, user=request.user, answers=answers, flags=flags
+            attempt_id=attempt_obj.pk,
+            user=request.user,
+            answers=posted.answers,
+            flags=posted.flags,
         )
     except DomainError as error:
         if _wants_json(request):
@@ -179,12 +167,13 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
             )
         messages.error(request, error.message)
         return redirect("quizzes:attempt", attempt=attempt_obj.pk)
-    errors.update(result.errors)
+    errors.update(result.messages)
     if _wants_json(request):
-        answered = attempt_obj.responses.filter(answer__isnull=False).count()
+        answered = attempt_obj.responses.exclude(state=ResponseState.UNANSWERED).count()
         return JsonResponse(
             {
                 "saved": [r.question_id for r in result.saved],
+                "states": {str(r.question_id): r.state for r in result.saved},
                 "errors": {str(k): v for k, v in errors.items()},
                 "answered": answered,
                 "total": attempt_obj.responses.count(),
@@ -201,6 +190,13 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
     return redirect(_page_url(attempt_obj.pk, page))
 
 
+def _posted_answer(request: HttpRequest, question_id: int):
+    try:
+        return raw_answer(request.POST, question_id)
+    except InvalidResponse as exc:
+        raise InvalidAnswer(str(exc)) from None
+
+
 @login_required
 @require_POST
 def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
@@ -209,15 +205,12 @@ def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
     if attempt_obj is None:
         raise Http404("No such attempt.")
     question_id = _int(request.POST.get("question"), 0)
-    answers, _, errors = _answers_from_post(request, attempt_obj)
     try:
-        if question_id in errors:
-            raise InvalidAnswer(errors[question_id])
         result = answer_check(
             attempt_id=attempt_obj.pk,
             user=request.user,
             question_id=question_id,
-            raw=answers.get(question_id, {}),
+            raw=_posted_answer(request, question_id),
         )
     except DomainError as error:
         if _wants_json(request):

@@ -16,6 +16,7 @@ from tests.factories import (
     enrol,
     fixed_quiz,
     key_answer,
+    make_question,
     shipped_article,
 )
 from tests.pages.test_no_key_leaks import assert_no_key, one_question_per_type
@@ -137,8 +138,6 @@ def test_a_malformed_answer_is_400_and_nothing_is_saved(learner_api, answer):
             {"answer": answer},
             format="json",
         )
-        if question.qtype == "short_answer" and isinstance(answer, dict) and "text" not in answer:
-            continue  # {"choice": ...} has no text: it clears the answer, which is valid
         assert reply.status_code == 400, (question.qtype, answer, reply.json())
         assert (
             reply.json()["error"]["code"] == "invalid_answer" and reply.json()["error"]["message"]
@@ -264,3 +263,130 @@ def test_writes_are_throttled(learner_api, monkeypatch):
     assert start(api, quiz).status_code == 200
     throttled = start(api, quiz)
     assert throttled.status_code == 429 and throttled.json()["error"]["code"] == "throttled"
+
+
+def put_answer(api, attempt_id, question_id, body):
+    return api.put(f"{API}/attempts/{attempt_id}/answers/{question_id}/", body, format="json")
+
+
+def saved(api, attempt_id, question_id) -> dict:
+    """The question as GET /attempts/{id}/ shows it now."""
+    questions = api.get(f"{API}/attempts/{attempt_id}/").json()["questions"]
+    return next(q for q in questions if q["id"] == question_id)
+
+
+@pytest.fixture
+def answered(learner_api):
+    """An open attempt at one question of each type, each answered with its key."""
+    api, course, _ = learner_api
+    questions = one_question_per_type()
+    attempt = start(api, fixed_quiz(questions, article=course.article)).json()
+    for question in questions:
+        answer = key_answer(question.current_version)
+        assert put_answer(api, attempt["id"], question.pk, {"answer": answer}).status_code == 200
+    return api, attempt["id"], {q.qtype: q for q in questions}
+
+
+def test_answer_null_clears_the_answer_and_keeps_the_flag(answered):
+    api, attempt_id, questions = answered
+    question = questions["single_choice"]
+    reply = put_answer(api, attempt_id, question.pk, {"answer": None, "flagged": True})
+    assert reply.status_code == 200
+    assert (reply.json()["answer"], reply.json()["state"], reply.json()["flagged"]) == (
+        None,
+        "unanswered",
+        True,
+    )
+    shown = saved(api, attempt_id, question.pk)
+    assert shown["answer"] is None and shown["flagged"] is True
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"answer": {"x": None}},
+        {"answer": {"unknown": None}},
+        {"answer": {"choice": None, "typo": 1}},
+        {"answer": None, "flaged": True},
+        {"anwser": None},
+        {},
+    ],
+)
+def test_unknown_fields_are_400_and_never_wipe_a_saved_answer(answered, body):
+    api, attempt_id, questions = answered
+    question = questions["single_choice"]
+    steps = ResponseStep.objects.filter(response__attempt_id=attempt_id).count()
+    reply = put_answer(api, attempt_id, question.pk, body)
+    assert reply.status_code == 400, reply.json()
+    assert saved(api, attempt_id, question.pk)["answer"] == key_answer(question.current_version)
+    assert ResponseStep.objects.filter(response__attempt_id=attempt_id).count() == steps
+
+
+@pytest.mark.parametrize(
+    ("qtype", "blank"),
+    [
+        ("short_answer", lambda version: {"text": "   "}),
+        ("multiple_response", lambda version: {"choices": []}),
+        ("matching", lambda version: {"pairs": {version.payload["lefts"][0]["key"]: ""}}),
+    ],
+    ids=["spaces", "no-choices", "empty-pair"],
+)
+def test_blank_answers_count_as_not_answered(answered, qtype, blank):
+    api, attempt_id, questions = answered
+    question = questions[qtype]
+    reply = put_answer(api, attempt_id, question.pk, {"answer": blank(question.current_version)})
+    assert reply.status_code == 200
+    assert (reply.json()["answer"], reply.json()["state"]) == (None, "unanswered")
+    assert saved(api, attempt_id, question.pk)["answer"] is None
+
+
+def test_a_flag_alone_keeps_the_saved_answer(answered):
+    api, attempt_id, questions = answered
+    question = questions["ordering"]
+    reply = put_answer(api, attempt_id, question.pk, {"flagged": True})
+    assert reply.status_code == 200 and reply.json()["state"] == "answered"
+    shown = saved(api, attempt_id, question.pk)
+    assert shown["flagged"] is True
+    assert shown["answer"] == key_answer(question.current_version)
+
+
+def test_flagging_after_a_correct_practice_check_is_allowed(learner_api):
+    api, course, _ = learner_api
+    question = make_question()
+    attempt = start(api, fixed_quiz([question], article=course.article, mode="practice")).json()
+    answer = key_answer(question.current_version)
+    check = api.post(
+        f"{API}/attempts/{attempt['id']}/answers/{question.pk}/check/",
+        {"answer": answer},
+        format="json",
+    )
+    assert check.status_code == 200 and check.json()["state"] == "correct"
+    for body in ({"flagged": True}, {"answer": answer, "flagged": False}):
+        reply = put_answer(api, attempt["id"], question.pk, body)
+        assert reply.status_code == 200, reply.json()
+        assert reply.json()["flagged"] is body["flagged"] and reply.json()["state"] == "correct"
+    refused = put_answer(api, attempt["id"], question.pk, {"answer": None})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "already_correct"
+
+
+def test_only_one_of_two_simultaneous_starts_answers_201(learner_api, monkeypatch):
+    """The rival start runs after this one checked for an open attempt and before it wrote
+    its own: the database lets the rival win, and this start answers 200 with its attempt."""
+    from quizzes.services import attempts as service
+
+    api, course, learner = learner_api
+    quiz = fixed_quiz([Question.objects.get(key="introduction-01")], article=course.article)
+    pick = service.quiz_pick_questions
+    rival = {}
+
+    def pick_while_a_rival_starts(**kwargs):
+        if not rival:
+            rival["start"] = None  # the rival picks its questions undisturbed
+            rival["start"] = service.attempt_start_or_resume(quiz=quiz, user=learner, course=course)
+        return pick(**kwargs)
+
+    monkeypatch.setattr(service, "quiz_pick_questions", pick_while_a_rival_starts)
+    reply = start(api, quiz)
+    assert rival["start"].created is True
+    assert reply.status_code == 200 and reply.json()["id"] == rival["start"].attempt.pk
+    assert Attempt.objects.filter(quiz=quiz).count() == 1

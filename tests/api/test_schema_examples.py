@@ -99,7 +99,7 @@ def test_every_example_validates_against_its_schema(operation_id):
 
 def test_answers_are_shown_in_every_question_type_shape():
     examples = OPERATIONS["answer_put"]["requestBody"]["content"][JSON]["examples"]
-    answers = [example["value"]["answer"] for example in examples.values()]
+    answers = [example["value"].get("answer") for example in examples.values()]
     shapes = {
         (key, type(value).__name__) for answer in answers if answer for key, value in answer.items()
     }

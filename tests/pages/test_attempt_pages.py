@@ -8,8 +8,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question, Quiz
-from tests.factories import UserFactory, course_with_learner, enrol, fixed_quiz, key_answer
+from quizzes.models import Attempt, Quiz
+from tests.factories import (
+    UserFactory,
+    course_with_learner,
+    enrol,
+    fixed_quiz,
+    key_answer,
+    make_question,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -202,16 +209,19 @@ def test_my_attempts_lists_score_state_best_and_last(client, exam):
     assert "Best: <strong>0%" in html
 
 
-def test_practice_check_through_the_page(client):
+@pytest.fixture
+def practice(client):
+    """A practice attempt, through the pages, at a question no graded quiz protects."""
     course, learner = course_with_learner()
     client.force_login(learner)
-    question = Question.objects.get(key="introduction-01")
+    question = make_question()
     quiz = fixed_quiz([question], article=course.article, mode="practice")
-    attempt = Attempt.objects.get(
-        pk=client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))[
-            "Location"
-        ].split("/")[2]
-    )
+    client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))
+    return Attempt.objects.get(user=learner, quiz=quiz), question
+
+
+def test_practice_check_through_the_page(client, practice):
+    attempt, question = practice
     version = question.current_version
     fields = {"question": str(question.pk), **form_fields(version, key_answer(version))}
     reply = client.post(
@@ -221,3 +231,67 @@ def test_practice_check_through_the_page(client):
     assert reply.json()["explanation"] == version.explanation
     html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
     assert version.explanation.replace("'", "&#x27;")[:40] in html and "disabled" in html
+
+
+def autosave(client, attempt, fields):
+    return client.post(
+        reverse("quizzes:attempt_save", args=[attempt.pk]), fields, HTTP_ACCEPT="application/json"
+    )
+
+
+def test_flagging_a_question_checked_right_keeps_its_answer(client, practice):
+    attempt, question = practice
+    version = question.current_version
+    fields = {"question": str(question.pk), **form_fields(version, key_answer(version))}
+    client.post(reverse("quizzes:attempt_check", args=[attempt.pk]), fields)
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert f'name="q{question.pk}-keep-answer"' in html
+    # What the page sends once the answer's inputs are disabled: the markers and the flag.
+    reply = autosave(
+        client,
+        attempt,
+        {
+            f"q{question.pk}-present": "1",
+            f"q{question.pk}-keep-answer": "1",
+            f"q{question.pk}-flag": "1",
+        },
+    )
+    assert reply.status_code == 200 and reply.json()["states"] == {str(question.pk): "correct"}
+    response = attempt.responses.get()
+    assert response.is_flagged and response.answer == key_answer(version)
+
+
+def test_a_blank_short_answer_on_the_page_is_not_answered(client):
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    question = make_question(qtype="short_answer", data={"accepted": ["Bolashak"]})
+    quiz = fixed_quiz([question], article=course.article)
+    client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))
+    attempt = Attempt.objects.get(user=learner, quiz=quiz)
+    p = f"q{question.pk}-"
+    assert autosave(client, attempt, {f"{p}present": "1", f"{p}text": "Bolashak"}).json()[
+        "states"
+    ] == {str(question.pk): "answered"}
+    reply = autosave(client, attempt, {f"{p}present": "1", f"{p}text": "   "})
+    assert reply.json()["states"] == {str(question.pk): "unanswered"}
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert "0 of 1 answered" in html and attempt.responses.get().answer is None
+
+
+def test_a_nul_character_in_a_short_answer_is_refused_by_the_page(client):
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    question = make_question(qtype="short_answer", data={"accepted": ["Bolashak"]})
+    quiz = fixed_quiz([question], article=course.article)
+    client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))
+    attempt = Attempt.objects.get(user=learner, quiz=quiz)
+    p = f"q{question.pk}-"
+    reply = autosave(client, attempt, {f"{p}present": "1", f"{p}text": "Bola\x00shak"})
+    assert reply.status_code == 400 and reply.json()["error"]["code"] == "nul_character"
+    form = client.post(
+        reverse("quizzes:attempt_save", args=[attempt.pk]),
+        {f"{p}present": "1", f"{p}text": "\x00", "page": "1"},
+    )
+    assert form.status_code == 400
+    assert attempt.responses.get().answer is None
+    assert not attempt.responses.get().steps.exists()

@@ -18,7 +18,14 @@ from quizzes.services.attempts import (
     attempt_submit,
     attempts_close_overdue,
 )
-from tests.factories import UserFactory, course_with_learner, fixed_quiz, key_answer, wrong_answer
+from tests.factories import (
+    UserFactory,
+    course_with_learner,
+    fixed_quiz,
+    key_answer,
+    make_question,
+    wrong_answer,
+)
 
 pytestmark = pytest.mark.django_db
 KEYS = ["introduction-01", "law-enforcement-abuse-05", "womens-rights-02"]
@@ -61,7 +68,7 @@ def test_a_malformed_answer_is_reported_and_changes_nothing(started):
         user=learner,
         answers={questions[0].pk: {"choice": "not-a-key"}, questions[1].pk: {"value": "2002"}},
     )
-    assert "Choose one of" in result.errors[questions[0].pk]
+    assert "Choose one of" in result.messages[questions[0].pk]
     assert attempt.responses.get(question=questions[0]).answer is None
     assert attempt.responses.get(question=questions[1]).answer == {"value": "2002"}
 
@@ -171,11 +178,18 @@ def test_close_overdue_attempts_submits_abandoned_attempts(started, monkeypatch,
     assert attempts_close_overdue() == 0
 
 
-def test_practice_check_gives_feedback_and_another_try_with_a_penalty():
+@pytest.fixture
+def practice():
+    """A practice attempt at one question that no graded quiz protects (its own section)."""
     course, learner = course_with_learner()
-    question = Question.objects.get(key="introduction-01")
+    question = make_question()
     quiz = fixed_quiz([question], article=course.article, mode="practice")
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
+    return attempt, learner, question
+
+
+def test_practice_check_gives_feedback_and_another_try_with_a_penalty(practice):
+    attempt, learner, question = practice
     version = question.current_version
     wrong = answer_check(
         attempt_id=attempt.pk, user=learner, question_id=question.pk, raw=wrong_answer(version)
@@ -189,7 +203,7 @@ def test_practice_check_gives_feedback_and_another_try_with_a_penalty():
     late = answers_save(
         attempt_id=attempt.pk, user=learner, answers={question.pk: wrong_answer(version)}
     )
-    assert late.errors == {question.pk: "You have already answered this question correctly."}
+    assert late.messages == {question.pk: "You have already answered this question correctly."}
     with pytest.raises(InvalidAnswer) as error:
         answer_check(
             attempt_id=attempt.pk, user=learner, question_id=question.pk, raw=wrong_answer(version)
@@ -210,3 +224,95 @@ def test_checking_is_refused_in_graded_quizzes(started):
         )
     assert error.value.code == "practice_only"
     assert Attempt.objects.get(pk=attempt.pk).responses.get(question=questions[0]).answer is None
+
+
+def test_practice_penalty_survives_save_then_submit(practice):
+    attempt, learner, question = practice
+    version = question.current_version
+    for _ in range(2):
+        answer_check(
+            attempt_id=attempt.pk, user=learner, question_id=question.pk, raw=wrong_answer(version)
+        )
+    # The right answer, saved without a check: two wrong tries still cost two thirds.
+    answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: key_answer(version)})
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
+    assert submitted.score == Decimal("0.33")
+    response = submitted.responses.get()
+    assert (response.state, response.fraction) == ("correct", Decimal("0.33333"))
+
+
+def test_a_practice_answer_saved_without_any_check_gets_full_marks(practice):
+    attempt, learner, question = practice
+    version = question.current_version
+    answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: key_answer(version)})
+    assert attempt_submit(attempt_id=attempt.pk, user=learner).score == Decimal(1)
+
+
+def test_flagging_after_a_correct_practice_check_is_allowed(practice):
+    attempt, learner, question = practice
+    version = question.current_version
+    answer_check(
+        attempt_id=attempt.pk, user=learner, question_id=question.pk, raw=key_answer(version)
+    )
+    result = answers_save(
+        attempt_id=attempt.pk,
+        user=learner,
+        answers={question.pk: key_answer(version)},
+        flags={question.pk: True},
+    )
+    assert result.errors == {}
+    response = attempt.responses.get()
+    assert response.is_flagged and response.state == "correct"
+    only_flag = answers_save(
+        attempt_id=attempt.pk, user=learner, answers={}, flags={question.pk: False}
+    )
+    assert only_flag.errors == {} and not attempt.responses.get().is_flagged
+    changed = answers_save(
+        attempt_id=attempt.pk, user=learner, answers={question.pk: wrong_answer(version)}
+    )
+    assert changed.errors[question.pk].code == "already_correct"
+
+
+def test_an_invalid_answer_leaves_the_flag_as_it_was(started):
+    attempt, learner, questions = started
+    result = answers_save(
+        attempt_id=attempt.pk,
+        user=learner,
+        answers={questions[0].pk: {"choice": "not-a-key"}},
+        flags={questions[0].pk: True},
+    )
+    assert questions[0].pk in result.errors
+    assert not attempt.responses.get(question=questions[0]).is_flagged
+
+
+@pytest.mark.parametrize("raw", [{"x": None}, {"unknown": None}, {"choice": None, "x": 1}])
+def test_unknown_answer_fields_never_wipe_a_saved_answer(started, raw):
+    attempt, learner, questions = started
+    answer = key_answer(questions[0].current_version)
+    answers_save(attempt_id=attempt.pk, user=learner, answers={questions[0].pk: answer})
+    result = answers_save(attempt_id=attempt.pk, user=learner, answers={questions[0].pk: raw})
+    assert "Unknown field" in result.messages[questions[0].pk]
+    assert attempt.responses.get(question=questions[0]).answer == answer
+
+
+def test_a_partial_answer_is_kept_and_graded_but_not_counted_as_answered():
+    course, learner = course_with_learner()
+    question = make_question(
+        qtype="matching",
+        data={
+            "pairs": [
+                {"left": "A", "right": "1"},
+                {"left": "B", "right": "2"},
+                {"left": "C", "right": "3"},
+            ]
+        },
+    )
+    quiz = fixed_quiz([question], article=course.article)
+    attempt = attempt_start(quiz=quiz, user=learner, course=course)
+    lefts = question.current_version.payload["lefts"]
+    partial = {"pairs": {lefts[0]["key"]: lefts[0]["match"]}}
+    answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: partial})
+    response = attempt.responses.get()
+    assert response.answer == partial and response.state == "unanswered"
+    graded = attempt_submit(attempt_id=attempt.pk, user=learner).responses.get()
+    assert (graded.state, graded.fraction) == ("partial", Decimal("0.33333"))

@@ -1,0 +1,76 @@
+"""A NUL character anywhere in a request is a 400 with nothing changed (kzstudy/nul_guard.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from quizzes.models import Attempt, ResponseStep
+from tests.factories import course_with_learner, fixed_quiz, make_question
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+@pytest.fixture
+def short_answer_attempt():
+    course, learner = course_with_learner()
+    question = make_question(qtype="short_answer", data={"accepted": ["Bolashak"]})
+    quiz = fixed_quiz([question], article=course.article)
+    api = APIClient()
+    api.force_login(learner)
+    attempt = api.post(f"{API}/quizzes/{quiz.pk}/attempts/", {}, format="json").json()
+    return api, Attempt.objects.get(pk=attempt["id"]), question
+
+
+def test_a_nul_character_in_a_short_answer_is_400_on_the_api(short_answer_attempt):
+    api, attempt, question = short_answer_attempt
+    url = f"{API}/attempts/{attempt.pk}/answers/{question.pk}/"
+    reply = api.put(url, {"answer": {"text": "Bola\x00shak"}}, format="json")
+    assert reply.status_code == 400
+    assert reply.json()["error"] == {
+        "code": "nul_character",
+        "message": "The request contains a NUL character, which no field accepts.",
+        "field": "body",
+        "details": None,
+    }
+    assert not ResponseStep.objects.filter(response__attempt=attempt).exists()
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(short_answer_attempt):
+    api, attempt, question = short_answer_attempt
+    url = f"{API}/attempts/{attempt.pk}/answers/{question.pk}/"
+    reply = api.put(url, b'{"answer": {"text": "C:\\\\u0000"}}', content_type="application/json")
+    assert reply.status_code == 200 and reply.json()["answer"] == {"text": "C:\\u0000"}
+
+
+@pytest.mark.parametrize(
+    ("where", "request_kwargs"),
+    [
+        ("query", {"path": f"{API}/quizzes/", "data": {"mode": "practice\x00"}}),
+        ("path", {"path": "/articles/abc\x00def/"}),
+    ],
+)
+def test_a_nul_in_the_query_or_path_is_400(where, request_kwargs):
+    _course, learner = course_with_learner()
+    api = APIClient()
+    api.force_login(learner)
+    reply = api.get(**request_kwargs, HTTP_ACCEPT="application/json")
+    assert reply.status_code == 400 and reply.json()["error"]["field"] == where
+
+
+def test_a_nul_in_the_session_cookie_is_400_not_a_database_error(client):
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    reply = client.get(reverse("quizzes:home"))
+    assert reply.status_code == 400
+    assert b"NUL character" in reply.content
+
+
+def test_a_nul_in_a_form_field_of_any_page_is_400(client):
+    reply = client.post(reverse("login"), {"username": "student\x00", "password": "x"})
+    assert reply.status_code == 400
+
+
+def test_requests_without_nul_pass_through(client):
+    assert client.get(reverse("login")).status_code == 200
