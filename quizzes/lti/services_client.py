@@ -21,6 +21,8 @@ from ..models import LtiPlatform
 from . import claims, keys
 
 TOKEN_MARGIN_SECONDS = 30
+# What LtiResourceLink.lineitem_url holds.
+MAX_LINEITEM_URL_LENGTH = 500
 MAX_ROSTER_PAGES = 50
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
@@ -145,7 +147,7 @@ def find_or_create_lineitem(
     )
     for item in found if isinstance(found, list) else []:
         if isinstance(item, dict) and item.get("resourceId") == resource_id and item.get("id"):
-            return item["id"]
+            return _lineitem_id(item["id"], "line items")
     created = _json(
         _send(
             "POST",
@@ -163,7 +165,17 @@ def find_or_create_lineitem(
     )
     if not isinstance(created, dict) or not isinstance(created.get("id"), str):
         raise ServiceError("create line item: the answer has no id", retryable=True)
-    return created["id"]
+    return _lineitem_id(created["id"], "create line item")
+
+
+def _lineitem_id(value: Any, what: str) -> str:
+    """A line item's id is the URL scores go to, and it is stored: the policy checks it first."""
+    problem = outbound.url_problem(value)
+    if problem is None and len(value) > MAX_LINEITEM_URL_LENGTH:
+        problem = f"is longer than {MAX_LINEITEM_URL_LENGTH} characters"
+    if problem:
+        raise ServiceError(f"{what}: the line item's id {problem}", retryable=False)
+    return value
 
 
 def post_score(platform: LtiPlatform, lineitem_url: str, score: dict) -> None:

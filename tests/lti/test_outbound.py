@@ -156,6 +156,23 @@ def test_in_production_no_grade_request_reaches_a_private_address(
     assert dict(platform.requests) == {}
 
 
+def test_a_line_item_id_on_a_metadata_address_is_never_stored_or_called(client, platform, campus):
+    """The platform's line item container names the URL scores go to; it is checked before it
+    is stored, like the launch's own service URLs."""
+    exam = Quiz.objects.get(key="final-exam")
+    user, course, _ = launched_learner(client, platform, exam, lineitem=False)
+    bad = "http://169.254.169.254/latest/meta-data/"
+    platform.line_items[bad] = {"id": bad, "resourceId": f"quiz:{exam.pk}", "scoreMaximum": 100}
+    finish(exam, user, course)
+
+    deliver_due()
+
+    score = LtiScore.objects.get()
+    assert score.status == ScoreStatus.FAILED
+    assert score.last_error == ("line items: the line item's id points to a cloud metadata address")
+    assert LtiResourceLink.objects.get().lineitem_url == ""
+
+
 def test_a_launch_whose_key_set_is_on_a_private_address_is_refused_in_production(
     client, platform, production
 ):
