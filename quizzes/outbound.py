@@ -130,7 +130,12 @@ def address_problem(address: IPAddress) -> str | None:
         return None
     if address in METADATA_ADDRESSES:
         return "a cloud metadata address"
-    if address.is_unspecified or address.is_multicast or address.is_reserved:
+    # ::1 lies in IPv6's reserved ::/8 too, but is plain loopback.
+    if (
+        address.is_unspecified
+        or address.is_multicast
+        or (address.is_reserved and not address.is_loopback)
+    ):
         return "a reserved or multicast address"
     if address.is_global and not any(address in n for n in NON_PUBLIC_NETWORKS):
         return None
@@ -192,7 +197,7 @@ class _CheckedConnectionMixin:
         host = self._dns_host.strip("[]")
         try:
             found = socket.getaddrinfo(host, self.port, allowed_gai_family(), socket.SOCK_STREAM)
-        except socket.gaierror as error:
+        except (socket.gaierror, UnicodeError) as error:  # UnicodeError: an empty label
             raise NameResolutionError(self.host, self, error) from error
         for *_, sockaddr in found:
             problem = address_problem(ipaddress.ip_address(sockaddr[0].split("%")[0]))
@@ -391,7 +396,8 @@ def request(
     except (requests.Timeout, urllib3.exceptions.TimeoutError) as error:
         logger.warning("%s %s timed out: %s", method, _loggable(url), error)
         raise OutboundError(f"{what} timed out.", retryable=True) from error
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
-        # The body is read from urllib3 directly, whose errors are not requests'.
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+        # The body is read from urllib3 directly, whose errors are not requests'; ValueError:
+        # a host name no resolver accepts.
         logger.warning("%s %s failed: %s", method, _loggable(url), error)
         raise OutboundError(f"{what} could not be reached.", retryable=True) from error

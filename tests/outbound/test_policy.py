@@ -111,6 +111,8 @@ def test_an_allowed_network_is_reachable_and_nothing_beside_it(production):
         ("http://localhost/", "points to a private or local address"),
         ("http://lms.localhost/", "points to a private or local address"),
         ("http://[::ffff:127.0.0.1]/", "points to a private or local address"),
+        ("http://[::1]/", "points to a private or local address"),
+        ("http://[::]/", "points to a reserved or multicast address"),
         ("http://169.254.169.254/latest/meta-data/", "points to a cloud metadata address"),
         ("https://platform.example/jwks", None),
     ],
@@ -157,6 +159,14 @@ def test_a_host_name_resolving_to_loopback_is_refused_where_the_socket_connects(
 
     assert refused.value.message == "The platform could not be reached."
     assert httpserver.log == []
+
+
+@pytest.mark.parametrize("host", ["a..b.example", "x" * 70 + ".example"])
+def test_a_host_name_no_resolver_accepts_is_only_unreachable(production, host):
+    with pytest.raises(OutboundError) as failed:
+        outbound.request("GET", f"https://{host}/jwks")
+
+    assert failed.value.message == "The platform could not be reached."
 
 
 def test_dns_rebinding_gains_nothing_the_name_is_resolved_once_where_it_connects(
