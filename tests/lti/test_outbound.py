@@ -212,6 +212,27 @@ def test_register_with_malformed_ipv6_url_is_a_400(client, db):
 @pytest.mark.parametrize(
     "url",
     [
+        "http://[::1",
+        "https://[v1.x]/",
+        "https://lms.example:99999/",
+        "https://lms.example:port/",
+        "https://a..b.example/openid",
+        "https://" + "x" * 70 + ".example/openid",
+        "https://user:pw@lms.example/openid",
+        "https://lms.example/\x00",
+        "https://[fe80::1%25eth0]/",
+    ],
+)
+def test_registration_never_answers_500_to_a_malformed_url(client, db, production, url):
+    response = client.get("/lti/register/", {"openid_configuration": url})
+
+    assert response.status_code == 400
+    assert not LtiPlatform.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
         "http://127.0.0.1/.well-known/openid-configuration",
         "https://10.1.2.3/openid",
         "https://[::1]/x",
