@@ -276,8 +276,11 @@ LTI_ALLOW_HTTP = OUTBOUND_ALLOW_HTTP
 # Mark SameSite=None cookies Partitioned (CHIPS), so browsers blocking third-party cookies keep
 # them inside the LMS's frame; see quizzes/lti/cookies.py.
 LTI_PARTITIONED_COOKIES = env_bool("LTI_PARTITIONED_COOKIES", True)
-# Whether platforms may register themselves at /lti/register/ (Moodle, Canvas); off: by hand only.
+# Whether platforms may register themselves at /lti/register/ without a one-time registration
+# link (Moodle, Canvas); they then await a site admin's approval. Off: links and by hand only.
 LTI_DYNAMIC_REGISTRATION = env_bool("LTI_DYNAMIC_REGISTRATION", True)
+# While this many self-registered platforms await approval, registration without a link pauses.
+LTI_MAX_PENDING_PLATFORMS = int(os.environ.get("LTI_MAX_PENDING_PLATFORMS", "20"))
 # Extra origins allowed to frame kzstudy, e.g. "https://*.instructure.com" for Canvas.
 LTI_FRAME_ANCESTORS = env_list("LTI_FRAME_ANCESTORS")
 # Grade delivery: first retry after this many seconds, doubling, at most LTI_MAX_TRIES tries.

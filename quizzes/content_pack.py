@@ -61,6 +61,7 @@ QUIZ_FIELDS = {
     "review_timing",
     "review_shows_correct",
     "review_shows_explanation",
+    "exam_protection",
 }
 
 
@@ -392,6 +393,8 @@ def _read_quizzes(reader: _Reader, file: Path) -> None:
             reader.error(file, node, f"quiz {key!r} is defined twice.")
         if node.get("mode") not in ("practice", "graded"):
             reader.error(file, node, f"quiz {key}: mode must be practice or graded.")
+        if node.get("exam_protection", "key_free") not in ("key_free", "exam_only", "open"):
+            reader.error(file, node, f"quiz {key}: exam_protection is key_free, exam_only or open.")
         slots = node.get("slots")
         if not isinstance(slots, list) or not slots:
             reader.error(file, node, f"quiz {key}: give at least one slot.")

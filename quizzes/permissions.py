@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from .models import Course, CourseRole, LtiIdentity, LtiPlatform, Question, Quiz
+from .models import Course, CourseRole, LtiIdentity, Question, Quiz
 
 INSTRUCTORS_GROUP = "Instructors"
 
@@ -26,23 +26,26 @@ def in_instructors_group(user: AbstractBaseUser) -> bool:
 
 def courses_taught(user: AbstractBaseUser) -> QuerySet[Course]:
     """The courses whose quizzes, bank and results the user may manage: where they teach, every
-    standalone course for the Instructors group, every course of an LMS they administer."""
+    standalone course for the Instructors group, every course of a registration they
+    administer. A deactivated platform's courses are nobody's but the site admins'."""
     if not user.is_authenticated:
         return Course.objects.none()
     if is_site_admin(user):
         return Course.objects.all()
     rule = Q(enrolments__user=user, enrolments__role=CourseRole.INSTRUCTOR)
-    # An LMS Administrator manages every course that came from their platform (never others),
-    # unless the platform's registration says otherwise. One subquery, no extra round trip.
-    trusting_issuers = LtiPlatform.objects.filter(admins_see_platform_courses=True).values("issuer")
-    rule |= Q(
-        lti_issuer__in=LtiIdentity.objects.filter(
-            user=user, is_platform_admin=True, issuer__in=trusting_issuers
-        ).values("issuer")
-    )
+    # An LMS Administrator manages the courses of the registration (platform + deployment) they
+    # launched from as one, unless the platform says otherwise: never every course of the
+    # issuer, which Instructure-hosted Canvas shares among all its schools. One subquery.
+    administered = LtiIdentity.objects.filter(
+        user=user,
+        is_platform_admin=True,
+        deployment__platform__admins_see_platform_courses=True,
+        deployment__platform__is_active=True,
+    ).values("deployment")
+    rule |= Q(lti_context__deployment__in=administered)
     if in_instructors_group(user):
         rule |= Q(lti_issuer="")
-    return Course.objects.filter(rule).distinct()
+    return Course.objects.filter(rule).exclude(lti_context__platform__is_active=False).distinct()
 
 
 def teaches(user: AbstractBaseUser, course: Course) -> bool:

@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from . import clock
 from .models import Attempt, AttemptState, QuizMode, Response, ResponseState, ReviewTiming
 from .qtypes import registry
+from .selectors.exam_protection import NO_PROTECTION, ExamGuard, attempt_guard
 
 
 def learner_question(response: Response) -> dict[str, Any]:
@@ -51,6 +55,8 @@ class QuestionView:
     question: dict[str, Any]
     answer: dict[str, Any] | None
     feedback: dict[str, Any] | None = None
+    # The graded quiz that keeps this practice question's feedback back, if one does.
+    withheld_for: str = ""
 
     @property
     def is_answered(self) -> bool:
@@ -105,11 +111,14 @@ def answer_widget(question: dict[str, Any], answer: dict[str, Any]) -> dict[str,
     return {"value": answer.get("text", answer.get("value", "")) or ""}
 
 
-def practice_feedback(response: Response) -> dict[str, Any] | None:
+def practice_feedback(
+    response: Response, guard: ExamGuard = NO_PROTECTION
+) -> dict[str, Any] | None:
     """After a practice check: right or wrong, the picked choices' feedback, and, once right,
-    the explanation. The key itself is not shown until the attempt is submitted."""
+    the explanation. The key itself is not shown until the attempt is submitted, and nothing
+    at all for a question a graded quiz protects (`guard`): a verdict per try gives keys away."""
     graded = {ResponseState.CORRECT, ResponseState.PARTIAL, ResponseState.WRONG}
-    if response.state not in graded:
+    if response.state not in graded or guard.withholds(response.question_id):
         return None
     version = response.question_version
     grade = registry.get(version.qtype).grade(version.payload, response.answer)
@@ -128,15 +137,29 @@ def practice_feedback(response: Response) -> dict[str, Any] | None:
 def attempt_question_views(attempt: Attempt, responses: list[Response]) -> list[QuestionView]:
     """Question views for an open attempt page."""
     practice = attempt.quiz.mode == QuizMode.PRACTICE
+    guard = attempt_guard(attempt, clock.now())
     return [
         QuestionView(
             response=r,
             question=learner_question(r),
             answer=r.answer,
-            feedback=practice_feedback(r) if practice else None,
+            feedback=practice_feedback(r, guard) if practice else None,
+            withheld_for=_withheld_for(guard, r),
         )
         for r in responses
     ]
+
+
+def _withheld_for(guard: ExamGuard, response: Response) -> str:
+    """The title of the graded quiz keeping this question's key back; "" when none is."""
+    if not guard.withholds(response.question_id):
+        return ""
+    return guard.exam_titles.get(response.question_id, "") or "a graded quiz"
+
+
+WITHHELD_LABEL = _("result hidden for now")
+# The review state the API gives a question whose result is hidden.
+WITHHELD_STATE = "withheld"
 
 
 @dataclass
@@ -151,6 +174,8 @@ class ReviewItem:
     explanation: str = ""
     source_quote: str = ""
     feedback: list[str] = field(default_factory=list)
+    # Set when a graded quiz protects the question: only the learner's own answer is shown.
+    withheld_for: str = ""
 
 
 def review_allowed(attempt: Attempt, now) -> bool:
@@ -168,25 +193,43 @@ def review_allowed(attempt: Attempt, now) -> bool:
 def review_items(attempt: Attempt, responses: list[Response]) -> list[ReviewItem]:
     """The review of a submitted attempt (call only when `review_allowed`)."""
     quiz = attempt.quiz
+    guard = attempt_guard(attempt, clock.now())
     return [
         review_item(
             response,
             show_correct=quiz.review_shows_correct,
             show_explanation=quiz.review_shows_explanation,
+            withheld_for=_withheld_for(guard, response),
         )
         for response in responses
     ]
 
 
-def review_item(response: Response, *, show_correct: bool, show_explanation: bool) -> ReviewItem:
-    """One question as the review shows it, with what the review options allow."""
+def review_item(
+    response: Response, *, show_correct: bool, show_explanation: bool, withheld_for: str = ""
+) -> ReviewItem:
+    """One question as the review shows it, with what the review options allow.
+
+    A question a graded quiz protects (`withheld_for` names that quiz) shows the learner's own
+    answer and nothing else: no right answer, explanation, feedback, state or mark, each of
+    which tells, attempt after attempt, which option is right.
+    """
     version = response.question_version
     qtype = registry.get(version.qtype)
+    learner_answer = qtype.summarise_response(version.payload, response.answer or {})
+    if withheld_for:
+        return ReviewItem(
+            response=response,
+            question=learner_question(response),
+            learner_answer=learner_answer,
+            state_label=str(WITHHELD_LABEL),
+            withheld_for=withheld_for,
+        )
     grade = qtype.grade(version.payload, response.answer)
     return ReviewItem(
         response=response,
         question=learner_question(response),
-        learner_answer=qtype.summarise_response(version.payload, response.answer or {}),
+        learner_answer=learner_answer,
         state_label=ResponseState(response.state).label,
         correct_answer=qtype.correct_texts(version.payload) if show_correct else [],
         explanation=version.explanation if show_explanation else "",
@@ -213,6 +256,7 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
     }
     submitted = attempt.state == AttemptState.SUBMITTED
     reviewing = submitted and review_allowed(attempt, now)
+    guard = attempt_guard(attempt, now) if practice else NO_PROTECTION
     questions = []
     for response in responses:
         shown = {
@@ -221,7 +265,7 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
             "flagged": response.is_flagged,
         }
         if practice and not submitted:
-            feedback = practice_feedback(response)
+            feedback = practice_feedback(response, guard)
             if feedback:
                 shown["feedback"] = {k: feedback[k] for k in ("state", "messages", "explanation")}
         if reviewing:
@@ -229,10 +273,11 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
                 response,
                 show_correct=quiz.review_shows_correct,
                 show_explanation=quiz.review_shows_explanation,
+                withheld_for=_withheld_for(guard, response),
             )
             shown["review"] = {
-                "state": response.state,
-                "score": response.score,
+                "state": WITHHELD_STATE if item.withheld_for else response.state,
+                "score": None if item.withheld_for else response.score,
                 "max_mark": response.max_mark,
                 "correct": item.correct_answer,
                 "explanation": item.explanation,

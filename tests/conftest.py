@@ -48,3 +48,12 @@ def imported_article(db, article_source):
     from quizzes.services.articles import article_import
 
     return article_import(source=article_source).article
+
+
+@pytest.fixture
+def final_exam_unprotected(db):
+    """The shipped Final exam set to protect nothing, for tests of practice feedback and
+    flashcards on shipped questions (it draws them all; its protection has tests of its own)."""
+    from quizzes.models import ExamProtection, Quiz
+
+    Quiz.objects.filter(key="final-exam").update(exam_protection=ExamProtection.OPEN)

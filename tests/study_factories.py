@@ -11,6 +11,9 @@ from quizzes import models
 from tests.factories import CourseFactory, UserFactory
 
 SHIPPED_ARTICLE = "human-rights-reforms-in-kazakhstan"
+# What the exam guard costs a learner of one course while one graded quiz protects questions:
+# their courses, the protecting quizzes, their slots, their attempts there, the pool's questions.
+GUARD_QUERIES = 5
 
 
 def shipped_article() -> models.Article:
@@ -57,4 +60,15 @@ def concept_card(user, concept: models.Concept, *, due: datetime, reviews: int =
         due=due,
         review_count=reviews,
         last_review=due if reviews else None,
+    )
+
+
+def question_card(user, question: models.Question, *, due: datetime, version=None):
+    """A question card holding the version reviewed (the question's current one by default)."""
+    return models.ReviewCard.objects.create(
+        user=user,
+        kind=models.CardKind.QUESTION,
+        question=question,
+        question_version=version or question.current_version,
+        due=due,
     )

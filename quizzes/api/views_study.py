@@ -20,6 +20,8 @@ from .. import clock
 from ..errors import CardNotFound
 from ..models import CardKind, Course, ReviewCard
 from ..selectors import card_due_count, cards_due, section_progress, study_next
+from ..selectors.exam_protection import user_guard
+from ..selectors.study import card_faces
 from ..services.study import cards_ensure_for_article, review_record
 from ..views.common import course_for_member
 from . import examples as ex
@@ -54,33 +56,25 @@ class FlashcardSerializer(serializers.Serializer):
     review_count = serializers.IntegerField()
 
     def get_front(self, card: ReviewCard) -> str:
-        """The term, or the question's stem."""
-        if card.kind == CardKind.CONCEPT:
-            return card.concept.term
-        return card.question.current_version.stem
+        """The term, or the reviewed version's stem."""
+        return card_faces(card).front
 
     def get_back(self, card: ReviewCard) -> list[str]:
-        """The definition, or the question's right answers."""
-        if card.kind == CardKind.CONCEPT:
-            return [card.concept.definition]
-        version = card.question.current_version
-        return version.type.correct_texts(version.payload)
+        """The definition, or the reviewed version's right answers."""
+        return card_faces(card).answers
 
     def get_aliases(self, card: ReviewCard) -> list[str]:
         """Other names of the concept."""
-        return list(card.concept.aliases) if card.kind == CardKind.CONCEPT else []
+        return card_faces(card).aliases
 
     def get_explanation(self, card: ReviewCard) -> str:
         """Why the answer is right (question cards only)."""
-        return "" if card.kind == CardKind.CONCEPT else card.question.current_version.explanation
+        return card_faces(card).explanation
 
     @extend_schema_field(SectionRefSerializer)
     def get_section(self, card: ReviewCard) -> dict:
         """The section the card comes from."""
-        is_concept = card.kind == CardKind.CONCEPT
-        return SectionRefSerializer(
-            card.concept.section if is_concept else card.question.section
-        ).data
+        return SectionRefSerializer(card_faces(card).section).data
 
 
 @extend_schema_view(
@@ -89,7 +83,9 @@ class FlashcardSerializer(serializers.Serializer):
         operation_id="flashcards_due_list",
         description="The due queue for the course's article, the longest overdue first. Concept "
         "cards show a term and its definition; question cards (made only for questions whose "
-        "review already showed you the right answer) show the stem and the right answers.",
+        "review already showed you the right answer) show the version you reviewed: its stem "
+        "and right answers. Question cards of a graded quiz you have yet to take are left out "
+        "until it is closed to you.",
         examples=[ex.PageExample("Due cards", value=ex.DUE_CARDS_PAGE, response_only=True)],
     )
 )
@@ -106,8 +102,13 @@ class DueCardsView(ListAPIView):
             return []
         # Concepts added to the article since the last visit get their cards here, as on the page.
         cards_ensure_for_article(user=self.request.user, article=course.article)
+        now = clock.now()
         return cards_due(
-            user=self.request.user, article=course.article, now=clock.now(), limit=DUE_LIMIT
+            user=self.request.user,
+            article=course.article,
+            now=now,
+            limit=DUE_LIMIT,
+            guard=user_guard(user=self.request.user, now=now, course=course),
         )
 
 
@@ -199,11 +200,13 @@ class ProgressView(APIView):
         body = {"sections": [], "study_next": None, "due_count": 0}
         if course.article is not None:
             now = clock.now()
-            progress = section_progress(user=request.user, article=course.article, now=now)
+            guard = user_guard(user=request.user, now=now, course=course)
+            mine = {"user": request.user, "article": course.article, "now": now, "guard": guard}
+            progress = section_progress(**mine)
             following = study_next(progress)
             body = {
                 "sections": progress,
                 "study_next": following.section if following else None,
-                "due_count": card_due_count(user=request.user, article=course.article, now=now),
+                "due_count": card_due_count(**mine),
             }
         return Response(ProgressSerializer(body).data)

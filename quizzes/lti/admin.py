@@ -1,8 +1,10 @@
-"""Admin for LTI: register platforms by hand, see identities and links, watch the grade outbox."""
+"""Admin for LTI: register, approve and deactivate platforms, create one-time registration
+links, see identities and links, watch the grade outbox."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
@@ -13,10 +15,14 @@ from ..models import (
     LtiKey,
     LtiLoginState,
     LtiPlatform,
+    LtiRegistrationInvite,
     LtiResourceLink,
     LtiScore,
+    PlatformStatus,
+    RegisteredVia,
     ScoreStatus,
 )
+from . import trust
 
 
 class LtiDeploymentInline(admin.TabularInline):
@@ -26,13 +32,147 @@ class LtiDeploymentInline(admin.TabularInline):
     extra = 1
 
 
+class PlatformStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return PlatformStatus.choices
+
+    def queryset(self, request, queryset):
+        pending = {
+            "is_active": False,
+            "approved_at__isnull": True,
+            "registered_via": RegisteredVia.DYNAMIC,
+        }
+        if self.value() == PlatformStatus.ACTIVE:
+            return queryset.filter(is_active=True)
+        if self.value() == PlatformStatus.PENDING:
+            return queryset.filter(**pending)
+        if self.value() == PlatformStatus.DEACTIVATED:
+            return queryset.filter(is_active=False).exclude(**pending)
+        return queryset
+
+
 @admin.register(LtiPlatform)
 class LtiPlatformAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "issuer", "client_id", "registered_via", "is_active", "created_at")
-    list_filter = ("is_active", "registered_via")
+    """Platforms: a dynamic registration without a registration link waits here for approval."""
+
+    list_display = (
+        "__str__",
+        "issuer",
+        "client_id",
+        "registered_via",
+        "status_label",
+        "approved",
+        "created_at",
+    )
+    list_filter = (PlatformStatusFilter, "registered_via")
     search_fields = ("name", "issuer", "client_id")
-    readonly_fields = ("registered_via", "key_set_fetched_at", "created_at")
+    readonly_fields = (
+        "registered_via",
+        "approved_at",
+        "approved_by",
+        "deactivated_at",
+        "deactivated_by",
+        "key_set_fetched_at",
+        "created_at",
+    )
+    list_select_related = ("approved_by",)
     inlines = [LtiDeploymentInline]
+    actions = ["approve", "deactivate"]
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj: LtiPlatform) -> str:
+        return PlatformStatus(obj.status).label
+
+    @admin.display(description=_("approved"))
+    def approved(self, obj: LtiPlatform) -> str:
+        if obj.approved_at is None:
+            return "—"
+        who = obj.approved_by.get_username() if obj.approved_by else _("registration by hand")
+        return f"{obj.approved_at:%Y-%m-%d %H:%M} ({who})"
+
+    def save_model(self, request, obj, form, change):
+        # Whoever adds a platform here, or ticks or unticks "active", is recorded as having
+        # approved or deactivated it, as with the actions.
+        if not change:
+            if obj.is_active:
+                obj.approved_at, obj.approved_by = clock.now(), request.user
+        elif "is_active" in form.changed_data:
+            if obj.is_active:
+                obj.approved_at, obj.approved_by = clock.now(), request.user
+            else:
+                obj.deactivated_at, obj.deactivated_by = clock.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Approve the selected platforms (they may launch)"))
+    def approve(self, request, queryset):
+        count = sum(trust.platform_approve(p, by=request.user) for p in queryset)
+        self.message_user(request, f"{count} platforms approved.")
+
+    @admin.action(description=_("Deactivate the selected platforms (their launches are refused)"))
+    def deactivate(self, request, queryset):
+        count = sum(trust.platform_deactivate(p, by=request.user) for p in queryset)
+        self.message_user(request, f"{count} platforms deactivated.")
+
+
+class InviteForm(forms.ModelForm):
+    days = forms.IntegerField(
+        label=_("valid for (days)"),
+        min_value=1,
+        max_value=trust.MAX_INVITE_DAYS,
+        initial=trust.DEFAULT_INVITE_DAYS,
+    )
+
+    class Meta:
+        model = LtiRegistrationInvite
+        fields = ("note",)
+
+
+@admin.register(LtiRegistrationInvite)
+class LtiRegistrationInviteAdmin(admin.ModelAdmin):
+    """One-time registration links: the link is shown once, when it is created."""
+
+    list_display = ("__str__", "state", "created_by", "created_at", "expires_at", "platform")
+    list_select_related = ("created_by", "platform")
+    readonly_fields = ("created_by", "created_at", "expires_at", "used_at", "platform")
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = InviteForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("note", "days") if obj is None else ("note", *self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token = trust.invite_prepare(obj, created_by=request.user, days=form.cleaned_data["days"])
+        super().save_model(request, obj, form, change)
+        link = request.build_absolute_uri(trust.invite_path(token))
+        self.message_user(
+            request,
+            f"Registration link (shown only now; it works once, until "
+            f"{obj.expires_at:%Y-%m-%d %H:%M} UTC): {link}",
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("state"))
+    def state(self, obj: LtiRegistrationInvite) -> str:
+        return trust.invite_state(obj)
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke(self, request, queryset):
+        count = queryset.filter(used_at__isnull=True, expires_at__gt=clock.now()).update(
+            expires_at=clock.now()
+        )
+        self.message_user(request, f"{count} links revoked.")
 
 
 @admin.register(LtiDeployment)
@@ -76,11 +216,11 @@ class LtiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(LtiIdentity)
 class LtiIdentityAdmin(admin.ModelAdmin):
-    list_display = ("sub", "issuer", "user", "is_platform_admin", "last_launch_at")
+    list_display = ("sub", "issuer", "deployment", "user", "is_platform_admin", "last_launch_at")
     list_filter = ("issuer", "is_platform_admin")
     search_fields = ("sub", "user__username", "user__email", "user__last_name")
-    readonly_fields = ("issuer", "sub", "user", "last_launch_at")
-    list_select_related = ("user",)
+    readonly_fields = ("issuer", "deployment", "sub", "user", "last_launch_at")
+    list_select_related = ("user", "deployment__platform")
 
     def has_add_permission(self, request):
         return False
@@ -97,9 +237,9 @@ class LtiResourceLinkAdmin(admin.ModelAdmin):
 
 @admin.register(LtiContext)
 class LtiContextAdmin(admin.ModelAdmin):
-    list_display = ("course", "platform", "memberships_url")
-    readonly_fields = ("course", "platform")
-    list_select_related = ("course", "platform")
+    list_display = ("course", "platform", "deployment", "context_id", "memberships_url")
+    readonly_fields = ("course", "platform", "deployment", "context_id")
+    list_select_related = ("course", "platform", "deployment")
 
 
 @admin.register(LtiScore)

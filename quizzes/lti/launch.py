@@ -8,6 +8,9 @@ On top of pylti1p3 (registration, deployment, message-type rules, version, `sub`
 - `state` must match the login's cookie and a stored login state, and the `nonce` must be the
   one that login issued; the state is deleted when the launch succeeds, so a replayed launch
   (same state, same nonce) fails;
+- only an active (approved) platform is found, and the launch carries the deployment row it
+  names: users and courses are scoped to that registration (provisioning);
+- ids with control characters are refused before they reach the database (claim_text);
 - every failure is one LaunchError with an HTTP status and a message a person can act on.
 """
 
@@ -24,8 +27,9 @@ from pylti1p3.contrib.django import DjangoMessageLaunch
 from pylti1p3.exception import LtiException
 
 from .. import clock
-from ..models import LtiLoginState, LtiPlatform
-from . import claims
+from ..models import LtiDeployment, LtiLoginState, LtiPlatform
+from . import claims, trust
+from .claim_text import has_control, is_clean_id
 from .platform_keys import PlatformKeyError, public_key_pem
 from .tool_config import DatabaseToolConf
 
@@ -49,9 +53,10 @@ class LaunchError(Exception):
 
 @dataclass(frozen=True)
 class ValidLaunch:
-    """A launch whose every check passed."""
+    """A launch whose every check passed, from an active platform's registered deployment."""
 
     platform: LtiPlatform
+    deployment: LtiDeployment
     claims: dict[str, Any]
 
     @property
@@ -67,6 +72,7 @@ class _Launch(DjangoMessageLaunch):
         self.set_auto_validation(enable=False)
         self.tool_conf = tool_conf
         self.login_state: LtiLoginState | None = None
+        self.deployment: LtiDeployment | None = None
 
     def get_client_id(self) -> str:
         body = self._get_jwt_body()
@@ -143,6 +149,20 @@ class _Launch(DjangoMessageLaunch):
             raise LaunchError("The launch comes from another platform than its login.", 403)
         return self
 
+    def validate_deployment(self) -> _Launch:
+        # pylti1p3's check asks only whether the deployment exists; the row itself is what
+        # users and courses are scoped to, so it is looked up once, here.
+        deployment_id = self._get_jwt_body().get(claims.DEPLOYMENT_ID)
+        if isinstance(deployment_id, str) and has_control(deployment_id):
+            raise LaunchError("The launch's deployment id holds control characters.")
+        if is_clean_id(deployment_id):
+            self.deployment = LtiDeployment.objects.filter(
+                platform=self.tool_conf.platform, deployment_id=deployment_id
+            ).first()
+        if self.deployment is None:
+            raise LaunchError("This deployment of kzstudy is not registered.", 403)
+        return self
+
     def save_launch_data(self) -> _Launch:
         # The launch is kept in our own tables, not pylti1p3's session store.
         return self
@@ -153,24 +173,44 @@ class _Launch(DjangoMessageLaunch):
             raise LaunchError("This launch was already used. Start again from your course.")
 
 
-def _known_platform_error(message: str) -> LaunchError:
+def _known_platform_error(message: str, body: Any) -> LaunchError:
     if "Registration not found" in message or "Client id not registered" in message:
-        return LaunchError("This platform is not registered with kzstudy.", 403)
+        issuer = body.get("iss") if isinstance(body, dict) else None
+        client_id = body.get("aud") if isinstance(body, dict) else None
+        if isinstance(client_id, list):
+            client_id = body.get("azp")
+        refusal = trust.inactive_platform_refusal(issuer, client_id)
+        return LaunchError(refusal or "This platform is not registered with kzstudy.", 403)
     if "deployment" in message.lower():
         return LaunchError("This deployment of kzstudy is not registered.", 403)
     return LaunchError(f"The launch is not valid: {message}.")
 
 
+def _check_strings(body: dict) -> None:
+    """Refuse a token whose lookup keys hold control characters before any query uses them."""
+    if not isinstance(body.get("iss"), str):
+        raise LaunchError("The launch token has no issuer.")
+    audiences = body.get("aud") if isinstance(body.get("aud"), list) else [body.get("aud")]
+    for name, value in [("iss", body["iss"]), ("azp", body.get("azp")), ("sub", body.get("sub"))]:
+        if isinstance(value, str) and has_control(value):
+            raise LaunchError(f"The launch token's {name} holds control characters.")
+    if any(isinstance(aud, str) and has_control(aud) for aud in audiences):
+        raise LaunchError("The launch token's aud holds control characters.")
+
+
 def validate_launch(request: HttpRequest) -> ValidLaunch:
-    """Check every part of a launch; return its platform and claims or raise LaunchError."""
+    """Check every part of a launch; return its platform, deployment and claims or raise
+    LaunchError."""
     tool_conf = DatabaseToolConf()
     launch = _Launch(request, tool_conf)
+    body: Any = None
     try:
         launch.validate_state()
         launch.validate_jwt_format()
         body = launch._get_jwt_body()
-        if not isinstance(body, dict) or not isinstance(body.get("iss"), str):
+        if not isinstance(body, dict):
             raise LaunchError("The launch token has no issuer.")
+        _check_strings(body)
         launch.validate_registration()
         launch.validate_jwt_signature()
         launch.validate_nonce()
@@ -183,7 +223,9 @@ def validate_launch(request: HttpRequest) -> ValidLaunch:
     except LaunchError:
         raise
     except LtiException as error:
-        raise _known_platform_error(str(error)) from error
+        raise _known_platform_error(str(error), body) from error
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise LaunchError("The launch token is malformed.") from error
-    return ValidLaunch(platform=tool_conf.platform, claims=launch._get_jwt_body())
+    return ValidLaunch(
+        platform=tool_conf.platform, deployment=launch.deployment, claims=launch._get_jwt_body()
+    )

@@ -1,6 +1,10 @@
 """OIDC third-party login initiation: pylti1p3's, with the state and nonce kept in the database
 (any app server can finish the launch) and its cookie check, which offers a new window when the
-browser blocks cookies inside the platform's frame."""
+browser blocks cookies inside the platform's frame.
+
+Only an active (approved) platform gets a login: anyone could otherwise register a platform
+and use its login to sign a victim's browser into an account of their choosing (login CSRF).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from pylti1p3.exception import OIDCException
 
 from .. import clock
 from ..models import LtiLoginState
-from . import cookies
+from . import cookies, trust
 from .launch import LOGIN_STATE_LIFETIME, LaunchError
 from .tool_config import DatabaseToolConf
 
@@ -78,5 +82,9 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     except OIDCException as error:
         message = str(error)
         if "registration" in message.lower():
-            raise LaunchError("This platform is not registered with kzstudy.", 403) from error
+            params = request.POST if request.method == "POST" else request.GET
+            refusal = trust.inactive_platform_refusal(params.get("iss"), params.get("client_id"))
+            raise LaunchError(
+                refusal or "This platform is not registered with kzstudy.", 403
+            ) from error
         raise LaunchError(f"The login request is not valid: {message}.") from error

@@ -3,7 +3,8 @@ that earns them, and a worker sends them to the platform, retrying with backoff.
 
 The grade sent is the learner's best submitted percentage on the quiz (the gradebook's rule),
 as `scoreGiven` out of 100. A grade equal to the last one queued for the same link and learner
-is not queued again; a newer grade supersedes an older one still waiting.
+is not queued again; a newer grade supersedes an older one still waiting. Only learners'
+grades leave, under their identity on the course's registration.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .. import clock
 from ..models import (
     Attempt,
     AttemptState,
+    CourseRole,
     LtiIdentity,
     LtiResourceLink,
     LtiScore,
@@ -112,26 +114,31 @@ def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
     )
 
 
+def _learner_identity(attempt: Attempt) -> LtiIdentity | None:
+    """Who the attempt's user is on the course's registration, if they learn there.
+
+    Only learners' grades leave: a platform's gradebook refuses (or, worse, records) an
+    instructor's score. The identity is the one of the course's own deployment, so a grade
+    is never sent under the `sub` of another registration. One query.
+    """
+    return LtiIdentity.objects.filter(
+        user_id=attempt.user_id,
+        deployment__contexts__course_id=attempt.course_id,
+        user__enrolments__course_id=attempt.course_id,
+        user__enrolments__role=CourseRole.LEARNER,
+    ).first()
+
+
 def _enqueue(attempt: Attempt, links: list[LtiResourceLink], reason: str) -> int:
     if not links:
         return 0
-    identities = {
-        identity.issuer: identity
-        for identity in LtiIdentity.objects.filter(
-            user_id=attempt.user_id, issuer__in={link.platform.issuer for link in links}
-        )
-    }
-    pairs = [
-        (link, identities[link.platform.issuer])
-        for link in links
-        if link.platform.issuer in identities
-    ]
-    best = _best_percent(attempt)
-    if not pairs or best is None:
+    identity = _learner_identity(attempt)
+    best = _best_percent(attempt) if identity else None
+    if best is None:
         return 0
     now = clock.now()
     queued = 0
-    for link, identity in pairs:
+    for link in links:
         latest = (
             LtiScore.objects.filter(link=link, identity=identity)
             .exclude(status__in=[ScoreStatus.SUPERSEDED, ScoreStatus.FAILED])

@@ -1,7 +1,14 @@
-"""Turning a valid launch into kzstudy's records: the user (by issuer + sub), the course (by
-issuer + context id), the enrolment and role, the resource link and the course's services.
+"""Turning a valid launch into kzstudy's records: the user (by registration + sub), the course
+(by registration + context id), the enrolment and role, the resource link and the course's
+services.
 
-Everything is checked before anything is written, and written in one transaction.
+A registration is the launch's deployment of its platform (issuer + client id + deployment id),
+never the issuer alone: a second registration of the same issuer (someone else's, or another
+school on Instructure's shared Canvas issuer) gets users and courses of its own and can never
+sign in as, or into, the first one's.
+
+Everything is checked before anything is written, and written in one transaction. Names and
+titles lose control characters; ids holding one are refused (claim_text).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .. import clock, outbound
 from ..models import (
@@ -21,11 +28,13 @@ from ..models import (
     Course,
     Enrolment,
     LtiContext,
+    LtiDeployment,
     LtiIdentity,
     LtiPlatform,
     LtiResourceLink,
 )
 from . import claims, targets
+from .claim_text import display_text, is_clean_id
 from .launch import LaunchError, ValidLaunch
 from .roles import MappedRole, map_roles
 
@@ -44,7 +53,7 @@ class Provisioned:
 
 
 def _text(value: Any, limit: int) -> str:
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return display_text(value, limit)
 
 
 def _claim_dict(body: dict, name: str) -> dict:
@@ -56,8 +65,11 @@ def _claim_dict(body: dict, name: str) -> dict:
     return value
 
 
-def _username(issuer: str, sub: str) -> str:
-    return "lti-" + hashlib.sha256(f"{issuer}\n{sub}".encode()).hexdigest()[:24]
+def _username(platform: LtiPlatform, deployment: LtiDeployment, sub: str) -> str:
+    # Accounts from before registrations scoped users hashed issuer and sub only; the client
+    # and deployment ids keep a new registration's users from ever meeting those names.
+    key = f"{platform.issuer}\n{platform.client_id}\n{deployment.deployment_id}\n{sub}"
+    return "lti-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _default_article() -> Article:
@@ -69,39 +81,96 @@ def _default_article() -> Article:
     return article
 
 
-def _course(platform: LtiPlatform, body: dict) -> Course:
+OTHER_REGISTRATION = (
+    "This course is already linked to kzstudy through another registration of your platform "
+    "(another client id or deployment), so this one cannot open it. Launch it from the "
+    "registration that created it, or ask the kzstudy administrator."
+)
+
+
+def _context_id(platform: LtiPlatform, deployment: LtiDeployment, body: dict) -> tuple[str, str]:
+    """The platform's context id and the course title it gives."""
     context = _claim_dict(body, claims.CONTEXT)
-    context_id = _text(context.get("id"), 255)
-    if context and not context_id:
-        raise LaunchError("The launch's context claim has no id.")
-    if not context_id:
+    if not context:
         # Certification sends launches with no course; they share one course per deployment.
-        context_id = NO_CONTEXT_PREFIX + str(body[claims.DEPLOYMENT_ID])[:200]
-        title = f"{platform.name or platform.issuer} (no course context)"
-    else:
-        title = _text(context.get("title"), 300) or _text(context.get("label"), 300)
-    course = Course.objects.filter(lti_issuer=platform.issuer, lti_context_id=context_id).first()
-    if course is None:
-        digest = hashlib.sha256(f"{platform.issuer}\n{context_id}".encode()).hexdigest()[:16]
-        course = Course.objects.create(
-            title=title or "Course",
-            slug=f"lti-{digest}",
-            article=_default_article(),
-            lti_issuer=platform.issuer,
-            lti_context_id=context_id,
+        context_id = NO_CONTEXT_PREFIX + deployment.deployment_id[:200]
+        return context_id, f"{platform.name or platform.issuer} (no course context)"
+    if not is_clean_id(context.get("id")):
+        raise LaunchError("The launch's context claim has no valid id.")
+    title = _text(context.get("title"), 300) or _text(context.get("label"), 300)
+    return context["id"].strip(), title
+
+
+def _registered_context(
+    platform: LtiPlatform, deployment: LtiDeployment, context_id: str
+) -> LtiContext | None:
+    """The context of this registration; a context from before the migration whose deployment
+    is unknown is claimed by the first launch from its own platform."""
+    context = (
+        LtiContext.objects.select_related("course")
+        .filter(deployment=deployment, context_id=context_id)
+        .first()
+    )
+    if context is None:
+        context = (
+            LtiContext.objects.select_related("course")
+            .filter(platform=platform, deployment__isnull=True, context_id=context_id)
+            .first()
         )
-    elif title and course.title != title:
+        if context is not None:
+            context.deployment = deployment
+            context.save(update_fields=["deployment"])
+    return context
+
+
+def _new_course(
+    platform: LtiPlatform, deployment: LtiDeployment, context_id: str, title: str
+) -> Course:
+    if Course.objects.filter(lti_issuer=platform.issuer, lti_context_id=context_id).exists():
+        raise LaunchError(OTHER_REGISTRATION, 409)
+    digest = hashlib.sha256(f"{platform.issuer}\n{context_id}".encode()).hexdigest()[:16]
+    try:
+        # A savepoint: a first launch racing this one into the same course must not break the
+        # launch's transaction, only lose the race (and then find the winner's course).
+        with transaction.atomic():
+            course = Course.objects.create(
+                title=title or "Course",
+                slug=f"lti-{digest}",
+                article=_default_article(),
+                lti_issuer=platform.issuer,
+                lti_context_id=context_id,
+            )
+            LtiContext.objects.create(
+                course=course, platform=platform, deployment=deployment, context_id=context_id
+            )
+    except IntegrityError:
+        context = _registered_context(platform, deployment, context_id)
+        if context is None:
+            raise LaunchError(OTHER_REGISTRATION, 409) from None
+        return context.course
+    return course
+
+
+def _course(platform: LtiPlatform, deployment: LtiDeployment, body: dict) -> Course:
+    context_id, title = _context_id(platform, deployment, body)
+    context = _registered_context(platform, deployment, context_id)
+    if context is None:
+        return _new_course(platform, deployment, context_id, title)
+    course = context.course
+    if title and course.title != title:
         course.title = title
         course.save(update_fields=["title"])
     return course
 
 
-def _user(platform: LtiPlatform, body: dict, role: MappedRole) -> AbstractBaseUser:
+def _identity(
+    platform: LtiPlatform, deployment: LtiDeployment, body: dict, role: MappedRole
+) -> LtiIdentity:
     sub = body.get("sub")
-    if not isinstance(sub, str) or not sub.strip() or len(sub) > 255:
+    if not is_clean_id(sub):
         raise LaunchError("The launch has no valid user (sub).")
     identity = (
-        LtiIdentity.objects.select_related("user").filter(issuer=platform.issuer, sub=sub).first()
+        LtiIdentity.objects.select_related("user").filter(deployment=deployment, sub=sub).first()
     )
     names = {
         "first_name": _text(body.get("given_name"), 150),
@@ -112,11 +181,13 @@ def _user(platform: LtiPlatform, body: dict, role: MappedRole) -> AbstractBaseUs
         names["first_name"] = _text(body.get("name"), 150)
     if identity is None:
         user = get_user_model().objects.create_user(
-            username=_username(platform.issuer, sub), **names
+            username=_username(platform, deployment, sub), **names
         )
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        identity = LtiIdentity.objects.create(issuer=platform.issuer, sub=sub, user=user)
+        identity = LtiIdentity.objects.create(
+            issuer=platform.issuer, deployment=deployment, sub=sub, user=user
+        )
     user = identity.user
     # Privacy launches send no name or e-mail: keep what an earlier launch told us.
     changed = [field for field, value in names.items() if value and getattr(user, field) != value]
@@ -127,7 +198,7 @@ def _user(platform: LtiPlatform, body: dict, role: MappedRole) -> AbstractBaseUs
     identity.is_platform_admin = role.is_platform_admin
     identity.last_launch_at = clock.now()
     identity.save(update_fields=["is_platform_admin", "last_launch_at"])
-    return user
+    return identity
 
 
 def _service_url(claim: dict, field: str, what: str) -> str:
@@ -195,17 +266,18 @@ def provision(launch: ValidLaunch) -> Provisioned:
         # pylti1p3 only checks the id is truthy; a number or an over-long id would be cut to
         # a link id that other launches share.
         link_id = _claim_dict(body, claims.RESOURCE_LINK).get("id")
-        if not isinstance(link_id, str) or not link_id.strip() or len(link_id) > 255:
+        if not is_clean_id(link_id):
             raise LaunchError("The launch's resource link has no valid id.")
     with transaction.atomic():
-        course = _course(launch.platform, body)
+        course = _course(launch.platform, launch.deployment, body)
         target = targets.HOME
         if is_resource_launch:
             try:
                 target = targets.check(course, custom.get("target"))
             except targets.TargetError as error:
                 raise LaunchError(str(error)) from error
-        user = _user(launch.platform, body, role)
+        identity = _identity(launch.platform, launch.deployment, body, role)
+        user = identity.user
         Enrolment.objects.update_or_create(
             course=course, user=user, defaults={"role": role.course_role}
         )

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .. import outbound
 from ..models import LtiDeployment, LtiPlatform, RegisteredVia
-from . import claims
+from . import claims, trust
 
 # The longest URL and id the platform tables hold (LtiPlatform, LtiDeployment).
 MAX_URL_LENGTH = 500
@@ -101,9 +101,15 @@ def platform_configuration(openid_configuration: str, registration_token: str) -
 
 
 def platform_name(config: dict) -> str:
+    """The issuer's host, which tells one site from another, and the product when the platform
+    names it: "moodle.school.example (moodle)". The product alone would call every Moodle
+    "moodle"."""
+    host = urlsplit(config["issuer"]).netloc
     platform = config.get(claims.PLATFORM_CONFIGURATION) or {}
-    name = platform.get("product_family_code") if isinstance(platform, dict) else None
-    return (name if isinstance(name, str) else "") or urlsplit(config["issuer"]).netloc
+    product = platform.get("product_family_code") if isinstance(platform, dict) else None
+    if isinstance(product, str) and product.strip():
+        return f"{host} ({product.strip()[:40]})"
+    return host
 
 
 def client_registration(config: dict, urls: ToolUrls) -> dict:
@@ -159,8 +165,16 @@ def send_client_registration(config: dict, urls: ToolUrls, registration_token: s
         raise RegistrationError(message) from error
 
 
-def register(openid_configuration: str, registration_token: str, urls: ToolUrls) -> LtiPlatform:
-    """Run the whole registration; on any failure nothing is stored."""
+def register(
+    openid_configuration: str, registration_token: str, urls: ToolUrls, *, invite: str = ""
+) -> LtiPlatform:
+    """Run the whole registration; on any failure nothing is stored.
+
+    With a registration link (`invite`, the token of one a site administrator created) the
+    platform is active at once and the link is spent; without one it awaits approval. Either
+    way it is a new row: a registration never changes another (trust.py)."""
+    if invite:
+        check_invite(invite)  # before calling the platform: a dead link costs nothing
     config = platform_configuration(openid_configuration, registration_token)
     answer = send_client_registration(config, urls, registration_token)
     if not isinstance(answer, dict):
@@ -178,20 +192,51 @@ def register(openid_configuration: str, registration_token: str, urls: ToolUrls)
         raise RegistrationError(
             f"The platform's authorization_server is longer than {MAX_URL_LENGTH} characters."
         )
-    with transaction.atomic():
-        platform, _ = LtiPlatform.objects.update_or_create(
-            issuer=config["issuer"],
-            client_id=client_id,
-            defaults={
-                "name": platform_name(config)[:200],
-                "auth_login_url": config["authorization_endpoint"],
-                "auth_token_url": config["token_endpoint"],
-                "auth_audience": audience,
-                "key_set_url": config["jwks_uri"],
-                "registered_via": RegisteredVia.DYNAMIC,
-                "is_active": True,
-            },
-        )
-        if deployment_id:
-            LtiDeployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
+    fields = {
+        "issuer": config["issuer"],
+        "client_id": client_id,
+        "name": platform_name(config)[:200],
+        "auth_login_url": config["authorization_endpoint"],
+        "auth_token_url": config["token_endpoint"],
+        "auth_audience": audience,
+        "key_set_url": config["jwks_uri"],
+    }
+    return _store(fields, deployment_id, invite)
+
+
+def check_invite(invite: str) -> None:
+    """Refuse a registration link that cannot be used (403), before anything is fetched."""
+    try:
+        trust.invite_check(invite)
+    except trust.InviteError as error:
+        raise RegistrationError(error.message, status=error.status) from error
+
+
+ALREADY_REGISTERED = (
+    "kzstudy already has a registration for this platform and client id, and a registration "
+    "never replaces another. Register again to get a new client id, or ask the kzstudy "
+    "administrator to remove the old registration first."
+)
+
+
+def _store(fields: dict[str, str], deployment_id: str, invite: str) -> LtiPlatform:
+    """Store a new platform: active when a registration link vouches for it, else pending."""
+    try:
+        with transaction.atomic():
+            # Never update_or_create: whoever can reach this page must not be able to rewrite
+            # (or deactivate) the URLs and keys of a platform kzstudy already trusts.
+            platform = LtiPlatform.objects.create(
+                **fields, registered_via=RegisteredVia.DYNAMIC, is_active=False
+            )
+            if invite:
+                spent = trust.invite_claim(invite, platform)
+                platform.registered_via = RegisteredVia.INVITE
+                trust.platform_approve(platform, by=spent.created_by)
+                platform.save(update_fields=["registered_via"])
+            if deployment_id:
+                LtiDeployment.objects.create(platform=platform, deployment_id=deployment_id)
+    except IntegrityError as error:  # unique_lti_platform_client, also when two race
+        raise RegistrationError(ALREADY_REGISTERED, status=409) from error
+    except trust.InviteError as error:
+        raise RegistrationError(error.message, status=error.status) from error
     return platform

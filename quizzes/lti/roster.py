@@ -40,6 +40,40 @@ def _status(member: dict, stats: dict | None) -> str:
     return "not_attempted"
 
 
+@dataclass(frozen=True)
+class _Person:
+    user_id: int
+    name: str
+    email: str
+
+
+def _known_people(context: LtiContext, subs: list[str]) -> dict[str, _Person]:
+    """The kzstudy users behind these subs on the course's registration (its deployment; its
+    platform while the deployment of a context from before the migration is unknown)."""
+    identities = LtiIdentity.objects.filter(sub__in=subs)
+    if context.deployment_id:
+        identities = identities.filter(deployment_id=context.deployment_id)
+    else:
+        identities = identities.filter(deployment__platform_id=context.platform_id)
+    rows = identities.values_list(
+        "sub", "user_id", "user__first_name", "user__last_name", "user__email"
+    )
+    return {
+        sub: _Person(user_id, f"{first} {last}".strip(), email)
+        for sub, user_id, first, last, email in rows
+    }
+
+
+def _member_name(member: dict, person: _Person | None) -> str:
+    """The platform's name for a member; when its privacy settings send none, the name that
+    person's own launches gave kzstudy."""
+    for key in ("name", "given_name"):
+        value = member.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:200]
+    return person.name[:200] if person else ""
+
+
 def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
     """Every member the platform lists, learners first, with their standing in the quiz.
 
@@ -57,11 +91,8 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
         logger.warning("Roster for course %s not read: %s", course.pk, error)
         raise PlatformUnavailable(error.reason) from error
     subs = [m["user_id"] for m in members if isinstance(m.get("user_id"), str)]
-    users = dict(
-        LtiIdentity.objects.filter(issuer=context.platform.issuer, sub__in=subs).values_list(
-            "sub", "user_id"
-        )
-    )
+    known = _known_people(context, subs)
+    users = {sub: person.user_id for sub, person in known.items()}
     stats = {
         row["user_id"]: row
         for row in Attempt.objects.filter(quiz=quiz, course=course, user_id__in=users.values())
@@ -80,10 +111,11 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
         roles = member.get("roles") if isinstance(member.get("roles"), list) else []
         user_stats = stats.get(users.get(sub))
         best = user_stats["best"] if user_stats else None
+        person = known.get(sub)
         rows.append(
             RosterRow(
-                name=str(member.get("name") or member.get("given_name") or sub)[:200],
-                email=str(member.get("email") or "")[:254],
+                name=_member_name(member, person) or sub[:200],
+                email=str(member.get("email") or (person.email if person else ""))[:254],
                 sub=sub,
                 role=map_roles(roles).course_role,
                 status=_status(member, user_stats),

@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..api.views_attempts import SESSION_COURSE_KEY
 from ..models import Course
-from . import claims, deep_linking, framing, keys, targets
+from . import claims, deep_linking, framing, keys, targets, trust
 from .launch import LaunchError, ValidLaunch, validate_launch
 from .login import login_redirect
 from .provisioning import Provisioned, provision
 from .registration import (
     RegistrationError,
     ToolUrls,
+    check_invite,
     platform_configuration,
     platform_name,
     register,
@@ -183,22 +184,39 @@ def _tool_urls(request: HttpRequest) -> ToolUrls:
     )
 
 
+def _registration_gate(invite: str) -> None:
+    """Refuse, before anything is fetched, a registration that cannot be stored: a dead
+    registration link, or open registration turned off or full of platforms awaiting approval."""
+    if invite:
+        check_invite(invite)
+        return
+    if not settings.LTI_DYNAMIC_REGISTRATION:
+        raise RegistrationError(
+            "Registration without a registration link is turned off here; ask the kzstudy "
+            "administrator for a registration link, or to register your platform by hand.",
+            status=403,
+        )
+    if trust.pending_registrations_full():
+        raise RegistrationError(
+            "Too many registrations are waiting for the kzstudy administrator's approval; ask "
+            "the administrator for a registration link.",
+            status=503,
+        )
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def register_view(request: HttpRequest) -> HttpResponse:
-    """Dynamic registration: GET shows what will be registered; POST registers and closes."""
+def register_view(request: HttpRequest, invite: str = "") -> HttpResponse:
+    """Dynamic registration: GET shows what will be registered; POST registers and closes.
+
+    Through a registration link (`/lti/register/<token>/`) the platform is active at once;
+    without one it is stored awaiting a site administrator's approval."""
     params = request.POST if request.method == "POST" else request.GET
     openid_configuration = params.get("openid_configuration", "")
     registration_token = params.get("registration_token", "")
     frame = framing.origins([openid_configuration])
-    if not settings.LTI_DYNAMIC_REGISTRATION:
-        error = RegistrationError(
-            "Dynamic registration is turned off here; ask the kzstudy administrator to "
-            "register your platform by hand.",
-            status=403,
-        )
-        return _refuse(request, error, "registration")
     try:
+        _registration_gate(invite)
         if not openid_configuration:
             raise RegistrationError("The registration request has no openid_configuration.")
         if request.method == "GET":
@@ -212,13 +230,20 @@ def register_view(request: HttpRequest) -> HttpResponse:
                     "openid_configuration": openid_configuration,
                     "registration_token": registration_token,
                     "urls": _tool_urls(request),
+                    "with_invite": bool(invite),
                 },
             )
             return framing.allow(response, frame)
-        platform = register(openid_configuration, registration_token, _tool_urls(request))
+        platform = register(
+            openid_configuration, registration_token, _tool_urls(request), invite=invite
+        )
     except RegistrationError as error:
         return framing.allow(_refuse(request, error, "registration"), frame)
-    logger.info("LTI platform registered dynamically: %s", platform)
+    logger.info(
+        "LTI platform registered dynamically (%s): %s",
+        "active, registration link" if platform.is_active else "awaiting approval",
+        platform,
+    )
     response = render(request, "lti/register_done.html", {"platform": platform})
     return framing.allow(response, frame)
 

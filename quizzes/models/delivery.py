@@ -95,6 +95,27 @@ class ReviewTiming(models.TextChoices):
     NEVER = "never", _("never")
 
 
+class ExamProtection(models.TextChoices):
+    """What practice quizzes and flashcards may show of the questions a graded quiz may draw,
+    for each learner until the quiz closes or they have used all their attempts at it."""
+
+    KEY_FREE = (
+        "key_free",
+        _(
+            "Key-free practice: practice quizzes may ask these questions but show no right "
+            "answers, explanations or per-question results; flashcards leave them out"
+        ),
+    )
+    EXAM_ONLY = (
+        "exam_only",
+        _("Exam only: practice quizzes and flashcards leave these questions out"),
+    )
+    OPEN = (
+        "open",
+        _("Not protected: practice quizzes and flashcards show these questions' right answers"),
+    )
+
+
 class QuizQuerySet(models.QuerySet):
     """Reusable filters on quizzes."""
 
@@ -153,6 +174,16 @@ class Quiz(models.Model):
     )
     review_shows_correct = models.BooleanField(_("review shows right answers"), default=True)
     review_shows_explanation = models.BooleanField(_("review shows explanations"), default=True)
+    exam_protection = models.CharField(
+        _("its questions in practice and flashcards"),
+        max_length=10,
+        choices=ExamProtection,
+        default=ExamProtection.KEY_FREE,
+        help_text=_(
+            "Graded quizzes only. Covers every question the quiz may draw, for each learner "
+            "until the quiz closes or they have used all their attempts."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bank import Question
+from .bank import Question, QuestionVersion
 from .content import Concept
 
 
@@ -39,6 +39,15 @@ class ReviewCard(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, null=True, blank=True, related_name="review_cards"
     )
+    # The version whose review showed the learner its answer: the card shows that version, so
+    # an instructor's later rewrite (say, for an exam) never reaches the card.
+    question_version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_cards",
+    )
     state = models.PositiveSmallIntegerField(
         _("state"), choices=CardState, default=CardState.LEARNING
     )
@@ -69,6 +78,11 @@ class ReviewCard(models.Model):
                 condition=Q(kind=CardKind.CONCEPT, concept__isnull=False, question__isnull=True)
                 | Q(kind=CardKind.QUESTION, question__isnull=False, concept__isnull=True),
                 name="card_has_exactly_its_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=CardKind.CONCEPT, question_version__isnull=True)
+                | Q(kind=CardKind.QUESTION, question_version__isnull=False),
+                name="question_card_holds_its_version",
             ),
         ]
         indexes = [models.Index(fields=["user", "due"], name="card_user_due")]

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from ..models import (
@@ -87,6 +99,7 @@ class BankQuestion:
     has_version: bool
     in_scope: bool
     concept_ids: frozenset[int] = frozenset()
+    in_pool_scope: bool = False
 
     @property
     def is_drawable(self) -> bool:
@@ -117,6 +130,82 @@ BANK_COLUMNS = (
 )
 
 
+def quiz_article_id(quiz: Quiz) -> int | None:
+    """The article a quiz is about: its own, or its course's."""
+    if quiz.article_id:
+        return quiz.article_id
+    return quiz.course.article_id if quiz.course_id else None
+
+
+def pool_scope(*, course_id: int | None, article_id: int | None) -> Q:
+    """The questions a random pool of a quiz may draw: only the quiz's article's, from the
+    shared bank or the quiz's own course bank (never another course's, never another article's).
+
+    The one home of this rule: attempts draw with it and the builder counts pools with it.
+    """
+    if article_id is None:
+        # No article to keep to: only the course's own bank, which is the course's by definition.
+        return Q(course_id=course_id) if course_id is not None else Q(pk__in=[])
+    owner = Q(course__isnull=True) | (Q(course_id=course_id) if course_id else Q(pk__in=[]))
+    return Q(section__article_id=article_id) & owner
+
+
+class PoolFilters(Protocol):
+    """A random slot's filters (a saved QuizSlot or the builder's SlotSpec)."""
+
+    pool_section_id: int | None
+    pool_difficulty: int | None
+    pool_concept_id: int | None
+
+
+class PoolQuestion(Protocol):
+    """What a pool's filters look at in a question."""
+
+    section_id: int
+    difficulty: int
+    concept_ids: frozenset[int]
+
+
+def in_pool(slot: PoolFilters, question: PoolQuestion) -> bool:
+    """Whether a question (already in the pool's scope) matches every filter the slot sets."""
+    return (
+        slot.pool_section_id in (None, question.section_id)
+        and slot.pool_difficulty in (None, question.difficulty)
+        and (slot.pool_concept_id is None or slot.pool_concept_id in question.concept_ids)
+    )
+
+
+@dataclass(frozen=True)
+class PoolCandidate:
+    """A published question some random slot could draw."""
+
+    id: int
+    section_id: int
+    difficulty: int
+    concept_ids: frozenset[int]
+
+
+def pool_candidates(*, quiz: Quiz, slots: Sequence[PoolFilters]) -> list[PoolCandidate]:
+    """The published questions (with a version) in the quiz's pool scope that `slots` could
+    draw, with the concepts those slots filter on (at most two queries)."""
+    if not slots:
+        return []
+    scope = pool_scope(course_id=quiz.course_id, article_id=quiz_article_id(quiz))
+    questions = Question.objects.published().filter(scope, current_version__isnull=False)
+    if all(s.pool_section_id for s in slots):
+        questions = questions.filter(section_id__in={s.pool_section_id for s in slots})
+    rows = list(questions.order_by().values_list("id", "section_id", "difficulty"))
+    concept_ids: dict[int, set[int]] = {}
+    wanted = {s.pool_concept_id for s in slots if s.pool_concept_id}
+    if wanted:
+        links = Question.concepts.through.objects.filter(
+            concept_id__in=wanted, question_id__in=[r[0] for r in rows]
+        ).values_list("question_id", "concept_id")
+        for question_id, concept_id in links:
+            concept_ids.setdefault(question_id, set()).add(concept_id)
+    return [PoolCandidate(q, s, d, frozenset(concept_ids.get(q, ()))) for q, s, d in rows]
+
+
 def _bank_scope(course: Course | None, article: Article | None) -> Q:
     """A course quiz uses its course's bank and the shared bank; a shared quiz the shared bank."""
     shared = Q(course__isnull=True, section__article=article) if article else Q(pk__in=[])
@@ -132,12 +221,14 @@ def _bank_questions(
     through = Question.concepts.through.objects.filter(question__in=Question.objects.filter(scope))
     for question_id, concept_id in through.values_list("question_id", "concept_id"):
         links.setdefault(question_id, set()).add(concept_id)
+    article_id, course_id = (article.pk if article else None), (course.pk if course else None)
+    poolable = pool_scope(course_id=course_id, article_id=article_id)
     rows = (
         Question.objects.filter(scope | Q(pk__in=also))
+        .annotate(in_pool_scope=ExpressionWrapper(poolable, output_field=BooleanField()))
         .order_by("section__position", "key", "pk")
-        .values(*BANK_COLUMNS)
+        .values(*BANK_COLUMNS, "in_pool_scope")
     )
-    article_id, course_id = (article.pk if article else None), (course.pk if course else None)
     questions = {}
     for row in rows:
         owner, stem = row["course_id"], row["current_version__stem"]
@@ -154,6 +245,7 @@ def _bank_questions(
             if owner is not None
             else row["section__article_id"] == article_id,
             concept_ids=frozenset(links.get(row["id"], ())),
+            in_pool_scope=bool(row["in_pool_scope"]),
         )
     return questions
 

@@ -19,44 +19,96 @@ from ..models import (
     ReviewCard,
     Section,
 )
+from .exam_protection import ExamGuard, user_guard
 
 
-def _article_cards(*, user: AbstractBaseUser, article: Article) -> QuerySet[ReviewCard]:
-    """The user's cards about this article, concept cards and question cards alike."""
-    return ReviewCard.objects.filter(user=user).filter(
-        Q(concept__article=article) | Q(question__section__article=article)
+def _article_cards(
+    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None
+) -> QuerySet[ReviewCard]:
+    """The user's cards about this article, concept cards and question cards alike, without
+    the question cards a graded quiz protects now (their backs are its keys)."""
+    if guard is None:
+        guard = user_guard(user=user, now=now)
+    return (
+        ReviewCard.objects.filter(user=user)
+        .filter(Q(concept__article=article) | Q(question__section__article=article))
+        .exclude(question_id__in=guard.withheld)
     )
 
 
 def cards_due(
-    *, user: AbstractBaseUser, article: Article, now: datetime, limit: int = 20
+    *,
+    user: AbstractBaseUser,
+    article: Article,
+    now: datetime,
+    limit: int = 20,
+    guard: ExamGuard | None = None,
 ) -> list[ReviewCard]:
     """The user's cards for the article due at `now`, the longest overdue first.
 
-    Each card comes with its concept or its question's current version, and the section (with
-    its article) either belongs to, so pages can show and link them without more queries.
+    Each card comes with its concept or the question version the learner reviewed, and the
+    section (with its article) either belongs to, so pages can show and link them without more
+    queries. `guard` (computed when not given) says which question cards to leave out.
     """
     return list(
-        _article_cards(user=user, article=article)
+        _article_cards(user=user, article=article, now=now, guard=guard)
         .filter(due__lte=now)
         .select_related(
             "concept__section__article",
-            "question__current_version",
+            "question_version",
             "question__section__article",
         )
         .order_by("due", "pk")[:limit]
     )
 
 
-def card_due_count(*, user: AbstractBaseUser, article: Article, now: datetime) -> int:
+@dataclass(frozen=True)
+class CardFaces:
+    """What a card shows: its front, the answers on its back and the section it comes from."""
+
+    front: str
+    answers: list[str]
+    aliases: list[str]
+    explanation: str
+    section: Section
+
+
+def card_faces(card: ReviewCard) -> CardFaces:
+    """A card's faces; a question card shows the version the learner reviewed, never a later
+    rewrite (which might be the version an exam is about to ask)."""
+    if card.kind == CardKind.CONCEPT:
+        concept = card.concept
+        return CardFaces(
+            front=concept.term,
+            answers=[concept.definition],
+            aliases=list(concept.aliases),
+            explanation="",
+            section=concept.section,
+        )
+    version = card.question_version
+    return CardFaces(
+        front=version.stem,
+        answers=version.type.correct_texts(version.payload),
+        aliases=[],
+        explanation=version.explanation,
+        section=card.question.section,
+    )
+
+
+def card_due_count(
+    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None = None
+) -> int:
     """How many of the user's cards for the article are due at `now`."""
-    return _article_cards(user=user, article=article).filter(due__lte=now).count()
+    cards = _article_cards(user=user, article=article, now=now, guard=guard)
+    return cards.filter(due__lte=now).count()
 
 
-def next_due_at(*, user: AbstractBaseUser, article: Article, now: datetime) -> datetime | None:
+def next_due_at(
+    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None = None
+) -> datetime | None:
     """When the user's next card for the article falls due after `now` (None: no cards)."""
     return (
-        _article_cards(user=user, article=article)
+        _article_cards(user=user, article=article, now=now, guard=guard)
         .filter(due__gt=now)
         .aggregate(next_due=Min("due"))["next_due"]
     )
@@ -88,11 +140,11 @@ def _mastery(cards_known: int, cards_total: int, accuracy: Fraction | None) -> i
 
 
 def _card_counts_by_section(
-    *, user: AbstractBaseUser, article: Article, now: datetime
+    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None
 ) -> dict[int, dict[str, int]]:
     """Per section id: concept cards known (reviewed, not due) and cards due (one query)."""
     rows = (
-        _article_cards(user=user, article=article)
+        _article_cards(user=user, article=article, now=now, guard=guard)
         .annotate(section_key=Coalesce("concept__section_id", "question__section_id"))
         .values("section_key")
         .annotate(
@@ -125,11 +177,12 @@ def _accuracy_by_section(*, user: AbstractBaseUser, article: Article) -> dict[in
 
 
 def section_progress(
-    *, user: AbstractBaseUser, article: Article, now: datetime
+    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None = None
 ) -> list[SectionProgress]:
     """Every section of the article in reading order with the user's progress in it.
 
-    Three queries whatever the number of sections, cards and attempts.
+    Three queries whatever the number of sections, cards and attempts (and the exam guard's,
+    unless one is given).
     """
     sections = (
         Section.objects.filter(article=article)
@@ -137,7 +190,7 @@ def section_progress(
         .annotate(cards_total=Count("concepts"))
         .order_by("position")
     )
-    cards = _card_counts_by_section(user=user, article=article, now=now)
+    cards = _card_counts_by_section(user=user, article=article, now=now, guard=guard)
     accuracy = _accuracy_by_section(user=user, article=article)
     progress = []
     for section in sections:

@@ -35,6 +35,7 @@ from ..models import (
     StepKind,
 )
 from ..qtypes import Grade, InvalidResponse, registry
+from ..selectors.exam_protection import attempt_guard
 from .quiz_assembly import quiz_pick_questions
 
 # Moodle's interactive behaviour takes a third of the mark off for each wrong try.
@@ -90,7 +91,9 @@ def attempt_start_or_resume(
     used = mine.count()
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise QuizUnavailable(code="no_attempts_left")
-    picks = quiz_pick_questions(quiz=quiz, rng=rng or random.SystemRandom())
+    picks = quiz_pick_questions(
+        quiz=quiz, rng=rng or random.SystemRandom(), course=course, learner_id=user.pk
+    )
     now = clock.now()
     try:
         with transaction.atomic():
@@ -314,6 +317,9 @@ def _check_in_transaction(
     )
     if response is None:
         raise UnknownQuestion()
+    # A question a graded quiz protects gets no verdict: tries would give its key away.
+    if attempt_guard(attempt, clock.now()).withholds(question_id):
+        raise InvalidAnswer(code="feedback_withheld")
     if _read_answer(response, raw) is None:
         raise InvalidAnswer("Answer the question before checking it.")
     if response.state == ResponseState.CORRECT:

@@ -37,6 +37,7 @@ QUIZ_DEFAULTS: dict[str, Any] = {
     "review_timing": "after_submit",
     "review_shows_correct": True,
     "review_shows_explanation": True,
+    "exam_protection": "key_free",
 }
 
 

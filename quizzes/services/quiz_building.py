@@ -142,7 +142,7 @@ def quiz_preview(
 
     Raises QuizUnavailable (code "pool_too_small") when a pool cannot be filled.
     """
-    picks = quiz_pick_questions(quiz=quiz, rng=rng)
+    picks = quiz_pick_questions(quiz=quiz, rng=rng, course=course, learner_id=actor.pk)
     questions = Question.objects.select_related("section__article").in_bulk(
         [p.question_id for p in picks]
     )

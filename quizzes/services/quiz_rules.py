@@ -13,11 +13,23 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import MESSAGES, DomainError
-from ..models import QuizLayout, QuizMode, QuizSlot, ReviewTiming, SlotKind
-from ..selectors.quiz_building import BankQuestion, QuizBank
+from ..models import (
+    Attempt,
+    ExamProtection,
+    QuizLayout,
+    QuizMode,
+    QuizSlot,
+    Response,
+    ReviewTiming,
+    SlotKind,
+)
+from ..selectors.quiz_building import QuizBank, in_pool
 
 ERROR_MESSAGES = {
     "quiz_invalid": _("The quiz has errors."),
+    "marks_overflow": _(
+        "This quiz cannot be started: its marks add up to more than an attempt can hold."
+    ),
     "quiz_not_editable": _("Only a site admin may change a shared quiz; duplicate it instead."),
 }
 MESSAGES.update(ERROR_MESSAGES)
@@ -34,6 +46,12 @@ QUIZ_MESSAGES = {
     "section_unavailable": _("Choose a section of this course's article."),
     "slot_kind": _("Choose a fixed question or a random pool."),
     "mark_positive": _("A mark must be more than 0."),
+    "mark_too_big": _("A mark is at most %(max)s."),
+    "mark_places": _("A mark has at most %(places)s decimal places."),
+    "total_too_big": _(
+        "The marks add up to %(total)s (each pool counts its mark once per question drawn); "
+        "an attempt can hold at most %(max)s."
+    ),
     "question_required": _("Choose the question this slot shows."),
     "question_unavailable": _("This question is not in this course's bank or the shared bank."),
     "question_not_published": _("This question is not published; learners cannot be given it."),
@@ -69,10 +87,36 @@ QUIZ_FIELDS = frozenset(
         "review_timing",
         "review_shows_correct",
         "review_shows_explanation",
+        "exam_protection",
         "is_published",
     }
 )
-CHOICE_FIELDS = {"mode": QuizMode, "layout": QuizLayout, "review_timing": ReviewTiming}
+CHOICE_FIELDS = {
+    "mode": QuizMode,
+    "layout": QuizLayout,
+    "review_timing": ReviewTiming,
+    "exam_protection": ExamProtection,
+}
+
+
+def _column_max(model: type, name: str) -> Decimal:
+    """The largest value a decimal column holds (PostgreSQL refuses more; SQLite stores it)."""
+    column = model._meta.get_field(name)
+    return Decimal(10) ** (column.max_digits - column.decimal_places) - Decimal(1).scaleb(
+        -column.decimal_places
+    )
+
+
+# A slot's mark is stored on the slot and on each response; the total on the attempt (its
+# maximum and its score). Marks are checked against these columns, the one place they are.
+MARK_PLACES = QuizSlot._meta.get_field("mark").decimal_places
+MAX_MARK = min(_column_max(QuizSlot, "mark"), _column_max(Response, "max_mark"))
+MAX_TOTAL = min(_column_max(Attempt, "max_score"), _column_max(Attempt, "score"))
+
+
+def marks_fit_an_attempt(total: Decimal) -> bool:
+    """Whether an attempt's total mark fits the columns that store it."""
+    return total <= MAX_TOTAL
 
 
 @dataclass(frozen=True)
@@ -165,8 +209,7 @@ def quiz_slot_problems(*, bank: QuizBank, slots: Sequence[SlotSpec]) -> list[Pro
     problems: list[Problem] = []
     first_slot: dict[int, int] = {}
     for index, slot in enumerate(slots):
-        if slot.mark <= 0:
-            problems.append(_problem("mark", "mark_positive", index))
+        problems += _mark_problems(slot.mark, index)
         if slot.kind == SlotKind.FIXED:
             problems += _fixed_problems(bank, slot, index, first_slot)
         elif slot.kind == SlotKind.RANDOM:
@@ -175,7 +218,30 @@ def quiz_slot_problems(*, bank: QuizBank, slots: Sequence[SlotSpec]) -> list[Pro
             problems.append(_problem("kind", "slot_kind", index))
     # A pool whose filters are wrong is left out of the supply check: its count means nothing.
     skip = {p.slot for p in problems if p.field != "mark"}
-    return problems + _pool_supply_problems(bank, slots, set(first_slot), skip)
+    problems += _pool_supply_problems(bank, slots, set(first_slot), skip)
+    return problems + _total_problems(slots, problems)
+
+
+def _mark_problems(mark: Decimal, index: int) -> list[Problem]:
+    if not mark.is_finite() or mark <= 0:
+        return [_problem("mark", "mark_positive", index)]
+    if mark > MAX_MARK:
+        return [_problem("mark", "mark_too_big", index, max=MAX_MARK)]
+    if mark != mark.quantize(Decimal(1).scaleb(-MARK_PLACES)):
+        return [_problem("mark", "mark_places", index, places=MARK_PLACES)]
+    return []
+
+
+def _total_problems(slots: Sequence[SlotSpec], problems: list[Problem]) -> list[Problem]:
+    """The whole quiz's mark must fit an attempt (judged once every slot's own mark fits)."""
+    if any(p.field == "mark" for p in problems):
+        return []
+    total = sum(
+        (s.mark * (s.pool_count if s.kind == SlotKind.RANDOM else 1) for s in slots), Decimal(0)
+    )
+    if marks_fit_an_attempt(total):
+        return []
+    return [_problem("", "total_too_big", total=total, max=MAX_TOTAL)]
 
 
 def _fixed_problems(
@@ -213,14 +279,6 @@ def _pool_problems(bank: QuizBank, slot: SlotSpec, index: int) -> list[Problem]:
     return problems
 
 
-def _in_pool(slot: SlotSpec, question: BankQuestion) -> bool:
-    return (
-        slot.pool_section_id in (None, question.section_id)
-        and slot.pool_difficulty in (None, question.difficulty)
-        and (slot.pool_concept_id is None or slot.pool_concept_id in question.concept_ids)
-    )
-
-
 def _pool_supply_problems(
     bank: QuizBank, slots: Sequence[SlotSpec], fixed_ids: set[int], skip: set[int | None]
 ) -> list[Problem]:
@@ -230,13 +288,15 @@ def _pool_supply_problems(
     pool may take up to min(its count, the overlap) of a later pool's questions.
     """
     drawable = [
-        q for q in bank.questions.values() if q.in_scope and q.is_drawable and q.id not in fixed_ids
+        q
+        for q in bank.questions.values()
+        if q.in_pool_scope and q.is_drawable and q.id not in fixed_ids
     ]
     problems, earlier = [], []
     for index, slot in enumerate(slots):
         if slot.kind != SlotKind.RANDOM or index in skip:
             continue
-        pool = {q.id for q in drawable if _in_pool(slot, q)}
+        pool = {q.id for q in drawable if in_pool(slot, q)}
         taken = sum(min(count, len(ids & pool)) for count, ids in earlier)
         params = {"available": len(pool), "count": slot.pool_count}
         if len(pool) < slot.pool_count:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from fsrs import Card, Rating, Scheduler, State
 
 from .. import clock
@@ -130,21 +131,37 @@ def study_cards_from_attempt(*, attempt: Attempt) -> int:
 
     A question card shows the right answer on its back, so cards are only made once the
     attempt's review shows right answers to the learner (submitted, the quiz shows right answers
-    and its review is open now). Questions the learner already has a card for are skipped.
+    and its review is open now). Each card holds the version this review showed; a card the
+    learner already has moves to the version just reviewed, never to one they have not seen.
     Returns how many cards were created.
     """
     now = clock.now()
     if not _answers_are_reviewable(attempt, now):
         return 0
-    question_ids = (
-        attempt.responses.exclude(state=ResponseState.CORRECT)
-        .exclude(question__review_cards__user_id=attempt.user_id)
+    cards = ReviewCard.objects.filter(user_id=attempt.user_id, question_id=OuterRef("question_id"))
+    rows = (
+        attempt.responses.annotate(
+            card_id=Subquery(cards.values("pk")[:1]),
+            card_version_id=Subquery(cards.values("question_version_id")[:1]),
+        )
         .order_by("position")
-        .values_list("question_id", flat=True)
+        .values_list("question_id", "question_version_id", "state", "card_id", "card_version_id")
     )
-    cards = [
-        ReviewCard(user_id=attempt.user_id, kind=CardKind.QUESTION, question_id=pk, due=now)
-        for pk in question_ids
-    ]
-    ReviewCard.objects.bulk_create(cards, ignore_conflicts=True)
-    return len(cards)
+    moved, new_cards = [], []
+    for question_id, version_id, state, card_id, card_version_id in rows:
+        if card_id is not None:
+            if card_version_id != version_id:
+                moved.append(ReviewCard(pk=card_id, question_version_id=version_id))
+        elif state != ResponseState.CORRECT:
+            new_cards.append(
+                ReviewCard(
+                    user_id=attempt.user_id,
+                    kind=CardKind.QUESTION,
+                    question_id=question_id,
+                    question_version_id=version_id,
+                    due=now,
+                )
+            )
+    ReviewCard.objects.bulk_update(moved, ["question_version"])
+    ReviewCard.objects.bulk_create(new_cards, ignore_conflicts=True)
+    return len(new_cards)

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from .. import clock
 from ..errors import CardNotFound, InvalidRating
-from ..models import CardKind, Course, ReviewCard
+from ..models import Course
 from ..selectors import card_due_count, cards_due, next_due_at
+from ..selectors.exam_protection import user_guard
+from ..selectors.study import card_faces
 from ..services.study import cards_ensure_for_article, review_record
 from .common import course_for_member
 
@@ -28,27 +30,6 @@ def _epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _card_faces(card: ReviewCard) -> dict[str, Any]:
-    """What the card shows: its front, the answers on its back and the section it comes from."""
-    if card.kind == CardKind.CONCEPT:
-        concept = card.concept
-        return {
-            "front": concept.term,
-            "answers": [concept.definition],
-            "aliases": concept.aliases,
-            "explanation": "",
-            "section": concept.section,
-        }
-    version = card.question.current_version
-    return {
-        "front": version.stem,
-        "answers": version.type.correct_texts(version.payload),
-        "aliases": [],
-        "explanation": version.explanation,
-        "section": card.question.section,
-    }
-
-
 def _queue_context(request: HttpRequest, course: Course) -> dict[str, Any]:
     """The page's context: the first due card, how many are due, or when the next one is."""
     article = course.article
@@ -58,13 +39,16 @@ def _queue_context(request: HttpRequest, course: Course) -> dict[str, Any]:
     # Concepts added to the article since the last visit get their cards here.
     cards_ensure_for_article(user=request.user, article=article)
     now = clock.now()
-    due = cards_due(user=request.user, article=article, now=now, limit=1)
+    # One guard for the whole page: cards a graded quiz protects stay out of every count.
+    queue = {"user": request.user, "article": article, "now": now}
+    queue["guard"] = user_guard(user=request.user, now=now, course=course)
+    due = cards_due(**queue, limit=1)
     context.update(now=now, card=due[0] if due else None, shown_at=_epoch_ms(now))
     if due:
-        context["due_count"] = card_due_count(user=request.user, article=article, now=now)
-        context.update(_card_faces(due[0]))
+        context["due_count"] = card_due_count(**queue)
+        context.update(vars(card_faces(due[0])))
     else:
-        context["next_due"] = next_due_at(user=request.user, article=article, now=now)
+        context["next_due"] = next_due_at(**queue)
     return context
 
 

@@ -13,7 +13,12 @@ from quizzes.models import CardKind, Concept, Question, ReviewCard, ReviewLog
 from quizzes.services.study import study_cards_from_attempt
 from tests.factories import CourseFactory, enrol, fixed_quiz, make_attempt, wrong_answer
 from tests.pages.test_no_key_leaks import one_question_per_type
-from tests.study_factories import concept_card, course_on_shipped_article, shipped_article
+from tests.study_factories import (
+    GUARD_QUERIES,
+    concept_card,
+    course_on_shipped_article,
+    shipped_article,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -131,13 +136,14 @@ def test_before_any_review_no_question_card_and_no_key_is_in_the_queue(api, cour
     assert not any(q.current_version.stem in text for q in questions)
 
 
+@pytest.mark.usefixtures("final_exam_unprotected")
 def test_after_a_reviewed_attempt_a_question_card_shows_the_stem_and_right_answers(
     api, course, learner
 ):
     question = Question.objects.get(key="introduction-01")
     ReviewCard.objects.filter(user=learner).delete()
     attempt = make_attempt(
-        quiz=fixed_quiz([question], article=course.article),
+        quiz=fixed_quiz([question], article=course.article, exam_protection="open"),
         user=learner,
         course=course,
         questions=[question],
@@ -191,10 +197,11 @@ def test_study_reads_take_a_fixed_number_of_queries(
     now = timezone.now()
     for n, concept in enumerate(reading_order()):
         concept_card(learner, concept, due=now if n < cards else now + timedelta(days=2))
-    with django_assert_max_num_queries(7):
+    # GUARD_QUERIES: the exam guard (the shipped Final exam protects every shipped question).
+    with django_assert_max_num_queries(7 + GUARD_QUERIES):
         reply = api.get(due_url(course), {"page_size": 200})
     assert reply.json()["count"] == cards
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(7 + GUARD_QUERIES):
         assert api.get(f"{API}/courses/{course.pk}/progress/").status_code == 200
 
 

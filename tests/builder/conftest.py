@@ -27,6 +27,7 @@ RULES: dict[str, Any] = {
     "review_timing": "after_submit",
     "review_shows_correct": True,
     "review_shows_explanation": True,
+    "exam_protection": "key_free",
     "is_published": True,
 }
 

@@ -202,6 +202,26 @@ REFUSED = [
         "resource link has no valid id",
         id="resource-link-id-not-a-string",
     ),
+    # PostgreSQL cannot store or compare a NUL: an id holding one is refused, not a 500.
+    pytest.param({"sub": "learner-\x00-1"}, 400, "sub holds control characters", id="nul-in-sub"),
+    pytest.param(
+        {"edit": _set(LTI + "deployment_id", "deployment-\x00")},
+        400,
+        "deployment id holds control characters",
+        id="nul-in-deployment-id",
+    ),
+    pytest.param(
+        {"context": {"id": "context-\x00", "title": "x"}},
+        400,
+        "context claim has no valid id",
+        id="nul-in-context-id",
+    ),
+    pytest.param(
+        {"resource_link_id": "link-\x00"},
+        400,
+        "resource link has no valid id",
+        id="nul-in-resource-link-id",
+    ),
     pytest.param({"target": "quiz:abc"}, 400, "is not 'home', 'quiz:<id>'", id="target-malformed"),
     pytest.param(
         {"target": "section:no-such-section"},
@@ -443,3 +463,23 @@ def test_instructor_deep_linking_is_not_refused(client, platform):
     response = _post(client, platform, message_type="LtiDeepLinkingRequest", roles=[INSTRUCTOR])
     assert response.status_code == 200
     assert "Add kzstudy content to Kazakhstan 101" in response.content.decode()
+
+
+def test_nul_in_names_and_titles_is_dropped_instead_of_a_500(client, platform):
+    response = _post(
+        client,
+        platform,
+        sub="learner-1",
+        name="Ann\x00 Lee",
+        given_name="Ann\x00",
+        family_name="Lee\x00\n",
+        email="ann\x00@lms.example",
+        context={"id": "context-1", "title": "History\x00 101", "label": "H\x00"},
+        edit=lambda body: body[LTI + "resource_link"].update(title="Quiz\x00 one"),
+    )
+
+    assert response.status_code == 302, response.content[:500]
+    user = LtiIdentity.objects.get(sub="learner-1").user
+    assert (user.first_name, user.last_name, user.email) == ("Ann", "Lee", "ann@lms.example")
+    assert Course.objects.get(lti_context_id="context-1").title == "History 101"
+    assert LtiResourceLink.objects.get().title == "Quiz one"

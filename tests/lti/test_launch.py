@@ -102,14 +102,17 @@ def test_login_sets_a_state_cookie(client, platform):
     assert client.cookies[f"lti1p3-{login.state}"].value == login.state
 
 
-def test_a_platform_administrator_manages_every_course_of_that_platform_only(client, platform):
+def test_a_platform_administrator_manages_every_course_of_that_registration_only(client, platform):
+    from django.test import Client
+
     from quizzes.permissions import teaches
     from tests.factories import CourseFactory
 
     admin_role = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
     launch(client, platform, sub="admin-1", roles=[admin_role])
     admin = LtiIdentity.objects.get(sub="admin-1").user
-    sibling = CourseFactory(lti_issuer=platform.issuer, lti_context_id="context-2")
+    launch(Client(), platform, sub="teacher-2", roles=[INSTRUCTOR], context={"id": "context-2"})
+    sibling = Course.objects.get(lti_context_id="context-2")
     elsewhere = CourseFactory(lti_issuer="https://other-lms.example", lti_context_id="context-2")
     standalone = CourseFactory()
 

@@ -1,5 +1,6 @@
 """Dynamic registration with the test platform over real HTTP: the administrator confirms, the
-tool registers itself, stores the platform, and launches from it then work."""
+tool registers itself and stores the platform, awaiting a site administrator's approval; once
+approved, launches from it work. (Registration links that activate at once: test_trust.py.)"""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from quizzes.lti import claims
-from quizzes.models import LtiDeployment, LtiPlatform, RegisteredVia
+from quizzes.lti import claims, trust
+from quizzes.models import LtiDeployment, LtiPlatform, PlatformStatus, RegisteredVia
 
 from .conftest import launch
 
@@ -29,7 +30,7 @@ class _Form(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = {name: value or "" for name, value in attrs}
-        if tag == "form" and attributes.get("action") == "/lti/register/":
+        if tag == "form" and attributes.get("action", "").startswith("/lti/register/"):
             self.action = attributes["action"]
             self._inside = True
         elif tag == "input" and self._inside and "name" in attributes:
@@ -51,12 +52,14 @@ def _confirm(client, platform, token: str = "reg-token-1"):
     )
 
 
-def _register(client, platform, token: str = "reg-token-1"):
+def _register(client, platform, token: str = "reg-token-1", path: str = "/lti/register/"):
     """Confirm, then post the confirmation page's form as the administrator's browser would."""
-    confirm = _confirm(client, platform, token)
+    confirm = client.get(
+        path, {"openid_configuration": _config_url(platform), "registration_token": token}
+    )
     assert confirm.status_code == 200, confirm.content[:500]
     form = _Form(confirm.content.decode())
-    assert form.action == "/lti/register/"
+    assert form.action == path
     return client.post(form.action, form.fields)
 
 
@@ -71,7 +74,9 @@ def test_the_confirmation_page_names_the_platform_and_the_tool_urls(client, unre
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Register kzstudy with testplatform" in page
+    host = platform.issuer.removeprefix("http://")
+    assert f"Register kzstudy with {host} (testplatform)" in page
+    assert "the registration waits for their approval" in " ".join(page.split())
     assert platform.issuer in page
     assert "http://testserver/lti/login/" in page
     assert "http://testserver/lti/launch/" in page
@@ -120,27 +125,34 @@ def test_registering_sends_the_tool_registration_and_closes_the_window(
     assert register_request.headers["Authorization"] == "Bearer reg-token-1"
 
 
-def test_registering_stores_the_platform_and_its_deployment(client, unregistered_platform):
+def test_registering_stores_the_platform_awaiting_approval(client, unregistered_platform):
     platform = unregistered_platform
 
-    _register(client, platform)
+    response = _register(client, platform)
 
+    page = " ".join(response.content.decode().split())
+    assert "waits for the kzstudy administrator's approval" in page
     stored = LtiPlatform.objects.get(issuer=platform.issuer)
     assert stored.client_id == platform.client_id
     assert stored.registered_via == RegisteredVia.DYNAMIC
-    assert stored.name == "testplatform"
+    assert stored.name == f"{platform.issuer.removeprefix('http://')} (testplatform)"
     assert stored.auth_login_url == platform.auth_url
     assert stored.auth_token_url == platform.token_url
     assert stored.key_set_url == platform.jwks_url
-    assert stored.is_active
+    assert not stored.is_active
+    assert stored.status == PlatformStatus.PENDING
+    assert stored.approved_at is None
     assert list(LtiDeployment.objects.filter(platform=stored).values_list("deployment_id")) == [
         (platform.deployment_id,)
     ]
 
 
-def test_a_dynamically_registered_platform_can_launch(client, unregistered_platform):
+def test_a_dynamically_registered_platform_can_launch_once_approved(
+    client, unregistered_platform, admin_user
+):
     platform = unregistered_platform
     _register(client, platform)
+    trust.platform_approve(LtiPlatform.objects.get(issuer=platform.issuer), by=admin_user)
 
     response = launch(client, platform, sub="learner-1")
 
@@ -149,24 +161,24 @@ def test_a_dynamically_registered_platform_can_launch(client, unregistered_platf
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_registering_again_updates_the_platform_instead_of_adding_one(
-    client, unregistered_platform
+def test_registering_again_never_changes_the_existing_registration(
+    client, unregistered_platform, admin_user
 ):
     platform = unregistered_platform
     _register(client, platform)
-    LtiPlatform.objects.filter(issuer=platform.issuer).update(
-        name="old name", auth_login_url="https://old.example/auth", is_active=False
-    )
+    stored = LtiPlatform.objects.get(issuer=platform.issuer)
+    trust.platform_approve(stored, by=admin_user)
+    LtiPlatform.objects.filter(pk=stored.pk).update(auth_login_url="https://lms.example/auth")
 
     response = _register(client, platform)
 
-    assert response.status_code == 200
-    [stored] = LtiPlatform.objects.filter(issuer=platform.issuer)
-    assert stored.name == "testplatform"
-    assert stored.auth_login_url == platform.auth_url
-    assert stored.is_active
-    assert LtiDeployment.objects.filter(platform=stored).count() == 1
-    assert len(platform.registrations) == 2
+    assert response.status_code == 409
+    assert "a registration never replaces another" in response.content.decode()
+    [unchanged] = LtiPlatform.objects.filter(issuer=platform.issuer)
+    assert unchanged.auth_login_url == "https://lms.example/auth"
+    assert unchanged.is_active
+    assert unchanged.approved_by == admin_user
+    assert LtiDeployment.objects.filter(platform=unchanged).count() == 1
 
 
 def _assert_refused(response, message: str, platform) -> None:
@@ -293,7 +305,7 @@ def test_a_long_configuration_url_is_accepted(client, unregistered_platform):
     response = client.get("/lti/register/", {"openid_configuration": url})
 
     assert response.status_code == 200, response.content[:500]
-    assert "Register kzstudy with testplatform" in response.content.decode()
+    assert "Register kzstudy with " in response.content.decode()
     assert platform.requests["openid"][0].args["registration_token"] == "t" * 900
 
 
@@ -378,7 +390,7 @@ def test_an_operator_can_turn_dynamic_registration_off(client, unregistered_plat
         },
     )
     assert response.status_code == 403
-    assert "register your platform by hand" in response.content.decode()
+    assert "ask the kzstudy administrator for a registration link" in response.content.decode()
     assert not LtiPlatform.objects.exists()
     assert unregistered_platform.requests["openid"] == []
 
@@ -399,3 +411,20 @@ def test_a_registration_without_a_deployment_id_warns_that_launches_will_wait(
 def test_a_registration_with_a_deployment_id_does_not_warn(client, unregistered_platform):
     response = _register(client, unregistered_platform)
     assert "sent no deployment" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "configuration, name",
+    [
+        (
+            {claims.PLATFORM_CONFIGURATION: {"product_family_code": "moodle"}},
+            "lms.school.example (moodle)",
+        ),
+        ({claims.PLATFORM_CONFIGURATION: {"product_family_code": 7}}, "lms.school.example"),
+        ({}, "lms.school.example"),
+    ],
+)
+def test_platforms_are_named_after_their_site_not_only_their_product(configuration, name):
+    from quizzes.lti.registration import platform_name
+
+    assert platform_name({"issuer": "https://lms.school.example", **configuration}) == name

@@ -119,3 +119,26 @@ def test_the_roster_api_reports_a_platform_failure_as_502(client, platform):
 
     assert response.status_code == 502
     assert response.json()["error"]["code"] == "platform_unavailable"
+
+
+def test_the_roster_names_members_the_platform_leaves_nameless_by_their_own_launches(
+    client, platform
+):
+    from django.test import Client
+
+    # Moodle with its privacy settings off sends bare ids ("3", "4") and no names.
+    launch(Client(), platform, sub="3", given_name="Ann", family_name="Lee")
+    launch(client, platform, sub="teacher", roles=[INSTRUCTOR])
+    course = Course.objects.get(lti_issuer=platform.issuer)
+    platform.members = [
+        {"user_id": "3", "roles": [LEARNER], "status": "Active"},
+        {"user_id": "4", "roles": [LEARNER], "status": "Active"},
+    ]
+
+    page = client.get(f"/teach/{course.slug}/roster/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    ann_row = html[html.index("Ann Lee") : html.index("</tr>", html.index("Ann Lee"))]
+    assert "3@platform.example" in ann_row
+    assert "never opened kzstudy" not in ann_row

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.models import CardKind, Concept, ResponseState, ReviewCard
+from quizzes.models import Concept, ResponseState, ReviewCard
 from quizzes.selectors import (
     SectionProgress,
     card_due_count,
@@ -16,6 +16,7 @@ from quizzes.selectors import (
     section_progress,
     study_next,
 )
+from quizzes.selectors.exam_protection import NO_PROTECTION
 from quizzes.services.study import cards_ensure_for_article, review_record
 from tests.factories import (
     ArticleFactory,
@@ -25,7 +26,7 @@ from tests.factories import (
     make_attempt,
     make_question,
 )
-from tests.study_factories import concept_card, shipped_article, submit
+from tests.study_factories import concept_card, question_card, shipped_article, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +79,7 @@ def study():
     for concept in concepts(e, 2):
         concept_card(user, concept, due=FUTURE, reviews=2)
     submitted(user, [(RIGHT, "1"), (PARTIAL, "0.5")], a)
-    question = make_question(a)
-    ReviewCard.objects.create(user=user, kind=CardKind.QUESTION, question=question, due=PAST)
+    question_card(user, make_question(a), due=PAST)
     make_attempt(user=user, questions=[make_question(a)])  # in progress: does not count
     submitted(other, [(WRONG, "0")], a)  # another learner: does not count
     submitted(user, [(PARTIAL, "0.33333")], c)
@@ -138,8 +138,12 @@ def test_section_progress_takes_three_queries_however_much_there_is(
     small = SectionFactory(article=small_article, position=1)
     concept_card(small_user, concepts(small, 1)[0], due=FUTURE, reviews=1)
     submitted(small_user, [(RIGHT, "1")], small)
+    # The exam guard is given (its own queries are counted in tests/selectors/test_exam_guard.py).
     with django_assert_max_num_queries(3):
-        assert section_progress(user=small_user, article=small_article, now=NOW)[0].mastery == 100
+        progress = section_progress(
+            user=small_user, article=small_article, now=NOW, guard=NO_PROTECTION
+        )
+        assert progress[0].mastery == 100
 
     user, article = UserFactory(), shipped_article()
     cards_ensure_for_article(user=user, article=article)
@@ -149,7 +153,9 @@ def test_section_progress_takes_three_queries_however_much_there_is(
         quiz = QuizFactory()
         submitted(user, [(RIGHT, "1"), (WRONG, "0")], section, number=number, quiz=quiz)
     with django_assert_max_num_queries(3):
-        progress = section_progress(user=user, article=article, now=timezone.now())
+        progress = section_progress(
+            user=user, article=article, now=timezone.now(), guard=NO_PROTECTION
+        )
         assert len(progress) == 9
     assert sum(p.cards_known for p in progress) == 20
     assert {p.quiz_accuracy for p in progress} == {50}
@@ -167,14 +173,12 @@ def test_the_due_queue_is_the_users_due_cards_of_the_article_oldest_first(
     concept_card(UserFactory(), old, due=PAST)
     concept_card(user, concepts(SectionFactory(), 1)[0], due=PAST)  # another article
     question = make_question(section, stem="Which year?")
-    question_card = ReviewCard.objects.create(
-        user=user, kind=CardKind.QUESTION, question=question, due=NOW
-    )
+    card = question_card(user, question, due=NOW)
     with django_assert_num_queries(1):
-        due = cards_due(user=user, article=article, now=NOW)
+        due = cards_due(user=user, article=article, now=NOW, guard=NO_PROTECTION)
         assert [c.concept.section.article.slug for c in due[:2]] == [article.slug] * 2
-        assert due[2].question.current_version.stem == "Which year?"
-    assert due == [older_card, newer_card, question_card]
+        assert due[2].question_version.stem == "Which year?"
+    assert due == [older_card, newer_card, card]
     assert cards_due(user=user, article=article, now=NOW, limit=1) == [older_card]
     assert card_due_count(user=user, article=article, now=NOW) == 3
     assert next_due_at(user=user, article=article, now=NOW) == FUTURE

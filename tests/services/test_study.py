@@ -18,6 +18,7 @@ from quizzes.models import (
     ReviewLog,
     ReviewTiming,
 )
+from quizzes.services.authoring import question_revise
 from quizzes.services.study import (
     cards_ensure_for_article,
     review_record,
@@ -205,3 +206,26 @@ def test_cards_once_a_quiz_reviewed_after_closing_has_closed():
     quiz = QuizFactory(review_timing=ReviewTiming.AFTER_CLOSE, closes_at=closed)
     attempt, _questions = graded_attempt(quiz)
     assert study_cards_from_attempt(attempt=attempt) == 3
+
+
+def test_a_question_card_holds_the_version_reviewed_and_moves_only_to_one_reviewed_later():
+    quiz, user = QuizFactory(), UserFactory()
+    attempt, questions = graded_attempt(quiz, user)
+    study_cards_from_attempt(attempt=attempt)
+    card = ReviewCard.objects.get(user=user, question=questions[1])
+    first = questions[1].current_version
+    assert card.question_version == first
+    newer = question_revise(
+        question=questions[1],
+        stem="A rewritten stem?",
+        data={"choices": [{"text": "Yes", "correct": True}, {"text": "No"}, {"text": "Maybe"}]},
+    )
+    card.refresh_from_db()
+    assert card.question_version == first  # a rewrite alone never reaches the card
+    questions[1].refresh_from_db()
+    again = make_attempt(quiz=quiz, user=user, number=2, questions=[questions[1]])
+    assert again.responses.get().question_version == newer
+    submit(again, [(ResponseState.CORRECT, "1")])
+    assert study_cards_from_attempt(attempt=again) == 0
+    card.refresh_from_db()
+    assert card.question_version == newer  # the learner has now been shown the new key

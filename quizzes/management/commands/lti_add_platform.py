@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from ... import clock
 from ...models import LtiDeployment, LtiPlatform
 
 
@@ -67,6 +68,10 @@ class Command(BaseCommand):
                     },
                 },
             )
+            if platform.approved_at is None:
+                # Registered by whoever runs this: approved by hand, now.
+                platform.approved_at = clock.now()
+                platform.save(update_fields=["approved_at"])
             for deployment_id in deployments:
                 LtiDeployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
         verb = "Registered" if created else "Updated"

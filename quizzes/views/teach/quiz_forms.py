@@ -19,7 +19,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from ...models import Quiz, QuizLayout, QuizMode, QuizSlot, ReviewTiming, SlotKind
+from ...models import ExamProtection, Quiz, QuizLayout, QuizMode, QuizSlot, ReviewTiming, SlotKind
 from ...qtypes import registry
 from ...selectors.quiz_building import BankQuestion, QuizBank
 from ...services.quiz_rules import (
@@ -125,6 +125,12 @@ class QuizForm(Unjudged, forms.Form):
     review_shows_explanation = forms.BooleanField(
         label=_("Review shows explanations and the article's passage"), required=False
     )
+    exam_protection = forms.ChoiceField(
+        label=_("Before it closes, its questions in practice quizzes and flashcards"),
+        choices=ExamProtection.choices,
+        widget=forms.RadioSelect,
+        help_text=Quiz._meta.get_field("exam_protection").help_text,
+    )
     is_published = forms.BooleanField(
         label=_("Published (learners see it)"), required=False, initial=True
     )
@@ -151,6 +157,7 @@ class QuizForm(Unjudged, forms.Form):
             Fieldset(
                 _("Review"), "review_timing", "review_shows_correct", "review_shows_explanation"
             ),
+            Fieldset(_("Exam protection"), "exam_protection"),
             Fieldset(_("Learners"), "is_published"),
         )
 

@@ -1,0 +1,178 @@
+"""Exam protection: which questions practice quizzes and flashcards must not show with their
+answers yet. The one home of this rule; the practice presenters, the practice check, practice
+draws, the flashcard selectors and the API all ask `exam_guard`.
+
+A graded quiz protects every question it may draw (its fixed questions and every question its
+pools match) while it is open for a learner: until it closes, or until the learner has used all
+their attempts at it (then the exam's own review has already had its say). Its
+`exam_protection` says how: key-free practice (practice may ask the question but shows no
+right answer, explanation or per-question result; flashcards leave it out) or exam only
+(practice pools do not draw it either). A quiz counts for a learner when it is offered in a
+course they belong to (or in the course asked about), published or not: an exam being prepared
+needs its keys kept as much as one already open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..errors import MESSAGES
+from ..models import (
+    Attempt,
+    AttemptState,
+    Course,
+    ExamProtection,
+    Quiz,
+    QuizMode,
+    SlotKind,
+)
+from .quiz_building import in_pool, pool_candidates
+
+PROTECTION_MESSAGES = {
+    "feedback_withheld": _(
+        "This question is also in a graded quiz you have yet to take, so it gets no feedback "
+        "until that quiz is closed to you. Save your answer instead: it counts when you submit."
+    ),
+    "practice_withheld": _(
+        "This practice quiz cannot be started now: all its questions are kept for a graded quiz "
+        "you have yet to take."
+    ),
+}
+MESSAGES.update(PROTECTION_MESSAGES)
+
+
+@dataclass(frozen=True)
+class ExamGuard:
+    """The questions protected for one learner at one moment, and by which quiz."""
+
+    key_free: frozenset[int] = frozenset()
+    exam_only: frozenset[int] = frozenset()
+    # Question id → the title of a quiz protecting it, so a page can say what to wait for.
+    exam_titles: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def withheld(self) -> frozenset[int]:
+        """Questions whose right answer, explanation and per-question result stay hidden."""
+        return self.key_free | self.exam_only
+
+    def withholds(self, question_id: int) -> bool:
+        """Whether this question's key and result stay hidden from the learner now."""
+        return question_id in self.key_free or question_id in self.exam_only
+
+
+NO_PROTECTION = ExamGuard()
+
+
+def _offered_in(courses: Iterable[Course]) -> Q:
+    """Graded quizzes offered in any of these courses: their own, and the shared ones."""
+    course_ids = {c.pk for c in courses}
+    article_ids = {c.article_id for c in courses if c.article_id}
+    shared = Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id__in=article_ids))
+    return Q(course_id__in=course_ids) | shared
+
+
+def _is_offered(quiz: Quiz, course: Course) -> bool:
+    if quiz.course_id is not None:
+        return quiz.course_id == course.pk
+    return quiz.article_id in (None, course.article_id)
+
+
+def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) -> set[int]:
+    """Quizzes the learner has used every attempt at, in every course that offers them."""
+    limited = [q for q in quizzes if q.max_attempts is not None]
+    if user_id is None or not limited:
+        return set()
+    used: dict[tuple[int, int], tuple[int, int]] = {}
+    rows = (
+        Attempt.objects.filter(user_id=user_id, quiz__in=limited)
+        .values("quiz_id", "course_id")
+        .annotate(total=Count("pk"), open=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS)))
+        .order_by()
+    )
+    for row in rows:
+        used[(row["quiz_id"], row["course_id"])] = (row["total"], row["open"])
+    done = set()
+    for quiz in limited:
+        offering = [c for c in courses if _is_offered(quiz, c)]
+        if offering and all(
+            used.get((quiz.pk, c.pk), (0, 0))[0] >= quiz.max_attempts
+            and not used.get((quiz.pk, c.pk), (0, 0))[1]
+            for c in offering
+        ):
+            done.add(quiz.pk)
+    return done
+
+
+def _quiz_questions(quiz: Quiz) -> set[int]:
+    """Every question the quiz may draw now: its fixed questions and its pools' matches."""
+    slots = list(quiz.slots.all())
+    fixed = {s.question_id for s in slots if s.kind == SlotKind.FIXED}
+    pools = [s for s in slots if s.kind == SlotKind.RANDOM]
+    candidates = pool_candidates(quiz=quiz, slots=pools)
+    return fixed | {c.id for c in candidates if any(in_pool(s, c) for s in pools)}
+
+
+def exam_guard(*, user_id: int | None, now: datetime, course: Course | None = None) -> ExamGuard:
+    """The questions protected for this learner now, by the open graded quizzes offered in
+    their courses (and in `course`, when given: an attempt's, a preview's, a site admin's visit).
+
+    `user_id` None asks for a learner who has started no quiz and belongs to `course` alone.
+    """
+    courses = list(Course.objects.filter(enrolments__user_id=user_id).distinct() if user_id else [])
+    if course is not None and all(c.pk != course.pk for c in courses):
+        courses.append(course)
+    if not courses:
+        return NO_PROTECTION
+    quizzes = list(
+        Quiz.objects.filter(_offered_in(courses), mode=QuizMode.GRADED)
+        .exclude(exam_protection=ExamProtection.OPEN)
+        .exclude(closes_at__lte=now)
+        .select_related("course")
+        .prefetch_related("slots")
+        .order_by("pk")
+    )
+    done = _done_with(quizzes, user_id, courses)
+    found: dict[str, set[int]] = defaultdict(set)
+    titles: dict[int, str] = {}
+    for quiz in quizzes:
+        if quiz.pk in done:
+            continue
+        questions = _quiz_questions(quiz)
+        found[quiz.exam_protection] |= questions
+        for question_id in questions:
+            titles.setdefault(question_id, quiz.title)
+    return ExamGuard(
+        key_free=frozenset(found[ExamProtection.KEY_FREE]),
+        exam_only=frozenset(found[ExamProtection.EXAM_ONLY]),
+        exam_titles=titles,
+    )
+
+
+def user_guard(*, user: AbstractBaseUser, now: datetime, course: Course | None = None) -> ExamGuard:
+    """`exam_guard` for a request's user (anonymous visitors belong to no course)."""
+    user_id = user.pk if user.is_authenticated else None
+    return exam_guard(user_id=user_id, now=now, course=course)
+
+
+def practice_guard(
+    *, quiz: Quiz, user_id: int | None, course: Course | None, now: datetime
+) -> ExamGuard:
+    """The guard an attempt at this quiz obeys: practice quizzes are guarded; a graded quiz
+    follows its own review settings and is not held back by other quizzes."""
+    if quiz.mode != QuizMode.PRACTICE:
+        return NO_PROTECTION
+    return exam_guard(user_id=user_id, now=now, course=course)
+
+
+def attempt_guard(attempt: Attempt, now: datetime) -> ExamGuard:
+    """The guard an attempt (saved, or a preview's unsaved one) obeys."""
+    return practice_guard(
+        quiz=attempt.quiz, user_id=attempt.user_id, course=attempt.course, now=now
+    )
