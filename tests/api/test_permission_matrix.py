@@ -73,6 +73,8 @@ def build_world() -> World:
     }
     shared = Question.objects.get(key="introduction-01")
     section = shared.section
+    # The practice check must answer, not be withheld: no graded quiz here protects `shared`.
+    Quiz.objects.filter(key="final-exam").update(exam_protection="open")
     own = make_question(
         section, course=course, data=SECRET_DATA, explanation="SECRET explanation", stem="Own?"
     )
@@ -87,7 +89,7 @@ def build_world() -> World:
         question=shared,
         own_question=own,
         other_question=make_question(section, course=other),
-        open_quiz=fixed_quiz([shared], course=course),
+        open_quiz=fixed_quiz([shared], course=course, exam_protection="open"),
         results_quiz=practice,
         other_quiz=fixed_quiz([shared], course=other),
         card=ReviewCard.objects.create(
