@@ -4,7 +4,8 @@ that earns them, and a worker sends them to the platform, retrying with backoff.
 The grade sent is the learner's best submitted percentage on the quiz (the gradebook's rule),
 as `scoreGiven` out of 100. A grade equal to the last one queued for the same link and learner
 is not queued again; a newer grade supersedes an older one still waiting. Only learners'
-grades leave, under their identity on the course's registration.
+grades leave, under their identity on the course's registration, and only to the placements of
+the quiz they launched (`_placements`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from .. import clock
 from ..models import (
@@ -25,6 +26,7 @@ from ..models import (
     AttemptState,
     CourseRole,
     LtiIdentity,
+    LtiLinkLaunch,
     LtiResourceLink,
     LtiScore,
     Quiz,
@@ -73,9 +75,22 @@ def _links_with_grade_columns():
     ).select_related("platform")
 
 
+def _placements(links: list[LtiResourceLink], launched: set[int]) -> list[LtiResourceLink]:
+    """The graded links to a quiz that get a learner's grade: those they launched it through.
+
+    A quiz placed twice in a course is two grade columns; sending to both would count it twice
+    in the course total. A learner who never launched any of them (they came by the course
+    home) gets it in every placement, since kzstudy cannot tell which one the teacher counts
+    and a missing grade is worse than one the teacher can exclude.
+    """
+    used = [link for link in links if link.pk in launched]
+    return used or links
+
+
 def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -> int:
-    """Queue the learner's grade on every graded link to this quiz; call inside the attempt's
-    transaction. Returns how many scores were queued (one query when the course has no links).
+    """Queue the learner's grade on the graded links to this quiz they launched (see
+    `_placements`); call inside the attempt's transaction. Returns how many scores were queued
+    (one query when the course has no links).
 
     Practice quizzes never send grades, even when a platform gave their link a grade column.
     """
@@ -84,7 +99,16 @@ def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -
     links = _links_with_grade_columns().filter(
         course_id=attempt.course_id, target=_quiz_target(attempt.quiz_id)
     )
-    return _enqueue(attempt, list(links), reason)
+    # Whether this user launched each link rides along in the same query.
+    links = list(
+        links.annotate(
+            launched=Exists(
+                LtiLinkLaunch.objects.filter(link=OuterRef("pk"), identity__user_id=attempt.user_id)
+            )
+        )
+    )
+    launched = {link.pk for link in links if link.launched}
+    return _enqueue(attempt, _placements(links, launched), reason)
 
 
 def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
@@ -105,9 +129,22 @@ def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
         target__in={_quiz_target(quiz_id) for quiz_id in graded},
     ):
         links_by_place[(link.course_id, link.target)].append(link)
+    if not links_by_place:
+        return 0
+    launched_by_user: dict[int, set[int]] = defaultdict(set)
+    for link_id, user_id in LtiLinkLaunch.objects.filter(
+        link_id__in={link.pk for links in links_by_place.values() for link in links},
+        identity__user_id__in={a.user_id for a in attempts},
+    ).values_list("link_id", "identity__user_id"):
+        launched_by_user[user_id].add(link_id)
     return sum(
         _enqueue(
-            attempt, links_by_place[(attempt.course_id, _quiz_target(attempt.quiz_id))], reason
+            attempt,
+            _placements(
+                links_by_place[(attempt.course_id, _quiz_target(attempt.quiz_id))],
+                launched_by_user[attempt.user_id],
+            ),
+            reason,
         )
         for attempt in attempts
         if attempt.quiz_id in graded

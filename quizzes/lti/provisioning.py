@@ -30,6 +30,7 @@ from ..models import (
     LtiContext,
     LtiDeployment,
     LtiIdentity,
+    LtiLinkLaunch,
     LtiPlatform,
     LtiResourceLink,
 )
@@ -201,6 +202,16 @@ def _identity(
     return identity
 
 
+def _remember_link_launch(link: LtiResourceLink, identity: LtiIdentity) -> None:
+    """Record the placement this person launched, in one upsert: their grade goes there."""
+    LtiLinkLaunch.objects.bulk_create(
+        [LtiLinkLaunch(link=link, identity=identity, last_launch_at=identity.last_launch_at)],
+        update_conflicts=True,
+        unique_fields=["link", "identity"],
+        update_fields=["last_launch_at"],
+    )
+
+
 def _service_url(claim: dict, field: str, what: str) -> str:
     """A service URL from a launch claim, or "" when the claim has none.
 
@@ -283,4 +294,6 @@ def provision(launch: ValidLaunch) -> Provisioned:
         )
         _services(launch.platform, course, body)
         link = _link(launch.platform, course, body, target) if is_resource_launch else None
+        if link is not None:
+            _remember_link_launch(link, identity)
     return Provisioned(user=user, course=course, role=role, link=link, target=target)

@@ -301,6 +301,27 @@ class LtiResourceLink(models.Model):
         return f"{self.title or self.resource_link_id} → {self.target}"
 
 
+class LtiLinkLaunch(models.Model):
+    """That a user (on a registration) launched through a resource link: a quiz placed twice in
+    a course sends a learner's grade only to the placements they use (outbox)."""
+
+    link = models.ForeignKey(LtiResourceLink, on_delete=models.CASCADE, related_name="launches")
+    identity = models.ForeignKey(
+        LtiIdentity, on_delete=models.CASCADE, related_name="link_launches"
+    )
+    last_launch_at = models.DateTimeField(_("last launch"))
+
+    class Meta:
+        verbose_name = _("LTI link launch")
+        verbose_name_plural = _("LTI link launches")
+        constraints = [
+            models.UniqueConstraint(fields=["link", "identity"], name="unique_lti_link_launch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} via {self.link}"
+
+
 class ScoreStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     SENDING = "sending", _("sending")
