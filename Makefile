@@ -6,7 +6,7 @@ ARTICLE ?= ../shared/article/human-rights-reforms-in-kazakhstan.md
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup lint content serve clean worker
+.PHONY: run test install setup lint content serve clean worker backup restore chaos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,22 @@ run: setup
 # Sends queued LTI grades to platforms; run it beside `make run` when testing with an LMS.
 worker: install
 	DEBUG=1 $(BIN)/python manage.py lti_worker
+
+# A consistent copy of the database (SQLite backup API or pg_dump) in var/backups/.
+backup: install
+	$(BIN)/python manage.py backup_database $(BACKUP)
+
+# Replace the database with BACKUP=path (stop the app servers and workers first).
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=var/backups/…"; exit 2; }
+	$(BIN)/python manage.py restore_database "$(BACKUP)" --yes
+
+# The long fault-injection runs (docs/operations.md): an exam burst of LEARNERS on PostgreSQL
+# with a worker killed and the database restarted; two servers behind HAProxy; a dead LMS.
+LEARNERS ?= 300
+chaos: install
+	KZSTUDY_CHAOS_LEARNERS=$(LEARNERS) KZSTUDY_REQUIRE_POSTGRES=1 KZSTUDY_REQUIRE_HAPROXY=1 \
+	  $(BIN)/python -m pytest tests/reliability -m chaos -n 0 -s
 
 test: install
 	$(BIN)/python -m pytest -n auto

@@ -6,13 +6,19 @@ due now and exits, for cron or tests.
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
+
+from kzstudy.health import HEARTBEAT_EVERY, record_heartbeat
+from kzstudy.outage import is_database_outage
 
 from ...lti.outbox import deliver_due
+
+logger = logging.getLogger("kzstudy.lti")
 
 
 class Command(BaseCommand):
@@ -34,12 +40,28 @@ class Command(BaseCommand):
         totals = {"sent": 0, "retrying": 0, "failed": 0}
         if not options["once"]:
             self.stdout.write("LTI worker started; sending queued grades.")
+        last_beat = None
         while not self.stopping:
             if not connection.in_atomic_block:
                 # Drop a connection the database closed or that outlived CONN_MAX_AGE, as Django
                 # does between requests (inside a caller's transaction there is nothing to drop).
                 close_old_connections()
-            report = deliver_due(limit=options["batch"])
+            try:
+                report = deliver_due(limit=options["batch"])
+                if last_beat is None or time.monotonic() - last_beat >= HEARTBEAT_EVERY.seconds:
+                    record_heartbeat("lti_worker")  # for /readyz
+                    last_beat = time.monotonic()
+            except DatabaseError as error:
+                if not is_database_outage(error) or connection.in_atomic_block:
+                    raise
+                if options["once"]:
+                    raise CommandError(f"The database is unavailable: {error}") from error
+                # The database is restarting or unreachable: wait and try again, as the app
+                # servers do; a grade claimed before this is taken again when its lease ends.
+                logger.warning("LTI worker: database unavailable (%s); retrying", error)
+                connection.close()
+                time.sleep(options["poll_seconds"])
+                continue
             for name in totals:
                 totals[name] += getattr(report, name)
             for error in report.errors:
