@@ -5,6 +5,8 @@
 - `postgresql`: a live server on the suite's PostgreSQL; run in the PostgreSQL pass only.
   KZSTUDY_REQUIRE_POSTGRES=1 (CI's PostgreSQL pass) makes a missing PostgreSQL a failure.
 - `haproxy`: also needs Debian's haproxy; KZSTUDY_REQUIRE_HAPROXY=1 makes it required.
+- `chaos`: the fault-injection runs (PostgreSQL servers of their own); `make chaos` runs
+  them at full size.
 - `needs_root`: mounts a small file system to fill it or make it read-only; CI runs as root,
   elsewhere it is skipped unless KZSTUDY_REQUIRE_FAULTS=1.
 """
@@ -29,6 +31,7 @@ def pytest_configure(config):
         "postgresql: a live server on the suite's PostgreSQL (the PostgreSQL pass)",
         "haproxy: two app servers behind HAProxy",
         "needs_root: mounts a small file system",
+        "chaos: the fault-injection runs of `make chaos` (short versions in CI)",
     ):
         config.addinivalue_line("markers", marker)
 
@@ -74,3 +77,19 @@ def as_root() -> None:
         if os.environ.get("KZSTUDY_REQUIRE_FAULTS") == "1":
             pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_FAULTS=1")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def pg_cluster():
+    """A PostgreSQL server of the test's own, to restart at will (Debian's postgresql)."""
+    from .pg_cluster import PgCluster, postgresql_bin
+
+    bin_dir = postgresql_bin()
+    if bin_dir is None:
+        reason = "PostgreSQL's server programs are not installed (apt-get install postgresql)"
+        if os.environ.get("KZSTUDY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_POSTGRES=1")
+        pytest.skip(reason)
+    cluster = PgCluster(bin_dir)
+    yield cluster
+    cluster.stop()
