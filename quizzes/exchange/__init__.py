@@ -4,6 +4,7 @@ from .common import (
     CONTENT_TYPES,
     EXTENSIONS,
     FORMATS,
+    MAX_ITEMS,
     MAX_UPLOAD_BYTES,
     ExchangeItem,
     ParseResult,
@@ -14,6 +15,7 @@ from .common import (
     key_from_name,
 )
 from .gift import parse_gift, write_gift
+from .html_text import MAX_TEXT_CHARS, TextTooLong, html_to_text
 from .json_bank import parse_json, write_json
 from .moodle_xml import parse_moodle_xml, write_moodle_xml
 
@@ -23,14 +25,18 @@ __all__ = [
     "CONTENT_TYPES",
     "EXTENSIONS",
     "FORMATS",
+    "MAX_ITEMS",
+    "MAX_TEXT_CHARS",
     "MAX_UPLOAD_BYTES",
     "PARSERS",
     "ExchangeItem",
     "ParseResult",
+    "TextTooLong",
     "UploadRejected",
     "WriteResult",
     "decode_upload",
     "detect_format",
+    "html_to_text",
     "key_from_name",
     "parse_gift",
     "parse_json",

@@ -10,12 +10,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 from django.utils.text import slugify
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Every question costs an import a few queries and a version: a file holds at most this many,
+# counted before any question is read, so a file of tiny questions cannot keep a worker busy.
+MAX_ITEMS = 1000
 MAX_KEY_LENGTH = 80
 FORMATS = ("gift", "moodle-xml", "json")
 EXTENSIONS = {"gift": "gift.txt", "moodle-xml": "xml", "json": "json"}
@@ -26,8 +28,6 @@ CONTENT_TYPES = {
 }
 METADATA_KEYS = ("section", "difficulty", "bloom", "concept", "quote", "unit")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 class UploadRejected(ValueError):
@@ -117,6 +117,16 @@ def decode_upload(content: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def too_many_items(count: int) -> str | None:
+    """The error for a file of `count` questions when that is over MAX_ITEMS, else None."""
+    if count <= MAX_ITEMS:
+        return None
+    return (
+        f"the file holds {count:,} questions; the limit is {MAX_ITEMS:,} per file. "
+        "Split it into smaller files."
+    )
+
+
 def detect_format(filename: str, text: str) -> str:
     """The format named by the file's extension, else guessed from its first characters."""
     name = filename.lower()
@@ -156,43 +166,3 @@ def format_decimal(value: float, places: int = 7) -> str:
 def text_to_html(text: str) -> str:
     """Plain text as an HTML fragment: escaped, with line breaks kept."""
     return "<br>\n".join(escape(line, quote=False) for line in text.split("\n"))
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, turning breaks and blocks into newlines."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """A break or block starts a new line; script and style content is skipped."""
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        """A block ends its paragraph."""
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        """Text, with source line breaks and runs of spaces folded as HTML shows them."""
-        if not self._skip:
-            self.parts.append(_SPACES.sub(" ", data.replace("\n", " ")))
-
-
-def html_to_text(fragment: str) -> str:
-    """The plain text of an HTML fragment: tags dropped, entities decoded, spacing tidied."""
-    extractor = _TextExtractor()
-    extractor.feed(fragment)
-    extractor.close()
-    text = "".join(extractor.parts)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -10,9 +10,10 @@ Moodle ignores. GIFT has no ordering type: ordering questions are left out with 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 
-from .common import ExchangeItem, ParseResult, WriteResult, format_decimal, html_to_text
+from .common import ExchangeItem, ParseResult, WriteResult, format_decimal, too_many_items
+from .html_text import MAX_TEXT_CHARS, TextTooLong, html_to_text
 
 # Escaped characters become private-use placeholders while the structure is parsed (as Moodle does).
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004"}
@@ -22,6 +23,10 @@ _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT_TAG = re.compile(r"^\[(html|moodle|plain|markdown)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 META_PREFIX = "// kz:"
+ORDERING_REFUSED = (
+    "ordering questions written in GIFT ({>...}) cannot be imported; "
+    "export them from Moodle as Moodle XML."
+)
 
 
 def escape(text: str) -> str:
@@ -167,7 +172,12 @@ def _text_format(raw: str, default: str = "moodle") -> str:
 
 
 def _split_text(raw: str, fmt: str = "moodle") -> str:
-    """A text part with its [format] tag (or the question's format) applied: HTML becomes text."""
+    """A text part with its [format] tag (or the question's format) applied: HTML becomes text.
+
+    Raises TextTooLong, before reading it, for a text over MAX_TEXT_CHARS in any format.
+    """
+    if len(raw) > MAX_TEXT_CHARS:
+        raise TextTooLong(len(raw))
     match = _FORMAT_TAG.match(raw.strip())
     body = _restore(raw.strip()[match.end() :] if match else raw)
     return html_to_text(body) if _text_format(raw, fmt) == "html" else body
@@ -229,11 +239,20 @@ def _parse_short(body: str, fmt: str) -> tuple[str, dict, list[str]]:
 
 
 def _number_pair(text: str) -> tuple[Decimal, Decimal]:
+    """The answer and its (absolute) tolerance of `2050:1` or `2049..2051`.
+
+    Raises a DecimalException for what is not a finite number: text, NaN, sNaN (which raises
+    on any arithmetic) and infinities, and for a range whose bounds overflow when added.
+    """
     if ".." in text:
         low, high = (Decimal(x.strip()) for x in text.split("..", 1))
-        return (low + high) / 2, (high - low) / 2
-    answer, _, tolerance = text.partition(":")
-    return Decimal(answer.strip()), Decimal(tolerance.strip() or 0)
+        answer, tolerance = (low + high) / 2, (high - low) / 2
+    else:
+        answer, _, tolerance = text.partition(":")
+        answer, tolerance = Decimal(answer.strip()), Decimal(tolerance.strip() or 0)
+    if not (answer.is_finite() and tolerance.is_finite()):
+        raise DecimalException(text)
+    return answer, abs(tolerance)
 
 
 def _parse_numeric(body: str, fmt: str) -> tuple[str, dict, list[str]]:
@@ -247,13 +266,15 @@ def _parse_numeric(body: str, fmt: str) -> tuple[str, dict, list[str]]:
         return "numeric", {}, ["a numeric question needs exactly one fully right answer."]
     try:
         answer, tolerance = _number_pair(full[0])
-    except InvalidOperation:
+    except DecimalException:
         return "numeric", {}, [f"{full[0]!r} is not a number (write 2050 or 2050:1)."]
-    return "numeric", {"answer": str(answer), "tolerance": str(abs(tolerance))}, []
+    return "numeric", {"answer": str(answer), "tolerance": str(tolerance)}, []
 
 
 def _parse_answers(body: str, fmt: str) -> tuple[str, dict, list[str]]:
     """The type and authoring data of an answer block (Moodle's order of tests)."""
+    if body.startswith(">"):  # Moodle's ordering plugin extends GIFT with {>...}
+        return "ordering", {}, [ORDERING_REFUSED]
     if body.startswith("#"):
         return _parse_numeric(body, fmt)
     if "~" in body:
@@ -276,12 +297,26 @@ def _read_meta(item: ExchangeItem, meta: list[tuple[int, str]], errors: list[str
                 errors.append(f"line {number}: {error}")
 
 
+def _body(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A block's lines that are not comments (a block of comments only holds no question)."""
+    return [(n, line) for n, line in lines if not line.strip().startswith("//")]
+
+
 def _parse_block(lines: list[tuple[int, str]], result: ParseResult) -> None:
-    meta = [(n, line.strip()) for n, line in lines if line.strip().startswith(META_PREFIX)]
-    body = [(n, line) for n, line in lines if not line.strip().startswith("//")]
+    body = _body(lines)
     if not body:
         return
     where = f"line {body[0][0]}"
+    try:
+        _read_block(lines, body, where, result)
+    except TextTooLong as exc:
+        result.errors.append(f"{where}: {exc}")
+
+
+def _read_block(
+    lines: list[tuple[int, str]], body: list[tuple[int, str]], where: str, result: ParseResult
+) -> None:
+    meta = [(n, line.strip()) for n, line in lines if line.strip().startswith(META_PREFIX)]
     text = _protect("\n".join(line for _, line in body).strip())
     if text.startswith("$CATEGORY:"):
         result.notes.append(f"{where}: category line ignored (questions go to the chosen course).")
@@ -318,7 +353,12 @@ def _parse_block(lines: list[tuple[int, str]], result: ParseResult) -> None:
 def parse_gift(text: str) -> ParseResult:
     """Every question of a GIFT file, and every error with its line."""
     result = ParseResult()
-    for lines in _blocks(text):
+    blocks = _blocks(text)
+    limit = too_many_items(sum(1 for lines in blocks if _body(lines)))
+    if limit:
+        result.errors.append(f"line 1: {limit}")
+        return result
+    for lines in blocks:
         _parse_block(lines, result)
     if not result.items and not result.errors:
         result.errors.append("line 1: the file holds no GIFT questions.")

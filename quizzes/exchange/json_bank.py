@@ -13,9 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..qtypes.matching import ARROW
-from .common import ExchangeItem, ParseResult, WriteResult
+from .common import ExchangeItem, ParseResult, WriteResult, too_many_items
 
 _TEXT_FIELDS = ("stem", "explanation", "source_quote", "section_slug", "bloom")
+MAX_INT_DIGITS = 30
+MAX_DEPTH = 20  # a question object nests four deep (list, object, data, choice)
+_TOO_DEEP = f"line 1: cannot be read: lists and objects nest deeper than {MAX_DEPTH}."
 
 
 def write_json(objects: list[dict[str, Any]]) -> WriteResult:
@@ -24,16 +27,68 @@ def write_json(objects: list[dict[str, Any]]) -> WriteResult:
 
 
 def _item_lines(text: str) -> list[int]:
-    """The line on which each element of a top-level JSON array starts."""
+    """The line on which each element of a top-level JSON array starts.
+
+    Lines are counted once, from one element to the next: counting from the file's start for
+    every element made a file of many small elements cost quadratic time.
+    """
     decoder, lines = json.JSONDecoder(), []
     index = text.index("[") + 1
+    line, counted = 1, 0
     while True:
         while index < len(text) and text[index] in " \t\r\n,":
             index += 1
         if index >= len(text) or text[index] == "]":
             return lines
-        lines.append(text.count("\n", 0, index) + 1)
+        line += text.count("\n", counted, index)
+        counted = index
+        lines.append(line)
         _, index = decoder.raw_decode(text, index)
+
+
+class _Unreadable(ValueError):
+    """A value JSON parsers allow but a question file never needs (huge integers, NaN)."""
+
+
+def _bounded_int(digits: str) -> int:
+    # Python refuses to convert integers over 4,300 digits with a ValueError of its own; refuse
+    # far earlier, with a message, since no field of a question needs more than a few digits.
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Unreadable(
+            f"a number has {len(digits.lstrip('-')):,} digits (at most {MAX_INT_DIGITS})."
+        )
+    return int(digits)
+
+
+def _no_constant(name: str) -> float:
+    raise _Unreadable(f"{name} is not a JSON number.")
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether containers nest deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = current.values() if isinstance(current, dict) else current
+        stack += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
+    return False
+
+
+def _load(text: str) -> tuple[Any, str | None]:
+    """The decoded file, or the error that says why it cannot be read."""
+    try:
+        objects = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        return None, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})."
+    except _Unreadable as exc:
+        return None, f"line 1: cannot be read: {exc}"
+    except RecursionError:  # nested deeper than the interpreter's own stack allows
+        return None, _TOO_DEEP
+    if isinstance(objects, dict | list) and _too_deep(objects):
+        return None, _TOO_DEEP
+    return objects, None
 
 
 def data_from_texts(qtype: str, choices: list[str], correct: list[str]) -> dict[str, Any]:
@@ -70,7 +125,10 @@ def _type_errors(obj: Mapping[str, Any]) -> list[str]:
         errors.append("difficulty: must be 1, 2 or 3.")
     if "data" in obj and not isinstance(obj["data"], Mapping):
         errors.append("data: must be an object of the type's fields.")
-    if "data" not in obj and not all(isinstance(obj.get(f), list) for f in ("choices", "correct")):
+    texts = (obj.get("choices"), obj.get("correct"))
+    if "data" not in obj and not all(
+        isinstance(field, list) and all(isinstance(text, str) for text in field) for field in texts
+    ):
         errors.append("data: missing (or give choices and correct as lists of texts).")
     return errors
 
@@ -105,13 +163,13 @@ def item_from_json(obj: Any, where: str) -> tuple[ExchangeItem | None, list[str]
 def parse_json(text: str) -> ParseResult:
     """Every question of a JSON bank file, and every error with its line."""
     result = ParseResult()
-    try:
-        objects = json.loads(text)
-    except json.JSONDecodeError as exc:
-        result.errors.append(f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).")
-        return result
-    if not isinstance(objects, list):
-        result.errors.append("line 1: a JSON bank is a list [...] of question objects.")
+    objects, error = _load(text)
+    if error is None and not isinstance(objects, list):
+        error = "line 1: a JSON bank is a list [...] of question objects."
+    if error is None and too_many_items(len(objects)):
+        error = f"line 1: {too_many_items(len(objects))}"
+    if error:
+        result.errors.append(error)
         return result
     for number, (line, obj) in enumerate(zip(_item_lines(text), objects, strict=True), start=1):
         where = f"line {line} (item {number})"

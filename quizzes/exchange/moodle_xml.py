@@ -8,14 +8,16 @@ tree with ElementTree (writing never parses input). Texts go out as escaped HTML
 
 from __future__ import annotations
 
+import math
 import re
 from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from .common import ExchangeItem, ParseResult, WriteResult, format_decimal, html_to_text
+from .common import ExchangeItem, ParseResult, WriteResult, format_decimal, too_many_items
 from .common import text_to_html as to_html
+from .html_text import MAX_TEXT_CHARS, TextTooLong, html_to_text
 
 MOODLE_TYPES = {
     "single_choice": "multichoice",
@@ -165,10 +167,15 @@ def write_moodle_xml(items: list[ExchangeItem]) -> WriteResult:
 
 
 def _read_text(element: Element | None, default_format: str = "html") -> str:
-    """The plain text of a <... format=""><text>...</text></...> element."""
+    """The plain text of a <... format=""><text>...</text></...> element.
+
+    Raises TextTooLong, before reading it, for a text over MAX_TEXT_CHARS in any format.
+    """
     if element is None:
         return ""
     raw = (element.findtext("text") or "").strip()
+    if len(raw) > MAX_TEXT_CHARS:
+        raise TextTooLong(len(raw))
     fmt = element.get("format", default_format)
     if fmt == "moodle_auto_format":
         return html_to_text(raw.replace("\n", "<br>"))
@@ -177,9 +184,12 @@ def _read_text(element: Element | None, default_format: str = "html") -> str:
 
 def _fraction(answer: Element) -> float:
     try:
-        return float(answer.get("fraction", "0"))
+        fraction = float(answer.get("fraction", "0"))
     except ValueError:
-        raise ValueError(f"fraction {answer.get('fraction')!r} is not a number.") from None
+        fraction = math.nan
+    if not math.isfinite(fraction):
+        raise ValueError(f"fraction {answer.get('fraction')!r} is not a number.")
+    return fraction
 
 
 def _read_choices(question: Element, fmt: str) -> tuple[str, dict, list[str]]:
@@ -288,6 +298,14 @@ _READERS = {
 
 
 def _read_question(question: Element, where: str, result: ParseResult) -> None:
+    """Read one <question> into the result: an item, or the errors saying why it is none."""
+    try:
+        _read_question_parts(question, where, result)
+    except TextTooLong as exc:
+        result.errors.append(f"{where}: {exc}")
+
+
+def _read_question_parts(question: Element, where: str, result: ParseResult) -> None:
     reader = _READERS.get(question.get("type", ""))
     if reader is None:
         supported = ", ".join(sorted(set(_READERS) - {"match"}))
@@ -342,9 +360,15 @@ def parse_moodle_xml(text: str) -> ParseResult:
     if root is None:
         result.errors.append(f"Moodle XML: {error}")
         return result
-    for number, question in enumerate(root.findall("question"), start=1):
+    questions = root.findall("question")
+    limit = too_many_items(len(questions))
+    if limit:
+        result.errors.append(f"Moodle XML: {limit}")
+        return result
+    for number, question in enumerate(questions, start=1):
         name = (question.findtext("name/text") or "").strip()
-        where = f"question {number}" + (f" ({name!r})" if name else "")
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        where = f"question {number}" + (f" ({shown!r})" if name else "")
         if question.get("type") == "category":
             result.notes.append(f"{where}: category ignored (questions go to the chosen course).")
             continue

@@ -44,17 +44,32 @@ MESSAGES.update(
 MAX_STEM = 4000  # the editor's limits, so an imported question can be edited as it is
 MAX_EXPLANATION = 4000
 MAX_QUOTE = 2000
+# A file of a thousand broken questions has thousands of errors; a page listing them all helps
+# nobody, and an error quoting a 20,000-character text neither.
+MAX_ERRORS_LISTED = 100
+MAX_ERROR_CHARS = 300
 _ID_NAME = re.compile(r"^Q(\d+)$")
 
 
 class ImportInvalid(DomainError):
-    """An import file failed validation; `errors` lists every problem with its place."""
+    """An import file failed validation.
+
+    `count` is how many problems were found; `errors` lists them with their place, the first
+    MAX_ERRORS_LISTED of them (each cut to MAX_ERROR_CHARS), then a line saying how many more.
+    """
 
     code = "import_invalid"
 
     def __init__(self, errors: list[str], *, code: str | None = None) -> None:
-        self.errors = errors
-        super().__init__(f"{len(errors)} error(s).", code=code)
+        self.count = len(errors)
+        self.errors = [_shortened(error) for error in errors[:MAX_ERRORS_LISTED]]
+        if self.count > MAX_ERRORS_LISTED:
+            self.errors.append(f"... and {self.count - MAX_ERRORS_LISTED:,} more.")
+        super().__init__(f"{self.count} error(s).", code=code)
+
+
+def _shortened(error: str) -> str:
+    return error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 3] + "..."
 
 
 @dataclass

@@ -53,9 +53,10 @@ class Command(BaseCommand):
                 publish=publish,
             )
         except ImportInvalid as exc:
+            if exc.count == 1:  # a file-level problem: one line says it all
+                raise CommandError(f"{file}: {exc.errors[0]} Nothing was imported.") from None
             raise CommandError(
-                f"{file}: {len(exc.errors)} error(s); nothing was imported:\n"
-                + "\n".join(exc.errors)
+                f"{file}: {exc.count} error(s); nothing was imported:\n" + "\n".join(exc.errors)
             ) from None
         for note in summary.notes:
             self.stderr.write(note)
@@ -66,12 +67,18 @@ class Command(BaseCommand):
 
     @staticmethod
     def _read(file: Path) -> bytes:
-        """The file's bytes, refusing oversized files before reading them."""
+        """The file's bytes, refusing oversized files after reading one byte past the limit.
+
+        Reading at most that much (rather than trusting the size on disk) also bounds what a
+        pipe or a file still growing can make the command hold in memory.
+        """
         try:
-            if file.stat().st_size > MAX_UPLOAD_BYTES:
-                raise CommandError(
-                    f"{file}: larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; split it."
-                )
-            return file.read_bytes()
+            with file.open("rb") as handle:
+                content = handle.read(MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"{file}: cannot read ({exc.strerror}).") from None
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise CommandError(
+                f"{file}: larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; split it."
+            )
+        return content
