@@ -346,3 +346,59 @@ def test_lti_invite_refuses_bad_options_and_creates_nothing(db, args):
     with pytest.raises(CommandError):
         call_command("lti_invite", *args, stdout=io.StringIO(), stderr=io.StringIO())
     assert not LtiRegistrationInvite.objects.exists()
+
+
+def test_a_platform_added_in_the_admin_is_active_and_approved_by_whoever_added_it(
+    admin_client, admin_user
+):
+    response = admin_client.post(
+        "/admin/quizzes/ltiplatform/add/",
+        {
+            "name": "School LMS",
+            "issuer": "https://lms.school.example",
+            "client_id": "abc",
+            "auth_login_url": "https://lms.school.example/auth",
+            "auth_token_url": "https://lms.school.example/token",
+            "auth_audience": "",
+            "key_set_url": "https://lms.school.example/jwks",
+            "admins_see_platform_courses": "on",
+            "is_active": "on",
+            "deployments-TOTAL_FORMS": "1",
+            "deployments-INITIAL_FORMS": "0",
+            "deployments-0-deployment_id": "1",
+        },
+    )
+
+    assert response.status_code == 302, _page(response)[:2000]
+    platform = LtiPlatform.objects.get()
+    assert platform.status == PlatformStatus.ACTIVE
+    assert platform.approved_by == admin_user
+    assert list(platform.deployments.values_list("deployment_id", flat=True)) == ["1"]
+
+
+def test_the_registration_link_pages_of_the_admin_never_show_a_token(admin_client):
+    token = _invite_from_the_admin(admin_client)
+    invite = LtiRegistrationInvite.objects.get()
+
+    pages = [
+        admin_client.get("/admin/quizzes/ltiregistrationinvite/"),
+        admin_client.get(f"/admin/quizzes/ltiregistrationinvite/{invite.pk}/change/"),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert token not in page.content.decode()
+        assert invite.token_hash not in page.content.decode()
+    assert "usable" in _page(pages[0])
+
+
+def test_a_revoked_registration_link_no_longer_works(admin_client, client, unregistered_platform):
+    token = _invite_from_the_admin(admin_client)
+
+    admin_client.post(
+        "/admin/quizzes/ltiregistrationinvite/",
+        {"action": "revoke", "_selected_action": [LtiRegistrationInvite.objects.get().pk]},
+    )
+
+    response = _register_refused(client, unregistered_platform, f"/lti/register/{token}/")
+    assert response.status_code == 403
