@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -146,9 +147,50 @@ def test_learner_pages_have_no_serious_or_critical_axe_violations(
     expect(page.locator("#result-score")).to_be_visible()
     audit.check(page, "review")
 
+    # A practice question the Final exam may draw, before the exam is behind the learner: it
+    # takes no check, and says why.
+    page.goto(url + "/courses/demo/")
+    page.get_by_role("link", name="Practice quiz for Introduction").click()
+    page.get_by_role("button", name=re.compile(r"^(Start|Continue)")).click()
+    expect(page.locator("[data-role=withheld]")).to_contain_text("Final exam")
+    audit.check(page, "practice question, feedback withheld for the exam")
+
     # Practice quizzes (unlimited attempts) for the types the exam did not draw, and the
-    # feedback of a checked answer.
+    # feedback of a checked answer (the Final exam set to protect nothing meanwhile).
     sections = ["Introduction", "Women’s Rights", "Freedom of Religion", "The Way Forward"]
+    with final_exam_protection(server, "open"):
+        audit_practice(page, url, sections, answer_key, audit, seen)
+    assert seen == QUESTION_TYPES, f"never met: {QUESTION_TYPES - seen}"
+
+    page.goto(url + "/courses/demo/attempts/")
+    expect(page.get_by_role("heading", name="My attempts")).to_be_visible()
+    audit.check(page, "my attempts")
+
+    assert not audit.problems, f"{len(audit.problems)} serious or critical problems:\n" + "\n".join(
+        audit.problems
+    )
+
+
+@contextmanager
+def final_exam_protection(server: KzstudyServer, protection: str) -> Iterator[None]:
+    """The shared server's Final exam set to `protection` for a while, then back to key-free."""
+    code = "from quizzes.models import Quiz; Quiz.objects.filter(key='final-exam')"
+    server.shell(f"{code}.update(exam_protection={protection!r})")
+    try:
+        yield
+    finally:
+        server.shell(f"{code}.update(exam_protection='key_free')")
+
+
+def audit_practice(
+    page: Page,
+    url: str,
+    sections: list[str],
+    answer_key: dict[str, dict[str, Any]],
+    audit: Audit,
+    seen: set[str],
+) -> None:
+    """Practice quizzes until every question type has been audited, with checked feedback."""
     for n, section in enumerate(sections):
         if n > 0 and seen >= QUESTION_TYPES:
             break
@@ -172,12 +214,3 @@ def test_learner_pages_have_no_serious_or_critical_axe_violations(
             expect(page.locator("[data-role=feedback] blockquote")).to_be_visible()
             audit.check(page, "practice question, right answer checked")
         walk_attempt(page, answer_key, audit, seen, f"practice: {section}")
-    assert seen == QUESTION_TYPES, f"never met: {QUESTION_TYPES - seen}"
-
-    page.goto(url + "/courses/demo/attempts/")
-    expect(page.get_by_role("heading", name="My attempts")).to_be_visible()
-    audit.check(page, "my attempts")
-
-    assert not audit.problems, f"{len(audit.problems)} serious or critical problems:\n" + "\n".join(
-        audit.problems
-    )

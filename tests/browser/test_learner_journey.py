@@ -359,14 +359,11 @@ def test_the_quiz_can_be_completed_by_keyboard_alone(
         item = ui.shown_item(page, answer_key)
         keyboard_answer(page, item)
         if number <= 2:
-            # Check the answer now: the feedback appears and the question locks.
-            check = page.get_by_role("button", name="Check")
-            tab_to(page, check)
-            page.keyboard.press("Enter")
-            feedback = page.locator("[data-role=feedback]")
-            expect(feedback).to_contain_text("Correct: 1 of 1 marks.")
-        else:
-            ui.wait_saved(page)
+            # The Final exam may draw this question and is not behind the learner: no check, and
+            # the page says why.
+            expect(page.locator("[data-role=withheld]")).to_contain_text("Final exam")
+            expect(page.get_by_role("button", name="Check")).to_have_count(0)
+        ui.wait_saved(page)
         if number < count:
             next_button = page.get_by_role("button", name="Next")
             tab_to(page, next_button)
