@@ -5,6 +5,7 @@ instructor places content with deep linking and the platform receives the signed
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -255,7 +256,7 @@ def test_without_partitioned_cookies_the_same_frame_must_open_a_new_window(
     expect(frame.get_by_text("Open kzstudy in a new window")).to_be_visible()
 
 
-def test_dynamic_registration_in_the_browser_and_the_lti_pages_pass_axe(
+def test_registration_through_an_admins_link_in_the_browser_and_the_lti_pages_pass_axe(
     server: KzstudyServer, platform_server: HTTPServer, new_page: Callable[..., Page]
 ):
     platform_server.clear()
@@ -270,20 +271,49 @@ def test_dynamic_registration_in_the_browser_and_the_lti_pages_pass_axe(
             if v["impact"] in BLOCKING
         )
 
+    # kzstudy's administrator creates a one-time registration link in the admin...
+    page.goto(f"{server.url}/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("admin")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{server.url}/admin/quizzes/ltiregistrationinvite/add/")
+    page.get_by_role("textbox", name="For:").fill("The test LMS")
+    page.get_by_role("button", name="Save", exact=True).click()
+    message = page.locator(".messagelist").inner_text()
+    link = re.search(r"http://\S+/lti/register/[A-Za-z0-9_-]{43}/", message)
+    assert link, message
+
+    # ...and the LMS's administrator pastes it as the tool URL.
     query = urlencode(
         {
             "openid_configuration": lms.url("/.well-known/openid-configuration"),
             "registration_token": "reg-token-1",
         }
     )
-    page.goto(f"{server.url}/lti/register/?{query}")
-    expect(page.get_by_role("heading", name="Register kzstudy with testplatform")).to_be_visible()
+    page.goto(f"{link.group(0)}?{query}")
+    heading = page.get_by_role(
+        "heading", name=re.compile(r"^Register kzstudy with .+ \(testplatform\)$")
+    )
+    expect(heading).to_be_visible()
+    expect(
+        page.get_by_text("This registration link comes from the kzstudy administrator")
+    ).to_be_visible()
     audit("registration")
     page.get_by_role("button", name="Register kzstudy").click()
     expect(page.get_by_role("heading", name="kzstudy is registered")).to_be_visible()
+    expect(page.get_by_text("waits for the kzstudy administrator")).to_have_count(0)
     audit("registered")
     [sent] = lms.registrations
     assert sent["initiate_login_uri"] == f"{server.url}/lti/login/"
+    active = server.shell(
+        "from quizzes.models import LtiPlatform; "
+        f"print(LtiPlatform.objects.get(client_id={lms.client_id!r}).is_active)"
+    )
+    assert active.strip().splitlines()[-1] == "True"
+
+    # The link worked once.
+    page.goto(f"{link.group(0)}?{query}")
+    expect(page.get_by_text("This registration link is not valid")).to_be_visible()
 
     page.goto(f"{server.url}/lti/launch/")
     expect(
