@@ -129,3 +129,19 @@ def test_an_unknown_protection_is_a_field_error(teacher_client, course, instruct
             slots=fixed(shared_questions(1)[0]),
         )
     assert codes(error) == [("exam_protection", "bad_choice", None)]
+
+
+def test_the_quiz_list_shows_each_graded_quizs_protection(teacher_client, course, instructor):
+    quiz_create(
+        course=course,
+        actor=instructor,
+        fields={**RULES, "title": "Our exam", "exam_protection": "exam_only"},
+        slots=fixed(shared_questions(1)[0]),
+    )
+    page = teacher_client.get(reverse("teach:quizzes", args=[course.slug])).content.decode()
+    own, shared = page.split('id="own-quizzes"')[1].split('id="shared-quizzes"')
+    assert "exam only" in own
+    final_row = shared.split("Final exam")[1].split("</tr>")[0]
+    assert "key-free practice" in final_row
+    practice_row = shared.split("Practice: Introduction")[1].split("</tr>")[0]
+    assert 'data-role="exam-protection"' not in practice_row
