@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .csv_safe import csv_lines
 from .models import Attempt
 from .selectors.results import EPSILON, attempt_csv_rows, percent_expression
 
+CSV_TYPE = "text/csv; charset=utf-8"
 SCORE_BANDS = {
     "0-20": (0, 20),
     "20-40": (20, 40),
@@ -58,10 +58,7 @@ def export_attempts_csv(
 ) -> HttpResponse:
     """The selected attempts as a CSV file, formula-like cells neutralised."""
     attempts = queryset.order_by("pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_lines(attempt_csv_rows(attempts)), content_type=CSV_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="attempts-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerows(attempt_csv_rows(attempts))
     return response

@@ -115,6 +115,20 @@ def test_the_csv_action_exports_the_selected_attempts(admin_client, fixture):
     ]
 
 
+def test_the_csv_action_neutralises_a_formula_after_a_separator(admin_client, fixture):
+    user = fixture.attempts["ayan"].user
+    user.first_name, user.last_name = "Ann ;=cmd|' /C calc'!A0;", ""
+    user.save()
+    response = admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "export_attempts_csv", "_selected_action": [fixture.attempts["ayan"].pk]},
+    )
+    line = response.content.decode("utf-8-sig").splitlines()[1]
+    assert line.startswith('"ayan","Ann ;\'=cmd|\' /C calc\'!A0;",')
+    semicolon_cells = next(csv.reader(io.StringIO(line), delimiter=";"))
+    assert not any(cell.lstrip().startswith("=") for cell in semicolon_cells)
+
+
 def test_the_csv_action_is_offered_and_deleting_is_not(admin_client, fixture):
     html = admin_client.get(reverse(CHANGELIST)).content.decode()
     assert "Export selected attempts as CSV" in html

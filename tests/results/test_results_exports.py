@@ -58,6 +58,26 @@ def test_csv_cells_are_escaped_and_formulas_neutralised(client, fixture):
     assert len(rows[1]) == len(rows[0])
 
 
+def test_results_csv_neutralises_a_formula_after_a_separator(client, fixture):
+    # In a locale that splits on ";", the unquoted cell became "Ann " and the formula "=cmd|...".
+    user = fixture.attempts["ayan"].user
+    user.first_name, user.last_name = "Ann ;=cmd|' /C calc'!A0;", ""
+    user.save()
+    url = reverse("teach:results_csv", args=[fixture.course.slug, fixture.quiz.pk])
+    text = b"".join(client.get(url, {"learner": "ayan"}).streaming_content).decode("utf-8-sig")
+    assert "\"Ann ;'=cmd|' /C calc'!A0;\"" in text.splitlines()[1]
+    semicolon_cells = next(csv.reader(io.StringIO(text.splitlines()[1]), delimiter=";"))
+    assert not any(cell.lstrip().startswith("=") for cell in semicolon_cells)
+
+
+def test_every_cell_of_the_results_csv_is_quoted(client, fixture):
+    url = reverse("teach:results_csv", args=[fixture.course.slug, fixture.quiz.pk])
+    text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith('"username","name","course"')
+    assert first.startswith('"') and first.endswith('"') and '","' in first
+
+
 def test_bad_filters_make_the_csv_a_400_that_names_the_problem(client, fixture):
     url = reverse("teach:results_csv", args=[fixture.course.slug, fixture.quiz.pk])
     response = client.get(url, {"percent_max": "200"})

@@ -18,7 +18,7 @@ from quizzes.analysis import (
     variance,
 )
 from quizzes.charts import histogram_svg, nice_step
-from quizzes.selectors.results import bin_labels, csv_safe
+from quizzes.selectors.results import bin_labels
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,23 +66,6 @@ def test_median_comes_from_the_one_or_two_middle_values():
     assert median_of_middle([40.0]) == 40.0
     assert median_of_middle([40.0, 50.0]) == 45.0
     assert median_of_middle([]) is None
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+1", "'+1"),
-        ("-2+3", "'-2+3"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"),
-        ("Ayan", "Ayan"),
-        (12, "12"),
-        (None, ""),
-    ],
-)
-def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote(value, expected):
-    assert csv_safe(value) == expected
 
 
 def test_the_histogram_is_an_accessible_svg_with_one_bar_per_bin():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ...charts import histogram_svg
+from ...csv_safe import csv_lines
 from ...forms.results import ResultFilterForm
 from ...models import Course, Quiz
 from ...selectors.item_analysis import quiz_item_analysis
@@ -90,21 +88,6 @@ def results(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
     return render(request, "quizzes/teach/results.html", context)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark lets spreadsheet programs read the file as UTF-8 (names in Kazakh).
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
-
-
 @require_safe
 @instructor_required
 def results_csv(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
@@ -115,7 +98,7 @@ def results_csv(request: HttpRequest, course: Course, quiz: int) -> HttpResponse
         return _invalid(form)
     attempts = attempt_list_for_results(course=course, quiz=quiz_obj, filters=form.filters())
     response = StreamingHttpResponse(
-        _csv_lines(attempt_csv_rows(attempts)),
+        csv_lines(attempt_csv_rows(attempts)),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"{course.slug}-quiz-{quiz_obj.pk}-results.csv"
