@@ -145,3 +145,14 @@ def test_the_quiz_list_shows_each_graded_quizs_protection(teacher_client, course
     assert "key-free practice" in final_row
     practice_row = shared.split("Practice: Introduction")[1].split("</tr>")[0]
     assert 'data-role="exam-protection"' not in practice_row
+
+
+def test_previewing_a_practice_review_shows_what_learners_get_before_the_exam(
+    teacher_client, course
+):
+    practice = Quiz.objects.get(key="practice-introduction")
+    url = reverse("teach:quiz_preview", args=[course.slug, practice.pk])
+    page = teacher_client.get(url, {"review": 1, "seed": 3}).content.decode()
+    assert page.count('data-role="withheld"') == 10
+    assert "Hidden from learners until “Final exam” is closed to them" in page
+    assert "Right answer" not in page
