@@ -89,23 +89,22 @@ def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) 
     limited = [q for q in quizzes if q.max_attempts is not None]
     if user_id is None or not limited:
         return set()
-    used: dict[tuple[int, int], tuple[int, int]] = {}
     rows = (
         Attempt.objects.filter(user_id=user_id, quiz__in=limited)
         .values("quiz_id", "course_id")
         .annotate(total=Count("pk"), open=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS)))
         .order_by()
     )
-    for row in rows:
-        used[(row["quiz_id"], row["course_id"])] = (row["total"], row["open"])
+    used = {(row["quiz_id"], row["course_id"]): (row["total"], row["open"]) for row in rows}
+
+    def done_in(quiz: Quiz, course: Course) -> bool:
+        total, still_open = used.get((quiz.pk, course.pk), (0, 0))
+        return total >= quiz.max_attempts and not still_open
+
     done = set()
     for quiz in limited:
         offering = [c for c in courses if _is_offered(quiz, c)]
-        if offering and all(
-            used.get((quiz.pk, c.pk), (0, 0))[0] >= quiz.max_attempts
-            and not used.get((quiz.pk, c.pk), (0, 0))[1]
-            for c in offering
-        ):
+        if offering and all(done_in(quiz, c) for c in offering):
             done.add(quiz.pk)
     return done
 

@@ -161,8 +161,8 @@ def test_flashcards_never_show_a_protected_exam_key(learner):
     assert progress["due_count"] == len(cards)
     # The learner has used both exam attempts: the question cards come back.
     use_up_the_final_exam(learner)
-    kinds = [card["kind"] for card in due_cards(learner)]
-    assert kinds.count(CardKind.QUESTION) == len(questions)
+    fronts = {card["front"] for card in due_cards(learner) if card["kind"] == CardKind.QUESTION}
+    assert fronts >= {q.current_version.stem for q in questions}
 
 
 def test_flashcard_shows_the_version_the_learner_reviewed(learner):
