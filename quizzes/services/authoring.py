@@ -10,10 +10,27 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from ..errors import QuestionInvalid, QuestionTypeChange
+from ..errors import MESSAGES, DomainError, QuestionInvalid, QuestionTypeChange
 from ..models import Concept, Course, Question, QuestionStatus, QuestionVersion, Section
+from ..permissions import teaches
 from ..qtypes import registry
+
+MESSAGES.update(
+    {
+        "question_not_copyable": _(
+            "You can copy a question only into a course you teach, and only from that course's "
+            "bank or the shared bank of its article."
+        ),
+    }
+)
+
+
+class QuestionNotCopyable(DomainError):
+    """The user may not copy this question into this course."""
+
+    code = "question_not_copyable"
 
 
 def version_content_hash(
@@ -45,7 +62,7 @@ def _canonical_data(qtype: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Draft:
+class VersionDraft:
     """A version's content, validated and canonicalised once, with its hash."""
 
     stem: str
@@ -55,9 +72,9 @@ class _Draft:
     digest: str
 
 
-def _draft(
+def version_draft(
     qtype: str, *, stem: str, data: Mapping[str, Any], explanation: str, source_quote: str
-) -> _Draft:
+) -> VersionDraft:
     """Validate an edit and put it in canonical form; QuestionInvalid when it is not valid."""
     canonical = _canonical_data(qtype, data)
     stem, explanation, source_quote = stem.strip(), explanation.strip(), source_quote.strip()
@@ -66,14 +83,14 @@ def _draft(
     digest = version_content_hash(
         qtype=qtype, stem=stem, data=canonical, explanation=explanation, source_quote=source_quote
     )
-    return _Draft(stem, canonical, explanation, source_quote, digest)
+    return VersionDraft(stem, canonical, explanation, source_quote, digest)
 
 
 def _new_version(
     *,
     question: Question,
     number: int,
-    draft: _Draft,
+    draft: VersionDraft,
     previous: QuestionVersion | None,
     actor: AbstractBaseUser | None,
 ) -> QuestionVersion:
@@ -124,7 +141,9 @@ def question_create(
         created_by=actor if actor and actor.is_authenticated else None,
     )
     question.concepts.set(concepts)
-    draft = _draft(qtype, stem=stem, data=data, explanation=explanation, source_quote=source_quote)
+    draft = version_draft(
+        qtype, stem=stem, data=data, explanation=explanation, source_quote=source_quote
+    )
     question.current_version = _new_version(
         question=question, number=1, draft=draft, previous=None, actor=actor
     )
@@ -151,7 +170,7 @@ def question_revise(
     if qtype is not None and qtype != question.qtype:
         raise QuestionTypeChange(f"{question.qtype} cannot become {qtype}.")
     current = question.current_version
-    draft = _draft(
+    draft = version_draft(
         question.qtype, stem=stem, data=data, explanation=explanation, source_quote=source_quote
     )
     if current is not None and current.content_hash == draft.digest:
@@ -200,9 +219,23 @@ def question_edit(
     return version
 
 
+def _copyable(question: Question, course: Course) -> bool:
+    """A course may take a copy of its own questions and of its article's shared bank."""
+    if question.course_id is not None:
+        return question.course_id == course.pk
+    return question.section.article_id == course.article_id
+
+
 @transaction.atomic
 def question_duplicate(*, question: Question, course: Course, actor: AbstractBaseUser) -> Question:
-    """Copy a question (its current version) into a course's bank as an editable draft."""
+    """Copy a question (its current version) into a course's bank as an editable draft.
+
+    This is how an instructor changes shared content: the shared question stays as the site
+    admins keep it, and the copy is the course's own. QuestionNotCopyable unless the actor
+    teaches the course and the course may use the question.
+    """
+    if not teaches(actor, course) or not _copyable(question, course):
+        raise QuestionNotCopyable()
     version = question.current_version
     qtype = registry.get(version.qtype)
     return question_create(

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .. import clock
+from ..errors import MESSAGES
 from ..models import (
     Attempt,
     Course,
@@ -26,7 +28,7 @@ from ..models import (
     SlotKind,
 )
 from ..permissions import can_edit_quiz, teaches
-from ..selectors.quiz_building import quiz_bank
+from ..selectors.quiz_building import quiz_bank, quiz_get_for_teaching
 from .quiz_assembly import quiz_pick_questions
 from .quiz_rules import (
     QUIZ_FIELDS,
@@ -34,6 +36,26 @@ from .quiz_rules import (
     SlotSpec,
     _check,
 )
+
+MESSAGES.update(
+    {
+        "quiz_not_editable": _(
+            "Only the instructors of a quiz's course may change it; shared quizzes are the "
+            "site admins'. Duplicate a shared quiz into your course to change it."
+        ),
+    }
+)
+
+
+def quiz_defaults() -> dict[str, Any]:
+    """The rules a new quiz starts with: the model's defaults, except that it is a draft.
+
+    A new quiz is unpublished until its author publishes it, so learners never see a quiz
+    that is still being built. The builder's blank form and `quiz_create` both start here.
+    """
+    defaults = {name: Quiz._meta.get_field(name).get_default() for name in QUIZ_FIELDS}
+    defaults["is_published"] = False
+    return defaults
 
 
 def _replace_slots(quiz: Quiz, slots: Sequence[SlotSpec], pins: Mapping[int, int]) -> None:
@@ -64,9 +86,11 @@ def quiz_create(
     fields: Mapping[str, Any],
     slots: Sequence[SlotSpec],
 ) -> Quiz:
-    """Create a quiz of a course from its rules and slots."""
+    """Create a quiz of a course from its rules and slots; rules left out take
+    `quiz_defaults()` (so a quiz is a draft unless `is_published` says otherwise)."""
     if not teaches(actor, course):
         raise QuizNotEditable()
+    fields = {**quiz_defaults(), **fields}
     _check(fields, slots, quiz_bank(course=course, article=course.article))
     quiz = Quiz.objects.create(course=course, article=course.article, **fields)
     _replace_slots(quiz, slots, pins={})
@@ -111,10 +135,19 @@ def quiz_update(
 def quiz_duplicate(*, quiz: Quiz, course: Course, actor: AbstractBaseUser) -> Quiz:
     """Copy a quiz (rules and slots) into a course as a quiz of its own, unpublished.
 
-    The copy starts unpublished so learners do not see two versions of the same quiz before
-    the instructor has looked it over.
+    This is how an instructor changes a shared quiz (the Final exam, say): the copy is the
+    course's. The copy starts unpublished so learners do not see two versions of the same
+    quiz before the instructor has looked it over.
+
+    Its fixed slots point at the same questions as the original, pinned versions included;
+    shared questions are not copied. They stay the site admins' to correct, and corrections
+    reach the copy; copying them would fill the course's bank with drafts that no attempt may
+    draw. To reword one, the instructor duplicates that question and puts the copy in its slot.
+
+    QuizNotEditable unless the actor teaches the course and the course offers the quiz (its
+    own, or a shared quiz of its article).
     """
-    if not teaches(actor, course) or quiz.course_id not in (None, course.pk):
+    if not teaches(actor, course) or quiz_get_for_teaching(course=course, quiz_id=quiz.pk) is None:
         raise QuizNotEditable()
     rules = {name: getattr(quiz, name) for name in QUIZ_FIELDS}
     title_max = Quiz._meta.get_field("title").max_length

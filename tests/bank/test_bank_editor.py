@@ -21,7 +21,10 @@ def teaching(client):
     return course, teacher, learner
 
 
-def formset(prefix: str, rows: list[dict], extra: int = 0) -> dict[str, str]:
+def formset(
+    prefix: str, rows: list[dict], extra: int = 0, correct: int | None = None
+) -> dict[str, str]:
+    """A formset's POST data; `correct` marks a single-choice row (its radio group)."""
     data = {
         f"{prefix}-TOTAL_FORMS": str(len(rows) + extra),
         f"{prefix}-INITIAL_FORMS": "0",
@@ -30,6 +33,8 @@ def formset(prefix: str, rows: list[dict], extra: int = 0) -> dict[str, str]:
     }
     for n, row in enumerate(rows):
         data.update({f"{prefix}-{n}-{k}": v for k, v in row.items()})
+    if correct is not None:
+        data[f"{prefix}-correct"] = str(correct)
     return data
 
 
@@ -48,7 +53,7 @@ def question_fields(
 
 
 THREE_CHOICES = [
-    {"text": "2009", "correct": "on", "feedback": ""},
+    {"text": "2009", "feedback": ""},
     {"text": "2017", "feedback": "That is when it became an administrative offense."},
     {"text": "2020", "feedback": ""},
 ]
@@ -57,7 +62,7 @@ THREE_CHOICES = [
 def test_an_instructor_creates_a_three_choice_question_and_previews_it(client, teaching):
     course, teacher, _ = teaching
     section = Section.objects.get(article=course.article, slug="womens-rights")
-    data = {**question_fields(section), **formset("choices", THREE_CHOICES, extra=2)}
+    data = {**question_fields(section), **formset("choices", THREE_CHOICES, extra=2, correct=0)}
     reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
     question = Question.objects.get(course=course)
     assert reply.status_code == 302 and reply["Location"] == reverse(
@@ -79,10 +84,10 @@ def test_an_instructor_creates_a_three_choice_question_and_previews_it(client, t
 def test_an_invalid_question_shows_field_errors_and_saves_nothing(client, teaching):
     course, _, _ = teaching
     section = Section.objects.get(article=course.article, slug="womens-rights")
-    data = {**question_fields(section), **formset("choices", THREE_CHOICES[:2])}
+    data = {**question_fields(section), **formset("choices", THREE_CHOICES[:2], correct=0)}
     reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
     assert reply.status_code == 200 and "give at least two wrong choices" in reply.content.decode()
-    data = {**question_fields(section, stem=" "), **formset("choices", THREE_CHOICES)}
+    data = {**question_fields(section, stem=" "), **formset("choices", THREE_CHOICES, correct=0)}
     reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
     assert reply.status_code == 200 and "This field is required" in reply.content.decode()
     assert not Question.objects.filter(course=course).exists()
@@ -116,7 +121,14 @@ def test_an_invalid_question_shows_field_errors_and_saves_nothing(client, teachi
         ),
         (
             "multiple_response",
-            formset("choices", [*THREE_CHOICES, {"text": "2018", "correct": "on"}]),
+            formset(
+                "choices",
+                [
+                    {**THREE_CHOICES[0], "correct": "on"},
+                    *THREE_CHOICES[1:],
+                    {"text": "2018", "correct": "on"},
+                ],
+            ),
         ),
     ],
 )
@@ -140,14 +152,14 @@ def test_editing_makes_a_new_version_and_the_history_shows_the_change(client, te
     section = Section.objects.get(article=course.article, slug="womens-rights")
     client.post(
         reverse("teach:question_new", args=[course.slug, "single_choice"]),
-        {**question_fields(section), **formset("choices", THREE_CHOICES)},
+        {**question_fields(section), **formset("choices", THREE_CHOICES, correct=0)},
     )
     question = Question.objects.get(course=course)
     edit = reverse("teach:question_edit", args=[course.slug, question.pk])
     page = client.get(edit).content.decode()
     assert "2017" in page and "That is when it became an administrative offense." in page
     changed = [{**THREE_CHOICES[0]}, {**THREE_CHOICES[1]}, {"text": "2019", "feedback": ""}]
-    client.post(edit, {**question_fields(section), **formset("choices", changed)})
+    client.post(edit, {**question_fields(section), **formset("choices", changed, correct=0)})
     question.refresh_from_db()
     assert question.current_version.number == 2
     assert [

@@ -4,39 +4,33 @@ from __future__ import annotations
 
 import difflib
 import json
-import random
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from ...errors import QuestionInvalid
-from ...forms.bank import BankFilterForm, QuestionForm, TypeEditor
-from ...models import Course, Question, Response
+from ...forms.bank import BankFilterForm, QuestionForm, TypeEditor, with_one_more_row
+from ...models import Course, Question
 from ...permissions import can_edit_question
-from ...presenters import QuestionView, learner_question, review_item
 from ...qtypes import registry
-from ...selectors import question_get_for_course, question_list_for_course, question_versions
+from ...selectors import question_list_for_course, question_versions
 from ...services.authoring import (
+    QuestionNotCopyable,
     question_archive,
     question_create,
     question_duplicate,
     question_edit,
 )
 from .common import instructor_required
+from .question_preview import editor_preview, question_or_404, question_preview
+from .shared import shared_read_only
 
 PAGE_SIZE = 25
-
-
-def _question_or_404(course: Course, question_id: int) -> Question:
-    question = question_get_for_course(course=course, question_id=question_id)
-    if question is None:
-        raise Http404("No such question in this course's bank.")
-    return question
 
 
 @instructor_required
@@ -63,7 +57,9 @@ def bank(request: HttpRequest, course: Course) -> HttpResponse:
     )
 
 
-def _editor_page(request, course, *, qtype, form, editor, question=None) -> HttpResponse:
+def _editor_page(
+    request, course, *, qtype, form, editor, question=None, tried=None, grown=""
+) -> HttpResponse:
     return render(
         request,
         "quizzes/teach/question_form.html",
@@ -74,19 +70,15 @@ def _editor_page(request, course, *, qtype, form, editor, question=None) -> Http
             "qtype": qtype,
             "qtype_label": registry.get(qtype).label,
             "question": question,
+            "tried": tried,
+            "grown": grown,
             "teach_area": "bank",
         },
     )
 
 
-def _save(
-    request, course, *, qtype, question=None
-) -> tuple[QuestionForm, TypeEditor, Question | None]:
-    """Validate both parts of the editor and call the service; the saved question or None."""
-    form = QuestionForm(request.POST, article=course.article)
-    editor = TypeEditor(qtype, request.POST)
-    if not (form.is_valid() & editor.is_valid()):
-        return form, editor, None
+def _save(request, course, *, qtype, form, editor, question=None) -> Question | None:
+    """Call the service with a valid editor; the saved question, or None (errors on `editor`)."""
     fields = form.cleaned_data
     common = {
         "stem": fields["stem"],
@@ -100,24 +92,83 @@ def _save(
     }
     try:
         if question is None:
-            question = question_create(
+            return question_create(
                 qtype=qtype,
                 bloom_level=fields["bloom_level"],
                 status=fields["status"],
                 course=course,
                 **common,
             )
-        else:
-            question_edit(
-                question=question,
-                bloom_level=fields["bloom_level"],
-                status=fields["status"],
-                **common,
-            )
+        question_edit(
+            question=question,
+            bloom_level=fields["bloom_level"],
+            status=fields["status"],
+            **common,
+        )
     except QuestionInvalid as error:
         editor.errors = error.errors
-        return form, editor, None
-    return form, editor, question
+        return None
+    return question
+
+
+def _unbound(course: Course, qtype: str, question: Question | None):
+    """The editor of a new question, or of a question's current version."""
+    if question is None:
+        return QuestionForm(article=course.article), TypeEditor(qtype)
+    version = question.current_version
+    form = QuestionForm(
+        article=course.article,
+        initial={
+            "section": question.section,
+            "concepts": list(question.concepts.all()),
+            "difficulty": question.difficulty,
+            "bloom_level": question.bloom_level,
+            "status": question.status,
+            "stem": version.stem,
+            "explanation": version.explanation,
+            "source_quote": version.source_quote,
+        },
+    )
+    return form, TypeEditor(qtype, initial=version.type.authoring_data(version.payload))
+
+
+def _editor(
+    request: HttpRequest, course: Course, *, qtype: str, question: Question | None = None
+) -> HttpResponse:
+    """Show the editor; on POST grow a row ("add_row"), preview the draft ("preview"), or save.
+
+    Growing and previewing never save; a page script does both in place when it can.
+    """
+    page = {"qtype": qtype, "question": question}
+    if request.method != "POST":
+        form, editor = _unbound(course, qtype, question)
+        return _editor_page(request, course, form=form, editor=editor, **page)
+    grow = request.POST.get("add_row")
+    if grow:
+        data = with_one_more_row(request.POST, qtype, grow)
+        form = QuestionForm(data, article=course.article, judge=False)
+        editor = TypeEditor(qtype, data, judge=False)
+        return _editor_page(request, course, form=form, editor=editor, grown=grow, **page)
+    form = QuestionForm(request.POST, article=course.article)
+    editor = TypeEditor(qtype, request.POST)
+    is_valid = form.is_valid() & editor.is_valid()
+    if "preview" in request.POST:
+        tried = editor_preview(
+            request.POST, course, qtype=qtype, form=form, editor=editor, question=question
+        )
+        return _editor_page(request, course, form=form, editor=editor, tried=tried, **page)
+    saved = (
+        _save(request, course, qtype=qtype, form=form, editor=editor, question=question)
+        if is_valid
+        else None
+    )
+    if saved is None:
+        return _editor_page(request, course, form=form, editor=editor, **page)
+    if question is None:
+        messages.success(request, "Question saved.")
+    else:
+        messages.success(request, f"Saved: version {saved.current_version.number}.")
+    return redirect("teach:question_preview", course=course.slug, question=saved.pk)
 
 
 @instructor_required
@@ -125,62 +176,45 @@ def question_new(request: HttpRequest, course: Course, qtype: str) -> HttpRespon
     """Write a new question of a type into the course's bank."""
     if qtype not in registry.all_keys():
         raise Http404("No such question type.")
-    if request.method == "POST":
-        form, editor, question = _save(request, course, qtype=qtype)
-        if question is not None:
-            messages.success(request, "Question saved.")
-            return redirect("teach:question_preview", course=course.slug, question=question.pk)
-    else:
-        form, editor = QuestionForm(article=course.article), TypeEditor(qtype)
-    return _editor_page(request, course, qtype=qtype, form=form, editor=editor)
+    return _editor(request, course, qtype=qtype)
+
+
+def _shared_question_page(request: HttpRequest, course: Course, question: Question):
+    return shared_read_only(
+        request,
+        course,
+        kind="question",
+        title=question.current_version.stem,
+        duplicate_url=reverse("teach:question_duplicate", args=[course.slug, question.pk]),
+        preview_url=reverse("teach:question_preview", args=[course.slug, question.pk]),
+        back_url=reverse("teach:bank", args=[course.slug]),
+    )
 
 
 @instructor_required
 def question_edit_view(request: HttpRequest, course: Course, question: int) -> HttpResponse:
-    """Edit a question of the course's bank; saving creates a new version."""
-    question_obj = _question_or_404(course, question)
+    """Edit a question of the course's bank; saving creates a new version.
+
+    A shared question is the site admins': instructors get a page saying so (403) and offering
+    a copy for this course instead.
+    """
+    question_obj = question_or_404(course, question)
     if not can_edit_question(request.user, question_obj):
-        raise PermissionDenied(
-            "Shared questions are read-only here: duplicate it into this course."
-        )
-    if request.method == "POST":
-        form, editor, saved = _save(
-            request, course, qtype=question_obj.qtype, question=question_obj
-        )
-        if saved is not None:
-            messages.success(request, f"Saved: version {saved.current_version.number}.")
-            return redirect("teach:question_preview", course=course.slug, question=question_obj.pk)
-    else:
-        version = question_obj.current_version
-        form = QuestionForm(
-            article=course.article,
-            initial={
-                "section": question_obj.section,
-                "concepts": list(question_obj.concepts.all()),
-                "difficulty": question_obj.difficulty,
-                "bloom_level": question_obj.bloom_level,
-                "status": question_obj.status,
-                "stem": version.stem,
-                "explanation": version.explanation,
-                "source_quote": version.source_quote,
-            },
-        )
-        editor = TypeEditor(
-            question_obj.qtype, initial=version.type.authoring_data(version.payload)
-        )
-    return _editor_page(
-        request, course, qtype=question_obj.qtype, form=form, editor=editor, question=question_obj
-    )
+        return _shared_question_page(request, course, question_obj)
+    return _editor(request, course, qtype=question_obj.qtype, question=question_obj)
 
 
 @instructor_required
 @require_POST
 def question_duplicate_view(request: HttpRequest, course: Course, question: int) -> HttpResponse:
     """Copy a question into the course's bank as a draft and open it for editing."""
-    copy = question_duplicate(
-        question=_question_or_404(course, question), course=course, actor=request.user
-    )
-    messages.success(request, "Copied into this course's bank as a draft.")
+    try:
+        copy = question_duplicate(
+            question=question_or_404(course, question), course=course, actor=request.user
+        )
+    except QuestionNotCopyable as error:
+        raise PermissionDenied(error.message) from error
+    messages.success(request, "Copied into this course's bank as a draft: yours to edit.")
     return redirect("teach:question_edit", course=course.slug, question=copy.pk)
 
 
@@ -188,53 +222,12 @@ def question_duplicate_view(request: HttpRequest, course: Course, question: int)
 @require_POST
 def question_archive_view(request: HttpRequest, course: Course, question: int) -> HttpResponse:
     """Archive a question of the course's bank."""
-    question_obj = _question_or_404(course, question)
+    question_obj = question_or_404(course, question)
     if not can_edit_question(request.user, question_obj):
-        raise PermissionDenied("Only the owners of a question may archive it.")
+        return _shared_question_page(request, course, question_obj)
     question_archive(question=question_obj, actor=request.user)
     messages.success(request, "Question archived: new attempts will not draw it.")
     return redirect("teach:bank", course=course.slug)
-
-
-def _unsaved_response(question: Question, version) -> Response:
-    """An in-memory response (never saved) to show a version through the learner templates."""
-    order = version.type.shuffle_keys(version.payload)
-    random.Random(version.pk).shuffle(order)
-    return Response(
-        position=1,
-        question=question,
-        question_id=question.pk,
-        question_version=version,
-        max_mark=1,
-        choice_order=order,
-        state="gave_up",
-    )
-
-
-@instructor_required
-def question_preview(request: HttpRequest, course: Course, question: int) -> HttpResponse:
-    """A version as a learner sees it, and as the review shows it (nothing is recorded)."""
-    question_obj = _question_or_404(course, question)
-    versions = question_versions(question=question_obj)
-    number = request.GET.get("version")
-    version = next((v for v in versions if str(v.number) == number), versions[0])
-    response = _unsaved_response(question_obj, version)
-    return render(
-        request,
-        "quizzes/teach/question_preview.html",
-        {
-            "course": course,
-            "question": question_obj,
-            "version": version,
-            "versions": versions,
-            "view": QuestionView(
-                response=response, question=learner_question(response), answer=None
-            ),
-            "review": review_item(response, show_correct=True, show_explanation=True),
-            "can_edit": can_edit_question(request.user, question_obj),
-            "teach_area": "bank",
-        },
-    )
 
 
 def _version_text(version) -> list[str]:
@@ -250,7 +243,7 @@ def _version_text(version) -> list[str]:
 @instructor_required
 def question_history(request: HttpRequest, course: Course, question: int) -> HttpResponse:
     """Every version, with what changed from the one before."""
-    question_obj = _question_or_404(course, question)
+    question_obj = question_or_404(course, question)
     versions = question_versions(question=question_obj)
     changes = []
     for newer, older in zip(versions, [*versions[1:], None], strict=True):

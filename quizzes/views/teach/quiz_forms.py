@@ -16,12 +16,13 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
-from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from ...forms.unjudged import Unjudged
 from ...models import ExamProtection, Quiz, QuizLayout, QuizMode, QuizSlot, ReviewTiming, SlotKind
 from ...qtypes import registry
 from ...selectors.quiz_building import BankQuestion, QuizBank
+from ...services.quiz_building import quiz_defaults
 from ...services.quiz_rules import (
     QUIZ_FIELDS,
     Problem,
@@ -62,25 +63,6 @@ def add_problems(form: forms.Form, problems: Iterable[Problem]) -> None:
     for problem in problems:
         field = problem.field if problem.field in form.fields else None
         form.add_error(field, ValidationError(problem.message, code=problem.code))
-
-
-class Unjudged:
-    """Form mixin: with `judge=False` a bound form shows what was typed and reports nothing.
-
-    The builder's "Add more rows" button re-shows the page; half-typed rows are not errors
-    until the instructor saves.
-    """
-
-    def __init__(self, *args: Any, judge: bool = True, **kwargs: Any) -> None:
-        self.judge = judge
-        super().__init__(*args, **kwargs)
-
-    def full_clean(self) -> None:
-        """Validate, unless told not to judge yet."""
-        if self.judge:
-            super().full_clean()
-        else:
-            self._errors, self.cleaned_data = ErrorDict(), {}
 
 
 class QuizForm(Unjudged, forms.Form):
@@ -131,9 +113,7 @@ class QuizForm(Unjudged, forms.Form):
         widget=forms.RadioSelect,
         help_text=Quiz._meta.get_field("exam_protection").help_text,
     )
-    is_published = forms.BooleanField(
-        label=_("Published (learners see it)"), required=False, initial=True
-    )
+    is_published = forms.BooleanField(label=_("Published (learners see it)"), required=False)
 
     def __init__(self, *args: Any, bank: QuizBank, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,10 +159,11 @@ class QuizForm(Unjudged, forms.Form):
 
 
 def quiz_initial(quiz: Quiz | None) -> dict[str, Any]:
-    """Initial values of a quiz's form: its rules, or a new quiz's defaults."""
-    source = quiz or Quiz()
-    initial = {name: getattr(source, name) for name in QUIZ_FIELDS if name != "section"}
-    initial["section"] = source.section_id
+    """Initial values of a quiz's form: its rules, or a new quiz's defaults (a draft)."""
+    if quiz is None:
+        return quiz_defaults()
+    initial = {name: getattr(quiz, name) for name in QUIZ_FIELDS if name != "section"}
+    initial["section"] = quiz.section_id
     return initial
 
 
@@ -240,7 +221,13 @@ class SlotForm(Unjudged, forms.Form):
         label=_("Kind"), choices=[("", "—"), *SlotKind.choices], required=False
     )
     question = forms.TypedChoiceField(
-        label=_("Question"), coerce=int, empty_value=None, required=False
+        label=_("Question"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Type words of the question to find it."),
+        # A search box (static/kzstudy/pickers.js); a plain list without JavaScript.
+        widget=forms.Select(attrs={"data-picker": "search"}),
     )
     pool_section = forms.TypedChoiceField(
         label=_("Pool: section"), coerce=int, empty_value=None, required=False

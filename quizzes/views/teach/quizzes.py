@@ -41,6 +41,7 @@ from .quiz_forms import (
     quiz_initial,
     slot_initial,
 )
+from .shared import shared_read_only
 
 SLOTS_PREFIX = "slots"
 
@@ -145,10 +146,19 @@ def quiz_new(request: HttpRequest, course: Course) -> HttpResponse:
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def quiz_edit(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
-    """Change a quiz's rules and slots; shared quizzes are the site admins' (403 otherwise)."""
+    """Change a quiz's rules and slots; shared quizzes are the site admins' (others get a 403
+    page saying so and offering a copy)."""
     quiz_obj = _quiz_or_404(course, quiz)
     if not can_edit_quiz(request.user, quiz_obj):
-        raise PermissionDenied("Shared quizzes are read-only; duplicate it into the course.")
+        return shared_read_only(
+            request,
+            course,
+            kind="quiz",
+            title=quiz_obj.title,
+            duplicate_url=reverse("teach:quiz_duplicate", args=[course.slug, quiz_obj.pk]),
+            preview_url=reverse("teach:quiz_preview", args=[course.slug, quiz_obj.pk]),
+            back_url=reverse("teach:quizzes", args=[course.slug]),
+        )
     return _builder(request, course, quiz_obj)
 
 

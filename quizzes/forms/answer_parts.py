@@ -1,0 +1,322 @@
+"""The answer part of the question editor: per-type forms and numbered, growable row formsets.
+
+Each type's editor is one or more parts (`TYPE_PARTS`); `TypeEditor` binds them and turns what
+was typed into the question type's authoring data, which the type itself then validates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet, formset_factory
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from ..qtypes import registry
+from .unjudged import Unjudged
+
+EXTRA_ROWS = 2
+# Far more than any question needs; Django's formsets refuse more than 1000 rows anyway.
+MAX_ROWS = 100
+
+
+def _row_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class RowRadio(forms.CheckboxInput):
+    """A row's "Correct" box drawn as a radio button: every row of the formset shares one
+    name and posts its own row number, so a browser lets exactly one row be marked."""
+
+    input_type = "radio"
+
+    def __init__(self, group: str, row: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.group, self.row = group, row
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(self.group, value, attrs)
+        context["widget"]["value"] = self.row
+        return context
+
+    def value_from_datadict(self, data, files, name: str) -> bool:
+        return data.get(self.group) == self.row
+
+    def value_omitted_from_data(self, data, files, name: str) -> bool:
+        # An unmarked radio posts nothing; that means "not this row", not "left out".
+        return False
+
+
+class ChoiceRowForm(Unjudged, forms.Form):
+    """One choice of a choice question."""
+
+    text = forms.CharField(max_length=1000, required=False)
+    correct = forms.BooleanField(required=False)
+    feedback = forms.CharField(max_length=1000, required=False)
+
+
+class TextRowForm(Unjudged, forms.Form):
+    """One line: an accepted answer, an ordering item or a distractor."""
+
+    text = forms.CharField(max_length=1000, required=False)
+
+
+class PairRowForm(Unjudged, forms.Form):
+    """One matching pair."""
+
+    left = forms.CharField(max_length=1000, required=False)
+    right = forms.CharField(max_length=1000, required=False)
+
+
+class TrueFalseForm(Unjudged, forms.Form):
+    """The answer of a true/false question."""
+
+    answer = forms.TypedChoiceField(
+        choices=[("true", _("True")), ("false", _("False"))],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        label=_("The statement is"),
+    )
+    feedback = forms.CharField(
+        max_length=1000, required=False, label=_("Feedback for a wrong answer")
+    )
+
+
+class NumericForm(Unjudged, forms.Form):
+    """The answer of a numeric question."""
+
+    answer = forms.DecimalField(max_digits=20, decimal_places=6)
+    tolerance = forms.DecimalField(max_digits=20, decimal_places=6, min_value=0, initial=0)
+    unit = forms.CharField(max_length=40, required=False)
+
+
+class RowFormSet(BaseFormSet):
+    """Rows of an answer part: numbered, growable (one row at a time) and judged on demand."""
+
+    def __init__(self, *args: Any, judge: bool = True, **kwargs: Any) -> None:
+        self.judge = judge
+        kwargs["form_kwargs"] = {"judge": judge}
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        """Validate every row and the rows together, unless told not to judge yet."""
+        if self.judge:
+            super().full_clean()
+        else:
+            self._errors, self._non_form_errors = [], self.error_class()
+
+
+class SingleChoiceFormSet(RowFormSet):
+    """The choices of a single-choice question: "Correct" is one radio group across the rows."""
+
+    @property
+    def correct_name(self) -> str:
+        """The name every row's "Correct" radio button shares."""
+        return self.add_prefix("correct")
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # The blank template row's number is filled in by the page's script, like its names.
+        row = "__prefix__" if index is None else str(index)
+        form.fields["correct"].widget = RowRadio(self.correct_name, row)
+
+    def clean(self) -> None:
+        """Exactly one filled row is marked correct (a forged POST can mark two)."""
+        if any(self.errors):
+            return
+        marked = self.data.getlist(self.correct_name) if hasattr(self.data, "getlist") else []
+        if len(marked) > 1:
+            raise ValidationError(
+                _("Mark only one choice as correct: a single-choice question has one answer."),
+                code="one_correct",
+            )
+        filled = [row for row in _rows(self) if row.get("text")]
+        if filled and not any(row.get("correct") for row in filled):
+            raise ValidationError(
+                _("Mark the right answer: choose which choice is correct."), code="no_correct"
+            )
+
+
+# A choice question needs at least three choices: offer four blank rows from the start.
+SingleChoiceRows = formset_factory(
+    ChoiceRowForm, formset=SingleChoiceFormSet, extra=EXTRA_ROWS + 2, can_delete=True
+)
+ChoiceFormSet = formset_factory(
+    ChoiceRowForm, formset=RowFormSet, extra=EXTRA_ROWS + 2, can_delete=True
+)
+TextFormSet = formset_factory(TextRowForm, formset=RowFormSet, extra=EXTRA_ROWS, can_delete=True)
+PairFormSet = formset_factory(PairRowForm, formset=RowFormSet, extra=EXTRA_ROWS, can_delete=True)
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """One part of a type's editor: its prefix, form class, heading and what a row is called."""
+
+    prefix: str
+    form_class: type
+    heading: str = ""
+    row_label: str = ""
+
+
+# For each type: the parts of its editor.
+TYPE_PARTS: dict[str, list[PartInfo]] = {
+    "single_choice": [PartInfo("choices", SingleChoiceRows, _("Choices"), _("Choice"))],
+    "multiple_response": [PartInfo("choices", ChoiceFormSet, _("Choices"), _("Choice"))],
+    "true_false": [PartInfo("tf", TrueFalseForm)],
+    "short_answer": [
+        PartInfo("accepted", TextFormSet, _("Accepted answers"), _("Accepted answer"))
+    ],
+    "numeric": [PartInfo("numeric", NumericForm)],
+    "matching": [
+        PartInfo("pairs", PairFormSet, _("Pairs"), _("Pair")),
+        PartInfo(
+            "distractors",
+            TextFormSet,
+            _("Extra wrong options (optional)"),
+            _("Extra wrong option"),
+        ),
+    ],
+    "ordering": [PartInfo("items", TextFormSet, _("Items, in the right order"), _("Item"))],
+}
+
+
+def _rows(formset) -> list[dict[str, Any]]:
+    """Filled rows of a formset, skipping blank and deleted ones."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data if form.is_valid() else {}
+        if not data or data.get("DELETE"):
+            continue
+        values = {
+            k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k != "DELETE"
+        }
+        if any(v for k, v in values.items() if k != "correct"):
+            rows.append(values)
+    return rows
+
+
+@dataclass(frozen=True)
+class EditorPart:
+    """One bound part of a type's editor, with what the page calls it and its rows."""
+
+    prefix: str
+    form: Any
+    heading: str
+    row_label: str
+
+    @property
+    def is_formset(self) -> bool:
+        """Rows (a formset) rather than a single form."""
+        return isinstance(self.form, BaseFormSet)
+
+
+class TypeEditor:
+    """The type-specific part of the editor: bound forms/formsets and their authoring data."""
+
+    def __init__(
+        self,
+        qtype: str,
+        data=None,
+        initial: dict[str, Any] | None = None,
+        *,
+        judge: bool = True,
+    ) -> None:
+        self.qtype = qtype
+        self.parts = {}
+        self.infos = {info.prefix: info for info in TYPE_PARTS[qtype]}
+        for info in TYPE_PARTS[qtype]:
+            part = info.form_class(
+                data,
+                prefix=info.prefix,
+                initial=_initial_for(qtype, info.prefix, initial or {}),
+                judge=judge,
+            )
+            part.helper = _row_helper()
+            self.parts[info.prefix] = part
+        self.errors: list[str] = []
+
+    @property
+    def part_list(self) -> list[EditorPart]:
+        """The parts in page order, for templates (a dict's `.items` would clash with the
+        ordering editor's "items" part)."""
+        return [
+            EditorPart(prefix, part, self.infos[prefix].heading, self.infos[prefix].row_label)
+            for prefix, part in self.parts.items()
+        ]
+
+    def is_valid(self) -> bool:
+        """Forms valid and the type's own rules satisfied (errors collected in `errors`)."""
+        if not all(part.is_valid() for part in self.parts.values()):
+            self.errors = [_("Check the highlighted fields.")]
+            return False
+        self.errors = registry.get(self.qtype).validate(self.authoring_data())
+        return not self.errors
+
+    def authoring_data(self) -> dict[str, Any]:
+        """The type's authoring data, in the question type's own shape."""
+        p = self.parts
+        if self.qtype in ("single_choice", "multiple_response"):
+            return {
+                "choices": [
+                    {
+                        "text": r["text"],
+                        "correct": bool(r.get("correct")),
+                        "feedback": r.get("feedback", ""),
+                    }
+                    for r in _rows(p["choices"])
+                ]
+            }
+        if self.qtype == "true_false":
+            return dict(p["tf"].cleaned_data)
+        if self.qtype == "short_answer":
+            return {"accepted": [r["text"] for r in _rows(p["accepted"])]}
+        if self.qtype == "numeric":
+            data = p["numeric"].cleaned_data
+            return {
+                "answer": str(data["answer"]),
+                "tolerance": str(data["tolerance"]),
+                "unit": data.get("unit", ""),
+            }
+        if self.qtype == "matching":
+            return {
+                "pairs": _rows(p["pairs"]),
+                "distractors": [r["text"] for r in _rows(p["distractors"])],
+            }
+        return {"items": [r["text"] for r in _rows(p["items"])]}
+
+
+def with_one_more_row(data: QueryDict, qtype: str, prefix: str) -> QueryDict:
+    """The posted editor with one more blank row in the part `prefix` ("Add a row" without
+    JavaScript); unchanged when the type has no such rows."""
+    info = next((i for i in TYPE_PARTS[qtype] if i.prefix == prefix and i.row_label), None)
+    name = f"{prefix}-TOTAL_FORMS"
+    if info is None or not data.get(name, "").isdigit():
+        return data  # the formset reports a broken management form itself
+    data = data.copy()
+    data[name] = str(min(int(data[name]) + 1, MAX_ROWS))
+    return data
+
+
+def _initial_for(qtype: str, prefix: str, data: dict[str, Any]):
+    """Initial values of one editor part from a version's authoring data."""
+    if prefix == "choices":
+        return data.get("choices", [])
+    if prefix == "tf":
+        return {
+            "answer": "true" if data.get("answer", True) else "false",
+            "feedback": data.get("feedback", ""),
+        }
+    if prefix == "numeric":
+        return {k: data[k] for k in ("answer", "tolerance", "unit") if k in data}
+    if prefix in ("accepted", "items", "distractors"):
+        return [{"text": t} for t in data.get(prefix, [])]
+    if prefix == "pairs":
+        return data.get("pairs", [])
+    return None
