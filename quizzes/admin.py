@@ -165,7 +165,7 @@ class QuizAdmin(admin.ModelAdmin):
         "pass_mark",
         "is_published",
     )
-    list_filter = ("mode", "is_published", "course", "article")
+    list_filter = ("mode", "exam_protection", "is_published", "course", "article")
     search_fields = ("title", "key")
     inlines = [QuizSlotInline]
 
@@ -235,7 +235,7 @@ class ReviewCardAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state")
     search_fields = ("user__username", "concept__term", "question__key")
     list_select_related = ("user", "concept", "question")
-    raw_id_fields = ("user", "concept", "question")
+    raw_id_fields = ("user", "concept", "question", "question_version")
 
 
 @admin.register(models.ReviewLog)
