@@ -28,7 +28,7 @@ from quizzes.services.tokens import token_create
 quiz = Quiz.objects.get(key={quiz!r})
 {quiz_changes}
 course, _ = Course.objects.get_or_create(
-    slug="exam", defaults=dict(title="Exam course", article_id=quiz.article_id))
+    slug={course!r}, defaults=dict(title="Exam course", article_id=quiz.article_id))
 users = get_user_model().objects
 tokens = []
 for n in range({count}):
@@ -70,13 +70,23 @@ class Exam:
 
 
 def enrol_learners(
-    server: KzstudyServer, count: int, *, prefix: str = "learner", quiz_changes: str = ""
+    server: KzstudyServer,
+    count: int,
+    *,
+    prefix: str = "learner",
+    course: str = "exam",
+    quiz_changes: str = "",
 ) -> Exam:
-    """`count` learners in one course offering the final exam, each with a write token.
-    `quiz_changes`: Python run on `quiz` first (e.g. more attempts allowed)."""
+    """`count` learners (`prefix`0, `prefix`1…) in the course `course` offering the final exam,
+    each with a write token. `quiz_changes`: Python run on `quiz` first (more attempts…)."""
     output = server.shell(
         LEARNERS.format(
-            quiz=EXAM, count=count, prefix=prefix, password=PASSWORD, quiz_changes=quiz_changes
+            quiz=EXAM,
+            count=count,
+            prefix=prefix,
+            course=course,
+            password=PASSWORD,
+            quiz_changes=quiz_changes,
         )
     )
     return Exam(**json.loads(output.strip().splitlines()[-1]))
