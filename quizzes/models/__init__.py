@@ -9,7 +9,14 @@ from .attempts import (
     ResponseStep,
     StepKind,
 )
-from .bank import BloomLevel, ImmutableVersionError, Question, QuestionStatus, QuestionVersion
+from .bank import (
+    BloomLevel,
+    ImmutableVersionError,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Tag,
+)
 from .content import Article, Concept, Footnote, Paragraph, ParagraphKind, Section, Summary
 from .delivery import (
     Course,
@@ -91,4 +98,5 @@ __all__ = [
     "SlotKind",
     "StepKind",
     "Summary",
+    "Tag",
 ]

@@ -30,6 +30,29 @@ class BloomLevel(models.TextChoices):
     CREATE = "create", _("create")
 
 
+class Tag(models.Model):
+    """A label on questions of the bank (Moodle's question tags), such as `exam`.
+
+    Bank metadata, like a question's concepts: it is on the question, not on its versions, so
+    tagging never makes a new version. A quiz pool may draw only the questions with a tag.
+    """
+
+    name = models.SlugField(
+        _("name"),
+        max_length=50,
+        unique=True,
+        help_text=_("Lowercase letters, digits and hyphens, such as exam or week-3."),
+    )
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class QuestionQuerySet(models.QuerySet):
     """Reusable filters on questions."""
 
@@ -60,6 +83,7 @@ class Question(models.Model):
         help_text=_("The course whose bank owns the question; empty for the shared bank."),
     )
     concepts = models.ManyToManyField(Concept, blank=True, related_name="questions")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     difficulty = models.PositiveSmallIntegerField(_("difficulty"), default=2)
     bloom_level = models.CharField(
         _("Bloom level"), max_length=12, choices=BloomLevel, default=BloomLevel.REMEMBER

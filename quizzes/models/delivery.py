@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .bank import Question, QuestionVersion
+from .bank import Question, QuestionVersion, Tag
 from .content import Article, Concept, Section
 
 
@@ -228,7 +228,8 @@ class SlotKind(models.TextChoices):
 class QuizSlot(models.Model):
     """One place in a quiz: a fixed question or `pool_count` random questions from a pool.
 
-    A pool is the published questions matching every filter set (section, concept, difficulty).
+    A pool is the published questions matching every filter set (section, concept, difficulty,
+    tag).
     """
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
@@ -252,6 +253,14 @@ class QuizSlot(models.Model):
         Concept, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     pool_difficulty = models.PositiveSmallIntegerField(_("pool difficulty"), null=True, blank=True)
+    pool_tag = models.ForeignKey(
+        Tag,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: any question; else only the questions with this tag."),
+    )
     pool_count = models.PositiveSmallIntegerField(_("questions drawn"), default=1)
     mark = models.DecimalField(
         _("mark per question"), max_digits=6, decimal_places=2, default=Decimal(1)
@@ -274,6 +283,7 @@ class QuizSlot(models.Model):
                         pool_section__isnull=True,
                         pool_concept__isnull=True,
                         pool_difficulty__isnull=True,
+                        pool_tag__isnull=True,
                     )
                     | Q(
                         kind=SlotKind.RANDOM,
