@@ -8,8 +8,7 @@
   function enhance(select) {
     if (select.tomselect) return;
     const multiple = select.multiple;
-    // A select's label names the new search box; the help text below it still describes it.
-    new TomSelect(select, {
+    const picker = new TomSelect(select, {
       plugins: multiple ? ["remove_button"] : [],
       maxOptions: null, // every match, not just the first 50
       allowEmptyOption: !multiple,
@@ -18,6 +17,10 @@
       closeAfterSelect: !multiple,
       searchField: ["text", "optgroup"],
     });
+    // The search box takes over the label; the original <select> only carries the value now,
+    // so it leaves the accessibility tree (it is already out of the tab order).
+    select.setAttribute("aria-hidden", "true");
+    return picker;
   }
 
   function enhanceAll(root) {

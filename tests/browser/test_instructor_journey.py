@@ -31,7 +31,7 @@ def test_an_instructor_writes_a_question_puts_it_in_a_quiz_and_a_student_answers
     teacher.locator("select[name=status]").select_option("published")
     for row, text in enumerate(["2020", "2019", "2021"]):
         teacher.locator(f"input[name=choices-{row}-text]").fill(text)
-    teacher.locator("input[name=choices-0-correct]").check()
+    teacher.locator("input[name=choices-correct][value='0']").check()
     teacher.get_by_role("button", name="Save").click()
 
     # The preview: as the learner sees it (three choices, nothing marked) and as the review shows it.
@@ -46,7 +46,10 @@ def test_an_instructor_writes_a_question_puts_it_in_a_quiz_and_a_student_answers
     teacher.locator("input[name=title]").fill("Assembly check")
     teacher.locator("select[name=mode]").select_option("graded")
     teacher.locator("select[name=slots-0-kind]").select_option("fixed")
-    teacher.locator("select[name=slots-0-question]").select_option(question_id)
+    # The question picker is a search box: type words of the stem, pick the match.
+    teacher.locator("#id_slots-0-question-ts-control").fill("notification law for rallies")
+    teacher.locator(f"#id_slots-0-question-ts-dropdown [data-value='{question_id}']").click()
+    teacher.get_by_label("Published (learners see it)").check()  # new quizzes are drafts
     teacher.get_by_role("button", name=re.compile(r"^Save")).click()
     expect(teacher.get_by_text("Assembly check").first).to_be_visible()
 
