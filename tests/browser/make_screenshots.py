@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.browser.make_screenshots [OUTPUT_DIR]
 
 Writes home.png, section.png, course-home.png, flashcards.png, attempt.png, review.png,
-lti-launch.png and lti-deep-link.png into
+question-editor.png, lti-launch.png and lti-deep-link.png into
 docs/screenshots/ (or OUTPUT_DIR). The tests do not use these files.
 """
 
@@ -48,6 +48,9 @@ def main(out: Path) -> None:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport=DESKTOP, reduced_motion="reduce")
                 shoot(page, server.url, key, out)
+                shoot_editor(
+                    browser.new_page(viewport=DESKTOP, reduced_motion="reduce"), server.url, out
+                )
                 shoot_lti(browser.new_page(viewport=DESKTOP, reduced_motion="reduce"), server, out)
                 browser.close()
         finally:
@@ -119,6 +122,32 @@ def shoot(page: Page, url: str, key, out: Path) -> None:
     page.get_by_role("button", name="Submit all and finish").click()
     expect(page.locator("#result-score")).to_be_visible()
     page.screenshot(path=out / "review.png")
+
+
+def shoot_editor(page: Page, url: str, out: Path) -> None:
+    """The question editor: numbered choices, the radio key, and the draft tried in place."""
+    ui.log_in(page, url, "instructor")
+    page.goto(url + "/teach/demo/questions/new/single_choice/")
+    page.locator("textarea[name=stem]").fill(
+        "Which year does the article give for the law on preventing domestic violence?"
+    )
+    page.locator("textarea[name=explanation]").fill("The article dates the law to 2009.")
+    page.locator("select[name=section]").select_option(label="5. Women’s Rights")
+    for row, text in enumerate(["2009", "2017", "2020", "2012"]):
+        page.locator(f"input[name=choices-{row}-text]").fill(text)
+    page.locator("input[name=choices-correct][value='0']").check()
+    preview = page.locator("#live-preview")
+    expect(preview.locator("fieldset.question input[type=radio]")).to_have_count(4)
+    ui.label(preview, "2017").click()
+    preview.get_by_role("button", name="Check the answer").click()
+    expect(preview.locator("#preview-result")).to_be_visible()
+    # From the choices down to the verdict, in one picture as wide as the window (measured
+    # from the top of the page, which is what a full-page clip counts from).
+    page.evaluate("window.scrollTo(0, 0)")
+    top = page.locator("#choices-heading").bounding_box()["y"] - 48
+    bottom = preview.bounding_box()["y"] + preview.bounding_box()["height"] + 16
+    clip = {"x": 0, "y": top, "width": DESKTOP["width"], "height": min(bottom - top, 1100)}
+    page.screenshot(path=out / "question-editor.png", full_page=True, clip=clip)
 
 
 def shoot_lti(page: Page, server: KzstudyServer, out: Path) -> None:
