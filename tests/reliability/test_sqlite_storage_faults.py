@@ -75,8 +75,11 @@ def fill(directory: Path) -> Path:
 def checkpoint(database: Path) -> None:
     """Fold the write-ahead log into the database and empty it, so the next write must grow
     the log (and meets the full disk) instead of reusing its space."""
-    with sqlite3.connect(database) as connection:
+    connection = sqlite3.connect(database)
+    try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()  # an open file would keep the file system from turning read-only
 
 
 def attempts_of(server: KzstudyServer, username: str) -> str:
