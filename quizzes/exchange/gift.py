@@ -36,6 +36,16 @@ def escape(text: str) -> str:
     return text.replace("\r", "").replace("\n", "\\n")
 
 
+def escape_text(text: str) -> str:
+    """A text part that the reader takes a [format] tag and a %weight% from, made safe.
+
+    GIFT cannot escape a leading `[html]` or `%50%`; a text that starts with one is written
+    behind `[moodle]` (plain text), which the reader takes off again, as Moodle's does.
+    """
+    guard = "[moodle]" if _FORMAT_TAG.match(text) or _WEIGHT.match(text) else ""
+    return guard + escape(text)
+
+
 def _protect(text: str) -> str:
     out, i = [], 0
     while i < len(text):
@@ -93,7 +103,8 @@ def _choice_lines(item: ExchangeItem) -> list[str]:
     lines = []
     for mark, choice in zip(marks, choices, strict=True):
         feedback = choice.get("feedback") or ""
-        lines.append(mark + escape(choice["text"]) + (f"#{escape(feedback)}" if feedback else ""))
+        text = escape_text(choice["text"])
+        lines.append(mark + text + (f"#{escape_text(feedback)}" if feedback else ""))
     return lines
 
 
@@ -104,13 +115,14 @@ def _answer_lines(item: ExchangeItem) -> list[str]:
     if item.qtype == "true_false":
         feedback = data.get("feedback") or ""
         return [
-            ("TRUE" if data["answer"] else "FALSE") + (f"#{escape(feedback)}" if feedback else "")
+            ("TRUE" if data["answer"] else "FALSE")
+            + (f"#{escape_text(feedback)}" if feedback else "")
         ]
     if item.qtype == "short_answer":
-        return ["=" + escape(str(answer)) for answer in data["accepted"]]
+        return ["=" + escape_text(str(answer)) for answer in data["accepted"]]
     if item.qtype == "numeric":
         return [f"#{data['answer']}:{data['tolerance']}"]
-    pairs = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
+    pairs = [f"={escape_text(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
     return pairs + [f"= -> {escape(d)}" for d in data.get("distractors") or []]
 
 
@@ -120,6 +132,8 @@ def unsupported_reason(item: ExchangeItem) -> str | None:
         return "GIFT has no ordering type; export it as Moodle XML or JSON"
     if item.qtype == "matching" and any("->" in p["left"] for p in item.data["pairs"]):
         return "a left-hand text contains '->', which GIFT cannot escape"
+    if item.qtype == "short_answer" and any("->" in str(a) for a in item.data["accepted"]):
+        return "an accepted answer contains '->', which GIFT reads as a matching question"
     return None
 
 
@@ -129,10 +143,10 @@ def write_question(item: ExchangeItem) -> str:
     if item.qtype == "numeric" and item.data.get("unit"):
         meta.append(("unit", item.data["unit"]))
     lines = [META_PREFIX + " " + "; ".join(f"{k}={_meta_escape(v)}" for k, v in meta)]
-    lines.append(f"::{escape(item.name)}::{escape(item.stem)}{{")
+    lines.append(f"::{escape(item.name)}::{escape_text(item.stem)}{{")
     lines += ["\t" + line for line in _answer_lines(item)]
     if item.explanation:
-        lines.append("\t####" + escape(item.explanation))
+        lines.append("\t####" + escape_text(item.explanation))
     lines.append("}")
     return "\n".join(lines)
 
@@ -257,18 +271,21 @@ def _number_pair(text: str) -> tuple[Decimal, Decimal]:
 
 def _parse_numeric(body: str, fmt: str) -> tuple[str, dict, list[str]]:
     body = body[1:].split("~", 1)[0]  # a trailing ~#... is feedback for wrong answers
-    full = []
+    full, errors = [], []
     for part in (p.strip() for p in body.split("=") if p.strip()):
         weight, part = _weight(part)
+        number = _restore(part.partition("#")[0])
         if weight is None or weight == 100:
-            full.append(_restore(part.partition("#")[0]))
+            full.append(number)
+        elif weight > 0:
+            errors.append(f"partial credit ({weight}%) on answer {number!r} cannot be kept.")
     if len(full) != 1:
         return "numeric", {}, ["a numeric question needs exactly one fully right answer."]
     try:
         answer, tolerance = _number_pair(full[0])
     except DecimalException:
         return "numeric", {}, [f"{full[0]!r} is not a number (write 2050 or 2050:1)."]
-    return "numeric", {"answer": str(answer), "tolerance": str(tolerance)}, []
+    return "numeric", {"answer": str(answer), "tolerance": str(tolerance)}, errors
 
 
 def _parse_answers(body: str, fmt: str) -> tuple[str, dict, list[str]]:

@@ -243,13 +243,28 @@ def _context(course: Course, keys: list[str], default_section: str) -> _Context:
     )
 
 
+def _keys(items: list[ExchangeItem]) -> list[str]:
+    """Each item's bank key. Unnamed questions take theirs from the stem, and GIFT files often
+    repeat a stem (Moodle's own examples do): the second becomes "<key>-2", and so on, in file
+    order, so importing the file again finds the same questions. Names are the author's: a name
+    used twice stays an error."""
+    keys, used = [], {}
+    for item in items:
+        key = key_from_name(item.name, item.stem)
+        if not item.name.strip():
+            used[key] = used.get(key, 0) + 1
+            key = key if used[key] == 1 else f"{key}-{used[key]}"
+        keys.append(key)
+    return keys
+
+
 def _plan(
     course: Course, items: list[ExchangeItem], default_section: str
 ) -> tuple[list[_Plan], list[str]]:
     """Check every item against the course: the plans, and every problem found."""
     if course.article_id is None:
         return [], ["This course has no article, so its questions have no sections."]
-    keys = [key_from_name(item.name, item.stem) for item in items]
+    keys = _keys(items)
     ctx = _context(course, keys, default_section)
     errors, plans, seen = [], [], {}
     if default_section and default_section not in ctx.sections:

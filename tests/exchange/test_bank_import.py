@@ -211,3 +211,10 @@ def test_hand_written_moodle_samples_import_as_questions(course):
     assert len(names) == 7
     types = set(Question.objects.filter(course=course).values_list("qtype", flat=True))
     assert len(types) == 7
+
+
+def test_unnamed_questions_with_the_same_stem_get_numbered_keys_that_a_reimport_finds(course):
+    text = "Who is buried here?{=Grant}\n\nWho is buried here?{=Grant =nobody}\n"
+    assert run(course, text).created == ["who-is-buried-here", "who-is-buried-here-2"]
+    again = run(course, text.replace("=nobody", "=no one"))
+    assert (again.revised, again.unchanged) == (["who-is-buried-here-2"], ["who-is-buried-here"])

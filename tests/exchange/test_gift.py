@@ -178,3 +178,39 @@ def test_a_file_in_the_shape_moodle_exports_reads_back():
     achieved = items["Achieved"]
     assert [c["correct"] for c in achieved.data["choices"]] == [True, True, False]
     assert achieved.explanation == "See the introduction."
+
+
+@pytest.mark.parametrize("text", ["[html]<b>not bold</b>", "[plain] x", "%50% of it", "%-100%"])
+def test_a_text_starting_like_a_format_tag_or_a_weight_reads_back_as_written(text):
+    item = ExchangeItem(
+        qtype="single_choice",
+        stem=text,
+        data={
+            "choices": [
+                {"text": text, "correct": True, "feedback": text},
+                {"text": "b", "correct": False, "feedback": ""},
+                {"text": "c", "correct": False, "feedback": ""},
+            ]
+        },
+        name="q",
+        explanation=text,
+    )
+    (read,) = parse_gift(write_gift([item]).text).items
+    assert (read.stem, read.explanation) == (text, text)
+    assert read.data["choices"][0] == {"text": text, "correct": True, "feedback": text}
+
+
+def test_a_short_answer_with_an_arrow_is_left_out_with_the_reason_not_turned_into_matching():
+    item = ExchangeItem(
+        qtype="short_answer", stem="Arrow?", data={"accepted": ["a -> b"]}, name="q"
+    )
+    written = write_gift([item])
+    assert written.count == 0
+    assert written.skipped == [
+        "q: an accepted answer contains '->', which GIFT reads as a matching question."
+    ]
+
+
+def test_partial_credit_on_a_numeric_answer_is_an_error_not_dropped_silently():
+    result = parse_gift("::q::Born?{#=1822:0 =%50%1822:2}")
+    assert result.errors == ["line 1: partial credit (50%) on answer '1822:2' cannot be kept."]
