@@ -101,7 +101,8 @@ def test_an_instructor_writes_a_question_with_rows_added_in_place_and_tries_it_b
     expect_same_document(page)
     no_serious_axe_violations(audit, page, "question editor with a checked preview")
 
-    page.get_by_role("button", name="Save", exact=True).click()
+    # Enter in a text box saves (it does not press the first "Add a row" button).
+    page.locator("input[name=choices-1-text]").press("Enter")
     expect(page.get_by_role("heading", name=re.compile(r"^Preview"))).to_be_visible()
 
     # The saved version can be answered on its preview page too.
@@ -205,13 +206,14 @@ Enrolment.objects.get_or_create(course=course, user=user, defaults={"role": "lea
 quiz = Quiz.objects.published().filter(course=None, mode="practice").order_by("pk").first()
 attempt = attempt_start(quiz=quiz, user=user, course=course)
 attempt_submit(attempt_id=attempt.pk, user=user)
+print(quiz.pk)
 """
 
 
 def test_on_a_phone_an_attempts_review_link_is_on_screen(
     server: KzstudyServer, new_page: Callable[..., Page]
 ):
-    server.shell(SUBMITTED_ATTEMPT)
+    quiz_id = server.shell(SUBMITTED_ATTEMPT).strip().splitlines()[-1]
     page = new_page(viewport=PHONE)
     ui.log_in(page, server.url, "phone")
     page.goto(f"{server.url}/courses/demo/attempts/")
@@ -222,6 +224,15 @@ def test_on_a_phone_an_attempts_review_link_is_on_screen(
     page.set_viewport_size(PHONE)
     review.click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/review/$"))
+
+    # The staff's results of that quiz: the table's last column stays on a phone's screen too.
+    staff = new_page(viewport=PHONE)
+    ui.log_in(staff, server.url, "instructor")
+    staff.goto(f"{server.url}{COURSE}/quizzes/{quiz_id}/results/")
+    row = staff.locator("#attempts-table tbody tr", has_text="phone")
+    row.locator("th").scroll_into_view_if_needed()  # down to the row, the table not scrolled
+    expect(row.locator("td").last).to_be_in_viewport()
+    no_serious_axe_violations(Audit(), staff, "results")
 
 
 def test_the_admins_attempt_list_shows_the_score_at_1280_px(server: KzstudyServer, page: Page):
