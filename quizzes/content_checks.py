@@ -12,8 +12,12 @@ if TYPE_CHECKING:
     from .content_pack import ContentPack, PackQuestion, PackQuiz
 
 
+POOL_FILTERS = {"section", "concept", "difficulty", "tag", "count"}
+
+
 def check_references(pack: ContentPack, errors: list[str]) -> None:
-    """Cross-file rules: unique ids and stems, known concepts, satisfiable quiz slots."""
+    """Cross-file rules: unique ids and stems, known concepts, satisfiable quiz slots, and
+    practice quizzes left enough questions by the exam-only quizzes."""
     concepts = {c.slug for c in pack.concepts}
     seen_keys: set[str] = set()
     seen_stems: dict[str, str] = {}
@@ -32,6 +36,7 @@ def check_references(pack: ContentPack, errors: list[str]) -> None:
                 )
     for quiz in pack.quizzes:
         _check_quiz(pack, quiz, seen_keys, errors)
+    _check_practice_supply(pack, errors)
 
 
 def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[str]) -> None:
@@ -45,15 +50,14 @@ def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[
                 errors.append(f"{where}: unknown question {slot['question']!r}.")
             continue
         pool = slot.get("pool") if isinstance(slot, Mapping) else None
-        if not isinstance(pool, Mapping) or set(pool) - {
-            "section",
-            "concept",
-            "difficulty",
-            "count",
-        }:
+        if not isinstance(pool, Mapping) or set(pool) - POOL_FILTERS:
             errors.append(
-                f"{where}: give a question id or a pool {{section, concept, difficulty, count}}."
+                f"{where}: give a question id or a pool {{section, concept, difficulty, tag, "
+                "count}."
             )
+            continue
+        if pool.get("tag") is not None and not isinstance(pool["tag"], str):
+            errors.append(f"{where}: tag must be a tag name.")
             continue
         matching = pool_candidates(pack, pool)
         count = pool.get("count")
@@ -71,7 +75,58 @@ def pool_candidates(pack: ContentPack, pool: Mapping[str, Any]) -> list[PackQues
         if pool.get("section") in (None, q.section)
         and (pool.get("concept") is None or pool["concept"] in q.concepts)
         and pool.get("difficulty") in (None, q.difficulty)
+        and (pool.get("tag") is None or pool["tag"] in q.tags)
     ]
+
+
+def _pools(quiz: PackQuiz) -> list[Mapping[str, Any]]:
+    return [
+        slot["pool"]
+        for slot in quiz.slots
+        if isinstance(slot, Mapping) and isinstance(slot.get("pool"), Mapping)
+    ]
+
+
+def _exam_only_keys(pack: ContentPack) -> dict[str, str]:
+    """Question key → the key of an exam-only graded quiz that may draw it (practice pools
+    leave these out for every learner who has yet to take that quiz)."""
+    kept: dict[str, str] = {}
+    for quiz in pack.quizzes:
+        fields = quiz.fields
+        if fields.get("mode") != "graded" or fields.get("exam_protection") != "exam_only":
+            continue
+        for slot in quiz.slots:
+            if isinstance(slot, Mapping) and isinstance(slot.get("question"), str):
+                kept.setdefault(slot["question"], quiz.key)
+        for pool in _pools(quiz):
+            for question in pool_candidates(pack, pool):
+                kept.setdefault(question.key, quiz.key)
+    return kept
+
+
+def _check_practice_supply(pack: ContentPack, errors: list[str]) -> None:
+    """A practice pool must fill its count without the exam-only quizzes' questions: a learner
+    who has yet to take the exam would otherwise get a shorter quiz than it says."""
+    kept = _exam_only_keys(pack)
+    if not kept:
+        return
+    for quiz in pack.quizzes:
+        if quiz.fields.get("mode") != "practice":
+            continue
+        for number, slot in enumerate(quiz.slots, start=1):
+            pool = slot.get("pool") if isinstance(slot, Mapping) else None
+            if not isinstance(pool, Mapping) or not isinstance(pool.get("count"), int):
+                continue
+            matching = pool_candidates(pack, pool)
+            left = [q for q in matching if q.key not in kept]
+            # More than the whole pool is the shape check's error; here only what exams take.
+            if len(left) < pool["count"] <= len(matching):
+                exams = ", ".join(sorted({kept[q.key] for q in matching if q.key in kept}))
+                errors.append(
+                    f"{quiz.origin}: quiz {quiz.key} slot {number}: draws {pool['count']} but "
+                    f"only {len(left)} of its {len(matching)} questions are left to practise; "
+                    f"the others are kept for the exam-only quiz {exams}."
+                )
 
 
 def check_quotes(pack: ContentPack, article: ParsedArticle) -> list[str]:

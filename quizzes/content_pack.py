@@ -18,6 +18,7 @@ import yaml
 
 from .content_checks import check_quotes, check_references, pool_candidates
 from .qtypes import registry
+from .tagging import MAX_TAGS, tag_problem
 from .textnorm import word_count
 
 PACKS_DIR = Path(__file__).resolve().parent / "content"
@@ -35,6 +36,7 @@ COMMON_QUESTION_FIELDS = {
     "stem",
     "explanation",
     "source_quote",
+    "tags",
 }
 TYPE_FIELDS = {
     "single_choice": {"choices"},
@@ -124,6 +126,8 @@ class PackQuestion:
     explanation: str
     source_quote: str
     origin: str
+    # Bank metadata, as on Question: a pool may draw only the questions with a tag.
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -350,6 +354,7 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
         concepts = []
     elif not concepts:
         reader.error(file, node, f"question {key}: concepts: tag at least one concept.")
+    tags = _read_tags(reader, file, node, key)
     quote = reader.text(file, node, "source_quote")
     words = word_count(quote)
     if quote and not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
@@ -367,8 +372,26 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
             explanation=reader.text(file, node, "explanation"),
             source_quote=quote,
             origin=reader.where(file, node),
+            tags=tags,
         )
     )
+
+
+def _read_tags(reader: _Reader, file: Path, node: Mapping, key: str) -> list[str]:
+    """A question's tags: a list of distinct tag names (slugs), or nothing."""
+    tags = node.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        reader.error(file, node, f"question {key}: tags must be a list of tag names.")
+        return []
+    for tag in tags:
+        problem = tag_problem(tag)
+        if problem:
+            reader.error(file, node, f"question {key}: {problem}.")
+    if len(set(tags)) != len(tags):
+        reader.error(file, node, f"question {key}: a tag is listed twice.")
+    if len(tags) > MAX_TAGS:
+        reader.error(file, node, f"question {key}: at most {MAX_TAGS} tags.")
+    return [t for t in dict.fromkeys(tags) if not tag_problem(t)]
 
 
 def _plain(value: Any) -> Any:

@@ -3,8 +3,9 @@ answers yet. The one home of this rule; the practice presenters, the practice ch
 draws, the flashcard selectors and the API all ask `exam_guard`.
 
 A graded quiz protects every question it may draw (its fixed questions and every question its
-pools match) while it is open for a learner: until it closes, or until the learner has used all
-their attempts at it (then the exam's own review has already had its say). Its
+pools match: a pool filtered by a tag, such as the shipped Final exam's `exam`, only the
+questions with that tag) while it is open for a learner: until it closes, or until the learner
+has used all their attempts at it (then the exam's own review has already had its say). Its
 `exam_protection` says how: key-free practice (practice may ask the question but shows no
 right answer, explanation or per-question result; flashcards leave it out) or exam only
 (practice pools do not draw it either). A quiz counts for a learner when it is offered in a

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Protocol
 
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
@@ -29,6 +32,7 @@ from ..models import (
     Quiz,
     QuizSlot,
     Section,
+    Tag,
 )
 
 
@@ -100,6 +104,7 @@ class BankQuestion:
     in_scope: bool
     concept_ids: frozenset[int] = frozenset()
     in_pool_scope: bool = False
+    tag_ids: frozenset[int] = frozenset()
 
     @property
     def is_drawable(self) -> bool:
@@ -109,13 +114,15 @@ class BankQuestion:
 
 @dataclass(frozen=True)
 class QuizBank:
-    """The questions, sections and concepts a quiz may draw on (loaded once per request)."""
+    """The questions, sections, concepts and tags a quiz may draw on (loaded once per request)."""
 
     article: Article | None
     course_id: int | None
     questions: dict[int, BankQuestion]
     sections: list[Section]
     concepts: list[Concept] = field(default_factory=list)
+    # The tags of the bank's questions, by name: what a pool can usefully filter on.
+    tags: list[Tag] = field(default_factory=list)
 
 
 BANK_COLUMNS = (
@@ -156,6 +163,7 @@ class PoolFilters(Protocol):
     pool_section_id: int | None
     pool_difficulty: int | None
     pool_concept_id: int | None
+    pool_tag_id: int | None
 
 
 class PoolQuestion(Protocol):
@@ -164,6 +172,7 @@ class PoolQuestion(Protocol):
     section_id: int
     difficulty: int
     concept_ids: frozenset[int]
+    tag_ids: frozenset[int]
 
 
 def in_pool(slot: PoolFilters, question: PoolQuestion) -> bool:
@@ -172,6 +181,7 @@ def in_pool(slot: PoolFilters, question: PoolQuestion) -> bool:
         slot.pool_section_id in (None, question.section_id)
         and slot.pool_difficulty in (None, question.difficulty)
         and (slot.pool_concept_id is None or slot.pool_concept_id in question.concept_ids)
+        and (slot.pool_tag_id is None or slot.pool_tag_id in question.tag_ids)
     )
 
 
@@ -183,18 +193,33 @@ class PoolCandidate:
     section_id: int
     difficulty: int
     concept_ids: frozenset[int]
+    tag_ids: frozenset[int] = frozenset()
+
+
+def _with_tags(questions: QuerySet[Question], tag_ids: set[int]) -> QuerySet[Question]:
+    """Annotate `tag_<id>` (whether the question has that tag) for each wanted tag, in the
+    same query: the exam guard runs on every practice page and must not grow with the tags."""
+    through = Question.tags.through.objects.filter(question_id=OuterRef("pk"))
+    return questions.annotate(
+        **{f"tag_{tag_id}": Exists(through.filter(tag_id=tag_id)) for tag_id in tag_ids}
+    )
 
 
 def pool_candidates(*, quiz: Quiz, slots: Sequence[PoolFilters]) -> list[PoolCandidate]:
     """The published questions (with a version) in the quiz's pool scope that `slots` could
-    draw, with the concepts those slots filter on (at most two queries)."""
+    draw, with the concepts and tags those slots filter on (at most two queries)."""
     if not slots:
         return []
     scope = pool_scope(course_id=quiz.course_id, article_id=quiz_article_id(quiz))
     questions = Question.objects.published().filter(scope, current_version__isnull=False)
     if all(s.pool_section_id for s in slots):
         questions = questions.filter(section_id__in={s.pool_section_id for s in slots})
-    rows = list(questions.order_by().values_list("id", "section_id", "difficulty"))
+    tags = sorted({s.pool_tag_id for s in slots if s.pool_tag_id})
+    questions = _with_tags(questions, set(tags))
+    if tags and all(s.pool_tag_id for s in slots):
+        questions = questions.filter(reduce(operator.or_, (Q(**{f"tag_{t}": True}) for t in tags)))
+    columns = ["id", "section_id", "difficulty", *(f"tag_{t}" for t in tags)]
+    rows = list(questions.order_by().values_list(*columns))
     concept_ids: dict[int, set[int]] = {}
     wanted = {s.pool_concept_id for s in slots if s.pool_concept_id}
     if wanted:
@@ -203,7 +228,16 @@ def pool_candidates(*, quiz: Quiz, slots: Sequence[PoolFilters]) -> list[PoolCan
         ).values_list("question_id", "concept_id")
         for question_id, concept_id in links:
             concept_ids.setdefault(question_id, set()).add(concept_id)
-    return [PoolCandidate(q, s, d, frozenset(concept_ids.get(q, ()))) for q, s, d in rows]
+    return [
+        PoolCandidate(
+            id=row[0],
+            section_id=row[1],
+            difficulty=row[2],
+            concept_ids=frozenset(concept_ids.get(row[0], ())),
+            tag_ids=frozenset(t for t, has in zip(tags, row[3:], strict=True) if has),
+        )
+        for row in rows
+    ]
 
 
 def _bank_scope(course: Course | None, article: Article | None) -> Q:
@@ -212,15 +246,28 @@ def _bank_scope(course: Course | None, article: Article | None) -> Q:
     return shared | Q(course=course) if course is not None else shared
 
 
+def _bank_tags(scope: Q) -> tuple[dict[int, set[int]], list[Tag]]:
+    """Question id → its tag ids, and the tags in use, by name (one query)."""
+    links: dict[int, set[int]] = {}
+    tags: dict[int, Tag] = {}
+    through = Question.tags.through.objects.filter(question__in=Question.objects.filter(scope))
+    for question_id, tag_id, name in through.values_list("question_id", "tag_id", "tag__name"):
+        links.setdefault(question_id, set()).add(tag_id)
+        tags.setdefault(tag_id, Tag(pk=tag_id, name=name))
+    return links, sorted(tags.values(), key=lambda t: t.name)
+
+
 def _bank_questions(
     course: Course | None, article: Article | None, also: frozenset[int]
-) -> dict[int, BankQuestion]:
-    """The bank's questions with their concepts, in section order (two queries)."""
+) -> tuple[dict[int, BankQuestion], list[Tag]]:
+    """The bank's questions with their concepts and tags, in section order, and the tags in
+    use (three queries)."""
     scope = _bank_scope(course, article)
     links: dict[int, set[int]] = {}
     through = Question.concepts.through.objects.filter(question__in=Question.objects.filter(scope))
     for question_id, concept_id in through.values_list("question_id", "concept_id"):
         links.setdefault(question_id, set()).add(concept_id)
+    tag_links, tags = _bank_tags(scope | Q(pk__in=also))
     article_id, course_id = (article.pk if article else None), (course.pk if course else None)
     poolable = pool_scope(course_id=course_id, article_id=article_id)
     rows = (
@@ -246,19 +293,20 @@ def _bank_questions(
             else row["section__article_id"] == article_id,
             concept_ids=frozenset(links.get(row["id"], ())),
             in_pool_scope=bool(row["in_pool_scope"]),
+            tag_ids=frozenset(tag_links.get(row["id"], ())),
         )
-    return questions
+    return questions, tags
 
 
 def quiz_bank(
     *, course: Course | None, article: Article | None, also: frozenset[int] = frozenset()
 ) -> QuizBank:
-    """The bank a quiz of `course` (None: a shared quiz) on `article` draws on (four queries).
+    """The bank a quiz of `course` (None: a shared quiz) on `article` draws on (five queries).
 
     `also` adds question ids already in the quiz even if out of scope now, so an edit page can
     show them and say what is wrong with them.
     """
-    questions = _bank_questions(course, article, also)
+    questions, tags = _bank_questions(course, article, also)
     section_ids = {q.section_id for q in questions.values()}
     sections = list(
         Section.objects.filter(Q(article=article) | Q(pk__in=section_ids)).order_by(
@@ -266,4 +314,4 @@ def quiz_bank(
         )
     )
     concepts = list(Concept.objects.filter(article=article).order_by("term")) if article else []
-    return QuizBank(article, course.pk if course else None, questions, sections, concepts)
+    return QuizBank(article, course.pk if course else None, questions, sections, concepts, tags)

@@ -16,6 +16,7 @@ from ..errors import MESSAGES, DomainError, QuestionInvalid, QuestionTypeChange
 from ..models import Concept, Course, Question, QuestionStatus, QuestionVersion, Section
 from ..permissions import teaches
 from ..qtypes import registry
+from .tags import question_tags_set, tags_for_names
 
 MESSAGES.update(
     {
@@ -126,8 +127,10 @@ def question_create(
     key: str | None = None,
     course: Course | None = None,
     actor: AbstractBaseUser | None = None,
+    tags: Iterable[str] = (),
 ) -> Question:
-    """Create a question with its first version (in a course's bank, or the shared one)."""
+    """Create a question with its first version (in a course's bank, or the shared one);
+    `tags` are tag names, created when new."""
     if qtype not in registry.all_keys():
         raise QuestionInvalid([f"type: {qtype!r} is not a question type."])
     question = Question.objects.create(
@@ -141,6 +144,9 @@ def question_create(
         created_by=actor if actor and actor.is_authenticated else None,
     )
     question.concepts.set(concepts)
+    names = list(tags)
+    if names:  # a new question has no tags to compare with: skip the query when none come
+        question.tags.set(tags_for_names(names=names))
     draft = version_draft(
         qtype, stem=stem, data=data, explanation=explanation, source_quote=source_quote
     )
@@ -201,8 +207,10 @@ def question_edit(
     bloom_level: str,
     status: str,
     concepts: Iterable[Concept],
+    tags: Iterable[str] | None = None,
 ) -> QuestionVersion:
-    """An editor's save: a new version when the content changed, and the classification."""
+    """An editor's save: a new version when the content changed, and the classification
+    (tags included, unless None: they are bank metadata and make no version)."""
     version = question_revise(
         question=question,
         stem=stem,
@@ -216,6 +224,8 @@ def question_edit(
     question.bloom_level, question.status = bloom_level, status
     question.save(update_fields=["section", "difficulty", "bloom_level", "status", "updated_at"])
     question.concepts.set(concepts)
+    if tags is not None:
+        question_tags_set(question=question, names=tags)
     return version
 
 
@@ -251,6 +261,7 @@ def question_duplicate(*, question: Question, course: Course, actor: AbstractBas
         status=QuestionStatus.DRAFT,
         course=course,
         actor=actor,
+        tags=question.tags.values_list("name", flat=True),
     )
 
 

@@ -22,8 +22,10 @@ from ..models import (
     Section,
     SlotKind,
     Summary,
+    Tag,
 )
 from .authoring import question_create, question_revise
+from .tags import question_tags_set, tags_for_names
 
 QUIZ_DEFAULTS: dict[str, Any] = {
     "description": "",
@@ -73,8 +75,9 @@ def _update(instance, values: dict[str, Any], report: LoadReport, what: str) -> 
 
 @transaction.atomic
 def content_pack_load(*, pack: ContentPack) -> LoadReport:
-    """Load a validated pack: idempotent; a changed question gets a new version; a question
-    gone from the pack is archived (never deleted, as attempts may refer to it)."""
+    """Load a validated pack: idempotent; a changed question gets a new version (changed
+    tags, concepts or difficulty do not: they are bank metadata); a question gone from the pack
+    is archived (never deleted, as attempts may refer to it)."""
     report = LoadReport()
     article, created = Article.objects.get_or_create(
         slug=pack.slug, defaults={"title": pack.title, "author": pack.author}
@@ -104,9 +107,27 @@ def content_pack_load(*, pack: ContentPack) -> LoadReport:
         question.status = QuestionStatus.ARCHIVED
         question.save(update_fields=["status", "updated_at"])
         report.add("question archived")
+    tags = _pool_tags(pack)
     for quiz in pack.quizzes:
-        _load_quiz(article, quiz, sections, concepts, questions, report)
+        _load_quiz(
+            article,
+            quiz,
+            {"sections": sections, "concepts": concepts, "tags": tags},
+            questions,
+            report,
+        )
     return report
+
+
+def _pool_tags(pack: ContentPack) -> dict[str, Tag]:
+    """The tags the pack's pools filter on, by name (validation made sure questions have them)."""
+    names = {
+        slot["pool"]["tag"]
+        for quiz in pack.quizzes
+        for slot in quiz.slots
+        if "pool" in slot and slot["pool"].get("tag")
+    }
+    return {tag.name: tag for tag in tags_for_names(names=sorted(names))}
 
 
 def _load_sections(article: Article, pack: ContentPack, report: LoadReport) -> dict[str, Section]:
@@ -188,6 +209,7 @@ def _load_question(
             bloom_level=item.bloom,
             concepts=wanted_concepts,
             status=QuestionStatus.PUBLISHED,
+            tags=item.tags,
             **text,
         )
     if question.qtype != item.qtype:
@@ -212,17 +234,22 @@ def _load_question(
     if {c.pk for c in question.concepts.all()} != {c.pk for c in wanted_concepts}:
         question.concepts.set(wanted_concepts)
         report.add("question concepts updated")
+    if question_tags_set(question=question, names=item.tags):
+        report.add("question tags updated")
     return question
 
 
 def _load_quiz(
     article: Article,
     item: PackQuiz,
-    sections: dict[str, Section],
-    concepts: dict[str, Concept],
+    named: dict[str, dict[str, Any]],
     questions: dict[str, Question],
     report: LoadReport,
 ) -> None:
+    """Create or update a quiz; its slots are replaced only when they differ.
+
+    `named` holds the pack's sections, concepts and pool tags by slug or name."""
+    sections = named["sections"]
     fields = {**QUIZ_DEFAULTS, **item.fields}
     section_slug = fields.pop("section", None)
     if fields.get("pass_mark") is not None:
@@ -234,7 +261,7 @@ def _load_quiz(
         report.add("quiz created")
     else:
         _update(quiz, values, report, "quiz")
-    wanted = [_slot_values(slot, sections, concepts, questions) for slot in item.slots]
+    wanted = [_slot_values(slot, named, questions) for slot in item.slots]
     current = (
         [
             {name: getattr(slot, name) for name in wanted[0]}
@@ -252,10 +279,7 @@ def _load_quiz(
 
 
 def _slot_values(
-    slot: dict[str, Any],
-    sections: dict[str, Section],
-    concepts: dict[str, Concept],
-    questions: dict[str, Question],
+    slot: dict[str, Any], named: dict[str, dict[str, Any]], questions: dict[str, Question]
 ) -> dict[str, Any]:
     if "question" in slot:
         return {
@@ -264,6 +288,7 @@ def _slot_values(
             "pool_section": None,
             "pool_concept": None,
             "pool_difficulty": None,
+            "pool_tag": None,
             "pool_count": 1,
             "mark": Decimal(str(slot.get("mark", 1))),
         }
@@ -271,9 +296,10 @@ def _slot_values(
     return {
         "kind": SlotKind.RANDOM,
         "question": None,
-        "pool_section": sections.get(pool.get("section")),
-        "pool_concept": concepts.get(pool.get("concept")),
+        "pool_section": named["sections"].get(pool.get("section")),
+        "pool_concept": named["concepts"].get(pool.get("concept")),
         "pool_difficulty": pool.get("difficulty"),
+        "pool_tag": named["tags"].get(pool.get("tag")),
         "pool_count": pool["count"],
         "mark": Decimal(str(slot.get("mark", 1))),
     }

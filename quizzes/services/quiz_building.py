@@ -72,6 +72,7 @@ def _replace_slots(quiz: Quiz, slots: Sequence[SlotSpec], pins: Mapping[int, int
             pool_section_id=slot.pool_section_id if slot.kind == SlotKind.RANDOM else None,
             pool_concept_id=slot.pool_concept_id if slot.kind == SlotKind.RANDOM else None,
             pool_difficulty=slot.pool_difficulty if slot.kind == SlotKind.RANDOM else None,
+            pool_tag_id=slot.pool_tag_id if slot.kind == SlotKind.RANDOM else None,
             pool_count=slot.pool_count if slot.kind == SlotKind.RANDOM else 1,
         )
         for position, slot in enumerate(slots, start=1)

@@ -58,6 +58,7 @@ QUIZ_MESSAGES = {
     "duplicate_question": _("This question is already in slot %(first)s."),
     "pool_concept": _("Choose a concept of this course's article."),
     "pool_difficulty": _("Difficulty is 1, 2 or 3."),
+    "pool_tag": _("Choose a tag of this bank's questions."),
     "pool_count_min": _("A pool draws at least 1 question."),
     "pool_short": _(
         "Only %(available)s published questions match this pool (fixed questions of this "
@@ -161,6 +162,7 @@ class SlotSpec:
     pool_concept_id: int | None = None
     pool_difficulty: int | None = None
     pool_count: int = 1
+    pool_tag_id: int | None = None
 
     @classmethod
     def of(cls, slot: QuizSlot) -> SlotSpec:
@@ -173,6 +175,7 @@ class SlotSpec:
             pool_concept_id=slot.pool_concept_id,
             pool_difficulty=slot.pool_difficulty,
             pool_count=slot.pool_count,
+            pool_tag_id=slot.pool_tag_id,
         )
 
 
@@ -274,6 +277,8 @@ def _pool_problems(bank: QuizBank, slot: SlotSpec, index: int) -> list[Problem]:
         problems.append(_problem("pool_concept", "pool_concept", index))
     if slot.pool_difficulty not in (None, 1, 2, 3):
         problems.append(_problem("pool_difficulty", "pool_difficulty", index))
+    if slot.pool_tag_id not in {None} | {t.pk for t in bank.tags}:
+        problems.append(_problem("pool_tag", "pool_tag", index))
     if slot.pool_count < 1:
         problems.append(_problem("pool_count", "pool_count_min", index))
     return problems

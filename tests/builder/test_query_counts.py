@@ -12,8 +12,8 @@ from tests.builder.conftest import RULES, first_section, fixed, post_data, share
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 6
-EDIT_QUERIES = 14
-SAVE_QUERIES = 26  # the rules are checked by the form, then again by the service
+EDIT_QUERIES = 15  # the bank's questions, their concepts and their tags: one query each
+SAVE_QUERIES = 28  # the rules are checked by the form, then again by the service
 PREVIEW_QUERIES = 12
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.models import ExamProtection, QuizSlot
+from quizzes.models import ExamProtection, QuizSlot, Tag
 from quizzes.selectors.exam_protection import NO_PROTECTION, exam_guard
 from tests.factories import (
     ArticleFactory,
@@ -40,13 +40,19 @@ def world():
     }
 
 
-def exam(world, *, pool_section=None, fixed=(), **fields):
-    """A graded quiz of the world's article: a pool (of a section, or any) and fixed questions."""
+def exam(world, *, pool_section=None, pool_tag=None, fixed=(), **fields):
+    """A graded quiz of the world's article: a pool (of a section, or any; of a tag, or any)
+    and fixed questions."""
     quiz = QuizFactory(article=world["article"], **{"mode": "graded", **fields})
     position = 1
     if pool_section is not False:
         QuizSlot.objects.create(
-            quiz=quiz, position=1, kind="random", pool_section=pool_section, pool_count=2
+            quiz=quiz,
+            position=1,
+            kind="random",
+            pool_section=pool_section,
+            pool_tag=pool_tag,
+            pool_count=2,
         )
         position = 2
     for n, question in enumerate(fixed, start=position):
@@ -144,3 +150,29 @@ def test_the_guard_takes_a_few_queries_per_protecting_quiz_however_big_the_pools
     # Courses, quizzes, their slots, the learner's attempts, the pool's questions.
     with django_assert_max_num_queries(5):
         assert len(guard_of(world).withheld) == 36
+
+
+def test_a_pool_of_a_tag_protects_only_the_questions_with_that_tag(world):
+    section = world["first_section"]
+    tagged = [make_question(section, tags=["exam"]) for _ in range(2)]
+    other_tag = make_question(section, tags=["week-3"])
+    exam(
+        world,
+        pool_section=section,
+        pool_tag=Tag.objects.get(name="exam"),
+        exam_protection=ExamProtection.EXAM_ONLY,
+    )
+    guard = guard_of(world)
+    assert guard.exam_only == ids(tagged)
+    assert not guard.withholds(other_tag.pk)
+    assert not any(guard.withholds(q.pk) for q in world["first"] + world["second"])
+
+
+def test_tag_pools_cost_the_guard_no_extra_query(world, django_assert_max_num_queries):
+    for _ in range(30):
+        make_question(world["first_section"], tags=["exam", "week-3"])
+    exam(world, pool_section=None, pool_tag=Tag.objects.get(name="exam"), max_attempts=1)
+    exam(world, pool_section=None, pool_tag=Tag.objects.get(name="week-3"), max_attempts=1)
+    # Courses, quizzes, their slots, the learner's attempts, each quiz's pool (tags included).
+    with django_assert_max_num_queries(6):
+        assert len(guard_of(world).withheld) == 30
