@@ -9,9 +9,10 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..exchange import MAX_UPLOAD_BYTES
+from ..exchange import MAX_ITEMS, MAX_UPLOAD_BYTES
 from ..models import Course
 
 FORMAT_CHOICES = [
@@ -26,7 +27,14 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Question file"),
-        help_text=_("GIFT (.txt), Moodle XML (.xml) or JSON (.json); UTF-8, at most 5 MB."),
+        help_text=format_lazy(
+            _(
+                "GIFT (.txt), Moodle XML (.xml) or JSON (.json); UTF-8, at most {mb} MB "
+                "and {items} questions."
+            ),
+            mb=MAX_UPLOAD_BYTES // 1024 // 1024,
+            items=f"{MAX_ITEMS:,}",
+        ),
     )
     fmt = forms.ChoiceField(
         choices=[("", _("Detect from the file")), *FORMAT_CHOICES],

@@ -55,6 +55,7 @@ def test_the_import_page_offers_the_file_format_section_and_publish_fields(cours
         assert name in html
     assert 'enctype="multipart/form-data"' in html
     assert '<option value="introduction">Introduction</option>' in html
+    assert "UTF-8, at most 5 MB and 1,000 questions." in html
 
 
 def test_a_valid_file_is_imported_and_summarised(course, teacher):
