@@ -13,8 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BloomLevel, Concept, QuestionStatus, Section
+from ..models import BloomLevel, Concept, QuestionStatus, Section, Tag
 from ..qtypes import registry
+from ..tagging import parse_tags, split_tags
 from .answer_parts import TypeEditor, with_one_more_row
 from .unjudged import Unjudged
 
@@ -33,6 +34,15 @@ class QuestionForm(Unjudged, forms.Form):
         # `data-picker` makes it a search box (static/kzstudy/pickers.js); without JavaScript
         # it stays a list where Ctrl-click picks several.
         widget=forms.SelectMultiple(attrs={"size": 8, "data-picker": "search"}),
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=1000,
+        label=_("Tags"),
+        help_text=_(
+            "Comma-separated, such as exam, week-3. A quiz pool can draw only the questions "
+            "with a tag (the Final exam draws those tagged exam). Tags make no new version."
+        ),
     )
     difficulty = forms.TypedChoiceField(
         choices=[(1, _("1 easy")), (2, _("2 medium")), (3, _("3 hard"))], coerce=int, initial=2
@@ -78,8 +88,18 @@ class QuestionForm(Unjudged, forms.Form):
                     css_class="row",
                 ),
                 Field("concepts"),
+                Field("tags"),
             ),
         )
+
+    def clean_tags(self) -> list[str]:
+        """The tag names, normalised (`Week 3` is `week-3`) and each checked."""
+        names, problems = parse_tags(split_tags(self.cleaned_data["tags"]))
+        if problems:
+            raise ValidationError(
+                [ValidationError(p[0].upper() + p[1:] + ".", code="bad_tag") for p in problems]
+            )
+        return names
 
     def clean_stem(self) -> str:
         stem = self.cleaned_data["stem"].strip()
@@ -95,6 +115,9 @@ class BankFilterForm(forms.Form):
     section = forms.ModelChoiceField(queryset=Section.objects.none(), required=False)
     qtype = forms.ChoiceField(required=False, label=_("Type"))
     concept = forms.ModelChoiceField(queryset=Concept.objects.none(), required=False)
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.none(), to_field_name="name", required=False, label=_("Tag")
+    )
     difficulty = forms.TypedChoiceField(
         choices=[("", "any"), (1, "1"), (2, "2"), (3, "3")],
         coerce=int,
@@ -107,10 +130,12 @@ class BankFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, article=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, article=None, tags=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.filter(article=article).order_by(
             "position"
         )
         self.fields["concept"].queryset = Concept.objects.filter(article=article).order_by("term")
+        # The tags of the questions the course may use (not every course's tag names).
+        self.fields["tag"].queryset = tags if tags is not None else Tag.objects.none()
         self.fields["qtype"].choices = [("", "any"), *registry.choices()]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ..models import Course, Question, QuestionVersion
+from ..models import Course, Question, QuestionVersion, Tag
 
 
 def question_list_for_course(
@@ -26,6 +26,7 @@ def question_list_for_course(
         ("section", "section"),
         ("qtype", "qtype"),
         ("concept", "concepts"),
+        ("tag", "tags"),
         ("difficulty", "difficulty"),
         ("status", "status"),
     ):
@@ -46,3 +47,11 @@ def question_get_for_course(*, course: Course, question_id: int) -> Question | N
 def question_versions(*, question: Question) -> list[QuestionVersion]:
     """Every version of a question, newest first, with their authors."""
     return list(question.versions.select_related("created_by").order_by("-number"))
+
+
+def tag_list_for_course(*, course: Course) -> QuerySet[Tag]:
+    """The tags of the questions a course may use, by name."""
+    scope = Q(questions__course=course) | Q(
+        questions__course__isnull=True, questions__section__article_id=course.article_id
+    )
+    return Tag.objects.filter(scope).distinct().order_by("name")

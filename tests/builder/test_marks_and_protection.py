@@ -135,24 +135,44 @@ def test_the_quiz_list_shows_each_graded_quizs_protection(teacher_client, course
     quiz_create(
         course=course,
         actor=instructor,
-        fields={**RULES, "title": "Our exam", "exam_protection": "exam_only"},
+        fields={**RULES, "title": "Our exam", "exam_protection": "key_free"},
         slots=fixed(shared_questions(1)[0]),
     )
     page = teacher_client.get(reverse("teach:quizzes", args=[course.slug])).content.decode()
     own, shared = page.split('id="own-quizzes"')[1].split('id="shared-quizzes"')
-    assert "exam only" in own
+    assert "key-free practice" in own
     final_row = shared.split("Final exam")[1].split("</tr>")[0]
-    assert "key-free practice" in final_row
+    assert "exam only" in final_row
     practice_row = shared.split("Practice: Introduction")[1].split("</tr>")[0]
     assert 'data-role="exam-protection"' not in practice_row
 
 
-def test_previewing_a_practice_review_shows_what_learners_get_before_the_exam(
+def test_previewing_a_practice_review_shows_the_keys_the_final_exam_leaves_to_practice(
     teacher_client, course
 ):
     practice = Quiz.objects.get(key="practice-introduction")
     url = reverse("teach:quiz_preview", args=[course.slug, practice.pk])
     page = teacher_client.get(url, {"review": 1, "seed": 3}).content.decode()
-    assert page.count('data-role="withheld"') == 10
-    assert "Hidden from learners until “Final exam” is closed to them" in page
-    assert "Right answer" not in page
+    assert page.count("Right answer") == 10 and 'data-role="withheld"' not in page
+
+
+def test_previewing_a_practice_review_shows_what_learners_get_before_a_key_free_exam(
+    teacher_client, course, instructor
+):
+    # The shipped Final keeps its questions out of practice pools: here it leaves them to "Our
+    # exam", which fixes the section's exam questions and lets practice ask them, key-free.
+    Quiz.objects.filter(key="final-exam").update(exam_protection=ExamProtection.OPEN)
+    practice = Quiz.objects.get(key="practice-introduction")
+    exam_questions = Question.objects.filter(section=practice.section, tags__name="exam")
+    quiz_create(
+        course=course,
+        actor=instructor,
+        fields={**RULES, "title": "Our exam", "exam_protection": "key_free"},
+        slots=fixed(*exam_questions),
+    )
+    url = reverse("teach:quiz_preview", args=[course.slug, practice.pk])
+    # A practice draw (of 10 of the section's 14) shows them without a key, the rest with.
+    page = teacher_client.get(url, {"review": 1, "seed": 3}).content.decode()
+    withheld = page.count('data-role="withheld"')
+    assert withheld >= 1 and page.count("Right answer") == 10 - withheld
+    assert "Hidden from learners until “Our exam” is closed to them" in page

@@ -19,6 +19,7 @@ from ...models import Course, Question
 from ...permissions import can_edit_question
 from ...qtypes import registry
 from ...selectors import question_list_for_course, question_versions
+from ...selectors.bank import tag_list_for_course
 from ...services.authoring import (
     QuestionNotCopyable,
     question_archive,
@@ -36,11 +37,12 @@ PAGE_SIZE = 25
 @instructor_required
 def bank(request: HttpRequest, course: Course) -> HttpResponse:
     """Browse the questions the course may use, with filters and search."""
-    form = BankFilterForm(request.GET or None, article=course.article)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(question_list_for_course(course=course, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    form = BankFilterForm(
+        request.GET or None, article=course.article, tags=tag_list_for_course(course=course)
     )
+    filters = form.cleaned_data if form.is_valid() else {}
+    questions = question_list_for_course(course=course, filters=filters).prefetch_related("tags")
+    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -88,6 +90,7 @@ def _save(request, course, *, qtype, form, editor, question=None) -> Question | 
         "section": fields["section"],
         "difficulty": fields["difficulty"],
         "concepts": fields["concepts"],
+        "tags": fields["tags"],
         "actor": request.user,
     }
     try:
@@ -121,6 +124,7 @@ def _unbound(course: Course, qtype: str, question: Question | None):
         initial={
             "section": question.section,
             "concepts": list(question.concepts.all()),
+            "tags": ", ".join(question.tags.values_list("name", flat=True)),
             "difficulty": question.difficulty,
             "bloom_level": question.bloom_level,
             "status": question.status,

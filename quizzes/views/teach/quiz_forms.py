@@ -174,13 +174,15 @@ class SlotChoices:
     questions: list[tuple[Any, Any]]
     sections: list[tuple[Any, Any]]
     concepts: list[tuple[Any, Any]]
+    tags: list[tuple[Any, Any]]
 
 
-def _question_label(question: BankQuestion) -> str:
+def _question_label(question: BankQuestion, tag_names: list[str]) -> str:
     stem = " ".join(question.stem.split())
     if len(stem) > STEM_CHARS:
         stem = stem[: STEM_CHARS - 1] + "…"
     notes = [registry.get(question.qtype).label, f"difficulty {question.difficulty}"]
+    notes += [f"#{name}" for name in tag_names]
     if question.course_id is not None:
         notes.append(str(_("this course")))
     if not question.is_drawable:
@@ -189,14 +191,17 @@ def _question_label(question: BankQuestion) -> str:
 
 
 def slot_choices(bank: QuizBank, keep: Iterable[int] = ()) -> SlotChoices:
-    """Questions grouped by section (published ones, and any in `keep`), sections, concepts."""
+    """Questions grouped by section (published ones, and any in `keep`), sections, concepts,
+    and the tags the bank's questions have."""
     keep = set(keep)
     headings = {s.pk: s.heading for s in bank.sections}
+    tag_names = {t.pk: t.name for t in bank.tags}
     grouped: dict[int, list[tuple[int, str]]] = {}
     for question in bank.questions.values():
         if (question.in_scope and question.is_drawable) or question.id in keep:
+            names = sorted(tag_names[t] for t in question.tag_ids if t in tag_names)
             grouped.setdefault(question.section_id, []).append(
-                (question.id, _question_label(question))
+                (question.id, _question_label(question, names))
             )
     article_id = bank.article.pk if bank.article else None
     sections = [s for s in bank.sections if s.article_id == article_id]
@@ -208,10 +213,11 @@ def slot_choices(bank: QuizBank, keep: Iterable[int] = ()) -> SlotChoices:
         sections=[("", _("any section"))] + [(s.pk, s.heading) for s in sections],
         concepts=[("", _("any concept"))]
         + [(s.heading, concepts[s.pk]) for s in sections if s.pk in concepts],
+        tags=[("", _("any tag"))] + [(t.pk, t.name) for t in bank.tags],
     )
 
 
-POOL_FIELDS = ("pool_section", "pool_concept", "pool_difficulty", "pool_count")
+POOL_FIELDS = ("pool_section", "pool_concept", "pool_difficulty", "pool_tag", "pool_count")
 
 
 class SlotForm(Unjudged, forms.Form):
@@ -242,6 +248,13 @@ class SlotForm(Unjudged, forms.Form):
         empty_value=None,
         required=False,
     )
+    pool_tag = forms.TypedChoiceField(
+        label=_("Pool: tag"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Only questions with this tag, such as exam."),
+    )
     pool_count = forms.IntegerField(
         label=_("Questions drawn"), min_value=1, max_value=500, required=False
     )
@@ -259,14 +272,15 @@ class SlotForm(Unjudged, forms.Form):
         self.fields["question"].choices = choices.questions
         self.fields["pool_section"].choices = choices.sections
         self.fields["pool_concept"].choices = choices.concepts
+        self.fields["pool_tag"].choices = choices.tags
         self.helper = _helper(
             _cols(("kind", "col-md-4"), ("question", "col-md-8")),
             _cols(
                 ("pool_section", "col-md-4"),
                 ("pool_concept", "col-md-4"),
-                ("pool_difficulty", "col-sm-6 col-md-2"),
-                ("pool_count", "col-sm-6 col-md-2"),
+                ("pool_tag", "col-md-4"),
             ),
+            _cols(("pool_difficulty", "col-sm-6 col-md-4"), ("pool_count", "col-sm-6 col-md-4")),
             _cols(("mark", "col-sm-4"), ("ORDER", "col-sm-4"), ("DELETE", "col-sm-4 pt-sm-4")),
         )
 
@@ -297,6 +311,7 @@ class SlotForm(Unjudged, forms.Form):
             pool_concept_id=data.get("pool_concept"),
             pool_difficulty=data.get("pool_difficulty"),
             pool_count=data.get("pool_count") or 1,
+            pool_tag_id=data.get("pool_tag"),
         )
 
 
@@ -375,6 +390,7 @@ def slot_initial(slots: Iterable[QuizSlot]) -> list[dict[str, Any]]:
             "pool_section": slot.pool_section_id,
             "pool_concept": slot.pool_concept_id,
             "pool_difficulty": slot.pool_difficulty,
+            "pool_tag": slot.pool_tag_id,
             "pool_count": slot.pool_count if slot.kind == SlotKind.RANDOM else None,
             "mark": slot.mark,
             "ORDER": slot.position,

@@ -1,0 +1,89 @@
+"""The builder's pool tag: a pool may draw only the questions with a tag (issue #11 item 6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Question, Quiz, Tag
+from quizzes.services.attempts import attempt_start
+from quizzes.services.quiz_building import SlotSpec, quiz_create, quiz_duplicate
+from quizzes.services.quiz_rules import QuizInvalid
+from tests.builder.conftest import RULES, first_section, post_data
+from tests.factories import CourseFactory, enrol, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def exam_tag() -> Tag:
+    return Tag.objects.get(name="exam")
+
+
+def test_an_instructor_builds_a_pool_of_the_exam_questions_of_a_section(
+    teacher_client, course, instructor
+):
+    section = first_section()
+    page = teacher_client.get(reverse("teach:quiz_new", args=[course.slug])).content.decode()
+    assert "Pool: tag" in page and f'<option value="{exam_tag().pk}">exam</option>' in page
+    row = {"kind": "random", "pool_section": section.pk, "pool_tag": exam_tag().pk}
+    reply = teacher_client.post(
+        reverse("teach:quiz_new", args=[course.slug]),
+        post_data({"title": "Section test"}, [{**row, "pool_count": 4}]),
+    )
+    assert reply.status_code == 302
+    quiz = Quiz.objects.get(course=course, title="Section test")
+    assert quiz.slots.get().pool_tag == exam_tag()
+    edit = teacher_client.get(reply["Location"])
+    assert edit.context["formset"].forms[0]["pool_tag"].value() == exam_tag().pk
+    learner = enrol(course)
+    attempt = attempt_start(quiz=quiz, user=learner, course=course)
+    exam = set(
+        Question.objects.filter(section=section, tags=exam_tag()).values_list("pk", flat=True)
+    )
+    assert set(attempt.responses.values_list("question_id", flat=True)) == exam
+
+
+def test_a_tag_pool_too_small_for_its_count_is_an_error_on_its_count(teacher_client, course):
+    row = {"kind": "random", "pool_section": first_section().pk, "pool_tag": exam_tag().pk}
+    reply = teacher_client.post(
+        reverse("teach:quiz_new", args=[course.slug]), post_data({}, [{**row, "pool_count": 5}])
+    )
+    assert reply.context["formset"].forms[0].errors["pool_count"] == [
+        "Only 4 published questions match this pool (fixed questions of this quiz not "
+        "counted); it cannot draw 5."
+    ]
+    assert not Quiz.objects.filter(course=course).exists()
+
+
+def test_a_fixed_slot_takes_no_pool_tag(teacher_client, course):
+    question = Question.objects.filter(course__isnull=True).first()
+    row = {"kind": "fixed", "question": question.pk, "pool_tag": exam_tag().pk}
+    reply = teacher_client.post(reverse("teach:quiz_new", args=[course.slug]), post_data({}, [row]))
+    assert reply.context["formset"].forms[0].has_error("pool_tag", "fixed_has_pool")
+
+
+def test_another_courses_tag_is_not_offered_and_not_accepted(teacher_client, course, instructor):
+    other = CourseFactory(article=course.article)
+    make_question(first_section(), course=other, tags=["their-secret"])
+    secret = Tag.objects.get(name="their-secret")
+    page = teacher_client.get(reverse("teach:quiz_new", args=[course.slug])).content.decode()
+    assert "their-secret" not in page
+    row = {"kind": "random", "pool_tag": secret.pk, "pool_count": 1}
+    reply = teacher_client.post(reverse("teach:quiz_new", args=[course.slug]), post_data({}, [row]))
+    assert reply.context["formset"].forms[0].has_error("pool_tag", "invalid_choice")
+    # The service says the same to any caller that skips the form.
+    with pytest.raises(QuizInvalid) as error:
+        quiz_create(
+            course=course,
+            actor=instructor,
+            fields=RULES,
+            slots=[SlotSpec(kind="random", pool_tag_id=secret.pk)],
+        )
+    assert [(p.field, p.code) for p in error.value.problems] == [("pool_tag", "pool_tag")]
+
+
+def test_duplicating_the_final_exam_keeps_its_tag_pools(course, instructor):
+    final = Quiz.objects.get(key="final-exam")
+    copy = quiz_duplicate(quiz=final, course=course, actor=instructor)
+    assert [s.pool_tag_id for s in copy.slots.order_by("position")] == [exam_tag().pk] * 9
+    assert copy.exam_protection == "exam_only"
