@@ -183,9 +183,9 @@ class ResponseInline(admin.TabularInline):
 
 @admin.register(models.Attempt)
 class AttemptAdmin(ReadOnlyAdmin):
-    # Few enough columns to fit beside the filters at 1280 px: the course is a filter, and the
-    # score, maximum and percent share one column.
-    list_display = ("user", "quiz", "number", "state", "result", "started_at")
+    # Few and narrow enough columns to fit beside the menu and the filters at 1280 px: the
+    # course is a filter, and the score, maximum and percent share one column.
+    list_display = ("user", "quiz", "attempt_number", "state", "result", "started_at")
     list_filter = (
         "course",
         "quiz",
@@ -204,6 +204,11 @@ class AttemptAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "quiz", "course")
     inlines = [ResponseInline]
     actions = [export_attempts_csv]
+
+    @admin.display(description="#", ordering="number")
+    def attempt_number(self, obj: models.Attempt) -> int:
+        """The learner's attempt number at the quiz (a narrow column)."""
+        return obj.number
 
     @admin.display(description=_("score"), ordering="score")
     def result(self, obj: models.Attempt) -> str:

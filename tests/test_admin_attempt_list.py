@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_attempt_list_has_one_score_column_and_leaves_the_course_to_the_filters():
     columns = admin.site._registry[models.Attempt].list_display
-    assert columns == ("user", "quiz", "number", "state", "result", "started_at")
+    assert columns == ("user", "quiz", "attempt_number", "state", "result", "started_at")
 
 
 def test_the_score_column_shows_score_maximum_and_percent(admin_client):
