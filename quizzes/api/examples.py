@@ -535,6 +535,7 @@ NEW_QUESTION = {
     "difficulty": 1,
     "bloom": "remember",
     "concepts": [],
+    "tags": ["week-1"],
     "status": "draft",
     "explanation": "It was adopted by referendum on 30 August 1995.",
     "source_quote": "",
@@ -565,6 +566,7 @@ CREATED_QUESTION = {
     "stem": NEW_QUESTION["stem"],
     "updated_at": "2025-03-04T12:20:44.901377Z",
     "concepts": [],
+    "tags": ["week-1"],
     "explanation": NEW_QUESTION["explanation"],
     "source_quote": "",
     "data": NEW_QUESTION["data"],
@@ -594,6 +596,7 @@ SHARED_QUESTION = {
     "stem": Q_MATCHING["stem"],
     "updated_at": "2025-02-01T10:00:00.000000Z",
     "concepts": ["principle-of-continuity", "principle-of-justice", "principle-of-progress"],
+    "tags": ["exam"],
     "explanation": "The article explains that continuity means keeping to Nazarbayev's course "
     "and preserving what has been achieved, justice means equal rights and opportunities for "
     "all, and progress means change toward social renewal in all spheres of society.",

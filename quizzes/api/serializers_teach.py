@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from ..models import BloomLevel, Concept, Question, QuestionStatus, Section
 from ..qtypes import registry
+from ..tagging import MAX_TAG_LENGTH, MAX_TAGS, parse_tags
 
 # Documented as a pattern, so clients (and schemathesis) know a NUL character is refused.
 NO_NUL = RegexValidator(r"^[^\x00]*$", message="Text may not contain NUL characters.")
@@ -56,6 +57,13 @@ class QuestionFilterSerializer(serializers.Serializer):
         validators=[NO_NUL],
         help_text="Words in the stem, or part of the key.",
     )
+    tag = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TAG_LENGTH,
+        validators=[NO_NUL],
+        help_text="Only questions with this tag (such as exam); an unknown tag matches nothing.",
+    )
     ordering = serializers.ChoiceField(
         choices=list(QUESTION_ORDERINGS), required=False, default="section"
     )
@@ -85,6 +93,9 @@ class QuestionDetailSerializer(QuestionSummarySerializer):
     """A question with its answer key: the current version's authoring data."""
 
     concepts = serializers.SerializerMethodField(help_text="Concept slugs.")
+    tags = serializers.SerializerMethodField(
+        help_text="Tag names (bank metadata: a quiz pool may draw only the questions with a tag)."
+    )
     explanation = serializers.CharField(source="current_version.explanation", allow_blank=True)
     source_quote = serializers.CharField(source="current_version.source_quote", allow_blank=True)
     data = serializers.SerializerMethodField(help_text=DATA_HELP)
@@ -99,6 +110,10 @@ class QuestionDetailSerializer(QuestionSummarySerializer):
     def get_concepts(self, question: Question) -> list[str]:
         """The slugs of the concepts the question tests."""
         return [concept.slug for concept in question.concepts.all()]
+
+    def get_tags(self, question: Question) -> list[str]:
+        """The question's tag names, in order."""
+        return sorted(tag.name for tag in question.tags.all())
 
     def get_can_edit(self, question: Question) -> bool:
         """Whether the requesting user may edit it (the view decides and passes it)."""
@@ -146,12 +161,25 @@ class QuestionInputSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=QuestionStatus.values, default=QuestionStatus.DRAFT)
     data = serializers.DictField(help_text=DATA_HELP)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_TAG_LENGTH, validators=[NO_NUL]),
+        required=False,
+        max_length=MAX_TAGS,
+        help_text="Tag names such as exam or week-3 (lowercase letters, digits, hyphens). "
+        "Left out: the question keeps its tags. Tags never make a new version.",
+    )
 
     def __init__(self, *args: Any, article=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the course's article's sections and concepts can be named.
         self.fields["section"].queryset = Section.objects.filter(article=article)
         self.fields["concepts"].child_relation.queryset = Concept.objects.filter(article=article)
+
+    def validate_tags(self, value: list[str]) -> list[str]:
+        names, problems = parse_tags(value)
+        if problems:
+            raise serializers.ValidationError(problems, code="bad_tag")
+        return names
 
     def validate_data(self, value: dict[str, Any]) -> dict[str, Any]:
         if _has_nul(value):

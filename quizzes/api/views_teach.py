@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 from ..errors import QuestionInvalid, QuestionTypeChange
 from ..forms.results import SORT_CHOICES, ResultFilterForm
 from ..lti.roster import roster_progress
-from ..models import AttemptState, Course, Question, Quiz, Section
+from ..models import AttemptState, Course, Question, Quiz, Section, Tag
 from ..permissions import can_edit_question
 from ..selectors import (
     attempt_list_for_results,
@@ -98,6 +98,11 @@ def _bank_filters(course: Course, params: dict[str, Any]) -> dict[str, Any] | No
         if section is None:
             return None
         filters["section"] = section
+    if params.get("tag"):
+        tag = Tag.objects.filter(name=params["tag"]).first()
+        if tag is None:
+            return None
+        filters["tag"] = tag
     return filters
 
 
@@ -162,6 +167,7 @@ class QuestionListView(TeachingView, ListAPIView):
                 status=fields["status"],
                 course=course,
                 actor=request.user,
+                tags=fields.get("tags", []),
             )
         except QuestionInvalid as error:
             raise ValidationError({"data": error.errors}) from None
@@ -179,6 +185,7 @@ def _current_fields(question: Question) -> dict[str, Any]:
         "difficulty": question.difficulty,
         "bloom": question.bloom_level,
         "concepts": list(question.concepts.all()),
+        "tags": sorted(tag.name for tag in question.tags.all()),
         "status": question.status,
         "data": version.type.authoring_data(version.payload),
     }
@@ -267,6 +274,7 @@ class QuestionDetailView(TeachingView, APIView):
                 bloom_level=fields["bloom"],
                 status=fields["status"],
                 concepts=fields["concepts"],
+                tags=fields["tags"],
             )
         except QuestionInvalid as error:
             raise ValidationError({"data": error.errors}) from None
