@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "kzstudy.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a body: one larger than any form or API call needs is a 413.
+    "kzstudy.request_limits.RequestBodyLimitMiddleware",
     # Before anything reads cookies, forms or JSON: a NUL character is a 400, never a 500.
     "kzstudy.nul_guard.RejectNulMiddleware",
     # Database outages become 503 + Retry-After, wherever in the request they happen.
@@ -81,6 +83,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a refused login into the lockout page on the way out.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest request body accepted (kzstudy/request_limits.py): a 5 MB bank import and its
+# multipart envelope.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(6 * 1024 * 1024)))
 
 ROOT_URLCONF = "kzstudy.urls"
 WSGI_APPLICATION = "kzstudy.wsgi.application"
