@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from ..tagging import normalise_tag, tag_problem
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Every question costs an import a few queries and a version: a file holds at most this many,
 # counted before any question is read, so a file of tiny questions cannot keep a worker busy.
@@ -49,6 +51,21 @@ class ExchangeItem:
     bloom: str = ""
     concepts: list[str] = field(default_factory=list)
     where: str = ""
+    # Tag names; GIFT and Moodle XML carry them as Moodle does ([tag:x], <tags><tag>).
+    tags: list[str] = field(default_factory=list)
+
+    def add_foreign_tags(self, labels: list[str]) -> list[str]:
+        """Take another system's tags (Moodle's are free text): normalised (`Week 3` is
+        `week-3`); notes for the ones that cannot be tags here, which are left out."""
+        notes = []
+        for label in labels:
+            name = normalise_tag(label)
+            problem = tag_problem(name)
+            if problem:
+                notes.append(f"tag {label[:60]!r} left out ({problem}).")
+            elif name not in self.tags:
+                self.tags.append(name)
+        return notes
 
     def metadata_pairs(self) -> list[tuple[str, str]]:
         """Our metadata as (name, value) pairs, in a fixed order, empty values left out."""

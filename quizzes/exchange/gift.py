@@ -23,6 +23,9 @@ _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT_TAG = re.compile(r"^\[(html|moodle|plain|markdown)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 META_PREFIX = "// kz:"
+# Moodle's question tags in a comment line before the question: // [tag:exam] [tag:week-1]
+# (a `]` inside a tag is written `\]`).
+MOODLE_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
 ORDERING_REFUSED = (
     "ordering questions written in GIFT ({>...}) cannot be imported; "
     "export them from Moodle as Moodle XML."
@@ -143,6 +146,8 @@ def write_question(item: ExchangeItem) -> str:
     if item.qtype == "numeric" and item.data.get("unit"):
         meta.append(("unit", item.data["unit"]))
     lines = [META_PREFIX + " " + "; ".join(f"{k}={_meta_escape(v)}" for k, v in meta)]
+    if item.tags:
+        lines.append("// " + " ".join(f"[tag:{name}]" for name in item.tags))
     lines.append(f"::{escape(item.name)}::{escape_text(item.stem)}{{")
     lines += ["\t" + line for line in _answer_lines(item)]
     if item.explanation:
@@ -362,6 +367,9 @@ def _read_block(
     item = ExchangeItem(qtype=qtype, stem=_split_text(stem_raw), data=data, name=name, where=where)
     item.explanation = _split_text(explanation, fmt)
     _read_meta(item, meta, errors)
+    comments = " ".join(line for _, line in lines if line.strip().startswith("//"))
+    labels = [label.replace("\\]", "]").strip() for label in MOODLE_TAG.findall(comments)]
+    result.notes += [f"{where}: {note}" for note in item.add_foreign_tags(labels)]
     result.errors += [e if e.startswith("line ") else f"{where}: {e}" for e in errors]
     if data:  # a question too broken to have data is reported, not validated again
         result.items.append(item)

@@ -1,9 +1,9 @@
 """The project's JSON bank format: a list of question objects (see docs/content-pack.md).
 
 Each object carries the contract fields (`id`, `key`, `type`, `stem`, `choices`, `correct`,
-`section`, `section_slug`, `concepts`, `difficulty`, `bloom`, `explanation`, `source_quote`) and
-`data`, the type's authoring fields, so a round trip is exact. Files without `data` (older
-exports) are read from `choices` and `correct`.
+`section`, `section_slug`, `concepts`, `tags`, `difficulty`, `bloom`, `explanation`,
+`source_quote`) and `data`, the type's authoring fields, so a round trip is exact. Files without
+`data` (older exports) are read from `choices` and `correct`.
 """
 
 from __future__ import annotations
@@ -120,6 +120,9 @@ def _type_errors(obj: Mapping[str, Any]) -> list[str]:
     concepts = obj.get("concepts", [])
     if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
         errors.append("concepts: must be a list of concept slugs.")
+    tags = obj.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        errors.append("tags: must be a list of tag names.")
     difficulty = obj.get("difficulty")
     if difficulty is not None and (isinstance(difficulty, bool) or not isinstance(difficulty, int)):
         errors.append("difficulty: must be 1, 2 or 3.")
@@ -156,6 +159,7 @@ def item_from_json(obj: Any, where: str) -> tuple[ExchangeItem | None, list[str]
         bloom=obj.get("bloom") or "",
         concepts=list(obj.get("concepts") or []),
         where=where,
+        tags=list(obj.get("tags") or []),
     )
     return item, []
 

@@ -148,6 +148,8 @@ def question_element(item: ExchangeItem) -> Element:
     SubElement(question, "hidden").text = "0"
     _WRITERS[item.qtype](question, item)
     tags = SubElement(question, "tags")
+    for name in item.tags:  # Moodle's own question tags
+        _text(tags, "tag", name)
     for name, value in item.metadata_pairs():
         _text(tags, "tag", _CONTROL.sub("", f"kz:{name}={value}"))
     return question
@@ -323,12 +325,16 @@ def _read_question_parts(question: Element, where: str, result: ParseResult) -> 
     item = ExchangeItem(qtype=qtype, stem=_read_text(questiontext), data=data, name=name)
     item.where = where
     item.explanation = _read_text(question.find("generalfeedback"), fmt)
+    plain = []
     for tag in question.findall("tags/tag"):
         label = (tag.findtext("text") or "").strip()
         if label.startswith("kz:"):
             meta, _, value = label[3:].partition("=")
             error = item.apply_metadata(meta.strip(), value)
             errors += [error] if error else []
+        elif label:
+            plain.append(label)
+    result.notes += [f"{where}: {note}" for note in item.add_foreign_tags(plain)]
     result.errors += [f"{where}: {e}" for e in errors]
     if not errors:
         result.notes += [f"{where}: {n}" for n in _approximations(question, qtype, fmt)]

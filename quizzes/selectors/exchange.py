@@ -21,6 +21,6 @@ def question_list_for_export(
         questions = questions.filter(section__article__slug=article_slug)
     return (
         questions.select_related("current_version", "section__article", "course")
-        .prefetch_related("concepts")
+        .prefetch_related("concepts", "tags")
         .order_by("section__article__slug", "section__position", "key", "pk")
     )

@@ -33,6 +33,7 @@ from ..exchange import (
 )
 from ..models import BloomLevel, Concept, Course, Question, QuestionStatus, Section
 from ..qtypes import registry
+from ..tagging import parse_tags
 from .authoring import question_create, question_edit, question_revise
 
 MESSAGES.update(
@@ -109,6 +110,7 @@ def question_to_exchange_item(question: Question) -> ExchangeItem:
         difficulty=question.difficulty,
         bloom=question.bloom_level,
         concepts=sorted(c.slug for c in question.concepts.all()),
+        tags=sorted(t.name for t in question.tags.all()),
     )
 
 
@@ -127,6 +129,7 @@ def question_to_json_item(question: Question) -> dict[str, Any]:
         "section": question.section.heading,
         "section_slug": question.section.slug,
         "concepts": sorted(c.slug for c in question.concepts.all()),
+        "tags": sorted(t.name for t in question.tags.all()),
         "difficulty": question.difficulty,
         "bloom": question.bloom_level,
         "explanation": version.explanation,
@@ -177,13 +180,15 @@ class _Context:
 def _existing(course: Course, keys: list[str]) -> tuple[dict[str, Question], set[str]]:
     """The course's questions by file key, and keys whose stored form another bank holds."""
     found, elsewhere = {}, set()
-    questions = Question.objects.filter(course=course, key__in=keys).prefetch_related("concepts")
+    questions = Question.objects.filter(course=course, key__in=keys).prefetch_related(
+        "concepts", "tags"
+    )
     for question in questions:
         found[question.key] = question
     by_id = {int(m.group(1)): k for k in keys if k not in found and (m := _ID_NAME.match(k))}
     keyless = Q(key__isnull=True) | Q(key="")
     for question in Question.objects.filter(keyless, course=course, pk__in=by_id).prefetch_related(
-        "concepts"
+        "concepts", "tags"
     ):
         found[by_id[question.pk]] = question
     return found, elsewhere
@@ -205,6 +210,7 @@ def _metadata_errors(item: ExchangeItem, ctx: _Context) -> list[str]:
         errors.append(f"difficulty must be 1, 2 or 3, not {item.difficulty}.")
     if item.bloom and item.bloom not in BloomLevel.values:
         errors.append(f"Bloom level {item.bloom!r} is not one of {', '.join(BloomLevel.values)}.")
+    errors += [f"{problem}." for problem in parse_tags(item.tags)[1]]
     return errors
 
 
@@ -296,6 +302,9 @@ def _classification_changes(plan: _Plan) -> dict[str, Any]:
         changes["bloom_level"] = item.bloom
     if item.concepts and {c.pk for c in plan.concepts} != {c.pk for c in question.concepts.all()}:
         changes["concepts"] = plan.concepts
+    tags = parse_tags(item.tags)[0]
+    if tags and set(tags) != {t.name for t in question.tags.all()}:
+        changes["tags"] = tags
     return changes
 
 
@@ -321,6 +330,7 @@ def _update(plan: _Plan, actor: AbstractBaseUser | None) -> bool:
         bloom_level=changes.get("bloom_level", question.bloom_level),
         status=question.status,
         concepts=changes.get("concepts", question.concepts.all()),
+        tags=changes.get("tags"),
         **content,
     )
     return True
@@ -342,6 +352,7 @@ def _create(plan: _Plan, course: Course, status: str, actor: AbstractBaseUser | 
         key=plan.key,
         course=course,
         actor=actor,
+        tags=parse_tags(item.tags)[0],
     )
 
 
