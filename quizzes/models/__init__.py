@@ -30,7 +30,7 @@ from .delivery import (
     ReviewTiming,
     SlotKind,
 )
-from .grading import Regrade
+from .grading import AttemptGradeOverride, Regrade
 from .lti import (
     LtiContext,
     LtiDeployment,
@@ -53,6 +53,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "Attempt",
+    "AttemptGradeOverride",
     "AttemptState",
     "BloomLevel",
     "CardKind",

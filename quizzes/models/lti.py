@@ -333,6 +333,7 @@ class ScoreStatus(models.TextChoices):
 class ScoreReason(models.TextChoices):
     SUBMIT = "submit", _("attempt submitted")
     REGRADE = "regrade", _("regrade")
+    OVERRIDE = "override", _("grade given by hand")
 
 
 class LtiScore(models.Model):
