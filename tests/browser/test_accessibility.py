@@ -147,19 +147,31 @@ def test_learner_pages_have_no_serious_or_critical_axe_violations(
     expect(page.locator("#result-score")).to_be_visible()
     audit.check(page, "review")
 
-    # A practice question the Final exam may draw, before the exam is behind the learner: it
-    # takes no check, and says why.
-    page.goto(url + "/courses/demo/")
-    page.get_by_role("link", name="Practice quiz for Introduction").click()
-    page.get_by_role("button", name=re.compile(r"^(Start|Continue)")).click()
-    expect(page.locator("[data-role=withheld]")).to_contain_text("Final exam")
-    audit.check(page, "practice question, feedback withheld for the exam")
+    # A practice question the Final exam may draw, before the exam is behind the learner, with
+    # the exam set to key-free practice (as shipped it is exam only: practice never draws its
+    # questions): it takes no check and says why, and the review keeps its result hidden.
+    with exam_questions_in_practice(server):
+        page.goto(url + "/courses/demo/")
+        page.get_by_role("link", name="Practice quiz for Law Enforcement Abuse").click()
+        page.get_by_role("button", name=re.compile(r"^(Start|Continue)")).click()
+        expect(page.locator("fieldset[data-question]")).to_have_count(1)
+        base = page.url.split("?")[0]
+        for number in range(1, 15):
+            page.goto(f"{base}?page={number}")
+            if page.locator("[data-role=withheld]").count():
+                break
+        expect(page.locator("[data-role=withheld]")).to_contain_text("Final exam")
+        audit.check(page, "practice question, feedback withheld for the exam")
+        page.get_by_role("button", name="Finish attempt…").click()
+        page.get_by_role("button", name="Submit all and finish").click()
+        expect(page.get_by_text("Result hidden for now").first).to_be_visible()
+        audit.check(page, "practice review, results withheld for the exam")
 
     # Practice quizzes (unlimited attempts) for the types the exam did not draw, and the
-    # feedback of a checked answer (the Final exam set to protect nothing meanwhile).
+    # feedback of a checked answer: the Final exam keeps its own questions, so practice gives
+    # feedback on every question it draws.
     sections = ["Introduction", "Women’s Rights", "Freedom of Religion", "The Way Forward"]
-    with final_exam_protection(server, "open"):
-        audit_practice(page, url, sections, answer_key, audit, seen)
+    audit_practice(page, url, sections, answer_key, audit, seen)
     assert seen == QUESTION_TYPES, f"never met: {QUESTION_TYPES - seen}"
 
     page.goto(url + "/courses/demo/attempts/")
@@ -172,14 +184,17 @@ def test_learner_pages_have_no_serious_or_critical_axe_violations(
 
 
 @contextmanager
-def final_exam_protection(server: KzstudyServer, protection: str) -> Iterator[None]:
-    """The shared server's Final exam set to `protection` for a while, then back to key-free."""
-    code = "from quizzes.models import Quiz; Quiz.objects.filter(key='final-exam')"
-    server.shell(f"{code}.update(exam_protection={protection!r})")
+def exam_questions_in_practice(server: KzstudyServer) -> Iterator[None]:
+    """For a while, the shared server's Final exam as key-free practice and the law
+    enforcement practice quiz drawing all fourteen questions of its section, the exam's four
+    among them; then both as shipped."""
+    final = "from quizzes.models import Quiz, QuizSlot; Quiz.objects.filter(key='final-exam')"
+    slots = "QuizSlot.objects.filter(quiz__key='practice-law-enforcement-abuse')"
+    server.shell(f"{final}.update(exam_protection='key_free'); {slots}.update(pool_count=14)")
     try:
         yield
     finally:
-        server.shell(f"{code}.update(exam_protection='key_free')")
+        server.shell(f"{final}.update(exam_protection='exam_only'); {slots}.update(pool_count=10)")
 
 
 def audit_practice(
