@@ -53,7 +53,8 @@ def imported_article(db, article_source):
 @pytest.fixture
 def final_exam_unprotected(db):
     """The shipped Final exam set to protect nothing, for tests of practice feedback and
-    flashcards on shipped questions (it draws them all; its protection has tests of its own)."""
+    flashcards on any shipped question (it keeps its 36 exam-tagged questions to itself; its
+    protection has tests of its own)."""
     from quizzes.models import ExamProtection, Quiz
 
     Quiz.objects.filter(key="final-exam").update(exam_protection=ExamProtection.OPEN)
