@@ -9,9 +9,11 @@ guarded again where they are normalised (`QuestionType.read_answer`).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
@@ -25,27 +27,53 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGE = "The request contains a NUL character, which no field accepts."
 
 
-def _in_pairs(pairs) -> bool:
-    return any(NUL in key or any(NUL in value for value in values) for key, values in pairs)
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
-def nul_found_in(request: HttpRequest) -> str | None:
-    """Which part of the request carries a NUL character ("path", "query", …), or None."""
+def _field_in(pairs) -> str | None:
+    """The first field whose name or a value holds a NUL character."""
+    for key, values in pairs:
+        if NUL in key or any(NUL in value for value in values):
+            return key.replace(NUL, "")
+    return None
+
+
+def _json_field(body: bytes) -> str:
+    """The top-level field of a JSON body that holds the NUL ("body" if it is not a field)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "body"
+    if isinstance(data, dict):
+        return next((k for k, v in data.items() if _has_nul(k) or _has_nul(v)), "body")
+    return "body"
+
+
+def nul_found_in(request: HttpRequest) -> tuple[str, str] | None:
+    """Where a NUL character sits: the part of the request ("path", "query", "cookie",
+    "form", "body") and the field it is in; None when there is none."""
     if NUL in request.path:
-        return "path"
-    if _in_pairs(request.GET.lists()):
-        return "query"
-    if any(NUL in name or NUL in value for name, value in request.COOKIES.items()):
-        return "cookie"
+        return "path", "path"
+    if (field := _field_in(request.GET.lists())) is not None:
+        return "query", field
+    if (field := _field_in((k, [v]) for k, v in request.COOKIES.items())) is not None:
+        return "cookie", field
     content_type = request.content_type or ""
     if request.method == "GET":
         return None
-    if content_type in FORM_TYPES and _in_pairs(request.POST.lists()):
-        return "form"
+    if content_type in FORM_TYPES and (field := _field_in(request.POST.lists())) is not None:
+        return "form", field
     if (content_type == "application/json" or content_type.endswith("+json")) and (
         NUL.encode() in request.body or JSON_NUL.search(request.body)
     ):
-        return "body"
+        return "body", _json_field(request.body)
     return None
 
 
@@ -62,11 +90,12 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        where = nul_found_in(request)
-        if where is None:
+        found = nul_found_in(request)
+        if found is None:
             return self.get_response(request)
-        logger.warning("Refused a request with a NUL character in its %s: %r", where, request.path)
+        part, field = found
+        logger.warning("Refused a request with a NUL character in its %s: %r", part, request.path)
         if _wants_json(request):
-            error = {"code": "nul_character", "message": MESSAGE, "field": where, "details": None}
+            error = {"code": "nul_character", "message": MESSAGE, "field": field, "details": None}
             return JsonResponse({"error": error}, status=400)
         return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")

@@ -68,6 +68,7 @@ ATTEMPT_MESSAGES = {
     "quiz_not_open": _("This quiz is not open yet."),
     "quiz_closed": _("This quiz is closed."),
     "no_attempts_left": _("You have used all your attempts at this quiz."),
+    "course_needed": _("Several of your courses offer this quiz: say in which one to take it."),
     "pool_too_small": _("This quiz cannot be started: a question pool has too few questions."),
     "attempt_not_found": _("No such attempt."),
     "attempt_closed": _("This attempt has been submitted; answers can no longer change."),
@@ -78,6 +79,10 @@ ATTEMPT_MESSAGES = {
     "invalid_answer": _("The answer is not valid."),
     "practice_only": _("Feedback on single answers is given in practice quizzes only."),
     "already_correct": _("You have already answered this question correctly."),
+    "throttled": _("Too many changes in a short time: wait a moment and try again."),
+    "save_conflict": _(
+        "This answer was changed from another window at the same moment; reload and try again."
+    ),
 }
 MESSAGES.update(ATTEMPT_MESSAGES)
 
@@ -110,6 +115,22 @@ class InvalidAnswer(DomainError):
     """The answer does not fit the question; `detail` says why."""
 
     code = "invalid_answer"
+
+
+class TooManyWrites(DomainError):
+    """A learner writes to attempts faster than the write limit allows (answer 429)."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__()
+
+
+class SaveConflict(DomainError):
+    """Two saves of the same question at the same moment: the other one won (answer 409)."""
+
+    code = "save_conflict"
 
 
 STUDY_MESSAGES = {

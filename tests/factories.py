@@ -181,3 +181,11 @@ def wrong_answer(version: models.QuestionVersion) -> dict[str, Any]:
             }
         }
     return {"order": [item["key"] for item in reversed(payload["items"])]}
+
+
+def live_response(attempt: models.Attempt, question: models.Question) -> models.Response:
+    """A response as the learner sees it now: while an attempt is open its answers and flags
+    live in its steps (`selectors.attempt_responses`), not on the response row."""
+    from quizzes.selectors import attempt_responses
+
+    return next(r for r in attempt_responses(attempt=attempt) if r.question_id == question.pk)

@@ -32,7 +32,7 @@ def test_a_nul_character_in_a_short_answer_is_400_on_the_api(short_answer_attemp
     assert reply.json()["error"] == {
         "code": "nul_character",
         "message": "The request contains a NUL character, which no field accepts.",
-        "field": "body",
+        "field": "answer",
         "details": None,
     }
     assert not ResponseStep.objects.filter(response__attempt=attempt).exists()
@@ -46,18 +46,18 @@ def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(short_answer_attemp
 
 
 @pytest.mark.parametrize(
-    ("where", "request_kwargs"),
+    ("field", "request_kwargs"),
     [
-        ("query", {"path": f"{API}/quizzes/", "data": {"mode": "practice\x00"}}),
+        ("mode", {"path": f"{API}/quizzes/", "data": {"mode": "practice\x00"}}),
         ("path", {"path": "/articles/abc\x00def/"}),
     ],
 )
-def test_a_nul_in_the_query_or_path_is_400(where, request_kwargs):
+def test_a_nul_in_the_query_or_path_is_400_naming_the_field(field, request_kwargs):
     _course, learner = course_with_learner()
     api = APIClient()
     api.force_login(learner)
     reply = api.get(**request_kwargs, HTTP_ACCEPT="application/json")
-    assert reply.status_code == 400 and reply.json()["error"]["field"] == where
+    assert reply.status_code == 400 and reply.json()["error"]["field"] == field
 
 
 def test_a_nul_in_the_session_cookie_is_400_not_a_database_error(client):

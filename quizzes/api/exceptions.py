@@ -18,6 +18,8 @@ from ..errors import (
     PlatformUnavailable,
     QuizUnavailable,
     RosterUnavailable,
+    SaveConflict,
+    TooManyWrites,
 )
 
 DOMAIN_STATUS = {
@@ -27,6 +29,8 @@ DOMAIN_STATUS = {
     QuizUnavailable: status.HTTP_403_FORBIDDEN,
     RosterUnavailable: status.HTTP_409_CONFLICT,
     PlatformUnavailable: status.HTTP_502_BAD_GATEWAY,
+    SaveConflict: status.HTTP_409_CONFLICT,
+    TooManyWrites: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 
@@ -50,7 +54,8 @@ def handler(exc: Exception, context: dict) -> Response | None:
     """Turn DRF, Django and domain errors into the error envelope."""
     if isinstance(exc, DomainError):
         code = next((c for kind, c in DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
-        return Response(error_body(exc.code, exc.message), status=code)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyWrites) else None
+        return Response(error_body(exc.code, exc.message), status=code, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):

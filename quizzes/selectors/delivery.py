@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
-from ..models import Attempt, AttemptState, Course, Quiz, Response
+from ..models import (
+    Attempt,
+    AttemptState,
+    Course,
+    Quiz,
+    Response,
+    ResponseState,
+    ResponseStep,
+    StepKind,
+)
 from ..permissions import is_site_admin
+from .response_rows import open_attempt_responses, quiz_offer_row
 
 
 def quiz_list_for_course(*, course: Course) -> QuerySet[Quiz]:
@@ -32,13 +55,91 @@ def attempt_get_for_user(*, attempt_id: int, user: AbstractBaseUser) -> Attempt 
     )
 
 
-def attempt_responses(*, attempt: Attempt) -> list[Response]:
-    """The attempt's responses in order, each with the exact version it showed (one query)."""
-    return list(
-        attempt.responses.select_related("question_version", "question__section__article").order_by(
-            "position"
-        )
+def row_count(queryset: QuerySet) -> Coalesce:
+    """The number of rows of a queryset, as a subquery usable in an annotation."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def with_last_step(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses annotated with their last step (seq, kind, state, data).
+
+    While an attempt is open, answers and flags live only in its append-only steps: a save is
+    one INSERT, and the response row keeps what was last graded (a practice check, the
+    submission). Each annotation is one probe of the (response, seq) unique index.
+    """
+    last = ResponseStep.objects.filter(response=OuterRef("pk")).order_by("-seq")
+    return responses.annotate(
+        last_seq=Subquery(last.values("seq")[:1]),
+        last_kind=Subquery(last.values("kind")[:1]),
+        last_state=Subquery(last.values("state")[:1]),
+        last_data=Subquery(last.values("data")[:1], output_field=JSONField()),
     )
+
+
+def as_live(response: Response) -> Response:
+    """The response as it stands now: a saved answer and flag after the last grading replace
+    the row's (call on responses from `with_last_step`)."""
+    if response.last_kind == StepKind.SAVE:
+        data = response.last_data or {}
+        response.answer = data.get("answer")
+        response.is_flagged = data.get("flagged", response.is_flagged)
+        response.state = response.last_state
+        if response.state in (ResponseState.ANSWERED, ResponseState.UNANSWERED):
+            response.fraction = response.score = None
+    return response
+
+
+def attempt_responses(*, attempt: Attempt, for_review: bool = False) -> list[Response]:
+    """The attempt's responses in order, as they stand now, each with the exact version it
+    showed (one query); `for_review` adds each question's section and article, for links to
+    the passage."""
+    if attempt.state == AttemptState.IN_PROGRESS and not for_review:
+        return [as_live(response) for response in open_attempt_responses(attempt)]
+    related = ["question_version"] + (["question__section__article"] if for_review else [])
+    responses = with_last_step(attempt.responses.select_related(*related)).order_by("position")
+    return [as_live(response) for response in responses]
+
+
+@dataclass(frozen=True)
+class StartOffer:
+    """A quiz as one user may start it: in which of their courses, and their attempts there."""
+
+    quiz: Quiz
+    # The course to start in: the one asked for, or the user's only course offering the quiz.
+    course_id: int | None
+    # How many of the user's courses offer it (more than one: the user must say which).
+    course_count: int
+    # When a course was asked for: whether the user belongs to it.
+    is_member: bool
+    attempts_used: int
+    open_attempt_id: int | None
+    started_recently: int
+
+
+def start_offer(
+    *,
+    user: AbstractBaseUser,
+    quiz_id: int,
+    course_id: int | None = None,
+    course_slug: str | None = None,
+    since: datetime,
+) -> StartOffer | None:
+    """What starting a quiz needs to know, in one query: the published quiz, the user's
+    courses that offer it, and their attempts at it there (how many, the open one, how many
+    began after `since`). None when no published quiz has that id."""
+    found = quiz_offer_row(
+        quiz_id=quiz_id,
+        user_id=user.pk,
+        all_courses=is_site_admin(user),
+        course_id=course_id,
+        course_slug=course_slug,
+        since=since,
+    )
+    if found is None:
+        return None
+    quiz, offer = found
+    return StartOffer(quiz=quiz, **offer)
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,9 @@ def _answers_are_reviewable(attempt: Attempt, now: datetime) -> bool:
     return False
 
 
-@transaction.atomic
+# No savepoint: a submission calls this inside its own transaction, and a savepoint would add
+# two statements to every submit.
+@transaction.atomic(savepoint=False)
 def study_cards_from_attempt(*, attempt: Attempt) -> int:
     """Give the learner a question card for each question not fully right in a submitted attempt.
 

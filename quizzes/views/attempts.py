@@ -13,8 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import clock
 from ..answer_forms import posted_answers, raw_answer
-from ..errors import AttemptClosed, AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
-from ..models import Attempt, AttemptState, QuizLayout, QuizMode, ResponseState
+from ..errors import (
+    AttemptClosed,
+    AttemptNotFound,
+    DomainError,
+    InvalidAnswer,
+    QuizUnavailable,
+    SaveConflict,
+    TooManyWrites,
+)
+from ..models import Attempt, AttemptState, QuizLayout, QuizMode
 from ..presenters import attempt_question_views, practice_feedback, review_allowed, review_items
 from ..qtypes import InvalidResponse
 from ..selectors import (
@@ -27,12 +35,18 @@ from ..services.attempts import (
     answer_check,
     answers_save,
     attempt_finalize_if_overdue,
-    attempt_start,
+    attempt_start_or_resume,
     attempt_submit,
 )
 from .common import course_for_member
 
-ERROR_STATUS = {AttemptNotFound: 404, AttemptClosed: 409, QuizUnavailable: 403}
+ERROR_STATUS = {
+    AttemptNotFound: 404,
+    AttemptClosed: 409,
+    SaveConflict: 409,
+    QuizUnavailable: 403,
+    TooManyWrites: 429,
+}
 
 
 def _status_for(error: DomainError) -> int:
@@ -89,14 +103,14 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
 @require_POST
 def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     """Start (or resume) an attempt and go to its first page."""
-    course_obj, _ = course_for_member(request.user, course)
-    quiz_obj = get_object_or_404(quiz_list_for_course(course=course_obj), pk=quiz)
     try:
-        attempt = attempt_start(quiz=quiz_obj, user=request.user, course=course_obj)
+        started = attempt_start_or_resume(quiz_id=quiz, user=request.user, course_slug=course)
     except QuizUnavailable as error:
+        if error.code in ("quiz_unavailable", "not_enrolled"):
+            raise Http404("No such quiz in this course.") from None
         messages.error(request, error.message)
-        return redirect("quizzes:quiz", course=course_obj.slug, quiz=quiz_obj.pk)
-    return redirect("quizzes:attempt", attempt=attempt.pk)
+        return redirect("quizzes:quiz", course=course, quiz=quiz)
+    return redirect("quizzes:attempt", attempt=started.attempt.pk)
 
 
 def _pages(attempt: Attempt, count: int) -> int:
@@ -148,35 +162,27 @@ def _int(value, default: int) -> int:
 @require_POST
 def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
     """Save the answers on a page (autosave sends one question, the form sends a page)."""
-    attempt_obj = attempt_get_for_user(attempt_id=attempt, user=request.user)
-    if attempt_obj is None:
-        raise Http404("No such attempt.")
     posted = posted_answers(request.POST)
     errors = posted.errors
     try:
         result = answers_save(
-            attempt_id=attempt_obj.pk,
-            user=request.user,
-            answers=posted.answers,
-            flags=posted.flags,
+            attempt_id=attempt, user=request.user, answers=posted.answers, flags=posted.flags
         )
+    except AttemptNotFound:
+        raise Http404("No such attempt.") from None
     except DomainError as error:
         if _wants_json(request):
-            return JsonResponse(
-                {"code": error.code, "error": error.message}, status=_status_for(error)
-            )
+            return _json_error(error)
         messages.error(request, error.message)
-        return redirect("quizzes:attempt", attempt=attempt_obj.pk)
+        return redirect("quizzes:attempt", attempt=attempt)
     errors.update(result.messages)
     if _wants_json(request):
-        answered = attempt_obj.responses.exclude(state=ResponseState.UNANSWERED).count()
+        # The page counts its answered questions itself, from these states.
         return JsonResponse(
             {
                 "saved": [r.question_id for r in result.saved],
                 "states": {str(r.question_id): r.state for r in result.saved},
                 "errors": {str(k): v for k, v in errors.items()},
-                "answered": answered,
-                "total": attempt_obj.responses.count(),
                 "saved_at": clock.now().isoformat(),
             },
             status=400 if errors and not result.saved else 200,
@@ -185,9 +191,16 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
         messages.error(request, message)
     goto = request.POST.get("goto", "")
     if goto == "submit" and not errors:
-        return redirect("quizzes:attempt_submit", attempt=attempt_obj.pk)
+        return redirect("quizzes:attempt_submit", attempt=attempt)
     page = _int(goto, _int(request.POST.get("page"), 1))
-    return redirect(_page_url(attempt_obj.pk, page))
+    return redirect(_page_url(attempt, page))
+
+
+def _json_error(error: DomainError) -> JsonResponse:
+    reply = JsonResponse({"code": error.code, "error": error.message}, status=_status_for(error))
+    if isinstance(error, TooManyWrites):
+        reply["Retry-After"] = str(error.retry_after)
+    return reply
 
 
 def _posted_answer(request: HttpRequest, question_id: int):
@@ -201,24 +214,21 @@ def _posted_answer(request: HttpRequest, question_id: int):
 @require_POST
 def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
     """Practice mode: check one answer now and show its feedback."""
-    attempt_obj = attempt_get_for_user(attempt_id=attempt, user=request.user)
-    if attempt_obj is None:
-        raise Http404("No such attempt.")
     question_id = _int(request.POST.get("question"), 0)
     try:
         result = answer_check(
-            attempt_id=attempt_obj.pk,
+            attempt_id=attempt,
             user=request.user,
             question_id=question_id,
             raw=_posted_answer(request, question_id),
         )
+    except AttemptNotFound:
+        raise Http404("No such attempt.") from None
     except DomainError as error:
         if _wants_json(request):
-            return JsonResponse(
-                {"code": error.code, "error": error.message}, status=_status_for(error)
-            )
+            return _json_error(error)
         messages.error(request, error.message)
-        return redirect(_page_url(attempt_obj.pk, request.POST.get("page")))
+        return redirect(_page_url(attempt, request.POST.get("page")))
     if _wants_json(request):
         feedback = practice_feedback(result.response) or {}
         return JsonResponse(
@@ -228,17 +238,21 @@ def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
                 "max_mark": str(feedback.get("max_mark")),
             }
         )
-    return redirect(_page_url(attempt_obj.pk, request.POST.get("page"), f"#q{question_id}"))
+    return redirect(_page_url(attempt, request.POST.get("page"), f"#q{question_id}"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_submit_view(request: HttpRequest, attempt: int) -> HttpResponse:
     """GET: confirm, with the number of unanswered questions. POST: submit (idempotent)."""
+    if request.method == "POST":
+        try:
+            attempt_submit(attempt_id=attempt, user=request.user)
+        except AttemptNotFound:
+            raise Http404("No such attempt.") from None
+        return redirect("quizzes:attempt_review", attempt=attempt)
     attempt_obj = _own_attempt(request, attempt)
-    if request.method == "POST" or attempt_obj.state != AttemptState.IN_PROGRESS:
-        if attempt_obj.state == AttemptState.IN_PROGRESS:
-            attempt_submit(attempt_id=attempt_obj.pk, user=request.user)
+    if attempt_obj.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt_review", attempt=attempt_obj.pk)
     views = attempt_question_views(attempt_obj, attempt_responses(attempt=attempt_obj))
     unanswered = [v for v in views if not v.is_answered]
@@ -261,7 +275,8 @@ def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
     if attempt_obj.state != AttemptState.SUBMITTED:
         return redirect("quizzes:attempt", attempt=attempt_obj.pk)
     allowed = review_allowed(attempt_obj, clock.now())
-    items = review_items(attempt_obj, attempt_responses(attempt=attempt_obj)) if allowed else []
+    responses = attempt_responses(attempt=attempt_obj, for_review=True) if allowed else []
+    items = review_items(attempt_obj, responses) if allowed else []
     percent = attempt_obj.percent
     return render(
         request,

@@ -39,9 +39,13 @@
     if (hidden) hidden.textContent = ", " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
   }
 
-  function updateProgress(answered, total) {
+  function updateProgress() {
+    // The navigation lists every question of the attempt, answered ones filled in.
+    const links = document.querySelectorAll(".quiz-nav a[data-question]");
+    const answered = document.querySelectorAll(".quiz-nav a[data-question].btn-secondary").length;
+    const total = links.length;
     const bar = document.getElementById("progress-bar");
-    if (!bar) return;
+    if (!bar || !total) return;
     bar.style.width = Math.floor((100 * answered) / total) + "%";
     document.getElementById("progress-text").textContent = answered + " of " + total + " answered";
     bar.parentElement.setAttribute("aria-valuenow", answered);
@@ -82,7 +86,7 @@
       const answered = body.states[questionId] !== "unanswered";
       const flag = fieldset.querySelector("input[name$=-flag]");
       markNav(questionId, answered, flag && flag.checked);
-      updateProgress(body.answered, body.total);
+      updateProgress();
       const state = fieldset.querySelector("[data-role=state]");
       if (state && !fieldset.querySelector("[data-role=feedback] .alert")) state.textContent = answered ? "Answered" : "Not yet answered";
       if (dirty.get(questionId) === change) dirty.delete(questionId);
@@ -152,7 +156,9 @@
       });
       region.appendChild(box);
       fieldset.querySelector("[data-role=state]").textContent = body.state_label;
-      markNav(fieldset.dataset.question, true, false);
+      const flagBox = fieldset.querySelector("input[name$=-flag]");
+      markNav(fieldset.dataset.question, true, !!(flagBox && flagBox.checked));
+      updateProgress();
       if (ok) {
         fieldset.querySelectorAll("input:not([name$=-flag]), select").forEach(function (el) { el.disabled = true; });
         // The disabled inputs are no longer sent: say so, or a later flag change would clear them.

@@ -33,8 +33,8 @@ users = get_user_model().objects
 tokens = []
 for n in range({count}):
     user, created = users.get_or_create(username=f"{prefix}{{n}}")
-    if created:
-        user.set_password({password!r})
+    if created and {passwords!r}:
+        user.set_password({password!r})  # slow by design: only for learners who log in
         user.save()
     Enrolment.objects.get_or_create(course=course, user=user, defaults={{"role": "learner"}})
     tokens.append(token_create(user=user, name="reliability", scope="write")[1])
@@ -76,9 +76,11 @@ def enrol_learners(
     prefix: str = "learner",
     course: str = "exam",
     quiz_changes: str = "",
+    passwords: bool = False,
 ) -> Exam:
     """`count` learners (`prefix`0, `prefix`1…) in the course `course` offering the final exam,
-    each with a write token. `quiz_changes`: Python run on `quiz` first (more attempts…)."""
+    each with a write token, and with `passwords` the password PASSWORD for the login form.
+    `quiz_changes`: Python run on `quiz` first (more attempts…)."""
     output = server.shell(
         LEARNERS.format(
             quiz=EXAM,
@@ -86,6 +88,7 @@ def enrol_learners(
             prefix=prefix,
             course=course,
             password=PASSWORD,
+            passwords=passwords,
             quiz_changes=quiz_changes,
         )
     )

@@ -4,9 +4,7 @@ of a live server; grade workers are real processes; the LMS is the in-repo test 
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import signal
 import subprocess
 import sys
@@ -15,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -24,6 +21,7 @@ from tests.browser.server import KzstudyServer
 from tests.lti.platform import TestPlatform
 
 from .live import Exam, Learner, exam_server, wait_until
+from .lti_live import launch
 
 # On PostgreSQL, as in production: two workers claim grades with SKIP LOCKED.
 pytestmark = [pytest.mark.postgresql, pytest.mark.chaos]
@@ -75,23 +73,7 @@ class Course:
 def launched_learner(server: KzstudyServer, course: Course, sub: str) -> Learner:
     """A learner who comes from the LMS: an LTI launch through the login, the platform's
     authorisation and the launch; then the API with a token of that account."""
-    browser = requests.Session()
-    platform = course.platform
-    login = browser.get(
-        server.url + "/lti/login/",
-        params={
-            "iss": platform.issuer,
-            "login_hint": sub,
-            "target_link_uri": f"{server.url}/lti/launch/",
-            "client_id": platform.client_id,
-            "lti_deployment_id": platform.deployment_id,
-            "lti1p3_new_window": "1",  # past the frame's cookie check
-        },
-        timeout=30,
-    )
-    form = dict(re.findall(r"name='(id_token|state)' value='([^']*)'", login.text))
-    action = re.search(r"action='([^']+)'", login.text).group(1)
-    landed = browser.post(html.unescape(action), data=form, timeout=30)
+    browser, landed = launch(server.url, course.platform, sub)
     assert landed.status_code == 200 and "Final exam" in landed.text, landed.text[:500]
     username = browser.get(server.url + "/api/v1/me/", timeout=30).json()["username"]
     token = server.shell(TOKEN.format(username=username)).strip().splitlines()[-1]

@@ -47,7 +47,9 @@ def server(tmp_path_factory) -> Iterator[KzstudyServer]:
 @pytest.fixture(scope="module")
 def exam(server: KzstudyServer) -> Exam:
     # Three attempts each: every test here starts its own.
-    return enrol_learners(server, 3, quiz_changes="quiz.max_attempts = 3; quiz.save()")
+    return enrol_learners(
+        server, 3, quiz_changes="quiz.max_attempts = 3; quiz.save()", passwords=True
+    )
 
 
 def database_file(server: KzstudyServer) -> Path:

@@ -6,17 +6,24 @@ server dies mid-attempt the other carries on."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import signal
 import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 from django.conf import settings
+from jwt.algorithms import RSAAlgorithm
 
 from tests.browser.server import KzstudyServer
+from tests.lti.platform import INSTRUCTOR, TestPlatform
 
 from .live import (
     PASSWORD,
@@ -28,6 +35,7 @@ from .live import (
     exam_server,
     wait_until,
 )
+from .lti_live import launch
 from .pg_cluster import PgCluster
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.haproxy, pytest.mark.chaos]
@@ -120,7 +128,7 @@ def balancer(haproxy: str, servers, tmp_path_factory) -> Iterator[LoadBalancer]:
 
 @pytest.fixture(scope="module")
 def exam(servers) -> Exam:
-    return enrol_learners(servers[0], 3)
+    return enrol_learners(servers[0], 3, passwords=True)
 
 
 def served_by(replies: list[requests.Response]) -> list[str]:
@@ -221,3 +229,98 @@ def test_when_one_server_dies_mid_attempt_the_other_carries_on(balancer, exam, s
     assert_no_server_errors(alive)
     dead.start(port=dead.port)  # back where the balancer looks for it
     wait_until(balancer._both_up, timeout=30, every=0.5)
+
+
+def test_an_lti_launch_a_deep_link_and_a_grade_cross_both_servers(balancer, servers, httpserver):
+    """The LMS knows only the balancer's address. The login state, the deep-linking request and
+    the grade outbox live in the database: a login answered by one server is finished by the
+    other, and two grade workers on the one database send the grade once."""
+    first = servers[0]
+    tool = balancer.url
+    platform = TestPlatform(
+        httpserver,
+        tool_jwks=lambda: requests.get(tool + "/lti/jwks/", timeout=10).json(),
+        tool_origin=tool,
+    )
+    first.manage(
+        "lti_add_platform",
+        "--issuer", platform.issuer, "--client-id", platform.client_id,
+        "--deployment-id", platform.deployment_id, "--auth-url", platform.auth_url,
+        "--token-url", platform.token_url, "--jwks-url", platform.jwks_url,
+    )  # fmt: skip
+    quiz = int(
+        first.shell(
+            "from quizzes.models import Quiz; print(Quiz.objects.get(key='final-exam').pk)"
+        ).splitlines()[-1]
+    )
+    context = {"id": "two-servers", "label": "KZ", "title": "Kazakhstan 101"}
+
+    # The instructor places the final exam by deep linking.
+    platform.login_hints["tess"] = {
+        "sub": "tess",
+        "roles": [INSTRUCTOR],
+        "message_type": "LtiDeepLinkingRequest",
+        "context": context,
+    }
+    browser, choice = launch(tool, platform, "tess")
+    assert choice.status_code == 200, choice.text[:500]
+    fields = dict(re.findall(r'name="(launch|csrfmiddlewaretoken)" value="([^"]+)"', choice.text))
+    action = re.search(r'<form method="post" action="([^"]*deep[^"]*)"', choice.text).group(1)
+    returned = browser.post(tool + action, data={**fields, "target": f"quiz:{quiz}"}, timeout=30)
+    assert returned.status_code == 200, returned.text[:500]
+    jwt_sent = re.search(r'name="JWT" value="([^"]+)"', returned.text).group(1)
+    header = jwt.get_unverified_header(jwt_sent)
+    published = requests.get(tool + "/lti/jwks/", timeout=10).json()["keys"]
+    key = RSAAlgorithm.from_jwk(json.dumps(next(k for k in published if k["kid"] == header["kid"])))
+    claims = jwt.decode(jwt_sent, key, algorithms=["RS256"], audience=platform.issuer)
+    [item] = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"target": f"quiz:{quiz}"}
+
+    # A learner launches the placed exam, takes it and submits.
+    lineitem = platform.add_line_item(f"quiz:{quiz}", label="Final exam")
+    platform.login_hints["ann"] = {
+        "sub": "ann",
+        "target": f"quiz:{quiz}",
+        "lineitem": lineitem,
+        "context": context,
+    }
+    learner_browser, landed = launch(tool, platform, "ann")
+    assert landed.status_code == 200 and "Final exam" in landed.text, landed.text[:500]
+    hops = [
+        r.headers["X-Served-By"]
+        for r in [*choice.history, choice, returned, *landed.history, landed]
+    ]
+    assert set(hops) == {"a", "b"}, hops
+    username = learner_browser.get(tool + "/api/v1/me/", timeout=30).json()["username"]
+    token = first.shell(
+        "from django.contrib.auth import get_user_model; "
+        "from quizzes.services.tokens import token_create; "
+        f"print(token_create(user=get_user_model().objects.get(username={username!r}), "
+        "name='lb', scope='write')[1])"
+    ).splitlines()[-1]
+    learner = Learner(token, tool)
+    attempt = learner.start(Exam(quiz=quiz, course=0, tokens=[])).json()
+    for question in attempt["questions"][:5]:
+        assert learner.answer(attempt["id"], question["id"], answer_for(question)).ok
+    assert learner.submit(attempt["id"]).status_code == 200
+
+    # Two grade workers, one per app server's machine, share the outbox.
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "lti_worker", "--poll-seconds", "0.2"],
+            cwd=server.base_dir,
+            env=server.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for server in servers
+    ]
+    try:
+        wait_until(lambda: len(platform.scores[lineitem]) >= 1, timeout=60)
+        time.sleep(2)  # room for a second, wrong delivery to show
+    finally:
+        for process in workers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    [score] = platform.scores[lineitem]
+    assert score["userId"] == "ann"

@@ -9,8 +9,14 @@ import pytest
 from django.core.management import call_command
 
 from quizzes import clock
-from quizzes.errors import AttemptClosed, AttemptNotFound, InvalidAnswer, UnknownQuestion
-from quizzes.models import Attempt, Question, ResponseStep
+from quizzes.errors import (
+    AttemptClosed,
+    AttemptNotFound,
+    InvalidAnswer,
+    SaveConflict,
+    UnknownQuestion,
+)
+from quizzes.models import Question, ResponseStep
 from quizzes.services.attempts import (
     answer_check,
     answers_save,
@@ -23,6 +29,7 @@ from tests.factories import (
     course_with_learner,
     fixed_quiz,
     key_answer,
+    live_response,
     make_question,
     wrong_answer,
 )
@@ -47,7 +54,7 @@ def test_saving_an_answer_records_a_step_and_marks_it_answered(started):
         attempt_id=attempt.pk, user=learner, answers={questions[0].pk: key_answer(version)}
     )
     assert result.errors == {}
-    response = attempt.responses.get(question=questions[0])
+    response = live_response(attempt, questions[0])
     assert response.state == "answered" and response.answer == key_answer(version)
     assert response.fraction is None
     assert list(response.steps.values_list("seq", "kind")) == [(1, "save")]
@@ -69,8 +76,8 @@ def test_a_malformed_answer_is_reported_and_changes_nothing(started):
         answers={questions[0].pk: {"choice": "not-a-key"}, questions[1].pk: {"value": "2002"}},
     )
     assert "Choose one of" in result.messages[questions[0].pk]
-    assert attempt.responses.get(question=questions[0]).answer is None
-    assert attempt.responses.get(question=questions[1]).answer == {"value": "2002"}
+    assert live_response(attempt, questions[0]).answer is None
+    assert live_response(attempt, questions[1]).answer == {"value": "2002"}
 
 
 def test_an_unknown_question_is_rejected_and_nothing_is_saved(started):
@@ -100,7 +107,7 @@ def test_a_blank_answer_clears_the_response(started):
     attempt, learner, questions = started
     answers_save(attempt_id=attempt.pk, user=learner, answers={questions[1].pk: {"value": "12"}})
     answers_save(attempt_id=attempt.pk, user=learner, answers={questions[1].pk: {"value": None}})
-    response = attempt.responses.get(question=questions[1])
+    response = live_response(attempt, questions[1])
     assert response.answer is None and response.state == "unanswered"
 
 
@@ -159,7 +166,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_is_submitted_wi
     attempt.refresh_from_db()
     assert attempt.state == "submitted" and attempt.submitted_at == attempt.deadline
     assert attempt.score == 1
-    assert attempt.responses.get(question=questions[1]).answer is None
+    assert live_response(attempt, questions[1]).answer is None
 
 
 def test_close_overdue_attempts_submits_abandoned_attempts(started, monkeypatch, capsys):
@@ -223,7 +230,7 @@ def test_checking_is_refused_in_graded_quizzes(started):
             raw=key_answer(questions[0].current_version),
         )
     assert error.value.code == "practice_only"
-    assert Attempt.objects.get(pk=attempt.pk).responses.get(question=questions[0]).answer is None
+    assert live_response(attempt, questions[0]).answer is None
 
 
 def test_practice_penalty_survives_save_then_submit(practice):
@@ -261,12 +268,12 @@ def test_flagging_after_a_correct_practice_check_is_allowed(practice):
         flags={question.pk: True},
     )
     assert result.errors == {}
-    response = attempt.responses.get()
+    response = live_response(attempt, question)
     assert response.is_flagged and response.state == "correct"
     only_flag = answers_save(
         attempt_id=attempt.pk, user=learner, answers={}, flags={question.pk: False}
     )
-    assert only_flag.errors == {} and not attempt.responses.get().is_flagged
+    assert only_flag.errors == {} and not live_response(attempt, question).is_flagged
     changed = answers_save(
         attempt_id=attempt.pk, user=learner, answers={question.pk: wrong_answer(version)}
     )
@@ -282,7 +289,7 @@ def test_an_invalid_answer_leaves_the_flag_as_it_was(started):
         flags={questions[0].pk: True},
     )
     assert questions[0].pk in result.errors
-    assert not attempt.responses.get(question=questions[0]).is_flagged
+    assert not live_response(attempt, questions[0]).is_flagged
 
 
 @pytest.mark.parametrize("raw", [{"x": None}, {"unknown": None}, {"choice": None, "x": 1}])
@@ -292,7 +299,7 @@ def test_unknown_answer_fields_never_wipe_a_saved_answer(started, raw):
     answers_save(attempt_id=attempt.pk, user=learner, answers={questions[0].pk: answer})
     result = answers_save(attempt_id=attempt.pk, user=learner, answers={questions[0].pk: raw})
     assert "Unknown field" in result.messages[questions[0].pk]
-    assert attempt.responses.get(question=questions[0]).answer == answer
+    assert live_response(attempt, questions[0]).answer == answer
 
 
 def test_a_partial_answer_is_kept_and_graded_but_not_counted_as_answered():
@@ -312,7 +319,128 @@ def test_a_partial_answer_is_kept_and_graded_but_not_counted_as_answered():
     lefts = question.current_version.payload["lefts"]
     partial = {"pairs": {lefts[0]["key"]: lefts[0]["match"]}}
     answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: partial})
-    response = attempt.responses.get()
+    response = live_response(attempt, question)
     assert response.answer == partial and response.state == "unanswered"
     graded = attempt_submit(attempt_id=attempt.pk, user=learner).responses.get()
     assert (graded.state, graded.fraction) == ("partial", Decimal("0.33333"))
+
+
+def between_read_and_write(monkeypatch, action):
+    """Run `action` after a save has read its responses and before it writes its step, as
+    another request would that commits in between."""
+    from quizzes.services import answers
+
+    read = answers._responses_to_save
+    pending = [action]
+
+    def read_then_act(*args):
+        responses = read(*args)
+        while pending:  # once: the action may save too
+            pending.pop()()
+        return responses
+
+    monkeypatch.setattr(answers, "_responses_to_save", read_then_act)
+
+
+def test_a_save_racing_a_submission_writes_nothing_after_it(started, monkeypatch):
+    attempt, learner, questions = started
+    between_read_and_write(monkeypatch, lambda: attempt_submit(attempt_id=attempt.pk, user=learner))
+    with pytest.raises(AttemptClosed):
+        answers_save(
+            attempt_id=attempt.pk,
+            user=learner,
+            answers={questions[0].pk: key_answer(questions[0].current_version)},
+        )
+    kinds = set(
+        ResponseStep.objects.filter(response__attempt=attempt).values_list("kind", flat=True)
+    )
+    assert kinds == {"submit"}
+    attempt.refresh_from_db()
+    assert attempt.score == 0 and attempt.responses.get(question=questions[0]).answer is None
+
+
+def test_a_save_whose_deadline_passes_before_its_write_is_refused(started, monkeypatch):
+    attempt, learner, questions = started
+    later = attempt.deadline + timedelta(seconds=1)
+    between_read_and_write(monkeypatch, lambda: monkeypatch.setattr(clock, "now", lambda: later))
+    with pytest.raises(AttemptClosed) as error:
+        answers_save(
+            attempt_id=attempt.pk,
+            user=learner,
+            answers={questions[0].pk: key_answer(questions[0].current_version)},
+        )
+    assert error.value.code == "time_up"
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.submitted_at, attempt.score) == (
+        "submitted",
+        attempt.deadline,
+        0,
+    )
+
+
+def test_of_two_saves_of_one_question_at_once_the_later_is_applied_on_top(started, monkeypatch):
+    attempt, learner, questions = started
+    question = questions[0]
+    version = question.current_version
+    rival = wrong_answer(version)
+    between_read_and_write(
+        monkeypatch,
+        lambda: answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: rival}),
+    )
+    answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: key_answer(version)})
+    assert live_response(attempt, question).answer == key_answer(version)
+    steps = ResponseStep.objects.filter(response__attempt=attempt).order_by("seq")
+    assert [(s.seq, s.data["answer"]) for s in steps] == [(1, rival), (2, key_answer(version))]
+
+
+def test_a_save_that_keeps_losing_the_race_is_refused_not_lost_silently(started, monkeypatch):
+    attempt, learner, questions = started
+    question = questions[0]
+    version = question.current_version
+    from quizzes.services import answers
+
+    read = answers._responses_to_save
+    rivals = iter([wrong_answer(version), key_answer(version)])
+
+    def read_then_lose(*args):
+        responses = read(*args)
+        ResponseStep.objects.create(
+            response=responses[0],
+            seq=(responses[0].last_seq or 0) + 1,
+            kind="save",
+            data={"answer": next(rivals), "flagged": False},
+            state="answered",
+        )
+        return responses
+
+    monkeypatch.setattr(answers, "_responses_to_save", read_then_lose)
+    last_wrong = [c["key"] for c in version.payload["choices"] if not c["correct"]][-1]
+    with pytest.raises(SaveConflict):
+        answers_save(
+            attempt_id=attempt.pk, user=learner, answers={question.pk: {"choice": last_wrong}}
+        )
+    monkeypatch.undo()
+    assert live_response(attempt, question).answer == key_answer(version)
+
+
+def test_flags_and_answers_live_in_the_steps_until_the_submission_writes_them(started):
+    attempt, learner, questions = started
+    question = questions[0]
+    answer = key_answer(question.current_version)
+    answers_save(
+        attempt_id=attempt.pk,
+        user=learner,
+        answers={question.pk: answer},
+        flags={question.pk: True},
+    )
+    row = attempt.responses.get(question=question)
+    assert (row.answer, row.is_flagged, row.state) == (None, False, "unanswered")
+    step = row.steps.get()
+    assert (step.kind, step.data, step.state) == (
+        "save",
+        {"answer": answer, "flagged": True},
+        "answered",
+    )
+    attempt_submit(attempt_id=attempt.pk, user=learner)
+    row.refresh_from_db()
+    assert (row.answer, row.is_flagged, row.state) == (answer, True, "correct")

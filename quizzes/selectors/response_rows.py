@@ -1,0 +1,267 @@
+"""The hot reads of an exam, written in SQL: every start, autosave and page of an attempt.
+
+The ORM spends more time building these queries (the joins, the last step of each response,
+the recent writes) than the database spends running them, so they are written once here and
+loaded through the same field converters the ORM uses. They read only what their callers
+need; anything else on the instances they return is deferred (read on access), never a silent
+default. Each response comes with its last step as `last_seq`, `last_kind`, `last_state` and
+`last_data` (see `delivery.as_live`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from ..models import (
+    Attempt,
+    AttemptState,
+    Course,
+    Enrolment,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ResponseState,
+    ResponseStep,
+    StepKind,
+)
+
+RESPONSE = [
+    "id",
+    "attempt_id",
+    "position",
+    "question_id",
+    "question_version_id",
+    "max_mark",
+    "choice_order",
+    "answer",
+    "state",
+    "fraction",
+    "score",
+    "is_flagged",
+]
+ATTEMPT = ["id", "quiz_id", "user_id", "course_id", "state", "deadline", "submitted_at"]
+QUIZ = ["id", "mode"]
+SAVE_VERSION = ["id", "qtype", "payload"]
+PAGE_VERSION = ["id", "question_id", "qtype", "stem", "payload", "explanation", "source_quote"]
+STEP = ["s.seq", "s.kind", "s.state", "s.data"]
+
+
+def _quoted(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model: type[Model], alias: str, names: list[str]) -> list[str]:
+    meta = model._meta
+    return [f"{alias}.{connection.ops.quote_name(meta.get_field(n).column)}" for n in names]
+
+
+@functools.cache
+def _loader(model: type[Model], names: tuple[str, ...], vendor: str):
+    """How to load `names` of `model` on this database: each column's converters (the ORM's)
+    and where each value goes in the model's field order; built once per process."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    converters = [
+        (
+            field.cached_col,
+            connection.ops.get_db_converters(field.cached_col)
+            + field.get_db_converters(connection),
+        )
+        for field in fields
+    ]
+    attnames = [field.attname for field in fields]
+    order = [f.attname for f in meta.concrete_fields if f.attname in attnames]
+    positions = [attnames.index(attname) for attname in order]
+    return converters, order, positions
+
+
+def _load(model: type[Model], names: list[str], values: Sequence[Any]) -> Model:
+    """An instance from raw column values, converted as the ORM converts them."""
+    converters, order, positions = _loader(model, tuple(names), connection.vendor)
+    converted = []
+    for value, (column, functions) in zip(values, converters, strict=True):
+        for convert in functions:
+            value = convert(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, order, [converted[i] for i in positions])
+
+
+def _last_step_join() -> str:
+    """LEFT JOIN the last step of response r as s (the (response, seq) index answers both)."""
+    steps = _quoted(ResponseStep)
+    return (
+        f"LEFT JOIN {steps} s ON s.response_id = r.id AND s.seq = "
+        f"(SELECT MAX(m.seq) FROM {steps} m WHERE m.response_id = r.id) "
+    )
+
+
+def _with_last_step(response: Response, values: Sequence[Any]) -> Response:
+    seq, kind, state, data = values
+    response.last_seq, response.last_kind, response.last_state = seq, kind, state
+    response.last_data = json.loads(data) if isinstance(data, str) else data
+    return response
+
+
+def responses_to_save(
+    *, attempt_id: int, user_id: int, question_ids: Iterable[int], writes_since: datetime
+) -> list[Response]:
+    """The user's responses to these questions in this attempt, in position order, each with
+    its attempt (and quiz mode), its version, its last step, and as `recent_writes` how many
+    steps the attempt got since `writes_since` (one query)."""
+    ids = list(question_ids)
+    select = [
+        *_columns(Response, "r", RESPONSE),
+        *_columns(Attempt, "a", ATTEMPT),
+        *_columns(Quiz, "q", QUIZ),
+        *_columns(QuestionVersion, "v", SAVE_VERSION),
+        *STEP,
+        f"(SELECT COUNT(*) FROM {_quoted(ResponseStep)} w JOIN {_quoted(Response)} wr "
+        "ON wr.id = w.response_id WHERE wr.attempt_id = a.id AND w.created_at >= %s)",
+    ]
+    sql = (
+        f"SELECT {', '.join(select)} FROM {_quoted(Response)} r "
+        f"JOIN {_quoted(Attempt)} a ON a.id = r.attempt_id "
+        f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
+        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
+        f"{_last_step_join()}"
+        f"WHERE r.attempt_id = %s AND a.user_id = %s "
+        f"AND r.question_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY r.position"
+    )
+    since = connection.ops.adapt_datetimefield_value(writes_since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, attempt_id, user_id, *ids])
+        rows = cursor.fetchall()
+    responses = []
+    for row in rows:
+        values = _split(row, [len(RESPONSE), len(ATTEMPT), len(QUIZ), len(SAVE_VERSION), 4, 1])
+        response = _load(Response, RESPONSE, values[0])
+        attempt = _load(Attempt, ATTEMPT, values[1])
+        attempt.quiz = _load(Quiz, QUIZ, values[2])
+        response.attempt = attempt
+        response.question_version = _load(QuestionVersion, SAVE_VERSION, values[3])
+        response.recent_writes = values[5][0]
+        responses.append(_with_last_step(response, values[4]))
+    return responses
+
+
+def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> list[Response]:
+    """Every response of an attempt, in position order, with its version and its last step
+    (one query): what an attempt page and the API's attempt document show. `wrong_tries`
+    adds how many practice checks of each were not right (as `wrong_tries`)."""
+    steps = _quoted(ResponseStep)
+    tries = (
+        f"(SELECT COUNT(*) FROM {steps} c WHERE c.response_id = r.id "
+        f"AND c.kind = '{StepKind.CHECK.value}' AND c.state <> '{ResponseState.CORRECT.value}')"
+    )
+    select = [
+        *_columns(Response, "r", RESPONSE),
+        *_columns(QuestionVersion, "v", PAGE_VERSION),
+        *STEP,
+        tries if wrong_tries else "0",
+    ]
+    sql = (
+        f"SELECT {', '.join(select)} FROM {_quoted(Response)} r "
+        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
+        f"{_last_step_join()}WHERE r.attempt_id = %s ORDER BY r.position"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt.pk])
+        rows = cursor.fetchall()
+    responses = []
+    for row in rows:
+        values = _split(row, [len(RESPONSE), len(PAGE_VERSION), 4, 1])
+        response = _load(Response, RESPONSE, values[0])
+        response.attempt = attempt
+        response.question_version = _load(QuestionVersion, PAGE_VERSION, values[1])
+        response.wrong_tries = values[3][0]
+        responses.append(_with_last_step(response, values[2]))
+    return responses
+
+
+def _split(row: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(row[start : start + size])
+        start += size
+    return parts
+
+
+def quiz_offer_row(
+    *,
+    quiz_id: int,
+    user_id: int,
+    all_courses: bool,
+    course_id: int | None,
+    course_slug: str | None,
+    since: datetime,
+) -> tuple[Quiz, dict[str, Any]] | None:
+    """The published quiz and, in one query, which of the user's courses offer it (all courses
+    for a site admin; only the one asked for, when one is): the first such course's id, how
+    many there are, whether the user belongs to the course asked for, and the user's attempts
+    at the quiz in that course (how many, the open one, how many began after `since`)."""
+    quote = connection.ops.quote_name
+    course, enrolment = _quoted(Course), _quoted(Enrolment)
+    member = "" if all_courses else f"JOIN {enrolment} e ON e.course_id = c.id AND e.user_id = %s"
+    member_params = [] if all_courses else [user_id]
+    asked, asked_params = "", []
+    if course_id is not None:
+        asked, asked_params = "AND c.id = %s", [course_id]
+    elif course_slug is not None:
+        asked, asked_params = "AND c.slug = %s", [course_slug]
+    # A course's own quiz, or a shared one: for every course of its article, or of any.
+    offers = (
+        "(c.id = q.course_id OR (q.course_id IS NULL "
+        "AND (q.article_id IS NULL OR c.article_id = q.article_id)))"
+    )
+    courses = f"FROM {course} c {member} WHERE {offers} {asked}"
+    names = [f.name for f in Quiz._meta.concrete_fields]
+    inner = (
+        f"SELECT {', '.join(_columns(Quiz, 'q', names))}, "
+        f"(SELECT MIN(c.id) {courses}) AS offered, (SELECT COUNT(*) {courses}) AS offers, "
+        f"(SELECT COUNT(*) FROM {course} c {member} WHERE 1 = 1 {asked}) AS member "
+        f"FROM {_quoted(Quiz)} q WHERE q.id = %s AND q.{quote('is_published')} = %s"
+    )
+    mine = (
+        f"FROM {_quoted(Attempt)} a "
+        "WHERE a.quiz_id = x.id AND a.user_id = %s AND a.course_id = x.offered"
+    )
+    sql = (
+        f"SELECT x.*, (SELECT COUNT(*) {mine}), "
+        f"(SELECT MIN(a.id) {mine} AND a.state = %s), "
+        f"(SELECT COUNT(*) {mine} AND a.started_at >= %s) FROM ({inner}) x"
+    )
+    courses_params = member_params + asked_params
+    params = [
+        user_id,
+        user_id,
+        AttemptState.IN_PROGRESS,
+        user_id,
+        connection.ops.adapt_datetimefield_value(since),
+        *courses_params,
+        *courses_params,
+        *courses_params,
+        quiz_id,
+        True,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    quiz = _load(Quiz, names, row[: len(names)])
+    offered, offers, member_count, used, open_id, recent = row[len(names) :]
+    return quiz, {
+        "course_id": offered,
+        "course_count": offers,
+        "is_member": member_count > 0,
+        "attempts_used": used,
+        "open_attempt_id": open_id,
+        "started_recently": recent,
+    }

@@ -1,0 +1,174 @@
+"""Submitting an attempt: by the learner, or when its time runs out; each response graded once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+
+from .. import clock
+from ..errors import AttemptNotFound
+from ..lti.outbox import enqueue_for_attempt
+from ..models import (
+    Attempt,
+    AttemptState,
+    QuizMode,
+    Response,
+    ResponseState,
+    ResponseStep,
+    StepKind,
+)
+from ..qtypes import registry
+from ..selectors.delivery import as_live
+from ..selectors.response_rows import open_attempt_responses
+
+# Moodle's interactive behaviour takes a third of the mark off for each wrong try.
+PRACTICE_PENALTY = Decimal(1) / 3
+CENT = Decimal("0.01")
+CHECKED = {ResponseState.CORRECT, ResponseState.PARTIAL, ResponseState.WRONG}
+
+
+def practice_fraction(fraction: Decimal, wrong_tries: int) -> Decimal:
+    """A practice grade after its wrong tries: a third off for each, never below zero."""
+    if not fraction:
+        return fraction
+    return max(Decimal(0), fraction - PRACTICE_PENALTY * wrong_tries).quantize(Decimal("0.00001"))
+
+
+def locked_attempt(attempt_id: int, user: AbstractBaseUser) -> Attempt:
+    """The user's attempt with its quiz, its row locked until the transaction ends (not the
+    quiz's: other learners submit the same quiz at the same time); AttemptNotFound otherwise."""
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .filter(pk=attempt_id, user=user)
+        .first()
+    )
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
+
+
+def is_overdue(attempt: Attempt) -> bool:
+    """Whether the attempt's time has run out."""
+    return attempt.deadline is not None and clock.now() >= attempt.deadline
+
+
+def attempt_submit(*, attempt_id: int, user: AbstractBaseUser) -> Attempt:
+    """Submit and grade an attempt; submitting again returns the same result, graded once."""
+    with transaction.atomic():
+        attempt = locked_attempt(attempt_id, user)
+        if attempt.state == AttemptState.IN_PROGRESS:
+            when = attempt.deadline if is_overdue(attempt) else clock.now()
+            _grade_and_close(attempt, submitted_at=when)
+    return attempt
+
+
+def attempt_finalize_if_overdue(*, attempt: Attempt) -> bool:
+    """Submit an open attempt whose time ran out, with its saved answers; True if it did."""
+    if attempt.state != AttemptState.IN_PROGRESS or not is_overdue(attempt):
+        return False
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
+        if locked.state != AttemptState.IN_PROGRESS:
+            return False
+        _grade_and_close(locked, submitted_at=locked.deadline)
+    attempt.refresh_from_db()
+    return True
+
+
+def attempts_close_overdue() -> int:
+    """Finalise every overdue attempt (for a scheduler); returns how many were closed."""
+    overdue = Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lte=clock.now())
+    return sum(attempt_finalize_if_overdue(attempt=a) for a in overdue.iterator())
+
+
+def _final_responses(attempt: Attempt) -> list[Response]:
+    """The attempt's responses as they stand, with the wrong practice tries of each."""
+    practice = attempt.quiz.mode == QuizMode.PRACTICE
+    return [as_live(r) for r in open_attempt_responses(attempt, wrong_tries=practice)]
+
+
+def _write_final(responses: list[Response]) -> None:
+    """One UPDATE of every response's final answer, flag and grade, a CASE on the id per
+    column, as Django's bulk_update writes it, without building an expression per cell."""
+    if not responses:
+        return
+    quote = connection.ops.quote_name
+    fields = [
+        Response._meta.get_field(name)
+        for name in ("answer", "is_flagged", "state", "fraction", "score")
+    ]
+    cast = connection.features.requires_casted_case_in_updates
+    sets, params = [], []
+    for field in fields:
+        case = f"CASE {quote('id')} {' '.join(['WHEN %s THEN %s'] * len(responses))} END"
+        if cast:
+            case = f"CAST({case} AS {field.cast_db_type(connection)})"
+        sets.append(f"{quote(field.column)} = {case}")
+        for response in responses:
+            value = field.get_db_prep_save(getattr(response, field.attname), connection)
+            params += [response.pk, value]
+    ids = [response.pk for response in responses]
+    sql = (
+        f"UPDATE {quote(Response._meta.db_table)} SET {', '.join(sets)} "
+        f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])
+
+
+def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
+    """Grade every response once, append SUBMIT steps, total the score and close the attempt.
+
+    The answers and flags saved as steps become the response rows' for good. Practice answers
+    already checked keep their checked grade (with its penalty); any other practice answer is
+    graded now with the same penalty for the wrong tries before it, so saving instead of
+    checking the last try does not escape it.
+    """
+    practice = attempt.quiz.mode == QuizMode.PRACTICE
+    responses = _final_responses(attempt)
+    steps = []
+    for response in responses:
+        if not (practice and response.state in CHECKED):
+            version = response.question_version
+            grade = registry.get(version.qtype).grade(version.payload, response.answer)
+            response.state = ResponseState(grade.state.value)
+            response.fraction = (
+                practice_fraction(grade.fraction, response.wrong_tries)
+                if practice
+                else grade.fraction
+            )
+            response.score = (response.max_mark * response.fraction).quantize(CENT)
+        steps.append(
+            ResponseStep(
+                response=response,
+                seq=(response.last_seq or 0) + 1,
+                kind=StepKind.SUBMIT,
+                data={},
+                state=response.state,
+                fraction=response.fraction,
+            )
+        )
+    _write_final(responses)
+    ResponseStep.objects.bulk_create(steps, batch_size=500)
+    attempt.score = min(sum((r.score for r in responses), Decimal(0)), attempt.max_score)
+    attempt.state = AttemptState.SUBMITTED
+    attempt.submitted_at = submitted_at
+    attempt.save(update_fields=["score", "state", "submitted_at"])
+    # The grade for the platform is queued in this transaction: it is sent if and only if the
+    # submission is committed (the LTI outbox). The learner's study cards are made here too,
+    # from the responses just written, so a submission is one transaction.
+    enqueue_for_attempt(attempt)
+    _study_cards(attempt)
+
+
+def _study_cards(attempt: Attempt) -> None:
+    from .study import study_cards_from_attempt
+
+    study_cards_from_attempt(attempt=attempt)

@@ -1,0 +1,120 @@
+"""The shared cache: the database backend writes without counting its table (kzstudy/cache.py),
+and REDIS_URL moves the cache and the sessions to Django's Redis cache."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kzstudy.cache import DatabaseCache
+
+pytestmark = pytest.mark.django_db
+
+
+def table_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM kzstudy_cache")
+        return cursor.fetchone()[0]
+
+
+def test_the_default_cache_is_the_database_backend_that_does_not_count():
+    assert isinstance(caches["default"], DatabaseCache)
+
+
+def test_a_write_never_counts_the_whole_cache_table():
+    cache = caches["default"]
+    with CaptureQueriesContext(connection) as captured:
+        for n in range(50):
+            cache.set(f"key-{n}", n, 60)
+        cache.add("key-0", "kept", 60)
+        cache.touch("key-1", 120)
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert [cache.get(f"key-{n}") for n in range(3)] == [0, 1, 2]
+    assert cache.add("new", 1, 60) is True and cache.add("new", 2, 60) is False
+    assert cache.touch("missing", 60) is False
+
+
+def test_culling_still_keeps_the_table_near_max_entries():
+    culling = DatabaseCache("kzstudy_cache", {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_EVERY": 1}})
+    for n in range(40):
+        culling.set(f"cull-{n}", n, 60)
+    # Django culls a third of the rows once past MAX_ENTRIES: never far above it.
+    assert table_rows() <= 15
+    assert culling.get("cull-39") == 39
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server on 127.0.0.1 (Debian's package), stopped after the test."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+SHOW_SETTINGS = """
+from django.conf import settings
+from django.core.cache import cache
+from django.contrib.sessions.backends.cached_db import SessionStore
+cache.set("kzstudy-probe", 42, 60)
+session = SessionStore()
+session["probe"] = "kept"
+session.create()
+print(settings.CACHES["default"]["BACKEND"], settings.SESSION_ENGINE, cache.get("kzstudy-probe"))
+print(SessionStore(session_key=session.session_key).load()["probe"])
+"""
+
+
+def test_redis_url_moves_the_cache_and_the_sessions_to_redis(redis_url, tmp_path):
+    env = {
+        "SECRET_KEY": "a-test-secret-key-for-the-redis-settings-0123456789abcdef",
+        "DEBUG": "1",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+    }
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
+    subprocess.run(migrate, env=env, cwd=settings.BASE_DIR, check=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SHOW_SETTINGS],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert lines[-2] == (
+        "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db 42"
+    )
+    assert lines[-1] == "kept"
