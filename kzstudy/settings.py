@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "quizzes.api.schema.add_error_responses",
+        "quizzes.api.schema_links.add_attempt_links",
     ],
 }
 

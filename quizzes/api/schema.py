@@ -29,6 +29,8 @@ COMMON_ERRORS = {
     "405": "Method not allowed.",
     "409": "The attempt no longer takes answers (submitted or its time is up).",
     "429": "Too many writes; retry later.",
+    "503": "The database is briefly unavailable (code `unavailable`): nothing was changed; "
+    "retry after the `Retry-After` header's seconds.",
 }
 # Operations whose error statuses differ from the common ones (by operation id).
 OPERATION_ERRORS = {

@@ -1,0 +1,146 @@
+"""Schemathesis's stateful mode over the attempt flow: it follows the schema's OpenAPI links
+(quizzes → start → read → answer → answer again → submit → read, submit again…) and generates
+sequences of calls, not only single calls. Every response must keep the contract: no 5xx,
+documented statuses and bodies; and the sequences must really walk the flow."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import positive_data_acceptance
+from schemathesis.generation.modes import GenerationMode
+
+from tests.browser.server import KzstudyServer
+from tests.reliability.live import Exam, exam_server
+
+FLOW = ["quizzes_list", "attempt_start", "attempt_get", "answer_put", "attempt_submit"]
+SCENARIOS = int(os.environ.get("KZSTUDY_SCHEMATHESIS_SCENARIOS", "50"))
+
+
+# A course without the article (so no shared quiz with random pools is offered in it) and one
+# practice quiz of two fixed questions: the same calls get the same answers in every sequence,
+# which Hypothesis needs (it checks that replaying choices draws the same kinds of data).
+STATEFUL_COURSE = """
+import json
+from django.contrib.auth import get_user_model
+from quizzes.models import Course, Enrolment, Question
+from quizzes.services.tokens import token_create
+from tests.factories import fixed_quiz
+course = Course.objects.create(slug="stateful", title="Stateful")
+user = get_user_model().objects.create_user("stateful-learner")
+Enrolment.objects.create(course=course, user=user, role="learner")
+shared = Question.objects.filter(course__isnull=True, status="published").order_by("pk")
+questions = [shared.filter(current_version__qtype=kind).first()
+             for kind in ("true_false", "single_choice")]
+quiz = fixed_quiz(questions, title="Two fixed questions", course=course, mode="practice",
+                  max_attempts=None)
+print(json.dumps({"quiz": quiz.pk, "course": course.pk,
+                  "tokens": [token_create(user=user, name="stateful", scope="write")[1]]}))
+"""
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory) -> Iterator[tuple[KzstudyServer, Exam]]:
+    server = exam_server(
+        tmp_path_factory.mktemp("stateful"),
+        API_WRITE_RATE="100000/minute",
+        ATTEMPT_WRITE_RATE="100000/minute",
+    )
+    exam = Exam(**json.loads(server.shell(STATEFUL_COURSE).strip().splitlines()[-1]))
+    yield server, exam
+    server.stop()
+
+
+def test_the_schema_links_the_attempt_flow(api):
+    server, _ = api
+    schema = schemathesis.openapi.from_url(f"{server.url}/api/schema/?format=json")
+    raw = schema.raw_schema["paths"]
+    start = raw["/api/v1/quizzes/{quiz_id}/attempts/"]["post"]["responses"]["201"]["links"]
+    assert start["AnswerFirstQuestion"] == {
+        "operationId": "answer_put",
+        "parameters": {
+            "attempt_id": "$response.body#/id",
+            "question_id": "$response.body#/questions/0/id",
+        },
+    }
+    submit = raw["/api/v1/attempts/{attempt_id}/submit/"]["post"]["responses"]["200"]["links"]
+    assert submit["GetAttempt"]["parameters"] == {"attempt_id": "$request.path.attempt_id"}
+
+
+def test_generated_sequences_through_the_attempt_flow_keep_the_contract(api):
+    server, exam = api
+    schema = schemathesis.openapi.from_url(f"{server.url}/api/schema/?format=json").include(
+        operation_id=FLOW
+    )
+    # Valid requests only: the sequences are the point here. (Negative data found the bug that
+    # test_starting_an_attempt_refuses_a_body_that_is_not_an_object keeps.)
+    schema.config.generation.update(modes=[GenerationMode.POSITIVE])
+    seen: Counter[tuple[str, int]] = Counter()
+    headers = {"Authorization": f"Bearer {exam.tokens[0]}"}
+
+    class AttemptFlow(schema.as_state_machine()):
+        def setup(self):
+            # Each sequence starts with no open attempt (the last one's is submitted).
+            mine = requests.get(f"{server.url}/api/v1/attempts/", headers=headers, timeout=30)
+            for attempt in mine.json()["results"]:
+                if attempt["state"] == "in_progress":
+                    requests.post(
+                        f"{server.url}/api/v1/attempts/{attempt['id']}/submit/",
+                        headers=headers,
+                        timeout=30,
+                    ).raise_for_status()
+
+        def get_call_kwargs(self, case):
+            return {"base_url": server.url, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            seen[(case.operation.definition.raw["operationId"], response.status_code)] += 1
+            # As in test_schemathesis.py: a well-formed body may still name no such choice,
+            # and the right answer to that is a documented 400.
+            case.validate_response(
+                response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs
+            )
+
+    AttemptFlow.run(
+        settings=settings(
+            max_examples=SCENARIOS,
+            stateful_step_count=10,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+            # Generate only: replaying or shrinking a sequence against a live server that
+            # remembers the last one draws different data, which Hypothesis calls flaky.
+            phases=[Phase.generate],
+        )
+    )
+    # The links were followed: attempts started, answered (before the submit: 200; after it:
+    # 409, refused) and submitted. Which of the two answers a run reaches is up to chance.
+    assert seen[("attempt_start", 201)] > 0, seen
+    assert seen[("answer_put", 200)] + seen[("answer_put", 409)] > 0, seen
+    assert seen[("attempt_submit", 200)] > 0, seen
+    assert not [key for key in seen if key[1] >= 500], seen
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Bug found by the stateful run, in quizzes/api/views_attempts.py (reported to the "
+    "lead): AttemptStartView reads `request.data or {}`, so a JSON body of false, 0, [] or "
+    '"" counts as no body and starts an attempt instead of answering 400.',
+)
+@pytest.mark.parametrize("body", ["false", "0", "[]", '""'])
+def test_starting_an_attempt_refuses_a_body_that_is_not_an_object(api, body):
+    server, exam = api
+    reply = requests.post(
+        f"{server.url}/api/v1/quizzes/{exam.quiz}/attempts/",
+        data=body,
+        headers={"Authorization": f"Bearer {exam.tokens[0]}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert reply.status_code == 400, reply.text[:300]
