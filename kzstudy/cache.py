@@ -3,7 +3,7 @@
 Django's `DatabaseCache` counts its table before each `set()`, `add()` and `touch()` to decide
 whether to cull (django/core/cache/backends/db.py, `_base_set`); no setting turns that off, and
 the count costs more the more entries (throttle counters, tokens, pending LTI choices) the table
-holds. This backend counts, and culls, on one write in `CULL_EVERY` (an OPTION, default 500):
+holds. This backend counts, and culls, on every `CULL_EVERY`-th write (an OPTION, default 500):
 `MAX_ENTRIES` becomes a soft limit the table may pass by a few hundred rows between culls, and
 expired entries still go first. Everything else is Django's: same table, same keys, same values.
 """
@@ -11,8 +11,8 @@ expired entries still go first. Everything else is Django's: same table, same ke
 from __future__ import annotations
 
 import base64
+import itertools
 import pickle
-import random
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -28,11 +28,12 @@ class DatabaseCache(DjangoDatabaseCache):
     def __init__(self, table: str, params: dict) -> None:
         options = dict(params.get("OPTIONS") or {})
         self._cull_every = max(1, int(options.pop("CULL_EVERY", 500)))
+        self._writes = itertools.count(1)
         super().__init__(table, {**params, "OPTIONS": options})
 
     def _base_set(self, mode: str, key: str, value, timeout=DEFAULT_TIMEOUT) -> bool:
         db = router.db_for_write(self.cache_model_class)
-        if random.randrange(self._cull_every) == 0:
+        if next(self._writes) % self._cull_every == 0:
             self._cull_if_full(db)
         return self._write_row(db, mode, key, value, self.get_backend_timeout(timeout))
 
