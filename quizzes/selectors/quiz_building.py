@@ -299,14 +299,22 @@ def _bank_questions(
 
 
 def quiz_bank(
-    *, course: Course | None, article: Article | None, also: frozenset[int] = frozenset()
+    *,
+    course: Course | None,
+    article: Article | None,
+    also: frozenset[int] = frozenset(),
+    also_tags: frozenset[int] = frozenset(),
 ) -> QuizBank:
     """The bank a quiz of `course` (None: a shared quiz) on `article` draws on (five queries).
 
     `also` adds question ids already in the quiz even if out of scope now, so an edit page can
-    show them and say what is wrong with them.
+    show them and say what is wrong with them; `also_tags` the tags its pools filter on even if
+    no question has them now (an edit page that left one out would widen the pool unseen).
     """
     questions, tags = _bank_questions(course, article, also)
+    missing = also_tags - {t.pk for t in tags}
+    if missing:
+        tags = sorted([*tags, *Tag.objects.filter(pk__in=missing)], key=lambda t: t.name)
     section_ids = {q.section_id for q in questions.values()}
     sections = list(
         Section.objects.filter(Q(article=article) | Q(pk__in=section_ids)).order_by(

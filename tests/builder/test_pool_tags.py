@@ -87,3 +87,23 @@ def test_duplicating_the_final_exam_keeps_its_tag_pools(course, instructor):
     copy = quiz_duplicate(quiz=final, course=course, actor=instructor)
     assert [s.pool_tag_id for s in copy.slots.order_by("position")] == [exam_tag().pk] * 9
     assert copy.exam_protection == "exam_only"
+
+
+def test_an_edit_page_keeps_a_pool_tag_no_question_has_any_more(teacher_client, course, instructor):
+    question = make_question(first_section(), course=course, tags=["week-9"])
+    week = Tag.objects.get(name="week-9")
+    quiz = quiz_create(
+        course=course,
+        actor=instructor,
+        fields=RULES,
+        slots=[SlotSpec(kind="random", pool_tag_id=week.pk)],
+    )
+    question.tags.clear()
+    edit = reverse("teach:quiz_edit", args=[course.slug, quiz.pk])
+    page = teacher_client.get(edit).content.decode()
+    # Still offered and chosen: a select without it would quietly save "any tag".
+    assert f'<option value="{week.pk}" selected>week-9</option>' in page
+    row = {"kind": "random", "pool_tag": week.pk, "pool_count": 1, "ORDER": 1}
+    reply = teacher_client.post(edit, post_data({}, [row], initial=1))
+    assert reply.context["formset"].forms[0].has_error("pool_count", "pool_short")
+    assert quiz.slots.get().pool_tag == week

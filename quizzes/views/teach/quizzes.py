@@ -90,7 +90,8 @@ def _builder(request: HttpRequest, course: Course, quiz: Quiz | None) -> HttpRes
     used = frozenset(s.question_id for s in slots if s.kind == SlotKind.FIXED)
     article = (quiz.article if quiz and quiz.article_id else None) or course.article
     owner = None if quiz and quiz.course_id is None else course  # a shared quiz: shared bank
-    bank = quiz_bank(course=owner, article=article, also=used)
+    tags = frozenset(s.pool_tag_id for s in slots if s.pool_tag_id)
+    bank = quiz_bank(course=owner, article=article, also=used, also_tags=tags)
     adding = request.method == "POST" and "add_rows" in request.POST
     data = _with_more_rows(request.POST) if adding else request.POST or None
     form = QuizForm(data, bank=bank, initial=quiz_initial(quiz), judge=not adding)
