@@ -9,7 +9,7 @@ from .textnorm import normalize_for_quote
 
 if TYPE_CHECKING:
     from .article_markdown import ParsedArticle
-    from .content_pack import ContentPack, PackQuestion, PackQuiz
+    from .content_pack_data import ContentPack, PackQuestion, PackQuiz
 
 
 POOL_FILTERS = {"section", "concept", "difficulty", "tag", "count"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import yaml
 
 from .content_checks import check_quotes, check_references, pool_candidates
+from .content_pack_data import ContentPack, PackConcept, PackQuestion, PackQuiz, PackSection
 from .qtypes import registry
 from .tagging import MAX_TAGS, tag_problem
 from .textnorm import word_count
@@ -85,79 +85,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-@dataclass
-class PackSection:
-    """A section's summary as the pack states it."""
-
-    slug: str
-    heading: str
-    position: int
-    overview: str = ""
-    key_points: list[str] = field(default_factory=list)
-    origin: str = ""
-
-
-@dataclass
-class PackConcept:
-    """A glossary entry."""
-
-    slug: str
-    term: str
-    definition: str
-    aliases: list[str]
-    section: str
-    origin: str
-
-
-@dataclass
-class PackQuestion:
-    """A question: shared fields plus the type's authoring data."""
-
-    key: str
-    qtype: str
-    section: str
-    difficulty: int
-    bloom: str
-    concepts: list[str]
-    stem: str
-    data: dict[str, Any]
-    explanation: str
-    source_quote: str
-    origin: str
-    # Bank metadata, as on Question: a pool may draw only the questions with a tag.
-    tags: list[str] = field(default_factory=list)
-
-
-@dataclass
-class PackQuiz:
-    """A quiz definition."""
-
-    key: str
-    fields: dict[str, Any]
-    slots: list[dict[str, Any]]
-    origin: str
-
-
-@dataclass
-class ContentPack:
-    """Everything a pack holds, in file order."""
-
-    directory: Path
-    slug: str = ""
-    title: str = ""
-    author: str = ""
-    published_on: date | None = None
-    source: str = ""
-    sections: list[PackSection] = field(default_factory=list)
-    concepts: list[PackConcept] = field(default_factory=list)
-    questions: list[PackQuestion] = field(default_factory=list)
-    quizzes: list[PackQuiz] = field(default_factory=list)
-
-    def section(self, slug: str) -> PackSection | None:
-        """The section with this slug, if any."""
-        return next((s for s in self.sections if s.slug == slug), None)
 
 
 class _Reader:
