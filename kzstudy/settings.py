@@ -247,6 +247,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner on stderr: commands answer with their own one-line errors there.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "kzstudy.login_throttle.lockout_response"
 # The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies that each append to
 # X-Forwarded-For, the address the outermost of them saw. Never a header a client could forge.
