@@ -12,14 +12,33 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
-from .models import Attempt, AttemptState, QuizMode, Response, ResponseState, ReviewTiming
+from .models import (
+    Attempt,
+    AttemptState,
+    QuestionVersion,
+    QuizMode,
+    Response,
+    ResponseState,
+    ReviewTiming,
+)
 from .qtypes import registry
+from .selectors.attempt_record import (
+    NO_HISTORY,
+    GradingHistory,
+    MarkNote,
+    VersionMove,
+    grading_history_once,
+)
 from .selectors.exam_protection import NO_PROTECTION, ExamGuard, attempt_guard
 
 
-def learner_question(response: Response) -> dict[str, Any]:
-    """The question as a learner answers it: id, type, stem and options in the order shown."""
-    version = response.question_version
+def learner_question(response: Response, version: QuestionVersion | None = None) -> dict[str, Any]:
+    """The question as a learner answers it: id, type, stem and options in the order shown.
+
+    `version`: the version to show instead of the response's own (the one the learner
+    answered, when a regrade has since moved the response to a newer one).
+    """
+    version = version or response.question_version
     payload = version.payload
     shown = {
         "id": response.question_id,
@@ -176,6 +195,38 @@ class ReviewItem:
     feedback: list[str] = field(default_factory=list)
     # Set when a graded quiz protects the question: only the learner's own answer is shown.
     withheld_for: str = ""
+    # Regrades that moved the question to a newer version since the learner answered it, and
+    # the marks changed (or comments given) after submission.
+    moves: list[VersionMove] = field(default_factory=list)
+    notes: list[MarkNote] = field(default_factory=list)
+
+    @property
+    def corrections(self) -> list[dict[str, Any]]:
+        """Per regrade that changed the question: when, what changed, and its wording now."""
+        return [
+            {
+                "at": move.at,
+                "changed": version_changes(move.from_version, move.to_version),
+                "stem": move.to_version.stem,
+            }
+            for move in self.moves
+        ]
+
+
+def version_changes(before: QuestionVersion, after: QuestionVersion) -> list[str]:
+    """What a new version changed, in words: "the wording", "the options", "the right
+    answer", "the explanation" (empty when nothing a learner sees changed)."""
+    qtype = registry.get(after.qtype)
+    changed = []
+    if before.stem != after.stem:
+        changed.append(str(_("the wording")))
+    if sorted(qtype.option_texts(before.payload)) != sorted(qtype.option_texts(after.payload)):
+        changed.append(str(_("the options")))
+    if qtype.correct_texts(before.payload) != qtype.correct_texts(after.payload):
+        changed.append(str(_("the right answer")))
+    if before.explanation != after.explanation:
+        changed.append(str(_("the explanation")))
+    return changed
 
 
 def review_allowed(attempt: Attempt, now) -> bool:
@@ -190,37 +241,57 @@ def review_allowed(attempt: Attempt, now) -> bool:
     return True
 
 
+def review_history(attempt: Attempt) -> GradingHistory:
+    """What changed a submitted attempt's marks since submission (nothing for an open one)."""
+    if attempt.state != AttemptState.SUBMITTED:
+        return NO_HISTORY
+    return grading_history_once(attempt)
+
+
 def review_items(attempt: Attempt, responses: list[Response]) -> list[ReviewItem]:
     """The review of a submitted attempt (call only when `review_allowed`)."""
     quiz = attempt.quiz
     guard = attempt_guard(attempt, clock.now())
+    history = review_history(attempt)
     return [
         review_item(
             response,
             show_correct=quiz.review_shows_correct,
             show_explanation=quiz.review_shows_explanation,
             withheld_for=_withheld_for(guard, response),
+            history=history,
         )
         for response in responses
     ]
 
 
 def review_item(
-    response: Response, *, show_correct: bool, show_explanation: bool, withheld_for: str = ""
+    response: Response,
+    *,
+    show_correct: bool,
+    show_explanation: bool,
+    withheld_for: str = "",
+    history: GradingHistory = NO_HISTORY,
 ) -> ReviewItem:
     """One question as the review shows it, with what the review options allow.
+
+    The question reads as the learner answered it, even when a regrade has since moved it to a
+    newer version: the mark, the right answer and the feedback are the newer version's (they
+    made the mark), and `corrections` says what changed and when.
 
     A question a graded quiz protects (`withheld_for` names that quiz) shows the learner's own
     answer and nothing else: no right answer, explanation, feedback, state or mark, each of
     which tells, attempt after attempt, which option is right.
     """
     version = response.question_version
+    answered = history.answered_version(response)
     qtype = registry.get(version.qtype)
-    learner_answer = qtype.summarise_response(version.payload, response.answer or {})
+    learner_answer = qtype.summarise_response(answered.payload, response.answer or {})
+    question = learner_question(response, answered)
     if withheld_for:
         return ReviewItem(
             response=response,
-            question=learner_question(response),
+            question=question,
             learner_answer=learner_answer,
             state_label=str(WITHHELD_LABEL),
             withheld_for=withheld_for,
@@ -228,13 +299,15 @@ def review_item(
     grade = qtype.grade(version.payload, response.answer)
     return ReviewItem(
         response=response,
-        question=learner_question(response),
+        question=question,
         learner_answer=learner_answer,
         state_label=ResponseState(response.state).label,
         correct_answer=qtype.correct_texts(version.payload) if show_correct else [],
         explanation=version.explanation if show_explanation else "",
         source_quote=version.source_quote if show_explanation else "",
         feedback=list(grade.feedback) if show_correct else [],
+        moves=history.moves.get(response.pk, []),
+        notes=history.notes.get(response.pk, []),
     )
 
 
@@ -257,10 +330,12 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
     submitted = attempt.state == AttemptState.SUBMITTED
     reviewing = submitted and review_allowed(attempt, now)
     guard = attempt_guard(attempt, now) if practice else NO_PROTECTION
+    # A review shows each question as the learner answered it (a regrade may have moved it).
+    history = review_history(attempt) if reviewing else NO_HISTORY
     questions = []
     for response in responses:
         shown = {
-            **learner_question(response),
+            **learner_question(response, history.answered_version(response)),
             "answer": response.answer,
             "flagged": response.is_flagged,
         }
@@ -274,6 +349,7 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
                 show_correct=quiz.review_shows_correct,
                 show_explanation=quiz.review_shows_explanation,
                 withheld_for=_withheld_for(guard, response),
+                history=history,
             )
             shown["review"] = {
                 "state": WITHHELD_STATE if item.withheld_for else response.state,

@@ -2,7 +2,17 @@
 
 from django.urls import include, path
 
-from .views.teach import bank, dashboard, exchange, quizzes, regrade, results, roster
+from .views.teach import (
+    attempts,
+    bank,
+    dashboard,
+    exchange,
+    gradebook,
+    quizzes,
+    regrade,
+    results,
+    roster,
+)
 
 app_name = "teach"
 
@@ -12,6 +22,8 @@ urlpatterns = [
     path("<slug:course>/", include(quizzes.urlpatterns)),
     path("<slug:course>/", include(exchange.urlpatterns)),
     path("<slug:course>/", include(results.urlpatterns)),
+    path("<slug:course>/", include(attempts.urlpatterns)),
+    path("<slug:course>/", include(gradebook.urlpatterns)),
     path("<slug:course>/", include(regrade.urlpatterns)),
     path("<slug:course>/", include(roster.urlpatterns)),
 ]

@@ -1,0 +1,188 @@
+"""What staff see of an attempt: each question as the learner saw it (the version answered, the
+order shown, what they picked, the key), every step with its time and mark, and the review.
+
+Learners never reach these: they build on the review presenters with every key shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .models import Attempt, QuestionVersion, Response, ResponseState, ResponseStep, StepKind
+from .presenters import ReviewItem, learner_question, review_item
+from .qtypes import registry
+from .selectors.attempt_record import GradingHistory
+
+CENT = Decimal("0.01")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Steps whose data holds the answer as it was then.
+ANSWER_STEPS = (StepKind.SAVE, StepKind.CHECK)
+
+
+def letter(index: int) -> str:
+    """A, B, … Z for the first 26 options shown, then 27, 28, …"""
+    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
+
+
+def answer_text(response: Response, version: QuestionVersion, answer: Any) -> str:
+    """An answer in words as staff read it: a choice as "B. The 2017 amendments" (its letter
+    in the order the learner saw), other types as the type summarises them; "" for none."""
+    if not answer:
+        return ""
+    qtype = registry.get(version.qtype)
+    if version.qtype in ("single_choice", "multiple_response"):
+        shown = learner_question(response, version)["choices"]
+        picked = {answer.get("choice")} | set(answer.get("choices") or [])
+        return "; ".join(
+            f"{letter(n)}. {choice['text']}"
+            for n, choice in enumerate(shown)
+            if choice["id"] in picked
+        )
+    try:
+        return qtype.summarise_response(version.payload, answer)
+    except (AttributeError, KeyError, TypeError):  # an answer of another shape, kept as sent
+        return str(answer)
+
+
+@dataclass(frozen=True)
+class StaffStep:
+    """One step of a response: what happened, when, by whom, with the mark and answer then."""
+
+    seq: int
+    kind: str
+    kind_label: str
+    at: datetime
+    state_label: str
+    mark: Decimal | None
+    answer: str
+    is_flagged: bool
+    actor: str
+    comment: str
+
+
+@dataclass
+class StaffQuestion:
+    """One question of an attempt for staff."""
+
+    response: Response
+    version: QuestionVersion
+    question: dict[str, Any]
+    options: list[dict[str, Any]]
+    answer: str
+    state_label: str
+    steps: list[StaffStep]
+    review: ReviewItem
+    is_marked_by_hand: bool = False
+    # The page's form for a mark given by hand (set by the view).
+    form: Any = None
+
+
+def _key_flags(question: dict[str, Any], graded: QuestionVersion, answer: dict) -> list[dict]:
+    """The options in the order shown, each with its letter, whether the learner picked it and
+    whether the key (of the version that made the mark) holds it."""
+    payload, qtype = graded.payload, graded.qtype
+    if qtype in ("single_choice", "multiple_response"):
+        keys = {c["key"] for c in payload["choices"] if c["correct"]}
+        picked = {answer.get("choice")} | set(answer.get("choices") or [])
+        return [
+            {"label": letter(n), **c, "picked": c["id"] in picked, "is_key": c["id"] in keys}
+            for n, c in enumerate(question["choices"])
+        ]
+    if qtype == "true_false":
+        key = "true" if payload["answer"] else "false"
+        value = {True: "true", False: "false"}.get(answer.get("value"))
+        return [
+            {"label": letter(n), **c, "picked": c["id"] == value, "is_key": c["id"] == key}
+            for n, c in enumerate(question["choices"])
+        ]
+    if qtype == "matching":
+        rights = {r["id"]: r["text"] for r in question["right"]}
+        matches = {left["key"]: left["match"] for left in payload["lefts"]}
+        pairs = answer.get("pairs") or {}
+        return [
+            {
+                "label": letter(n),
+                "text": left["text"],
+                "picked_text": rights.get(pairs.get(left["id"]), ""),
+                "key_text": rights.get(matches.get(left["id"]), ""),
+                "is_key": pairs.get(left["id"]) == matches.get(left["id"]),
+            }
+            for n, left in enumerate(question["left"])
+        ]
+    if qtype == "ordering":
+        order = answer.get("order") or []
+        right = [item["key"] for item in payload["items"]]
+        return [
+            {
+                "label": letter(n),
+                "text": item["text"],
+                "position": order.index(item["id"]) + 1 if item["id"] in order else None,
+                "key_position": right.index(item["id"]) + 1 if item["id"] in right else None,
+            }
+            for n, item in enumerate(question["items"])
+        ]
+    return []
+
+
+def _live(response: Response, steps: list[ResponseStep]) -> tuple[Any, str]:
+    """The answer and state as they stand: while an attempt is open, the last saved step's."""
+    last = steps[-1] if steps else None
+    if last is not None and last.kind in ANSWER_STEPS and "answer" in last.data:
+        return last.data.get("answer"), last.state
+    return response.answer, response.state
+
+
+def _step(step: ResponseStep, response: Response, version: QuestionVersion) -> StaffStep:
+    fraction = step.fraction
+    return StaffStep(
+        seq=step.seq,
+        kind=step.kind,
+        kind_label=str(StepKind(step.kind).label),
+        at=step.created_at,
+        state_label=str(ResponseState(step.state).label) if step.state else "",
+        mark=None if fraction is None else (fraction * response.max_mark).quantize(CENT),
+        answer=answer_text(response, version, step.data.get("answer"))
+        if step.kind in ANSWER_STEPS
+        else "",
+        is_flagged=bool(step.data.get("flagged")),
+        actor=step.actor.get_username() if step.actor else "",
+        comment=step.data.get("comment", ""),
+    )
+
+
+def staff_questions(
+    attempt: Attempt,
+    responses: list[Response],
+    steps: list[ResponseStep],
+    history: GradingHistory,
+) -> list[StaffQuestion]:
+    """Every question of the attempt for staff, with its steps (read beforehand: no query
+    here)."""
+    by_response: dict[int, list[ResponseStep]] = {}
+    for step in sorted(steps, key=lambda s: (s.response_id, s.seq)):
+        by_response.setdefault(step.response_id, []).append(step)
+    questions = []
+    for response in responses:
+        own = by_response.get(response.pk, [])
+        version = history.answered_version(response)
+        answer, state = _live(response, own)
+        question = learner_question(response, version)
+        questions.append(
+            StaffQuestion(
+                response=response,
+                version=version,
+                question=question,
+                options=_key_flags(question, response.question_version, answer or {}),
+                answer=answer_text(response, version, answer),
+                state_label=str(ResponseState(state).label),
+                steps=[_step(step, response, version) for step in own],
+                review=review_item(
+                    response, show_correct=True, show_explanation=True, history=history
+                ),
+                is_marked_by_hand=any(s.kind == StepKind.MANUAL_GRADE for s in own),
+            )
+        )
+    return questions
