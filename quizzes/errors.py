@@ -136,6 +136,9 @@ class SaveConflict(DomainError):
 STUDY_MESSAGES = {
     "card_not_found": _("No such flashcard."),
     "invalid_rating": _("Choose a rating: Again, Hard, Good or Easy."),
+    "invalid_duration": _("A review's time must be a whole number of milliseconds, 0 or more."),
+    "nothing_to_undo": _("There is no rating to undo."),
+    "invalid_study_setting": _("New cards per day must be a whole number from 0 to 9999."),
 }
 MESSAGES.update(STUDY_MESSAGES)
 
@@ -150,6 +153,24 @@ class InvalidRating(DomainError):
     """A review rating other than 1 (again), 2 (hard), 3 (good) or 4 (easy)."""
 
     code = "invalid_rating"
+
+
+class InvalidDuration(DomainError):
+    """A review's time that is no whole number of milliseconds from 0 up."""
+
+    code = "invalid_duration"
+
+
+class NothingToUndo(DomainError):
+    """No rating of this session can be undone (none left, or its card changed since)."""
+
+    code = "nothing_to_undo"
+
+
+class InvalidStudySetting(DomainError):
+    """A flashcard setting out of its range (new cards per day: 0 to 9999)."""
+
+    code = "invalid_study_setting"
 
 
 LTI_MESSAGES = {

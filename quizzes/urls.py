@@ -19,6 +19,14 @@ urlpatterns = [
         flashcards.flashcard_review,
         name="flashcard_review",
     ),
+    path(
+        "courses/<slug:course>/flashcards/undo/", flashcards.flashcard_undo, name="flashcard_undo"
+    ),
+    path(
+        "courses/<slug:course>/flashcards/settings/",
+        flashcards.flashcard_settings,
+        name="flashcard_settings",
+    ),
     path("attempts/<id:attempt>/", attempts.attempt_page, name="attempt"),
     path("attempts/<id:attempt>/save/", attempts.attempt_save, name="attempt_save"),
     path("attempts/<id:attempt>/check/", attempts.attempt_check, name="attempt_check"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from quizzes import models
-from tests.factories import CourseFactory, UserFactory
+from tests.factories import CourseFactory, SectionFactory, UserFactory
 
 SHIPPED_ARTICLE = "human-rights-reforms-in-kazakhstan"
 # What the exam guard costs a learner of one course while one graded quiz protects questions:
@@ -72,3 +72,22 @@ def question_card(user, question: models.Question, *, due: datetime, version=Non
         question_version=version or question.current_version,
         due=due,
     )
+
+
+def new_cards(user, count: int, *, due: datetime) -> list[models.ReviewCard]:
+    """`count` new concept cards of the user on a new one-section article, in creation order."""
+    section = SectionFactory()
+    return [
+        concept_card(
+            user,
+            models.Concept.objects.create(
+                article=section.article,
+                section=section,
+                slug=f"{section.slug}-c{n}",
+                term=f"Term {n}",
+                definition=f"Definition {n}.",
+            ),
+            due=due,
+        )
+        for n in range(count)
+    ]

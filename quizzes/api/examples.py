@@ -433,24 +433,90 @@ FEEDBACK_CORRECT = {
 
 # --- Flashcards and progress ---
 
+NEW_CARD_INTERVALS = [
+    {
+        "rating": 1,
+        "name": "Again",
+        "due": "2025-03-06T10:43:03.209644Z",
+        "label": "1 min",
+        "spoken": "1 minute",
+    },
+    {
+        "rating": 2,
+        "name": "Hard",
+        "due": "2025-03-06T10:47:33.209644Z",
+        "label": "6 min",
+        "spoken": "6 minutes",
+    },
+    {
+        "rating": 3,
+        "name": "Good",
+        "due": "2025-03-06T10:52:03.209644Z",
+        "label": "10 min",
+        "spoken": "10 minutes",
+    },
+    {
+        "rating": 4,
+        "name": "Easy",
+        "due": "2025-03-14T10:42:03.209644Z",
+        "label": "8 d",
+        "spoken": "8 days",
+    },
+]
 DUE_CARDS_PAGE = page(
     [
         {
             "id": 311,
             "kind": "concept",
+            "queue": "review",
             "front": LISTENING_STATE["term"],
+            "prompts": [],
             "back": [LISTENING_STATE["definition"]],
+            "key": None,
             "aliases": [],
             "explanation": "",
             "section": TOKAYEV,
             "due": "2025-03-06T08:00:12.551870Z",
             "review_count": 2,
+            "intervals": [
+                {
+                    "rating": 1,
+                    "name": "Again",
+                    "due": "2025-03-06T10:52:03.209644Z",
+                    "label": "10 min",
+                    "spoken": "10 minutes",
+                },
+                {
+                    "rating": 2,
+                    "name": "Hard",
+                    "due": "2025-03-14T10:42:03.209644Z",
+                    "label": "8 d",
+                    "spoken": "8 days",
+                },
+                {
+                    "rating": 3,
+                    "name": "Good",
+                    "due": "2025-03-21T10:42:03.209644Z",
+                    "label": "15 d",
+                    "spoken": "15 days",
+                },
+                {
+                    "rating": 4,
+                    "name": "Easy",
+                    "due": "2025-04-12T10:42:03.209644Z",
+                    "label": "1.2 mo",
+                    "spoken": "1.2 months",
+                },
+            ],
         },
         {
             "id": 402,
             "kind": "question",
+            "queue": "new",
             "front": Q_TRUE_FALSE["stem"],
+            "prompts": [],
             "back": ["True"],
+            "key": {"label": "Right answer", "items": ["True"], "is_ordered": False},
             "aliases": [],
             "explanation": 'The article says that "everyone understands" the transformation, '
             "if successful, will eventually create a liberal democratic system. What is "
@@ -458,6 +524,7 @@ DUE_CARDS_PAGE = page(
             "section": TOKAYEV,
             "due": "2025-03-06T10:41:03.209644Z",
             "review_count": 0,
+            "intervals": NEW_CARD_INTERVALS,
         },
     ]
 )
@@ -469,6 +536,8 @@ REVIEWED_CARD = {
     "review_count": 3,
     "lapse_count": 0,
 }
+UNDONE_REVIEW = {"undone_rating": 3, "card": {**REVIEWED_CARD, "review_count": 2}}
+STUDY_SETTINGS = {"new_cards_per_day": 30}
 MASTERY = {"introduction": 85, "state-building-model": 60, "tokayev-reform-agenda": 45}
 PROGRESS = {
     "sections": [

@@ -43,7 +43,13 @@ v1 = [
         study.DueCardsView.as_view(),
         name="flashcards-due",
     ),
+    path(
+        "courses/<id:course_id>/flashcards/undo/",
+        study.UndoView.as_view(),
+        name="flashcard-undo",
+    ),
     path("flashcards/<id:card_id>/review/", study.ReviewView.as_view(), name="flashcard-review"),
+    path("flashcards/settings/", study.StudySettingsView.as_view(), name="flashcard-settings"),
     path("courses/<id:course_id>/progress/", study.ProgressView.as_view(), name="progress"),
     path(
         "courses/<id:course_id>/questions/",

@@ -1,4 +1,6 @@
-"""API: a learner's flashcards due in a course, rating a card, and progress per section."""
+"""API: a learner's flashcard queue in a course, rating and undoing, the daily limit of new
+cards, and progress per section. The rules live in services/study.py and
+selectors/study_queue.py, as for the pages."""
 
 from __future__ import annotations
 
@@ -17,20 +19,27 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .. import clock
-from ..errors import CardNotFound
-from ..models import CardKind, Course, ReviewCard
-from ..selectors import card_due_count, cards_due, section_progress, study_next
+from ..errors import CardNotFound, NothingToUndo
+from ..models import CardKind, CardState, Course, ReviewCard
+from ..models.study import NEW_CARDS_PER_DAY_MAX
+from ..scheduling import rating_previews
+from ..selectors import card_due_count, section_progress, study_next
 from ..selectors.exam_protection import user_guard
-from ..selectors.study import card_faces
-from ..services.study import cards_ensure_for_article, review_record
+from ..selectors.study import CardFaces, card_faces
+from ..selectors.study_queue import new_cards_per_day, study_queue
+from ..services.study import (
+    cards_ensure_for_article,
+    review_record,
+    review_undo,
+    study_preferences_update,
+)
 from ..views.common import course_for_member
 from . import examples as ex
+from .exceptions import error_body
 from .views_content import SectionRefSerializer
 
 # The whole queue: an article has a few hundred concepts and questions at most.
 DUE_LIMIT = 1000
-# A review left open longer than this says nothing about recall (as on the flashcards page).
-MAX_REVIEW_MS = 60 * 60 * 1000
 
 
 def member_course(user: AbstractBaseUser, course_id: int) -> Course:
@@ -42,55 +51,118 @@ def member_course(user: AbstractBaseUser, course_id: int) -> Course:
     return course
 
 
+class FaceListSerializer(serializers.Serializer):
+    """A list a card shows: what a question offers, or its key laid out for its type."""
+
+    label = serializers.CharField()
+    items = serializers.ListField(child=serializers.CharField())
+    is_ordered = serializers.BooleanField(help_text="The order of the items is the answer.")
+
+
+class IntervalSerializer(serializers.Serializer):
+    """What one rating would do to the card if given now."""
+
+    rating = serializers.IntegerField(help_text="1 again · 2 hard · 3 good · 4 easy")
+    name = serializers.CharField()
+    due = serializers.DateTimeField(help_text="When the card would be due next.")
+    label = serializers.CharField(help_text='The interval as a button shows it: "10 min", "3 d".')
+    spoken = serializers.CharField(help_text='The interval in words: "10 minutes", "3 days".')
+
+
+def card_queue(card: ReviewCard) -> str:
+    """Which part of the queue a card is in: new, learning (minute steps) or review."""
+    if card.review_count == 0:
+        return "new"
+    return "review" if card.state == CardState.REVIEW else "learning"
+
+
 class FlashcardSerializer(serializers.Serializer):
-    """A due card: a concept (term → definition) or a reviewed question (stem → right answers)."""
+    """A card to study: a concept (term → definition) or a reviewed question (stem and what it
+    offers → its key), with each rating's next interval."""
 
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=CardKind.choices)
+    queue = serializers.SerializerMethodField()
     front = serializers.SerializerMethodField()
+    prompts = serializers.SerializerMethodField()
     back = serializers.SerializerMethodField()
+    key = serializers.SerializerMethodField()
     aliases = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
     section = serializers.SerializerMethodField()
     due = serializers.DateTimeField()
     review_count = serializers.IntegerField()
+    intervals = serializers.SerializerMethodField()
+
+    def _faces(self, card: ReviewCard) -> CardFaces:
+        """The card's faces, worked out once per card for all its fields."""
+        cache = self.context.setdefault("faces", {})
+        if card.pk not in cache:
+            cache[card.pk] = card_faces(card)
+        return cache[card.pk]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["new", "learning", "review"]))
+    def get_queue(self, card: ReviewCard) -> str:
+        """new (never studied), learning (on its minute steps) or review."""
+        return card_queue(card)
 
     def get_front(self, card: ReviewCard) -> str:
         """The term, or the reviewed version's stem."""
-        return card_faces(card).front
+        return self._faces(card).front
+
+    @extend_schema_field(FaceListSerializer(many=True))
+    def get_prompts(self, card: ReviewCard) -> list[dict]:
+        """What the question offers: its choices, the two sides to match, the items to order."""
+        return FaceListSerializer(self._faces(card).prompts, many=True).data
 
     def get_back(self, card: ReviewCard) -> list[str]:
         """The definition, or the reviewed version's right answers."""
-        return card_faces(card).answers
+        return self._faces(card).answers
+
+    @extend_schema_field(FaceListSerializer(allow_null=True))
+    def get_key(self, card: ReviewCard) -> dict | None:
+        """A question's key laid out for its type (null for a concept)."""
+        key = self._faces(card).key
+        return None if key is None else FaceListSerializer(key).data
 
     def get_aliases(self, card: ReviewCard) -> list[str]:
         """Other names of the concept."""
-        return card_faces(card).aliases
+        return self._faces(card).aliases
 
     def get_explanation(self, card: ReviewCard) -> str:
         """Why the answer is right (question cards only)."""
-        return card_faces(card).explanation
+        return self._faces(card).explanation
 
     @extend_schema_field(SectionRefSerializer)
     def get_section(self, card: ReviewCard) -> dict:
         """The section the card comes from."""
-        return SectionRefSerializer(card_faces(card).section).data
+        return SectionRefSerializer(self._faces(card).section).data
+
+    @extend_schema_field(IntervalSerializer(many=True))
+    def get_intervals(self, card: ReviewCard) -> list[dict]:
+        """For each rating, Again to Easy, when the card would be due if rated so now."""
+        return IntervalSerializer(rating_previews(card, self.context["now"]), many=True).data
 
 
 @extend_schema_view(
     get=extend_schema(
-        summary="My flashcards due in a course",
+        summary="My flashcards to study in a course",
         operation_id="flashcards_due_list",
-        description="The due queue for the course's article, the longest overdue first. Concept "
-        "cards show a term and its definition; question cards (made only for questions whose "
-        "review already showed you the right answer) show the version you reviewed: its stem "
-        "and right answers. Question cards of a graded quiz you have yet to take are left out "
-        "until it is closed to you.",
+        description="The queue for the course's article, in the order to study it: learning "
+        "cards that are due (minute steps: Again brings a card back in a minute), then review "
+        "cards by due date and lowest retrievability, then new cards, no more a day than your "
+        "`new_cards_per_day` (see `/api/v1/flashcards/settings/`); with nothing else left, "
+        "learning cards due within 20 minutes. Concept cards show a term and its definition; "
+        "question cards (made only for questions whose review already showed you the right "
+        "answer) show the version you reviewed: its stem, what it offers (`prompts`) and its "
+        "key (`back`, and `key` laid out for its type). `intervals` says when each rating would "
+        "make the card due next. Question cards of a graded quiz you have yet to take are left "
+        "out until it is closed to you.",
         examples=[ex.PageExample("Due cards", value=ex.DUE_CARDS_PAGE, response_only=True)],
     )
 )
 class DueCardsView(ListAPIView):
-    """The user's due cards for a course they belong to."""
+    """The user's queue of cards for a course they belong to."""
 
     serializer_class = FlashcardSerializer
 
@@ -102,14 +174,20 @@ class DueCardsView(ListAPIView):
             return []
         # Concepts added to the article since the last visit get their cards here, as on the page.
         cards_ensure_for_article(user=self.request.user, article=course.article)
-        now = clock.now()
-        return cards_due(
-            user=self.request.user,
-            article=course.article,
-            now=now,
-            limit=DUE_LIMIT,
-            guard=user_guard(user=self.request.user, now=now, course=course),
-        )
+        now = self.now
+        guard = user_guard(user=self.request.user, now=now, course=course)
+        queue = study_queue(user=self.request.user, article=course.article, now=now, guard=guard)
+        return queue.cards[:DUE_LIMIT]
+
+    @property
+    def now(self):
+        """One moment for the queue and every card's intervals."""
+        if not hasattr(self, "_now"):
+            self._now = clock.now()
+        return self._now
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "now": self.now}
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -119,12 +197,16 @@ class ReviewInputSerializer(serializers.Serializer):
         min_value=1, max_value=4, help_text="1 again · 2 hard · 3 good · 4 easy"
     )
     duration_ms = serializers.IntegerField(
-        min_value=0, max_value=MAX_REVIEW_MS, required=False, allow_null=True
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="How long the card was shown. Over an hour, the rating counts and the time "
+        "is not recorded (it says nothing about recall).",
     )
 
 
 class ReviewedCardSerializer(serializers.Serializer):
-    """A card after a review: when it is due next."""
+    """A card after a review (or an undo): when it is due next."""
 
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=CardKind.choices)
@@ -163,6 +245,85 @@ class ReviewView(APIView):
         except CardNotFound as error:
             raise NotFound(error.message) from None
         return Response(ReviewedCardSerializer(card).data)
+
+
+class UndoneSerializer(serializers.Serializer):
+    """The rating taken back and the card as it was before it."""
+
+    undone_rating = serializers.IntegerField(source="rating")
+    card = ReviewedCardSerializer()
+
+
+class UndoView(APIView):
+    """Take back your last rating in a course's flashcards."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(
+        request=None,
+        responses={200: UndoneSerializer},
+        summary="Undo the last flashcard rating",
+        operation_id="flashcard_undo",
+        description="Restores the card you rated last in this course (within the last hour) "
+        "exactly as it was before the rating; the rating stays in the history, marked undone. "
+        "Call again to undo the rating before it. `409 nothing_to_undo` when there is none.",
+        examples=[OpenApiExample("Undone", value=ex.UNDONE_REVIEW, response_only=True)],
+    )
+    def post(self, request, course_id: int):
+        course = member_course(request.user, course_id)
+        try:
+            if course.article is None:
+                raise NothingToUndo()
+            undone = review_undo(user=request.user, article=course.article)
+        except NothingToUndo as error:
+            return Response(error_body(error.code, error.message), status=409)
+        return Response(UndoneSerializer(undone).data)
+
+
+class StudySettingsSerializer(serializers.Serializer):
+    """Your flashcard settings."""
+
+    new_cards_per_day = serializers.IntegerField(
+        min_value=0,
+        max_value=NEW_CARDS_PER_DAY_MAX,
+        help_text="New cards each course's flashcards add a day (20 unless you change it).",
+    )
+
+
+class StudySettingsView(APIView):
+    """Your flashcard settings: how many new cards a day."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "writes"
+
+    def get_throttles(self):
+        # Reading the settings is not a write.
+        return super().get_throttles() if self.request.method == "PUT" else []
+
+    @extend_schema(
+        responses=StudySettingsSerializer,
+        summary="My flashcard settings",
+        operation_id="flashcard_settings_get",
+        examples=[OpenApiExample("Settings", value=ex.STUDY_SETTINGS, response_only=True)],
+    )
+    def get(self, request):
+        return Response({"new_cards_per_day": new_cards_per_day(request.user)})
+
+    @extend_schema(
+        request=StudySettingsSerializer,
+        responses=StudySettingsSerializer,
+        summary="Change my flashcard settings",
+        operation_id="flashcard_settings_update",
+        examples=[OpenApiExample("Thirty a day", value=ex.STUDY_SETTINGS)],
+    )
+    def put(self, request):
+        data = StudySettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preferences = study_preferences_update(
+            user=request.user, new_cards_per_day=data.validated_data["new_cards_per_day"]
+        )
+        return Response(StudySettingsSerializer(preferences).data)
 
 
 class SectionProgressSerializer(serializers.Serializer):

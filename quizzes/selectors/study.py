@@ -1,76 +1,92 @@
-"""Reads for flashcard study: the due queue and each section's progress."""
+"""Reads for flashcard study: what a card shows, and each section's progress (the queue
+itself is in study_queue)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from math import floor
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Article,
     AttemptState,
     CardKind,
+    QuestionVersion,
     Response,
     ReviewCard,
     Section,
 )
-from .exam_protection import ExamGuard, user_guard
+from .exam_protection import ExamGuard
+from .study_queue import (
+    article_cards,
+    card_due_count,
+    cards_due,
+    next_due_at,
+    study_queue,
+)
+
+__all__ = ["card_due_count", "cards_due", "next_due_at", "study_queue"]
 
 
-def _article_cards(
-    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None
-) -> QuerySet[ReviewCard]:
-    """The user's cards about this article, concept cards and question cards alike, without
-    the question cards a graded quiz protects now (their backs are its keys)."""
-    if guard is None:
-        guard = user_guard(user=user, now=now)
-    return (
-        ReviewCard.objects.filter(user=user)
-        .filter(Q(concept__article=article) | Q(question__section__article=article))
-        .exclude(question_id__in=guard.withheld)
-    )
+@dataclass(frozen=True)
+class FaceList:
+    """A list a card shows: what a question offers on the front, or its key on the back."""
 
-
-def cards_due(
-    *,
-    user: AbstractBaseUser,
-    article: Article,
-    now: datetime,
-    limit: int = 20,
-    guard: ExamGuard | None = None,
-) -> list[ReviewCard]:
-    """The user's cards for the article due at `now`, the longest overdue first.
-
-    Each card comes with its concept or the question version the learner reviewed, and the
-    section (with its article) either belongs to, so pages can show and link them without more
-    queries. `guard` (computed when not given) says which question cards to leave out.
-    """
-    return list(
-        _article_cards(user=user, article=article, now=now, guard=guard)
-        .filter(due__lte=now)
-        .select_related(
-            "concept__section__article",
-            "question_version",
-            "question__section__article",
-        )
-        .order_by("due", "pk")[:limit]
-    )
+    label: str
+    items: list[str]
+    is_ordered: bool = False
 
 
 @dataclass(frozen=True)
 class CardFaces:
-    """What a card shows: its front, the answers on its back and the section it comes from."""
+    """What a card shows: its front (with what the question offers), the answers on its back
+    (with the key laid out for its type) and the section it comes from."""
 
     front: str
     answers: list[str]
     aliases: list[str]
     explanation: str
     section: Section
+    prompts: list[FaceList] = field(default_factory=list)
+    key: FaceList | None = None
+
+
+def _scrambled(items: list[dict]) -> list[str]:
+    """Items in an order that is stable for the version and never the right one: by their
+    opaque keys, reversed when that happens to be the right order."""
+    shuffled = sorted(items, key=lambda item: item["key"])
+    if len(items) > 1 and shuffled == items:
+        shuffled.reverse()
+    return [item["text"] for item in shuffled]
+
+
+def question_faces(version: QuestionVersion) -> tuple[list[FaceList], FaceList]:
+    """What a question card offers on its front and its key on its back, by question type:
+    a question shown without its choices, pairs or items cannot be answered from memory."""
+    payload, qtype = version.payload, version.qtype
+    answers = version.type.correct_texts(payload)
+    if qtype in ("single_choice", "multiple_response"):
+        choices = [choice["text"] for choice in payload["choices"]]
+        label = _("Right answer") if qtype == "single_choice" else _("Right answers")
+        return [FaceList(str(_("Choices")), choices)], FaceList(str(label), answers)
+    if qtype == "matching":
+        lefts = [left["text"] for left in payload["lefts"]]
+        prompts = [
+            FaceList(str(_("Match each of these")), lefts),
+            FaceList(str(_("with one of these")), _scrambled(payload["rights"])),
+        ]
+        return prompts, FaceList(str(_("Right pairs")), answers)
+    if qtype == "ordering":
+        prompts = [FaceList(str(_("Put these in order")), _scrambled(payload["items"]))]
+        return prompts, FaceList(str(_("Right order")), answers, is_ordered=True)
+    label = _("Accepted answers") if len(answers) > 1 else _("Right answer")
+    return [], FaceList(str(label), answers)
 
 
 def card_faces(card: ReviewCard) -> CardFaces:
@@ -86,31 +102,15 @@ def card_faces(card: ReviewCard) -> CardFaces:
             section=concept.section,
         )
     version = card.question_version
+    prompts, key = question_faces(version)
     return CardFaces(
         front=version.stem,
-        answers=version.type.correct_texts(version.payload),
+        answers=key.items,
         aliases=[],
         explanation=version.explanation,
         section=card.question.section,
-    )
-
-
-def card_due_count(
-    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None = None
-) -> int:
-    """How many of the user's cards for the article are due at `now`."""
-    cards = _article_cards(user=user, article=article, now=now, guard=guard)
-    return cards.filter(due__lte=now).count()
-
-
-def next_due_at(
-    *, user: AbstractBaseUser, article: Article, now: datetime, guard: ExamGuard | None = None
-) -> datetime | None:
-    """When the user's next card for the article falls due after `now` (None: no cards)."""
-    return (
-        _article_cards(user=user, article=article, now=now, guard=guard)
-        .filter(due__gt=now)
-        .aggregate(next_due=Min("due"))["next_due"]
+        prompts=prompts,
+        key=key,
     )
 
 
@@ -144,7 +144,7 @@ def _card_counts_by_section(
 ) -> dict[int, dict[str, int]]:
     """Per section id: concept cards known (reviewed, not due) and cards due (one query)."""
     rows = (
-        _article_cards(user=user, article=article, now=now, guard=guard)
+        article_cards(user=user, article=article, now=now, guard=guard)
         .annotate(section_key=Coalesce("concept__section_id", "question__section_id"))
         .values("section_key")
         .annotate(

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from fsrs import Card, Rating, Scheduler, State
+from fsrs import Rating
 
 from .. import clock
-from ..errors import CardNotFound, InvalidRating
+from ..errors import (
+    CardNotFound,
+    InvalidDuration,
+    InvalidRating,
+    InvalidStudySetting,
+    NothingToUndo,
+)
 from ..models import (
     Article,
     Attempt,
@@ -23,15 +29,15 @@ from ..models import (
     ReviewLog,
     ReviewTiming,
 )
+from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
+from ..scheduling import review_outcome, utc
+from ..selectors.study_queue import undoable_reviews
 
-# The scheduler holds only its parameters (FSRS defaults), so one instance serves every review.
-_SCHEDULER = Scheduler()
 _RATINGS = {rating.value for rating in Rating}
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """The datetime in UTC: fsrs refuses any other zone, and a moved clock may carry one."""
-    return value.astimezone(UTC) if value is not None else None
+# A review left open longer than this says nothing about recall: the rating counts, its time is
+# not recorded. The one rule for the page (which times the card itself) and the API (which
+# takes the client's time).
+MAX_REVIEW_MS = 60 * 60 * 1000
 
 
 @transaction.atomic
@@ -54,19 +60,6 @@ def cards_ensure_for_article(*, user: AbstractBaseUser, article: Article) -> int
     return len(cards)
 
 
-def _fsrs_card(row: ReviewCard) -> Card:
-    """The fsrs view of a stored card (its memory state lives in plain columns)."""
-    return Card(
-        card_id=row.pk,
-        state=State(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=_utc(row.due),
-        last_review=_utc(row.last_review),
-    )
-
-
 def _validated_rating(rating: object) -> Rating:
     """The fsrs rating for 1..4; anything else (bools, strings, floats too) is refused."""
     if type(rating) is not int or rating not in _RATINGS:
@@ -74,27 +67,51 @@ def _validated_rating(rating: object) -> Rating:
     return Rating(rating)
 
 
+def recorded_duration(duration_ms: object) -> int | None:
+    """The review time to record: None when unknown or over MAX_REVIEW_MS; InvalidDuration
+    for anything but a whole number of milliseconds from 0 up."""
+    if duration_ms is None:
+        return None
+    if type(duration_ms) is not int or duration_ms < 0:
+        raise InvalidDuration()
+    return duration_ms if duration_ms <= MAX_REVIEW_MS else None
+
+
 @transaction.atomic
 def review_record(
     *, user: AbstractBaseUser, card_id: int, rating: int, duration_ms: int | None = None
 ) -> ReviewCard:
-    """Apply one review to the user's card: schedule it with FSRS and append a review log.
+    """Apply one review to the user's card: schedule it with FSRS and append a review log
+    that keeps the card's state before it (for undo).
 
-    Raises InvalidRating unless rating is 1 (again) to 4 (easy), and CardNotFound when the card
-    does not exist or is another user's. The row is locked so two tabs cannot both apply a
-    review computed from the same old state.
+    Raises InvalidRating unless rating is 1 (again) to 4 (easy), InvalidDuration for a negative
+    or non-integer time, and CardNotFound when the card does not exist or is another user's.
+    The row is locked so two tabs cannot both apply a review computed from the same old state.
     """
     fsrs_rating = _validated_rating(rating)
+    duration = recorded_duration(duration_ms)
     row = ReviewCard.objects.select_for_update().filter(pk=card_id, user=user).first()
     if row is None:
         raise CardNotFound(f"Card {card_id}.")
-    now = _utc(clock.now())
-    card, _log = _SCHEDULER.review_card(
-        _fsrs_card(row), fsrs_rating, review_datetime=now, review_duration=duration_ms
-    )
+    now = utc(clock.now())
+    card = review_outcome(row, fsrs_rating, now)
     # A lapse is forgetting a card that had graduated to review, as in Anki.
-    if row.state == CardState.REVIEW and fsrs_rating == Rating.Again:
-        row.lapse_count += 1
+    is_lapse = row.state == CardState.REVIEW and fsrs_rating == Rating.Again
+    log = ReviewLog(
+        card=row,
+        rating=fsrs_rating.value,
+        reviewed_at=now,
+        review_duration_ms=duration,
+        due_after=card.due,
+        state_before=row.state,
+        step_before=row.step,
+        stability_before=row.stability,
+        difficulty_before=row.difficulty,
+        due_before=row.due,
+        last_review_before=row.last_review,
+        is_lapse=is_lapse,
+    )
+    row.lapse_count += int(is_lapse)
     row.state = card.state.value
     row.step = card.step
     row.stability = card.stability
@@ -103,14 +120,57 @@ def review_record(
     row.last_review = card.last_review
     row.review_count += 1
     row.save()
-    ReviewLog.objects.create(
-        card=row,
-        rating=fsrs_rating.value,
-        reviewed_at=now,
-        review_duration_ms=duration_ms,
-        due_after=card.due,
-    )
+    log.save()
     return row
+
+
+@transaction.atomic
+def review_undo(*, user: AbstractBaseUser, article: Article) -> ReviewLog:
+    """Take back the user's last rating of this article's cards in this session; returns its
+    log, now marked undone, whose `card` is restored exactly to its state before the rating.
+
+    The log row stays, marked undone, so the history is never rewritten; the rating before it
+    becomes the next one to undo. Raises NothingToUndo when there is none (`undoable_reviews`
+    says which count) or when the card changed since (a second tab rated or undid it).
+    """
+    now = clock.now()
+    target = undoable_reviews(user=user, article=article, now=now).first()
+    if target is None:
+        raise NothingToUndo()
+    row = ReviewCard.objects.select_for_update().get(pk=target.card_id)
+    log = ReviewLog.objects.select_for_update().get(pk=target.pk)
+    # Under the lock: the rating is still standing and the card is as it left the card.
+    if log.undone_at is not None or (row.due, row.last_review) != (log.due_after, log.reviewed_at):
+        raise NothingToUndo("The card has changed since.")
+    row.state = log.state_before
+    row.step = log.step_before
+    row.stability = log.stability_before
+    row.difficulty = log.difficulty_before
+    row.due = log.due_before
+    row.last_review = log.last_review_before
+    row.review_count -= 1
+    row.lapse_count -= int(log.is_lapse)
+    row.save()
+    log.undone_at = now
+    log.save(update_fields=["undone_at"])
+    log.card = row
+    return log
+
+
+def study_preferences_update(
+    *, user: AbstractBaseUser, new_cards_per_day: object
+) -> StudyPreferences:
+    """Set how many new cards a day each of the user's courses adds to their flashcards.
+
+    Raises InvalidStudySetting unless it is a whole number from 0 (no new cards) to 9999.
+    """
+    valid = type(new_cards_per_day) is int and 0 <= new_cards_per_day <= NEW_CARDS_PER_DAY_MAX
+    if not valid:
+        raise InvalidStudySetting()
+    preferences, _created = StudyPreferences.objects.update_or_create(
+        user=user, defaults={"new_cards_per_day": new_cards_per_day}
+    )
+    return preferences
 
 
 def _answers_are_reviewable(attempt: Attempt, now: datetime) -> bool:

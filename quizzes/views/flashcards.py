@@ -1,28 +1,52 @@
-"""Flashcard pages (spaced repetition with FSRS)."""
+"""Flashcard pages (spaced repetition with FSRS): the queue, rating, undo and the daily limit.
+
+The rules (queue order, the daily limit of new cards, undo, how long a review may take) live in
+services/study.py and selectors/study_queue.py; these views only adapt them to forms.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from .. import clock
-from ..errors import CardNotFound, InvalidRating
+from ..errors import CardNotFound, DomainError, InvalidRating, NothingToUndo
 from ..models import Course
-from ..selectors import card_due_count, cards_due, next_due_at
+from ..models.study import NEW_CARDS_PER_DAY_MAX
+from ..scheduling import RATING_NAMES, rating_previews
 from ..selectors.exam_protection import user_guard
 from ..selectors.study import card_faces
-from ..services.study import cards_ensure_for_article, review_record
+from ..selectors.study_queue import (
+    new_cards_due,
+    new_cards_per_day,
+    next_due_at,
+    study_queue,
+    undoable_reviews,
+)
+from ..services.study import (
+    cards_ensure_for_article,
+    review_record,
+    review_undo,
+    study_preferences_update,
+)
 from .common import course_for_member
 
-# A review left open longer than this says nothing about recall; its time is not recorded.
-MAX_REVIEW_MS = 60 * 60 * 1000
-RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
+
+class NewCardsPerDayForm(forms.Form):
+    """The learner's daily limit of new cards (the service checks it again)."""
+
+    new_cards_per_day = forms.IntegerField(
+        label="New cards per day", min_value=0, max_value=NEW_CARDS_PER_DAY_MAX
+    )
 
 
 def _epoch_ms(moment: datetime) -> int:
@@ -30,50 +54,88 @@ def _epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def _posted_int(raw: str | None) -> int | None:
+    """A form value as a number; None (which the services refuse) when it is not one."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
+def _card_context(card, now: datetime, revealed: bool) -> dict[str, Any]:
+    """What the page shows of one card: its faces and each rating's next interval."""
+    return {
+        "card": card,
+        "revealed": revealed,
+        "previews": rating_previews(card, now),
+        **vars(card_faces(card)),
+    }
+
+
 def _queue_context(request: HttpRequest, course: Course) -> dict[str, Any]:
-    """The page's context: the first due card, how many are due, or when the next one is."""
+    """The page's context: the first card of the queue and the queue's counts, or when the
+    next card is due; the rating undo would take back; the daily limit."""
     article = course.article
-    context: dict[str, Any] = {"course": course, "article": article, "ratings": RATINGS}
+    context: dict[str, Any] = {"course": course, "article": article}
     if article is None:
         return context
     # Concepts added to the article since the last visit get their cards here.
     cards_ensure_for_article(user=request.user, article=article)
     now = clock.now()
     # One guard for the whole page: cards a graded quiz protects stay out of every count.
-    queue = {"user": request.user, "article": article, "now": now}
-    queue["guard"] = user_guard(user=request.user, now=now, course=course)
-    due = cards_due(**queue, limit=1)
-    context.update(now=now, card=due[0] if due else None, shown_at=_epoch_ms(now))
-    if due:
-        context["due_count"] = card_due_count(**queue)
-        context.update(vars(card_faces(due[0])))
+    mine = {"user": request.user, "article": article, "now": now}
+    guard = user_guard(user=request.user, now=now, course=course)
+    queue = study_queue(**mine, guard=guard, first=_posted_int(request.GET.get("card")))
+    undo = undoable_reviews(**mine).first()
+    context.update(
+        now=now,
+        queue=queue,
+        shown_at=_posted_int(request.GET.get("shown_at")) or _epoch_ms(now),
+        undo_rating=RATING_NAMES[undo.rating] if undo else None,
+        new_cards_per_day=new_cards_per_day(request.user),
+    )
+    if queue.cards:
+        card = queue.cards[0]
+        revealed = request.GET.get("show") == str(card.pk)
+        context.update(_card_context(card, now, revealed))
     else:
-        context["next_due"] = next_due_at(**queue)
+        context["next_due"] = next_due_at(**mine, guard=guard)
+        context["new_waiting"] = new_cards_due(**mine, guard=guard)
     return context
+
+
+def _page(request: HttpRequest, course: Course, status: int = 200, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        "quizzes/flashcards.html",
+        {**_queue_context(request, course), **extra},
+        status=status,
+    )
+
+
+def _back_to_queue(course: Course, **query: Any) -> HttpResponse:
+    """303 to the queue: the browser follows with a GET, so a reload cannot repeat a POST."""
+    url = reverse("quizzes:flashcards", kwargs={"course": course.slug})
+    response = HttpResponseRedirect(f"{url}?{urlencode(query)}" if query else url)
+    response.status_code = 303
+    return response
 
 
 @login_required
 def flashcards(request: HttpRequest, course: str) -> HttpResponse:
-    """The due queue of the learner's cards for this course's article."""
+    """The learner's queue for this course's article: one card, its answer once revealed."""
     course_obj, _role = course_for_member(request.user, course)
-    return render(request, "quizzes/flashcards.html", _queue_context(request, course_obj))
+    return _page(request, course_obj)
 
 
 def _duration_ms(raw: str | None) -> int | None:
-    """Time since the card was shown, from the form's `shown_at`; None when implausible."""
-    try:
-        elapsed = _epoch_ms(clock.now()) - int(raw or "")
-    except ValueError:
+    """Time since the card was shown, from the form's `shown_at`; None when the field is
+    missing or says the card was shown in the future (another server's clock)."""
+    shown_at = _posted_int(raw)
+    if shown_at is None:
         return None
-    return elapsed if 0 <= elapsed <= MAX_REVIEW_MS else None
-
-
-def _posted_rating(raw: str | None) -> int | None:
-    """The posted rating as a number; None (which the service refuses) when it is not one."""
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
+    elapsed = _epoch_ms(clock.now()) - shown_at
+    return elapsed if elapsed >= 0 else None
 
 
 @login_required
@@ -85,17 +147,41 @@ def flashcard_review(request: HttpRequest, course: str, card: int) -> HttpRespon
         review_record(
             user=request.user,
             card_id=card,
-            rating=_posted_rating(request.POST.get("rating")),
+            rating=_posted_int(request.POST.get("rating")),
             duration_ms=_duration_ms(request.POST.get("shown_at")),
         )
     except CardNotFound:
         raise Http404("No such card.") from None
     except InvalidRating as error:
-        context = {**_queue_context(request, course_obj), "error": error.message}
-        return render(request, "quizzes/flashcards.html", context, status=400)
-    # 303: the browser follows with a GET, so reloading the queue cannot repeat the rating.
-    response = HttpResponseRedirect(
-        reverse("quizzes:flashcards", kwargs={"course": course_obj.slug})
-    )
-    response.status_code = 303
-    return response
+        return _page(request, course_obj, status=400, error=error.message)
+    return _back_to_queue(course_obj)
+
+
+@login_required
+@require_POST
+def flashcard_undo(request: HttpRequest, course: str) -> HttpResponse:
+    """Take back the last rating of the session; the card it restores is shown again."""
+    course_obj, _role = course_for_member(request.user, course)
+    if course_obj.article is None:
+        raise Http404("This course has no flashcards.")
+    try:
+        undone = review_undo(user=request.user, article=course_obj.article)
+    except NothingToUndo as error:
+        return _page(request, course_obj, status=409, error=error.message)
+    messages.info(request, f"Rating undone ({RATING_NAMES[undone.rating]}): the card is back.")
+    return _back_to_queue(course_obj, card=undone.card_id)
+
+
+@login_required
+@require_POST
+def flashcard_settings(request: HttpRequest, course: str) -> HttpResponse:
+    """Change the learner's daily limit of new cards."""
+    course_obj, _role = course_for_member(request.user, course)
+    form = NewCardsPerDayForm(request.POST)
+    try:
+        value = form.cleaned_data["new_cards_per_day"] if form.is_valid() else None
+        preferences = study_preferences_update(user=request.user, new_cards_per_day=value)
+    except DomainError as error:
+        return _page(request, course_obj, status=400, error=error.message)
+    messages.success(request, f"New cards per day: {preferences.new_cards_per_day}.")
+    return _back_to_queue(course_obj)

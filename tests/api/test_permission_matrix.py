@@ -174,6 +174,18 @@ CASES = [
         OWNER_ONLY,
         lambda w: {"rating": 3},
     ),
+    # Nobody has rated a card yet: a member's undo has nothing to take back.
+    Case(
+        "undo a rating", "post", f"{COURSE}/flashcards/undo/", expect(401, 409, 404, 409, 404, 409)
+    ),
+    Case("my flashcard settings", "get", "flashcards/settings/", EVERYONE),
+    Case(
+        "change my flashcard settings",
+        "put",
+        "flashcards/settings/",
+        EVERYONE,
+        lambda w: {"new_cards_per_day": 30},
+    ),
     Case("progress", "get", f"{COURSE}/progress/", MEMBERS),
     Case("questions", "get", f"{COURSE}/questions/", TEACHERS),
     Case("questions of an unknown course", "get", "courses/987654/questions/", NOBODY),

@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from quizzes import clock
 from quizzes.models import CardKind, Concept, Question, ReviewCard, ReviewLog
+from quizzes.models.study import StudyPreferences
 from quizzes.services.study import study_cards_from_attempt
 from tests.factories import CourseFactory, enrol, fixed_quiz, make_attempt, wrong_answer
 from tests.pages.test_no_key_leaks import one_question_per_type
@@ -17,6 +19,7 @@ from tests.study_factories import (
     GUARD_QUERIES,
     concept_card,
     course_on_shipped_article,
+    question_card,
     shipped_article,
 )
 
@@ -45,6 +48,13 @@ def due_url(course) -> str:
     return f"{API}/courses/{course.pk}/flashcards/due/"
 
 
+SETTINGS = f"{API}/flashcards/settings/"
+
+
+def undo_url(course) -> str:
+    return f"{API}/courses/{course.pk}/flashcards/undo/"
+
+
 def review(api, card, body):
     return api.post(f"{API}/flashcards/{card.pk}/review/", body, format="json")
 
@@ -55,12 +65,20 @@ def reading_order():
     )
 
 
-def test_the_due_queue_shows_every_concept_as_term_and_definition_in_reading_order(api, course):
+def test_the_queue_shows_todays_new_concepts_as_term_and_definition_in_reading_order(api, course):
     body = api.get(due_url(course), {"page_size": 200}).json()
     first = reading_order().select_related("section").first()
-    assert body["count"] == Concept.objects.filter(article=shipped_article()).count() == 53
+    # 53 concepts, 20 of them new today (the default daily limit).
+    assert Concept.objects.filter(article=shipped_article()).count() == 53
+    assert body["count"] == 20
+    assert [card["front"] for card in body["results"]] == [c.term for c in reading_order()[:20]]
     card = body["results"][0]
-    assert card["kind"] == "concept"
+    assert (card["kind"], card["queue"], card["prompts"], card["key"]) == (
+        "concept",
+        "new",
+        [],
+        None,
+    )
     assert (card["front"], card["back"]) == (first.term, [first.definition])
     assert card["section"] == {
         "position": first.section.position,
@@ -81,7 +99,7 @@ def test_reviewing_a_card_schedules_it_later_and_logs_the_rating(api, course, le
     assert card.due > timezone.now()
     log = ReviewLog.objects.get(card=card)
     assert (log.rating, log.review_duration_ms) == (3, 4200)
-    assert api.get(due_url(course)).json()["count"] == 52
+    assert api.get(due_url(course)).json()["count"] == 19
 
 
 @pytest.mark.parametrize(
@@ -98,12 +116,92 @@ def test_a_bad_rating_is_400_and_nothing_changes(api, course, learner, body):
     assert ReviewCard.objects.get(pk=card.pk).review_count == 0
 
 
-def test_an_implausible_duration_is_400(api, course, learner):
+def test_a_review_left_open_over_an_hour_counts_without_its_time_as_on_the_page(
+    api, course, learner
+):
     api.get(due_url(course))
     card = ReviewCard.objects.filter(user=learner).first()
     reply = review(api, card, {"rating": 3, "duration_ms": 2 * 60 * 60 * 1000})
+    assert reply.status_code == 200
+    log = ReviewLog.objects.get(card=card)
+    assert log.rating == 3 and log.review_duration_ms is None
+
+
+@pytest.mark.parametrize("duration", [-1, "slow", 1.5])
+def test_a_negative_or_non_integer_duration_is_400(api, course, learner, duration):
+    api.get(due_url(course))
+    card = ReviewCard.objects.filter(user=learner).first()
+    reply = review(api, card, {"rating": 3, "duration_ms": duration})
     assert reply.status_code == 400 and reply.json()["error"]["field"] == "duration_ms"
     assert not ReviewLog.objects.exists()
+
+
+def test_each_cards_intervals_are_what_its_ratings_then_give(api, course, learner, monkeypatch):
+    now = timezone.now()
+    monkeypatch.setattr(clock, "now", lambda: now)
+    card = api.get(due_url(course)).json()["results"][0]
+    intervals = {i["rating"]: i for i in card["intervals"]}
+    assert [intervals[r]["name"] for r in (1, 2, 3, 4)] == ["Again", "Hard", "Good", "Easy"]
+    assert (intervals[1]["label"], intervals[1]["spoken"]) == ("1 min", "1 minute")
+    assert intervals[3]["label"] == "10 min"
+    reply = review(api, ReviewCard.objects.get(pk=card["id"]), {"rating": 4})
+    assert reply.json()["due"] == intervals[4]["due"]
+
+
+def test_undo_takes_back_the_last_rating_then_has_nothing_left(api, course, learner):
+    api.get(due_url(course))
+    card = ReviewCard.objects.filter(user=learner).order_by("pk").first()
+    before = ReviewCard.objects.values().get(pk=card.pk)
+    review(api, card, {"rating": 1})
+    reply = api.post(undo_url(course))
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["undone_rating"] == 1
+    assert body["card"]["id"] == card.pk and body["card"]["review_count"] == 0
+    assert ReviewCard.objects.values().get(pk=card.pk) == before
+    assert api.get(due_url(course)).json()["results"][0]["id"] == card.pk
+    again = api.post(undo_url(course))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "nothing_to_undo"
+
+
+def test_the_daily_limit_of_new_cards_is_read_and_changed_through_the_api(api, course):
+    assert api.get(SETTINGS).json() == {"new_cards_per_day": 20}
+    reply = api.put(SETTINGS, {"new_cards_per_day": 5}, format="json")
+    assert reply.status_code == 200 and reply.json() == {"new_cards_per_day": 5}
+    assert api.get(due_url(course)).json()["count"] == 5
+    assert api.get(f"{API}/courses/{course.pk}/progress/").json()["due_count"] == 5
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"new_cards_per_day": -1},
+        {"new_cards_per_day": 10000},
+        {"new_cards_per_day": "many"},
+        {"new_cards_per_day": True},
+        {},
+    ],
+)
+def test_a_bad_daily_limit_is_400_and_nothing_changes(api, learner, body):
+    reply = api.put(SETTINGS, body, format="json")
+    assert reply.status_code == 400 and reply.json()["error"]["field"] == "new_cards_per_day"
+    assert not StudyPreferences.objects.filter(user=learner).exists()
+
+
+@pytest.mark.usefixtures("final_exam_unprotected")
+def test_a_matching_card_offers_both_sides_and_its_key_as_pairs(api, course, learner):
+    question = Question.objects.published().filter(qtype="matching").order_by("key").first()
+    version = question.current_version
+    question_card(learner, question, due=timezone.now() - timedelta(days=1))
+    card = next(c for c in api.get(due_url(course)).json()["results"] if c["kind"] == "question")
+    lefts, rights = card["prompts"]
+    assert lefts["items"] == [left["text"] for left in version.payload["lefts"]]
+    assert sorted(rights["items"]) == sorted(right["text"] for right in version.payload["rights"])
+    assert card["key"] == {
+        "label": "Right pairs",
+        "items": version.type.correct_texts(version.payload),
+        "is_ordered": False,
+    }
 
 
 def test_another_learners_card_and_an_unknown_card_are_404(api, course):
@@ -198,10 +296,10 @@ def test_study_reads_take_a_fixed_number_of_queries(
     for n, concept in enumerate(reading_order()):
         concept_card(learner, concept, due=now if n < cards else now + timedelta(days=2))
     # GUARD_QUERIES: the exam guard (the shipped Final exam protects every shipped question).
-    with django_assert_max_num_queries(7 + GUARD_QUERIES):
+    with django_assert_max_num_queries(10 + GUARD_QUERIES):
         reply = api.get(due_url(course), {"page_size": 200})
-    assert reply.json()["count"] == cards
-    with django_assert_max_num_queries(7 + GUARD_QUERIES):
+    assert reply.json()["count"] == min(cards, 20)  # new cards: 20 a day
+    with django_assert_max_num_queries(10 + GUARD_QUERIES):
         assert api.get(f"{API}/courses/{course.pk}/progress/").status_code == 200
 
 

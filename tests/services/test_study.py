@@ -1,4 +1,5 @@
-"""Flashcard services: creating cards, recording FSRS reviews, and cards from quiz attempts."""
+"""Flashcard services: creating cards, recording FSRS reviews (learning steps, review time),
+undo, the daily limit of new cards, and cards from quiz attempts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from quizzes import clock
-from quizzes.errors import CardNotFound, InvalidRating
+from quizzes.errors import (
+    CardNotFound,
+    InvalidDuration,
+    InvalidRating,
+    InvalidStudySetting,
+    NothingToUndo,
+)
 from quizzes.models import (
     CardKind,
     CardState,
@@ -18,13 +25,18 @@ from quizzes.models import (
     ReviewLog,
     ReviewTiming,
 )
+from quizzes.models.study import StudyPreferences
+from quizzes.selectors.study_queue import UNDO_WINDOW
 from quizzes.services.authoring import question_revise
 from quizzes.services.study import (
+    MAX_REVIEW_MS,
     cards_ensure_for_article,
     review_record,
+    review_undo,
     study_cards_from_attempt,
+    study_preferences_update,
 )
-from tests.factories import QuizFactory, UserFactory, make_attempt, make_question
+from tests.factories import ArticleFactory, QuizFactory, UserFactory, make_attempt, make_question
 from tests.study_factories import shipped_article, submit
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +241,169 @@ def test_a_question_card_holds_the_version_reviewed_and_moves_only_to_one_review
     assert study_cards_from_attempt(attempt=again) == 0
     card.refresh_from_db()
     assert card.question_version == newer  # the learner has now been shown the new key
+
+
+# Learning steps: Again means minutes, never days
+
+
+def test_again_on_a_new_card_brings_it_back_in_one_minute(card, frozen_now):
+    now = frozen_now()
+    review_record(user=card.user, card_id=card.pk, rating=AGAIN)
+    card.refresh_from_db()
+    assert (card.state, card.step) == (CardState.LEARNING, 0)
+    assert card.due == now + timedelta(minutes=1)
+
+
+def test_good_on_a_new_card_takes_the_ten_minute_step_before_days(card, frozen_now):
+    now = frozen_now()
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    card.refresh_from_db()
+    assert (card.state, card.step, card.due) == (CardState.LEARNING, 1, now + timedelta(minutes=10))
+    later = frozen_now(timedelta(minutes=10))
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    card.refresh_from_db()
+    assert card.state == CardState.REVIEW and card.due >= later + timedelta(days=1)
+
+
+def test_again_on_a_review_card_relearns_in_ten_minutes_not_days(card, frozen_now):
+    review_record(user=card.user, card_id=card.pk, rating=EASY)
+    card.refresh_from_db()
+    now = frozen_now(card.due - frozen_now())
+    review_record(user=card.user, card_id=card.pk, rating=AGAIN)
+    card.refresh_from_db()
+    assert card.state == CardState.RELEARNING
+    assert card.due == now + timedelta(minutes=10)
+
+
+# How long a review took: one rule for the page and the API
+
+
+def test_a_review_left_open_over_an_hour_counts_without_its_time(card):
+    review_record(user=card.user, card_id=card.pk, rating=GOOD, duration_ms=MAX_REVIEW_MS + 1)
+    log = ReviewLog.objects.get(card=card)
+    assert log.rating == GOOD and log.review_duration_ms is None
+    card.refresh_from_db()
+    assert card.review_count == 1
+
+
+def test_a_review_of_exactly_an_hour_keeps_its_time(card):
+    review_record(user=card.user, card_id=card.pk, rating=GOOD, duration_ms=MAX_REVIEW_MS)
+    assert ReviewLog.objects.get(card=card).review_duration_ms == MAX_REVIEW_MS
+
+
+@pytest.mark.parametrize("duration", [-1, 1.5, "100", True])
+def test_a_negative_or_non_integer_review_time_is_refused_and_nothing_is_written(card, duration):
+    before = ReviewCard.objects.values().get(pk=card.pk)
+    with pytest.raises(InvalidDuration):
+        review_record(user=card.user, card_id=card.pk, rating=GOOD, duration_ms=duration)
+    assert ReviewCard.objects.values().get(pk=card.pk) == before
+    assert not ReviewLog.objects.exists()
+
+
+# Undo
+
+
+def second_card(card):
+    """Another new card of the same learner on the same article."""
+    concept = Concept.objects.filter(article=card.concept.article).exclude(pk=card.concept_id)[0]
+    return ReviewCard.objects.create(
+        user=card.user, kind=CardKind.CONCEPT, concept=concept, due=card.due
+    )
+
+
+def test_undo_restores_the_card_exactly_and_marks_the_rating_undone(card, frozen_now):
+    review_record(user=card.user, card_id=card.pk, rating=EASY)
+    card.refresh_from_db()
+    frozen_now(card.due - frozen_now())
+    before = ReviewCard.objects.values().get(pk=card.pk)
+    review_record(user=card.user, card_id=card.pk, rating=AGAIN, duration_ms=900)
+    assert ReviewCard.objects.values().get(pk=card.pk) != before
+    undone = review_undo(user=card.user, article=card.concept.article)
+    assert undone.rating == AGAIN and undone.undone_at == frozen_now()
+    assert ReviewCard.objects.values().get(pk=card.pk) == before  # lapse count included
+    # History is kept: both ratings stay, the second marked undone.
+    logs = list(ReviewLog.objects.filter(card=card).order_by("reviewed_at", "pk"))
+    assert [(log.rating, log.undone_at is None) for log in logs] == [(EASY, True), (AGAIN, False)]
+
+
+def test_undo_of_a_new_cards_first_rating_makes_it_new_again(card, frozen_now):
+    before = ReviewCard.objects.values().get(pk=card.pk)
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    review_undo(user=card.user, article=card.concept.article)
+    assert ReviewCard.objects.values().get(pk=card.pk) == before
+    card.refresh_from_db()
+    assert (card.review_count, card.last_review, card.stability) == (0, None, None)
+
+
+def test_undo_again_takes_back_the_rating_before_it_then_runs_out(card, frozen_now):
+    other = second_card(card)
+    article = card.concept.article
+    first_before = ReviewCard.objects.values().get(pk=card.pk)
+    other_before = ReviewCard.objects.values().get(pk=other.pk)
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    frozen_now(timedelta(seconds=5))
+    review_record(user=card.user, card_id=other.pk, rating=HARD)
+    assert review_undo(user=card.user, article=article).card_id == other.pk
+    assert review_undo(user=card.user, article=article).card_id == card.pk
+    assert ReviewCard.objects.values().get(pk=card.pk) == first_before
+    assert ReviewCard.objects.values().get(pk=other.pk) == other_before
+    with pytest.raises(NothingToUndo) as raised:
+        review_undo(user=card.user, article=article)
+    assert raised.value.code == "nothing_to_undo"
+
+
+def test_a_rating_older_than_the_session_cannot_be_undone(card, frozen_now):
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    after = ReviewCard.objects.values().get(pk=card.pk)
+    frozen_now(UNDO_WINDOW + timedelta(seconds=1))
+    with pytest.raises(NothingToUndo):
+        review_undo(user=card.user, article=card.concept.article)
+    assert ReviewCard.objects.values().get(pk=card.pk) == after
+    assert not ReviewLog.objects.filter(undone_at__isnull=False).exists()
+
+
+def test_undo_refuses_when_the_card_changed_since_the_rating(card, frozen_now):
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    # Something else moved the card after the rating (no rating of ours did).
+    ReviewCard.objects.filter(pk=card.pk).update(due=frozen_now() + timedelta(days=3))
+    changed = ReviewCard.objects.values().get(pk=card.pk)
+    with pytest.raises(NothingToUndo):
+        review_undo(user=card.user, article=card.concept.article)
+    assert ReviewCard.objects.values().get(pk=card.pk) == changed
+    assert ReviewLog.objects.get(card=card).undone_at is None
+
+
+def test_a_rating_logged_before_undo_existed_cannot_be_undone(card, frozen_now):
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    ReviewLog.objects.update(state_before=None)  # as the migration left older rows
+    with pytest.raises(NothingToUndo):
+        review_undo(user=card.user, article=card.concept.article)
+
+
+def test_undo_keeps_to_the_learner_and_the_article(card, frozen_now):
+    review_record(user=card.user, card_id=card.pk, rating=GOOD)
+    with pytest.raises(NothingToUndo):
+        review_undo(user=UserFactory(), article=card.concept.article)
+    with pytest.raises(NothingToUndo):
+        review_undo(user=card.user, article=ArticleFactory())
+    assert ReviewLog.objects.get(card=card).undone_at is None
+
+
+# The daily limit of new cards (a learner's setting)
+
+
+def test_the_daily_limit_of_new_cards_is_stored_per_learner():
+    user, other = UserFactory(), UserFactory()
+    assert study_preferences_update(user=user, new_cards_per_day=35).new_cards_per_day == 35
+    study_preferences_update(user=user, new_cards_per_day=0)
+    assert StudyPreferences.objects.get(user=user).new_cards_per_day == 0
+    assert not StudyPreferences.objects.filter(user=other).exists()
+
+
+@pytest.mark.parametrize("value", [-1, 10000, "20", 2.0, None, True])
+def test_a_daily_limit_out_of_range_is_refused_and_nothing_changes(value):
+    user = UserFactory()
+    study_preferences_update(user=user, new_cards_per_day=12)
+    with pytest.raises(InvalidStudySetting):
+        study_preferences_update(user=user, new_cards_per_day=value)
+    assert StudyPreferences.objects.get(user=user).new_cards_per_day == 12
