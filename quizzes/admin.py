@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import models
-from .admin_review import ScoreBandFilter, export_attempts_csv
+from .admin_review import ScoreBandFilter, export_attempts_csv, readable_answer, staff_page_link
 from .lti import admin as _lti_admin  # noqa: F401  (registers the LTI models)
 
 
@@ -172,13 +172,29 @@ class QuizAdmin(admin.ModelAdmin):
 
 class ResponseInline(admin.TabularInline):
     model = models.Response
-    fields = ("position", "question", "question_version", "state", "score", "max_mark", "answer")
+    fields = (
+        "position",
+        "question",
+        "question_version",
+        "state",
+        "score",
+        "max_mark",
+        "answer_text",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question", "question_version")
+
+    @admin.display(description=_("answer"))
+    def answer_text(self, obj: models.Response) -> str:
+        """The answer in words ("B. The 2017 amendments"), not its stored keys."""
+        return readable_answer(obj, obj.answer)
 
 
 @admin.register(models.Attempt)
@@ -204,6 +220,12 @@ class AttemptAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "quiz", "course")
     inlines = [ResponseInline]
     actions = [export_attempts_csv]
+    readonly_fields = ("staff_page",)
+
+    @admin.display(description=_("answers and history"))
+    def staff_page(self, obj: models.Attempt) -> str:
+        """A link to the staff's page of the attempt: every step with its time and mark."""
+        return staff_page_link(obj)
 
     @admin.display(description="#", ordering="number")
     def attempt_number(self, obj: models.Attempt) -> int:
@@ -221,17 +243,51 @@ class AttemptAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Response)
 class ResponseAdmin(ReadOnlyAdmin):
-    list_display = ("attempt", "position", "question", "state", "score", "max_mark")
+    list_display = ("attempt", "position", "question", "answer_text", "state", "score", "max_mark")
     list_filter = ("state",)
     search_fields = ("attempt__user__username", "question__key")
-    list_select_related = ("attempt__user", "attempt__quiz", "question")
+    list_select_related = ("attempt__user", "attempt__quiz", "question", "question_version")
+    exclude = ("answer",)
+    readonly_fields = ("answer_text",)
+
+    @admin.display(description=_("answer"))
+    def answer_text(self, obj: models.Response) -> str:
+        """The answer in words ("B. The 2017 amendments"), not its stored keys."""
+        return readable_answer(obj, obj.answer)
 
 
 @admin.register(models.ResponseStep)
 class ResponseStepAdmin(ReadOnlyAdmin):
-    list_display = ("response", "seq", "kind", "state", "fraction", "actor", "created_at")
+    list_display = (
+        "response",
+        "seq",
+        "kind",
+        "answer_text",
+        "state",
+        "fraction",
+        "actor",
+        "created_at",
+    )
     list_filter = ("kind", "state")
-    list_select_related = ("response__attempt",)
+    list_select_related = ("response__attempt", "response__question_version", "actor")
+    exclude = ("data",)
+    readonly_fields = ("answer_text", "comment")
+
+    @admin.display(description=_("answer then"))
+    def answer_text(self, obj: models.ResponseStep) -> str:
+        """The answer this step saved, in words; "" for steps that save none."""
+        return readable_answer(obj.response, obj.data.get("answer"))
+
+    @admin.display(description=_("comment"))
+    def comment(self, obj: models.ResponseStep) -> str:
+        return obj.data.get("comment", "")
+
+
+@admin.register(models.AttemptGradeOverride)
+class AttemptGradeOverrideAdmin(ReadOnlyAdmin):
+    list_display = ("attempt", "score", "previous_score", "actor", "created_at")
+    list_select_related = ("attempt__user", "attempt__quiz", "actor")
+    search_fields = ("attempt__user__username", "comment")
 
 
 @admin.register(models.ReviewCard)

@@ -1,16 +1,20 @@
-"""Admin review of scores: a score-band filter and a CSV export action for attempts."""
+"""Admin review of scores: a score-band filter, a CSV export action for attempts, answers in
+words, and a link to the staff's page of an attempt."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .csv_safe import csv_lines
-from .models import Attempt
+from .models import Attempt, Response
 from .selectors.results import EPSILON, attempt_csv_rows, percent_expression
+from .staff_presenters import answer_text
 
 CSV_TYPE = "text/csv; charset=utf-8"
 SCORE_BANDS = {
@@ -62,3 +66,17 @@ def export_attempts_csv(
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="attempts-{stamp}.csv"'
     return response
+
+
+def readable_answer(response: Response, answer: object) -> str:
+    """An answer as staff read it ("B. The 2017 amendments": the choice's letter in the order
+    the learner saw), through the question type; "–" for none."""
+    if not isinstance(answer, dict) or not answer:
+        return "–"
+    return answer_text(response, response.question_version, answer) or "–"
+
+
+def staff_page_link(attempt: Attempt) -> str:
+    """A link to the attempt's page for staff (the learner's answers, every step, the key)."""
+    url = reverse("teach:attempt", args=[attempt.course.slug, attempt.pk])
+    return format_html('<a href="{}">{}</a>', url, _("Open the attempt's answers and history"))

@@ -96,6 +96,32 @@ def test_responses_are_shown_read_only(admin_client, fixture):
     assert 'name="responses-0-answer"' not in html and 'name="responses-0-score"' not in html
 
 
+def test_the_admin_shows_answers_in_words_and_links_the_staff_page(admin_client, fixture):
+    attempt = fixture.attempts["erlan"]
+    html = admin_client.get(
+        reverse("admin:quizzes_attempt_change", args=[attempt.pk])
+    ).content.decode()
+    # The letters follow the order the learner saw; never the stored keys.
+    assert "A. 1995" in html and "A. Ombudsman; B. Constitutional Court" in html
+    keys = [
+        c["key"] for q in fixture.questions for c in q.current_version.payload.get("choices", [])
+    ]
+    assert not any(key in html for key in keys)
+    assert reverse("teach:attempt", args=[fixture.course.slug, attempt.pk]) in html
+
+
+def test_the_response_and_step_admins_show_answers_in_words(admin_client, fixture):
+    response = fixture.attempts["bota"].responses.get(position=1)
+    html = admin_client.get(
+        reverse("admin:quizzes_response_change", args=[response.pk])
+    ).content.decode()
+    assert "C. 2019" in html and '"choice"' not in html
+    steps = admin_client.get(
+        reverse("admin:quizzes_responsestep_changelist"), {"kind__exact": "save"}
+    ).content.decode()
+    assert "C. 2019" in steps and "A. Ombudsman; C. Senate" in steps
+
+
 def test_the_csv_action_exports_the_selected_attempts(admin_client, fixture):
     chosen = [fixture.attempts["erlan"].pk, fixture.attempts["ayan"].pk]
     user = fixture.attempts["ayan"].user
