@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views_attempts as attempts
 from . import views_content as content
+from . import views_grading as grading
 from . import views_study as study
 from . import views_teach as teach
 from . import views_tokens as tokens
@@ -85,6 +86,11 @@ v1 = [
         "courses/<id:course_id>/quizzes/<id:quiz_id>/roster/",
         teach.RosterView.as_view(),
         name="course-quiz-roster",
+    ),
+    path(
+        "courses/<id:course_id>/attempts/<id:attempt_id>/override/",
+        grading.AttemptOverrideView.as_view(),
+        name="course-attempt-override",
     ),
     path(
         "courses/<id:course_id>/gradebook/",

@@ -17,8 +17,17 @@ from django.urls import get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from quizzes.models import ApiToken, Attempt, Concept, Question, Quiz, ReviewCard
-from quizzes.services.attempts import attempt_start
+from quizzes.models import (
+    ApiToken,
+    Attempt,
+    AttemptGradeOverride,
+    Concept,
+    Question,
+    Quiz,
+    ResponseStep,
+    ReviewCard,
+)
+from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.tokens import token_create
 from tests.api.test_teach_api import NEW_QUESTION
 from tests.factories import (
@@ -59,6 +68,8 @@ class World:
     other_quiz: Quiz
     card: ReviewCard
     token: ApiToken
+    graded_attempt: Attempt
+    other_attempt: Attempt
 
 
 def build_world() -> World:
@@ -81,6 +92,9 @@ def build_world() -> World:
     practice = fixed_quiz([shared, own], course=course, mode="practice")
     attempt = attempt_start(quiz=practice, user=users["learner"], course=course)
     concept = Concept.objects.filter(article=course.article).first()
+    graded = fixed_quiz([own], course=course, exam_protection="open")
+    graded_attempt = attempt_start(quiz=graded, user=users["learner"], course=course)
+    other_quiz = fixed_quiz([shared], course=other)
     return World(
         course=course,
         other_course=other,
@@ -91,11 +105,13 @@ def build_world() -> World:
         other_question=make_question(section, course=other),
         open_quiz=fixed_quiz([shared], course=course, exam_protection="open"),
         results_quiz=practice,
-        other_quiz=fixed_quiz([shared], course=other),
+        other_quiz=other_quiz,
         card=ReviewCard.objects.create(
             user=users["learner"], kind="concept", concept=concept, due=timezone.now()
         ),
         token=token_create(user=users["learner"], name="dashboard", scope="write")[0],
+        graded_attempt=attempt_submit(attempt_id=graded_attempt.pk, user=users["learner"]),
+        other_attempt=attempt_start(quiz=other_quiz, user=users["other_learner"], course=other),
     )
 
 
@@ -229,6 +245,20 @@ CASES = [
         NOT_IN_THIS_COURSE,
     ),
     Case("gradebook", "get", f"{COURSE}/gradebook/", TEACHERS),
+    Case(
+        "grade an attempt of the course by hand",
+        "post",
+        f"{COURSE}/attempts/{{w.graded_attempt.pk}}/override/",
+        TEACHERS,
+        lambda w: {"mark": "0.00", "comment": "Checked by hand"},
+    ),
+    Case(
+        "grade an attempt of another course by hand",
+        "post",
+        f"{COURSE}/attempts/{{w.other_attempt.pk}}/override/",
+        NOT_IN_THIS_COURSE,
+        lambda w: {"mark": "0.00"},
+    ),
     # A standalone course has no platform roster: teachers learn that (409), others get no hint.
     Case(
         "roster",
@@ -287,6 +317,8 @@ def test_refused_writes_change_nothing():
     assert Question.objects.filter(status="archived").count() == archived
     assert ReviewCard.objects.get(pk=world.card.pk).review_count == 0
     assert ApiToken.objects.get(pk=world.token.pk).revoked_at is None
+    assert not AttemptGradeOverride.objects.exists()
+    assert not ResponseStep.objects.filter(kind__in=["manual_grade", "comment"]).exists()
 
 
 def test_the_schema_and_its_docs_are_public():
