@@ -92,7 +92,8 @@ def build_world() -> World:
     practice = fixed_quiz([shared, own], course=course, mode="practice")
     attempt = attempt_start(quiz=practice, user=users["learner"], course=course)
     concept = Concept.objects.filter(article=course.article).first()
-    graded = fixed_quiz([own], course=course, exam_protection="open")
+    # A submitted attempt to grade by hand, on a question of its own (no SECRET in its cards).
+    graded = fixed_quiz([make_question(section, course=course)], course=course)
     graded_attempt = attempt_start(quiz=graded, user=users["learner"], course=course)
     other_quiz = fixed_quiz([shared], course=other)
     return World(
