@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -262,13 +263,31 @@ class UndoView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: UndoneSerializer},
+        responses={
+            200: UndoneSerializer,
+            409: OpenApiResponse(ex.ERROR_REF, description="No rating of this session to undo"),
+        },
         summary="Undo the last flashcard rating",
         operation_id="flashcard_undo",
         description="Restores the card you rated last in this course (within the last hour) "
         "exactly as it was before the rating; the rating stays in the history, marked undone. "
         "Call again to undo the rating before it. `409 nothing_to_undo` when there is none.",
-        examples=[OpenApiExample("Undone", value=ex.UNDONE_REVIEW, response_only=True)],
+        examples=[
+            OpenApiExample("Undone", value=ex.UNDONE_REVIEW, response_only=True),
+            OpenApiExample(
+                "Nothing to undo",
+                value={
+                    "error": {
+                        "code": "nothing_to_undo",
+                        "message": "There is no rating to undo.",
+                        "field": None,
+                        "details": None,
+                    }
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
     )
     def post(self, request, course_id: int):
         course = member_course(request.user, course_id)

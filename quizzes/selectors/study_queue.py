@@ -89,6 +89,7 @@ class StudyQueue:
     review_count: int = 0
     new_count: int = 0
     new_left_today: int = 0
+    new_limit: int = NEW_CARDS_PER_DAY_DEFAULT  # the learner's daily limit
 
     @property
     def total(self) -> int:
@@ -145,6 +146,7 @@ def study_queue(
         review_count=len(reviews),
         new_count=len(new),
         new_left_today=left,
+        new_limit=limit,
     )
 
 

@@ -1,4 +1,5 @@
-"""Writes for flashcard study: creating a learner's cards and recording reviews with FSRS."""
+"""Writes for flashcard study: creating a learner's cards, recording reviews with FSRS, undoing
+the last one, and the learner's daily limit of new cards."""
 
 from __future__ import annotations
 

@@ -20,14 +20,13 @@ from django.views.decorators.http import require_POST
 
 from .. import clock
 from ..errors import CardNotFound, DomainError, InvalidRating, NothingToUndo
-from ..models import Course
+from ..models import Course, ReviewCard
 from ..models.study import NEW_CARDS_PER_DAY_MAX
 from ..scheduling import RATING_NAMES, rating_previews
 from ..selectors.exam_protection import user_guard
 from ..selectors.study import card_faces
 from ..selectors.study_queue import (
     new_cards_due,
-    new_cards_per_day,
     next_due_at,
     study_queue,
     undoable_reviews,
@@ -54,15 +53,15 @@ def _epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _posted_int(raw: str | None) -> int | None:
-    """A form value as a number; None (which the services refuse) when it is not one."""
+def _as_int(raw: str | None) -> int | None:
+    """A form or query value as a number; None (which the services refuse) when not one."""
     try:
         return int(raw or "")
     except ValueError:
         return None
 
 
-def _card_context(card, now: datetime, revealed: bool) -> dict[str, Any]:
+def _card_context(card: ReviewCard, now: datetime, revealed: bool) -> dict[str, Any]:
     """What the page shows of one card: its faces and each rating's next interval."""
     return {
         "card": card,
@@ -85,14 +84,14 @@ def _queue_context(request: HttpRequest, course: Course) -> dict[str, Any]:
     # One guard for the whole page: cards a graded quiz protects stay out of every count.
     mine = {"user": request.user, "article": article, "now": now}
     guard = user_guard(user=request.user, now=now, course=course)
-    queue = study_queue(**mine, guard=guard, first=_posted_int(request.GET.get("card")))
+    queue = study_queue(**mine, guard=guard, first=_as_int(request.GET.get("card")))
     undo = undoable_reviews(**mine).first()
     context.update(
         now=now,
         queue=queue,
-        shown_at=_posted_int(request.GET.get("shown_at")) or _epoch_ms(now),
+        shown_at=_as_int(request.GET.get("shown_at")) or _epoch_ms(now),
         undo_rating=RATING_NAMES[undo.rating] if undo else None,
-        new_cards_per_day=new_cards_per_day(request.user),
+        new_cards_per_day=queue.new_limit,
     )
     if queue.cards:
         card = queue.cards[0]
@@ -105,6 +104,7 @@ def _queue_context(request: HttpRequest, course: Course) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, course: Course, status: int = 200, **extra: Any) -> HttpResponse:
+    """The flashcards page, with `extra` (an error message) on top of the queue's context."""
     return render(
         request,
         "quizzes/flashcards.html",
@@ -131,7 +131,7 @@ def flashcards(request: HttpRequest, course: str) -> HttpResponse:
 def _duration_ms(raw: str | None) -> int | None:
     """Time since the card was shown, from the form's `shown_at`; None when the field is
     missing or says the card was shown in the future (another server's clock)."""
-    shown_at = _posted_int(raw)
+    shown_at = _as_int(raw)
     if shown_at is None:
         return None
     elapsed = _epoch_ms(clock.now()) - shown_at
@@ -147,7 +147,7 @@ def flashcard_review(request: HttpRequest, course: str, card: int) -> HttpRespon
         review_record(
             user=request.user,
             card_id=card,
-            rating=_posted_int(request.POST.get("rating")),
+            rating=_as_int(request.POST.get("rating")),
             duration_ms=_duration_ms(request.POST.get("shown_at")),
         )
     except CardNotFound:

@@ -71,7 +71,7 @@ def test_the_queue_shows_the_first_concept_with_its_answer_hidden_and_todays_cou
 ):
     concept = first_concepts().select_related("section").first()
     client.get(queue_url(course))  # the first visit creates the learner's cards
-    with django_assert_max_num_queries(13 + GUARD_QUERIES):  # the exam guard's own queries
+    with django_assert_max_num_queries(12 + GUARD_QUERIES):  # the exam guard's own queries
         response = client.get(queue_url(course))
     html = response.content.decode()
     assert response.status_code == 200
