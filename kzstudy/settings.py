@@ -126,6 +126,9 @@ def database_from_url(url: str) -> dict:
         # Persistent connections roughly double throughput; health checks drop dead ones.
         config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
         config["CONN_HEALTH_CHECKS"] = True
+        # Behind PgBouncer in transaction mode a cursor may not outlive its transaction
+        # (docs/operations.md, capacity); queries are bound client-side, so nothing is prepared.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PGBOUNCER")
     return config
 
 

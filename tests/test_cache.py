@@ -1,5 +1,6 @@
-"""The shared cache: the database backend writes without counting its table (kzstudy/cache.py),
-and REDIS_URL moves the cache and the sessions to Django's Redis cache."""
+"""Shared state and pooling: the database cache writes without counting its table
+(kzstudy/cache.py), REDIS_URL moves the cache and the sessions to Django's Redis cache, and
+PGBOUNCER=1 makes the PostgreSQL settings safe behind PgBouncer in transaction mode."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kzstudy.cache import DatabaseCache
+from kzstudy.settings import database_from_url
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,11 @@ def test_redis_url_moves_the_cache_and_the_sessions_to_redis(redis_url, tmp_path
         "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db 42"
     )
     assert lines[-1] == "kept"
+
+
+def test_pgbouncer_in_transaction_mode_turns_server_side_cursors_off(monkeypatch):
+    url = "postgres://kzstudy@pgbouncer.internal:6432/kzstudy"
+    assert database_from_url(url)["DISABLE_SERVER_SIDE_CURSORS"] is False
+    monkeypatch.setenv("PGBOUNCER", "1")
+    config = database_from_url(url)
+    assert config["DISABLE_SERVER_SIDE_CURSORS"] is True and config["CONN_MAX_AGE"] == 600

@@ -208,8 +208,15 @@ def quiz_offer_row(
     at the quiz in that course (how many, the open one, how many began after `since`)."""
     quote = connection.ops.quote_name
     course, enrolment = _quoted(Course), _quoted(Enrolment)
-    member = "" if all_courses else f"JOIN {enrolment} e ON e.course_id = c.id AND e.user_id = %s"
-    member_params = [] if all_courses else [user_id]
+    # A learner's courses are found from their enrolments (CROSS JOIN keeps SQLite on that
+    # side: a shared quiz is offered by every course of its article, which may be thousands).
+    if all_courses:
+        members, member_params = f"FROM {course} c WHERE 1 = 1", []
+    else:
+        members = (
+            f"FROM {enrolment} e CROSS JOIN {course} c WHERE e.user_id = %s AND c.id = e.course_id"
+        )
+        member_params = [user_id]
     asked, asked_params = "", []
     if course_id is not None:
         asked, asked_params = "AND c.id = %s", [course_id]
@@ -220,12 +227,13 @@ def quiz_offer_row(
         "(c.id = q.course_id OR (q.course_id IS NULL "
         "AND (q.article_id IS NULL OR c.article_id = q.article_id)))"
     )
-    courses = f"FROM {course} c {member} WHERE {offers} {asked}"
+    courses = f"{members} AND {offers} {asked}"
+    member = f"(SELECT COUNT(*) {members} {asked})" if asked else "0"
     names = [f.name for f in Quiz._meta.concrete_fields]
     inner = (
         f"SELECT {', '.join(_columns(Quiz, 'q', names))}, "
         f"(SELECT MIN(c.id) {courses}) AS offered, (SELECT COUNT(*) {courses}) AS offers, "
-        f"(SELECT COUNT(*) FROM {course} c {member} WHERE 1 = 1 {asked}) AS member "
+        f"{member} AS member "
         f"FROM {_quoted(Quiz)} q WHERE q.id = %s AND q.{quote('is_published')} = %s"
     )
     mine = (
@@ -246,7 +254,7 @@ def quiz_offer_row(
         connection.ops.adapt_datetimefield_value(since),
         *courses_params,
         *courses_params,
-        *courses_params,
+        *(courses_params if asked else []),
         quiz_id,
         True,
     ]
