@@ -145,3 +145,16 @@ def test_the_staff_page_shows_the_answered_wording_and_the_correction(client, an
     assert OLD_STEM in text and f"it now reads: “{NEW_STEM}”" in text
     assert "Regraded" in text and "the mark changed from 0 to 1" in text
     assert text.count("version 1") >= 1
+
+
+def test_a_learner_whose_quiz_shows_no_review_is_still_told_the_grade_changed(client, answered):
+    _course, quiz, _question, attempt, _teacher = answered
+    quiz.review_timing = "never"
+    quiz.save(update_fields=["review_timing"])
+    corrected(answered)
+    client.force_login(attempt.user)
+    text = text_of(
+        client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).content.decode()
+    )
+    assert "your mark changed from 0 to 1" in text
+    assert OLD_STEM not in text and NEW_STEM not in text
