@@ -262,13 +262,37 @@ def _lineitem(link: LtiResourceLink) -> str:
     return url
 
 
+def _has_newer(score: LtiScore) -> bool:
+    """Whether a later grade for the same learner and placement is queued, on its way or sent:
+    then this one must never reach the LMS after it (the LMS would keep the older grade)."""
+    return (
+        LtiScore.objects.filter(
+            link_id=score.link_id, identity_id=score.identity_id, pk__gt=score.pk
+        )
+        .exclude(status__in=[ScoreStatus.SUPERSEDED, ScoreStatus.FAILED])
+        .exists()
+    )
+
+
+def _supersede(score: LtiScore) -> None:
+    score.status = ScoreStatus.SUPERSEDED
+    score.save(update_fields=["status"])
+
+
 def _deliver(score: LtiScore, report: DeliveryReport) -> None:
+    if _has_newer(score):
+        _supersede(score)
+        return
     try:
         post_score(score.link.platform, _lineitem(score.link), _payload(score))
     except ServiceError as error:
         score.tries += 1
         score.last_error = str(error)[:2000]
-        if error.retryable and score.tries < max_tries():
+        if _has_newer(score):
+            # A newer grade was queued while this one was in flight: retrying this one could
+            # land it after the newer, so it steps aside.
+            score.status = ScoreStatus.SUPERSEDED
+        elif error.retryable and score.tries < max_tries():
             score.status = ScoreStatus.PENDING
             score.next_try_at = clock.now() + backoff(score.tries)
             report.retrying += 1

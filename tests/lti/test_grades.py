@@ -323,3 +323,26 @@ def test_a_platform_that_times_out_is_retried(client, platform, exam, settings, 
     score = LtiScore.objects.get()
     assert report.retrying == 1 and score.status == ScoreStatus.PENDING
     assert "timed out" in score.last_error.lower()
+
+
+def test_an_older_grade_refused_in_flight_never_lands_after_a_newer_one(
+    client, platform, exam, settings
+):
+    """The 0% is on its way when the learner earns 100%; the LMS then refuses the 0% (503).
+    Retrying the 0% could land it after the 100%, and the LMS would keep the 0%."""
+    from quizzes.lti.outbox import DeliveryReport, _claim, _deliver
+
+    settings.LTI_RETRY_BASE_SECONDS = 0
+    user, course, lineitem = launched_learner(client, platform, exam)
+    finish(exam, user, course, right=0)
+    [in_flight] = _claim(10)  # a worker took the 0%…
+    finish(exam, user, course)  # …and the 100% is queued meanwhile
+    platform.fail_next("scores", 503)
+
+    _deliver(in_flight, DeliveryReport())
+    deliver_due()
+    deliver_due()
+
+    in_flight.refresh_from_db()
+    assert in_flight.status == ScoreStatus.SUPERSEDED
+    assert [s["scoreGiven"] for s in platform.scores[lineitem]] == [100.0]

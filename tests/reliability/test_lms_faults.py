@@ -229,12 +229,6 @@ def test_a_worker_killed_mid_send_leaves_the_grade_to_another_worker_once(server
     assert [row[1] for row in outbox if row[0] == lms.subs[0]] == ["sent"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug in quizzes/lti/outbox.py, reported to the lead: enqueueing a newer grade "
-    "supersedes only PENDING rows, and _deliver puts a failed SENDING row back to PENDING "
-    "without checking for a newer one, so the older grade is retried after the newer went out.",
-)
 def test_an_older_grade_whose_send_failed_never_lands_after_a_newer_one(server, lms):
     """The learner's 0% is on its way when they earn 100%; the LMS then refuses the 0% (503).
     The 0% must not be retried after the 100% went through: the LMS would keep the 0%."""
