@@ -1,6 +1,7 @@
 """Django admin: every model, with useful columns; attempts are read-only for everyone."""
 
 from django.contrib import admin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from . import models
@@ -301,8 +302,28 @@ class ReviewCardAdmin(admin.ModelAdmin):
 
 @admin.register(models.ReviewLog)
 class ReviewLogAdmin(ReadOnlyAdmin):
-    list_display = ("card", "rating", "reviewed_at", "due_after")
+    list_display = ("card", "rating", "reviewed_at", "due_after", "undone_at")
     list_select_related = ("card__user", "card__concept", "card__question")
+
+
+@admin.register(models.StudyPreferences)
+class StudyPreferencesAdmin(admin.ModelAdmin):
+    list_display = ("user", "new_cards_per_day", "updated_at")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(models.Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "question_count")
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(questions_tagged=Count("questions"))
+
+    @admin.display(description=_("questions"), ordering="questions_tagged")
+    def question_count(self, tag: models.Tag) -> int:
+        return tag.questions_tagged
 
 
 @admin.register(models.Regrade)

@@ -13,6 +13,7 @@ from ..models import (
     LtiDeployment,
     LtiIdentity,
     LtiKey,
+    LtiLinkLaunch,
     LtiLoginState,
     LtiPlatform,
     LtiRegistrationInvite,
@@ -233,6 +234,16 @@ class LtiResourceLinkAdmin(admin.ModelAdmin):
     search_fields = ("title", "resource_link_id", "target")
     readonly_fields = ("platform", "resource_link_id", "course", "ags_scopes", "updated_at")
     list_select_related = ("course", "platform")
+
+
+@admin.register(LtiLinkLaunch)
+class LtiLinkLaunchAdmin(admin.ModelAdmin):
+    """Which placement each learner last launched: their grade goes there (docs/lti.md)."""
+
+    list_display = ("identity", "link", "last_launch_at")
+    list_select_related = ("identity__user", "link")
+    search_fields = ("identity__sub", "identity__user__username", "link__title")
+    readonly_fields = ("link", "identity", "last_launch_at")
 
 
 @admin.register(LtiContext)

@@ -47,7 +47,7 @@ from .lti import (
     ScoreReason,
     ScoreStatus,
 )
-from .study import CardKind, CardState, ReviewCard, ReviewLog
+from .study import CardKind, CardState, ReviewCard, ReviewLog, StudyPreferences
 
 __all__ = [
     "ApiToken",
@@ -98,6 +98,7 @@ __all__ = [
     "Section",
     "SlotKind",
     "StepKind",
+    "StudyPreferences",
     "Summary",
     "Tag",
 ]
