@@ -91,8 +91,8 @@ def _refused(form, error: DomainError) -> None:
     form.add_error(None, error.message)
 
 
+@instructor_required  # first: a stranger is sent to log in, whatever the method
 @require_POST
-@instructor_required
 def attempt_mark(request: HttpRequest, course: Course, attempt: int, question: int) -> HttpResponse:
     """Give one question a mark by hand, or comment on it."""
     attempt_obj = _attempt_or_404(course, attempt)
@@ -115,8 +115,8 @@ def attempt_mark(request: HttpRequest, course: Course, attempt: int, question: i
     return _page(request, course, attempt_obj, mark_forms={question: form}, status=400)
 
 
+@instructor_required  # first: a stranger is sent to log in, whatever the method
 @require_POST
-@instructor_required
 def attempt_grade(request: HttpRequest, course: Course, attempt: int) -> HttpResponse:
     """Give the whole attempt its grade by hand, or withdraw that grade."""
     attempt_obj = _attempt_or_404(course, attempt)
