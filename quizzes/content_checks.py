@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .content_cues import HIGHER_ORDER, Finding
 from .textnorm import normalize_for_quote
 
 if TYPE_CHECKING:
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
 
 
 POOL_FILTERS = {"section", "concept", "difficulty", "tag", "count"}
+# A pool of this tag fixes its questions: every attempt of the quiz asks them.
+ANCHOR_TAG = "exam-anchor"
 
 
 def check_references(pack: ContentPack, errors: list[str]) -> None:
@@ -127,6 +130,78 @@ def _check_practice_supply(pack: ContentPack, errors: list[str]) -> None:
                     f"only {len(left)} of its {len(matching)} questions are left to practise; "
                     f"the others are kept for the exam-only quiz {exams}."
                 )
+
+
+def check_exam_draws(pack: ContentPack) -> list[Finding]:
+    """What makes two attempts at a graded quiz comparable and different: an anchor pool
+    (tag exam-anchor) matches exactly its count, so every attempt asks the same; any other pool
+    of a quiz with more than one attempt holds more than its count, so a second attempt can
+    differ; and an anchor is a hard, higher-order question. Practice pools without a tag must
+    fill their count from untagged questions: tagged ones are kept for exams."""
+    findings = []
+    for quiz in pack.quizzes:
+        attempts = quiz.fields.get("max_attempts")
+        retakes = attempts is None or (isinstance(attempts, int) and attempts > 1)
+        graded, practice = (
+            quiz.fields.get("mode") == "graded",
+            quiz.fields.get("mode") == "practice",
+        )
+        for number, pool in _numbered_pools(quiz):
+            where = f"quiz {quiz.key} slot {number}"
+            matching, count = pool_candidates(pack, pool), pool["count"]
+            if pool.get("tag") == ANCHOR_TAG and len(matching) != count:
+                findings.append(
+                    _exam(
+                        quiz.origin,
+                        f"{where}: {len(matching)} questions tagged {ANCHOR_TAG} "
+                        f"match, the slot asks {count}; tag exactly {count}.",
+                    )
+                )
+            elif graded and retakes and pool.get("tag") != ANCHOR_TAG and len(matching) <= count:
+                findings.append(
+                    _exam(
+                        quiz.origin,
+                        f"{where}: draws {count} of {len(matching)} questions, so "
+                        "every attempt asks the same; give the pool more questions.",
+                    )
+                )
+            untagged = [q for q in matching if not q.tags]
+            if practice and pool.get("tag") is None and len(untagged) < count:
+                findings.append(
+                    _exam(
+                        quiz.origin,
+                        f"{where}: draws {count} but only {len(untagged)} of its "
+                        "questions are untagged (tagged questions are kept for exams).",
+                    )
+                )
+    for question in pack.questions:
+        if ANCHOR_TAG in question.tags and (
+            question.bloom not in HIGHER_ORDER or question.difficulty != 3
+        ):
+            findings.append(
+                _exam(
+                    question.origin,
+                    f"question {question.key}: an {ANCHOR_TAG} question is "
+                    "higher-order (apply or above) and of difficulty 3.",
+                )
+            )
+    return findings
+
+
+def _exam(origin: str, message: str) -> Finding:
+    return Finding(origin, "exam-draws", message, kind="error")
+
+
+def _numbered_pools(quiz: PackQuiz) -> list[tuple[int, Mapping[str, Any]]]:
+    """(slot number, pool) for the well-formed pools of a quiz (the shape check reports others)."""
+    return [
+        (number, slot["pool"])
+        for number, slot in enumerate(quiz.slots, start=1)
+        if isinstance(slot, Mapping)
+        and isinstance(slot.get("pool"), Mapping)
+        and isinstance(slot["pool"].get("count"), int)
+        and slot["pool"]["count"] > 0
+    ]
 
 
 def check_quotes(pack: ContentPack, article: ParsedArticle) -> list[str]:
