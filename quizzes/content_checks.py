@@ -174,6 +174,7 @@ def check_exam_draws(pack: ContentPack) -> list[Finding]:
                         "questions are untagged (tagged questions are kept for exams).",
                     )
                 )
+    findings += _tagged_but_never_drawn(pack)
     for question in pack.questions:
         if ANCHOR_TAG in question.tags and (
             question.bloom not in HIGHER_ORDER or question.difficulty != 3
@@ -186,6 +187,23 @@ def check_exam_draws(pack: ContentPack) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _tagged_but_never_drawn(pack: ContentPack) -> list[Finding]:
+    """A question with a tag that pools filter on (exam, exam-anchor), which no such pool can
+    draw: an exam question of the wrong difficulty is asked by neither the exam nor practice."""
+    pools = [pool for quiz in pack.quizzes for _, pool in _numbered_pools(quiz) if pool.get("tag")]
+    pooled_tags = {pool["tag"] for pool in pools}
+    drawn = {q.key for pool in pools for q in pool_candidates(pack, pool)}
+    return [
+        _exam(
+            q.origin,
+            f"question {q.key}: tagged {', '.join(sorted(set(q.tags) & pooled_tags))} but no "
+            "quiz's pool of that tag can draw it (check its difficulty and tags).",
+        )
+        for q in pack.questions
+        if set(q.tags) & pooled_tags and q.key not in drawn
+    ]
 
 
 def _exam(origin: str, message: str) -> Finding:

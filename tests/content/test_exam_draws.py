@@ -81,6 +81,15 @@ def test_an_anchor_that_is_not_hard_and_higher_order_is_reported(tmp_path):
     ]
 
 
+def test_an_exam_question_no_exam_pool_can_draw_is_reported(tmp_path):
+    hard = question("one-04", tags="[exam]").replace("difficulty: 1", "difficulty: 3")
+    bank = anchor("one-01") + medium_exam("one-02") + medium_exam("one-03") + hard
+    assert draws(tmp_path, bank, quizzes(final())) == [
+        "tiny/01-one.yaml:37: error [exam-draws]: question one-04: tagged exam but no quiz's "
+        "pool of that tag can draw it (check its difficulty and tags)."
+    ]
+
+
 def test_a_practice_pool_that_needs_tagged_questions_is_reported(tmp_path):
     bank = medium_exam("one-01") + question("one-02") + question("one-03")
     practice = quiz("practice", "practice", "{section: one, count: 3}")
