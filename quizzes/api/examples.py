@@ -142,8 +142,9 @@ ME = {
 }
 
 PRACTICE_DESCRIPTION = (
-    "Ten questions drawn at random from this section. Feedback after each answer; try again as "
-    "often as you like."
+    "Ten questions drawn at random from this section. Check each answer for feedback and try "
+    "again if it is wrong; each wrong try takes a third off that question's mark. Retake the "
+    "quiz as often as you like."
 )
 QUIZZES = [
     {
