@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import models
@@ -202,7 +204,7 @@ class ResponseInline(admin.TabularInline):
 class AttemptAdmin(ReadOnlyAdmin):
     # Few and narrow enough columns to fit beside the menu and the filters at 1280 px: the
     # course is a filter, and the score, maximum and percent share one column.
-    list_display = ("user", "quiz", "attempt_number", "state", "result", "started_at")
+    list_display = ("learner", "quiz", "attempt_number", "state", "result", "started_at")
     list_filter = (
         "course",
         "quiz",
@@ -222,6 +224,15 @@ class AttemptAdmin(ReadOnlyAdmin):
     inlines = [ResponseInline]
     actions = [export_attempts_csv]
     readonly_fields = ("staff_page",)
+
+    @admin.display(description=_("learner"), ordering="user__username")
+    def learner(self, attempt: models.Attempt) -> str:
+        """The learner's name, else username, cut short: an LTI account's long, unbroken
+        username would otherwise push the score off a 1280 px screen (the whole in a tooltip)."""
+        user = attempt.user
+        label = user.get_full_name() or user.get_username()
+        short = Truncator(label).chars(28)
+        return format_html('<span title="{}">{}</span>', user.get_username(), short)
 
     @admin.display(description=_("answers and history"))
     def staff_page(self, obj: models.Attempt) -> str:

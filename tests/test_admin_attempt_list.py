@@ -17,7 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def test_the_attempt_list_has_one_score_column_and_leaves_the_course_to_the_filters():
     columns = admin.site._registry[models.Attempt].list_display
-    assert columns == ("user", "quiz", "attempt_number", "state", "result", "started_at")
+    assert columns == ("learner", "quiz", "attempt_number", "state", "result", "started_at")
+
+
+def test_a_long_username_is_cut_short_with_the_whole_in_a_tooltip(admin_client):
+    attempt = make_attempt(questions=[make_question()])
+    attempt.user.username = "lti-" + "x" * 100
+    attempt.user.save()
+    html = admin_client.get(reverse("admin:quizzes_attempt_changelist")).content.decode()
+    assert f'title="{attempt.user.username}"' in html
+    assert f">{attempt.user.username}<" not in html
 
 
 def test_the_score_column_shows_score_maximum_and_percent(admin_client):

@@ -236,7 +236,12 @@ def test_on_a_phone_an_attempts_review_link_is_on_screen(
 
 
 def test_the_admins_attempt_list_shows_the_score_at_1280_px(server: KzstudyServer, page: Page):
-    server.shell(SUBMITTED_ATTEMPT.replace('"phone"', '"phone2"'))
+    # An LTI account's long, unbroken username must wrap, not push the score off screen.
+    server.shell(
+        SUBMITTED_ATTEMPT.replace(
+            '"phone"', '"lti-kzstudy-client-0f3a9c1e-learner-' + "x" * 60 + '"'
+        )
+    )
     ui.log_in(page, server.url, "admin")
     page.goto(f"{server.url}/admin/quizzes/attempt/")
     expect(page.get_by_role("columnheader", name="Score")).to_be_in_viewport()

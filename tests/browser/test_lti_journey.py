@@ -35,9 +35,11 @@ CROSS_SITE_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def platform_server() -> Iterator[HTTPServer]:
     # On 127.0.0.1 like the tool: same site, so plain-http cookies work inside the frame.
+    # One per test: each test registers its own platform (a new client id), and kzstudy rightly
+    # refuses a second registration of one issuer into a course another registration created.
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     yield server
