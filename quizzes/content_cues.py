@@ -81,16 +81,42 @@ def longest_key_cue(question: PackQuestion) -> str | None:
     return None
 
 
-def key_is_longest_share(pack: ContentPack) -> tuple[int, int]:
-    """(single-choice items whose key is strictly the longest option, single-choice items): a
-    figure to watch across the bank, since a test-wise learner picks the longest option."""
-    longest = total = 0
+def key_length_ranks(pack: ContentPack) -> dict[int, int]:
+    """Single-choice items by where the key's length ranks among their options (1 = the
+    longest; a tie counts for the key), ranks in order. A bank-wide figure: a learner who finds
+    the key is seldom the longest, or mostly the second longest, has a rule to guess by."""
+    ranks: dict[int, int] = {}
     for question in pack.questions:
         keyed, wrong = _options(question) if question.qtype == "single_choice" else ([], [])
         if len(keyed) == 1 and wrong:
-            total += 1
-            longest += _length(keyed[0]) > max(map(_length, wrong))
-    return longest, total
+            key = _length(keyed[0])
+            rank = 1 + sum(_length(text) > key for text in wrong)
+            ranks[rank] = ranks.get(rank, 0) + 1
+    return dict(sorted(ranks.items()))
+
+
+# A rank of the key's length holding more than this share of the single-choice items is a
+# pattern worth breaking (with four options each rank holds about a quarter).
+KEY_RANK_WATCH_SHARE = 0.4
+
+
+def key_length_summary(ranks: dict[int, int]) -> str:
+    """The ranks as validate_content prints them, with a note when one rank dominates."""
+    total = sum(ranks.values())
+    shown = ", ".join(f"{_ordinal(rank)} {count}" for rank, count in ranks.items())
+    line = f"Single choice: the key's length ranks {shown} among the options ({total} items)."
+    crowded = [r for r, n in ranks.items() if total >= 20 and n > KEY_RANK_WATCH_SHARE * total]
+    if crowded:
+        rank = crowded[0]
+        line += (
+            f" Note: the key is the {_ordinal(rank)} longest option in {ranks[rank] / total:.0%} "
+            "of them; vary which option is the longest."
+        )
+    return line
+
+
+def _ordinal(rank: int) -> str:
+    return {1: "longest", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
 
 
 def keyed_length_cue(question: PackQuestion) -> str | None:

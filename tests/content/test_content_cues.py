@@ -13,7 +13,8 @@ from quizzes.content_cues import (
     bloom_finding,
     copied_text_cues,
     item_cues,
-    key_is_longest_share,
+    key_length_ranks,
+    key_length_summary,
     keyed_length_cue,
     longest_key_cue,
     uncovered_concepts,
@@ -91,10 +92,21 @@ def test_a_few_characters_more_on_a_short_key_is_no_cue():
     assert longest_key_cue(question(data=choices("Saryagash", "Almaty", "Astana"))) is None
 
 
-def test_the_share_of_keys_that_are_the_longest_option_counts_any_margin():
+def test_where_the_keys_length_ranks_is_counted_across_the_bank():
     longest = question(data=choices("The longer key", "Short", "Shorter"))
-    shorter = question(key="one-02", data=choices("Short", "The longer one", "Shorter"))
-    assert key_is_longest_share(pack_of(longest, shorter, question("true_false"))) == (1, 2)
+    second = question(key="one-02", data=choices("Shorter", "The longer one", "Short"))
+    tied = question(key="one-03", data=choices("Same", "Same", "S"))
+    ranks = key_length_ranks(pack_of(longest, second, tied, question("true_false")))
+    assert ranks == {1: 2, 2: 1}
+
+
+def test_a_bank_whose_keys_are_mostly_the_second_longest_gets_a_note():
+    assert "Note: the key is the 2nd longest option in 45%" in key_length_summary(
+        {1: 1, 2: 9, 3: 5, 4: 5}
+    )
+    assert "Note" not in key_length_summary({1: 5, 2: 6, 3: 4, 4: 5})
+    # Too few items to call a pattern.
+    assert "Note" not in key_length_summary({2: 3, 3: 1})
 
 
 # (b) multiple response: keyed options on average clearly longer

@@ -21,7 +21,8 @@ from ...content_cues import (
     bloom_balance,
     bloom_finding,
     item_cues,
-    key_is_longest_share,
+    key_length_ranks,
+    key_length_summary,
     uncovered_concepts,
 )
 from ...content_pack import BLOOM_LEVELS, ContentPack, check_quotes
@@ -100,12 +101,9 @@ class Command(BaseCommand):
             + "."
         )
         self.stdout.write(str(balance))
-        longest, single = key_is_longest_share(pack)
-        if single:
-            self.stdout.write(
-                f"Single choice: the key is the longest option in {longest} of {single} "
-                f"({longest / single:.0%})."
-            )
+        ranks = key_length_ranks(pack)
+        if ranks:
+            self.stdout.write(key_length_summary(ranks))
         return found
 
 
