@@ -134,3 +134,8 @@ def test_pgbouncer_in_transaction_mode_turns_server_side_cursors_off(monkeypatch
     monkeypatch.setenv("PGBOUNCER", "1")
     config = database_from_url(url)
     assert config["DISABLE_SERVER_SIDE_CURSORS"] is True and config["CONN_MAX_AGE"] == 600
+
+
+def test_sqlite_keeps_its_connections_open_between_requests_too():
+    config = database_from_url("sqlite:////tmp/kzstudy-settings-test.sqlite3")
+    assert config["CONN_MAX_AGE"] == 600 and config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
