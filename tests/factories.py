@@ -189,3 +189,16 @@ def live_response(attempt: models.Attempt, question: models.Question) -> models.
     from quizzes.selectors import attempt_responses
 
     return next(r for r in attempt_responses(attempt=attempt) if r.question_id == question.pk)
+
+
+def shipped_pack_counts() -> dict[str, int]:
+    """How many questions the shipped content pack holds, in all and per type, read from the
+    pack itself: tests of whole-bank exports follow the pack as its authors grow it."""
+    from collections import Counter
+
+    from quizzes.content_pack import available_packs, read_pack
+
+    pack, errors = read_pack(available_packs()[0])
+    assert not errors, errors
+    by_type = Counter(q.qtype for q in pack.questions)
+    return {"all": len(pack.questions), **by_type}

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from quizzes.models import Question
 from quizzes.services.authoring import question_create
-from tests.factories import CourseFactory, shipped_article
+from tests.factories import CourseFactory, shipped_article, shipped_pack_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +84,16 @@ def test_export_bank_gift_skips_ordering_and_says_so(tmp_path):
     path, err = tmp_path / "bank.txt", io.StringIO()
     call_command("export_bank", "--format", "gift", "--output", str(path), stderr=err)
     lines = err.getvalue().splitlines()
-    assert lines[-1] == f"Wrote 117 questions to {path}."
+    counts = shipped_pack_counts()
+    assert lines[-1] == f"Wrote {counts['all'] - counts['ordering']} questions to {path}."
     skipped = [line for line in lines if line.startswith("Skipped ")]
-    assert len(skipped) == 9
+    assert len(skipped) == counts["ordering"]
     assert skipped[0] == (
         "Skipped introduction-09: GIFT has no ordering type; export it as Moodle XML or JSON."
     )
-    assert path.read_text(encoding="utf-8").count("// Skipped ordering question") == 9
+    assert (
+        path.read_text(encoding="utf-8").count("// Skipped ordering question") == counts["ordering"]
+    )
 
 
 def test_export_bank_writes_moodle_xml_for_one_article(tmp_path):
@@ -107,7 +110,9 @@ def test_export_bank_writes_moodle_xml_for_one_article(tmp_path):
     )
     text = path.read_text(encoding="utf-8")
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
-    assert text.count("<question ") == 126 and text.count('type="ordering"') == 9
+    counts = shipped_pack_counts()
+    assert text.count("<question ") == counts["all"]
+    assert text.count('type="ordering"') == counts["ordering"]
 
 
 def test_export_bank_course_exports_only_that_course_bank(course, tmp_path):
@@ -141,4 +146,6 @@ def test_the_default_export_is_the_shared_bank_without_course_questions(course, 
     path = tmp_path / "bank.json"
     call_command("export_bank", "--output", str(path), stderr=io.StringIO())
     items = json.loads(path.read_text())
-    assert len(items) == 126 and "Course only?" not in {i["stem"] for i in items}
+    assert len(items) == shipped_pack_counts()["all"] and "Course only?" not in {
+        i["stem"] for i in items
+    }
