@@ -168,13 +168,14 @@ QUIZZES = [
     {
         "id": 10,
         "title": "Final exam",
-        "description": "Two questions drawn at random from each of the nine sections. "
-        "30 minutes, two attempts; 60% passes.",
+        "description": "Two questions from each of the nine sections: a higher-order question "
+        "every attempt asks, and one of medium difficulty drawn at random. 36 minutes, two "
+        "attempts; 60% passes.",
         "mode": "graded",
         "layout": "one_per_page",
         "section": None,
         "question_count": 18,
-        "time_limit_minutes": 30,
+        "time_limit_minutes": 36,
         "max_attempts": 2,
         "pass_mark": "60.00",
         "opens_at": None,
@@ -330,7 +331,7 @@ SUBMITTED_ATTEMPT = {
     "mode": "graded",
     "state": "submitted",
     "started_at": "2025-03-05T14:00:31.907215Z",
-    "deadline": "2025-03-05T14:30:31.907215Z",
+    "deadline": "2025-03-05T14:36:31.907215Z",
     "submitted_at": "2025-03-05T14:21:48.330164Z",
     "questions": [
         {

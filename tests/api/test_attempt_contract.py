@@ -60,7 +60,7 @@ def test_quizzes_lists_what_the_user_can_take(learner_api):
     final = next(q for q in body["results"] if q["title"] == "Final exam")
     assert (final["question_count"], final["time_limit_minutes"], final["max_attempts"]) == (
         18,
-        30,
+        36,
         2,
     )
     assert final["course"]["id"] == course.pk and final["attempts_used"] == 0

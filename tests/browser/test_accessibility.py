@@ -186,11 +186,17 @@ def test_learner_pages_have_no_serious_or_critical_axe_violations(
 @contextmanager
 def exam_questions_in_practice(server: KzstudyServer) -> Iterator[None]:
     """For a while, the shared server's Final exam as key-free practice and the law
-    enforcement practice quiz drawing all fourteen questions of its section, the exam's four
-    among them; then both as shipped."""
-    final = "from quizzes.models import Quiz, QuizSlot; Quiz.objects.filter(key='final-exam')"
+    enforcement practice quiz drawing every question of its section, the exam's among them;
+    then both as shipped."""
+    final = (
+        "from quizzes.models import Question, Quiz, QuizSlot; Quiz.objects.filter(key='final-exam')"
+    )
     slots = "QuizSlot.objects.filter(quiz__key='practice-law-enforcement-abuse')"
-    server.shell(f"{final}.update(exam_protection='key_free'); {slots}.update(pool_count=14)")
+    every = (
+        "Question.objects.published().filter("
+        "section__slug='law-enforcement-abuse', course__isnull=True).count()"
+    )
+    server.shell(f"{final}.update(exam_protection='key_free'); {slots}.update(pool_count={every})")
     try:
         yield
     finally:

@@ -84,7 +84,7 @@ def test_a_student_studies_flashcards_takes_the_final_exam_with_a_reload_and_rea
 
     # The final exam: its rules, then the first question, the timer and the navigation.
     open_final_exam(page, server.url)
-    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Time left: (29|30):\d\d"))
+    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Time left: (35|36):\d\d"))
     progress = page.locator("#progress-text")
     expect(progress).to_have_text(f"0 of {TOTAL} answered")
     attempt = attempt_id(page)
@@ -210,7 +210,7 @@ def test_a_timed_attempt_runs_out_and_is_submitted(
     ui.answer(page, item)
     ui.wait_saved(page)
 
-    # Moved to a few seconds from now, as if the learner had started 30 minutes ago.
+    # Moved to a few seconds from now, as if the learner had started 36 minutes ago.
     server.shell(
         "from datetime import timedelta; from django.utils import timezone; "
         "from quizzes.models import Attempt; "
@@ -239,12 +239,12 @@ def test_a_timed_attempt_runs_out_and_is_submitted(
     ui.wait_saved(other)
     other.context.close()
 
-    # As if it had started 31 minutes ago: its 30 minutes ran out a minute ago.
+    # As if it had started 37 minutes ago: its 36 minutes ran out a minute ago.
     server.shell(
         "from datetime import timedelta; from django.utils import timezone; "
         "from quizzes.models import Attempt; now = timezone.now(); "
         f"Attempt.objects.filter(pk={abandoned}).update("
-        "started_at=now - timedelta(minutes=31), deadline=now - timedelta(minutes=1))"
+        "started_at=now - timedelta(minutes=37), deadline=now - timedelta(minutes=1))"
     )
     output = server.manage("close_overdue_attempts")
     assert re.match(r"Closed [1-9]\d* overdue attempts?\.", output), output

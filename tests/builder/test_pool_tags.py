@@ -25,10 +25,13 @@ def test_an_instructor_builds_a_pool_of_the_exam_questions_of_a_section(
     section = first_section()
     page = teacher_client.get(reverse("teach:quiz_new", args=[course.slug])).content.decode()
     assert "Pool: tag" in page and f'<option value="{exam_tag().pk}">exam</option>' in page
+    exam = set(
+        Question.objects.filter(section=section, tags=exam_tag()).values_list("pk", flat=True)
+    )
     row = {"kind": "random", "pool_section": section.pk, "pool_tag": exam_tag().pk}
     reply = teacher_client.post(
         reverse("teach:quiz_new", args=[course.slug]),
-        post_data({"title": "Section test"}, [{**row, "pool_count": 4}]),
+        post_data({"title": "Section test"}, [{**row, "pool_count": len(exam)}]),
     )
     assert reply.status_code == 302
     quiz = Quiz.objects.get(course=course, title="Section test")
@@ -37,20 +40,21 @@ def test_an_instructor_builds_a_pool_of_the_exam_questions_of_a_section(
     assert edit.context["formset"].forms[0]["pool_tag"].value() == exam_tag().pk
     learner = enrol(course)
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
-    exam = set(
-        Question.objects.filter(section=section, tags=exam_tag()).values_list("pk", flat=True)
-    )
+    assert len(exam) >= 5  # the section's anchor and its medium exam questions
     assert set(attempt.responses.values_list("question_id", flat=True)) == exam
 
 
 def test_a_tag_pool_too_small_for_its_count_is_an_error_on_its_count(teacher_client, course):
-    row = {"kind": "random", "pool_section": first_section().pk, "pool_tag": exam_tag().pk}
+    section = first_section()
+    exam = Question.objects.filter(section=section, tags=exam_tag()).count()
+    row = {"kind": "random", "pool_section": section.pk, "pool_tag": exam_tag().pk}
     reply = teacher_client.post(
-        reverse("teach:quiz_new", args=[course.slug]), post_data({}, [{**row, "pool_count": 5}])
+        reverse("teach:quiz_new", args=[course.slug]),
+        post_data({}, [{**row, "pool_count": exam + 1}]),
     )
     assert reply.context["formset"].forms[0].errors["pool_count"] == [
-        "Only 4 published questions match this pool (fixed questions of this quiz not "
-        "counted); it cannot draw 5."
+        f"Only {exam} published questions match this pool (fixed questions of this quiz not "
+        f"counted); it cannot draw {exam + 1}."
     ]
     assert not Quiz.objects.filter(course=course).exists()
 
@@ -85,7 +89,11 @@ def test_another_courses_tag_is_not_offered_and_not_accepted(teacher_client, cou
 def test_duplicating_the_final_exam_keeps_its_tag_pools(course, instructor):
     final = Quiz.objects.get(key="final-exam")
     copy = quiz_duplicate(quiz=final, course=course, actor=instructor)
-    assert [s.pool_tag_id for s in copy.slots.order_by("position")] == [exam_tag().pk] * 9
+    anchor = Tag.objects.get(name="exam-anchor")
+    # Per section: the anchor every attempt asks, then a medium exam question drawn at random.
+    assert [
+        (s.pool_tag_id, s.pool_difficulty, s.pool_count) for s in copy.slots.order_by("position")
+    ] == [(anchor.pk, None, 1), (exam_tag().pk, 2, 1)] * 9
     assert copy.exam_protection == "exam_only"
 
 

@@ -94,31 +94,50 @@ def test_a_practice_pool_left_short_by_an_exam_only_quiz_is_reported(tmp_path):
     ]
 
 
-def test_the_shipped_final_exam_keeps_four_exam_questions_a_section_for_itself():
+def test_the_shipped_final_exam_keeps_an_anchor_and_four_medium_questions_a_section():
     pack, errors = read_pack(PACK)
     assert errors == []
     exam = [q for q in pack.questions if "exam" in q.tags]
-    assert Counter(q.section for q in exam) == {s.slug: 4 for s in pack.sections}
+    anchors = Counter(q.section for q in exam if "exam-anchor" in q.tags)
+    medium = Counter(q.section for q in exam if q.tags == ["exam"] and q.difficulty == 2)
+    assert anchors == {s.slug: 1 for s in pack.sections}
+    assert all(medium[s.slug] >= 4 for s in pack.sections), medium
+    assert len(exam) == sum(anchors.values()) + sum(medium.values())  # nothing else is "exam"
     # A spread of types, leaning to understanding and analysis rather than recall.
     assert len({q.qtype for q in exam}) >= 5
     assert sum(q.bloom != "remember" for q in exam) >= 30
     (final,) = [q for q in pack.quizzes if q.key == "final-exam"]
     assert final.fields["exam_protection"] == "exam_only"
     assert [slot["pool"] for slot in final.slots] == [
-        {"section": s.slug, "tag": "exam", "count": 2} for s in pack.sections
+        pool
+        for s in pack.sections
+        for pool in (
+            {"section": s.slug, "tag": "exam-anchor", "count": 1},
+            {"section": s.slug, "tag": "exam", "difficulty": 2, "count": 1},
+        )
     ]
-    # Every practice quiz can still draw its ten: what the exam leaves is ten a section.
+    # Every practice quiz can still draw its ten from what the exam leaves: the untagged rest.
     practice = [q for q in pack.quizzes if q.fields["mode"] == "practice"]
     assert all(slot["pool"]["count"] == 10 for q in practice for slot in q.slots)
+    untagged = Counter(q.section for q in pack.questions if not q.tags)
+    assert all(untagged[s.slug] >= 10 for s in pack.sections), untagged
 
 
 @pytest.mark.django_db
 def test_load_content_stores_the_shipped_tags_and_the_final_exams_pool_tag():
-    tagged = Question.objects.filter(tags__name="exam", course__isnull=True)
-    assert tagged.count() == 36
+    pack, _ = read_pack(PACK)
+    for name in ("exam", "exam-anchor"):
+        tagged = Question.objects.filter(tags__name=name, course__isnull=True)
+        assert set(tagged.values_list("key", flat=True)) == {
+            q.key for q in pack.questions if name in q.tags
+        }
     final = Quiz.objects.get(key="final-exam")
     assert final.exam_protection == "exam_only"
-    assert {slot.pool_tag.name for slot in final.slots.select_related("pool_tag")} == {"exam"}
+    slots = final.slots.select_related("pool_tag").order_by("position")
+    assert [(s.pool_tag.name, s.pool_difficulty) for s in slots] == [
+        ("exam-anchor", None),
+        ("exam", 2),
+    ] * 9
 
 
 @pytest.mark.django_db
@@ -152,8 +171,11 @@ def test_load_content_refuses_a_pack_with_a_bad_tag_and_changes_nothing(tmp_path
     copy = tmp_path / PACK.name
     shutil.copytree(PACK, copy)
     section_file = copy / "01-introduction.yaml"
-    section_file.write_text(section_file.read_text().replace("tags: [exam]", "tags: [Exam!]", 1))
+    exam = Question.objects.filter(tags__name="exam").count()
+    text = section_file.read_text()
+    assert "tags: [exam]" in text
+    section_file.write_text(text.replace("tags: [exam]", "tags: [Exam!]", 1))
     with pytest.raises(CommandError, match="nothing was loaded"):
         call_command("load_content", "--pack", str(copy))
     assert not Tag.objects.filter(name__iexact="exam!").exists()
-    assert Question.objects.filter(tags__name="exam").count() == 36
+    assert Question.objects.filter(tags__name="exam").count() == exam

@@ -72,7 +72,7 @@ def test_the_quiz_page_states_its_rules(client):
     client.force_login(learner)
     quiz = Quiz.objects.get(key="final-exam")
     html = client.get(reverse("quizzes:quiz", args=[course.slug, quiz.pk])).content.decode()
-    assert "30 minutes" in html and "2 (2 left)" in html and "60%" in html and "18" in html
+    assert "36 minutes" in html and "2 (2 left)" in html and "60%" in html and "18" in html
 
 
 def test_one_question_per_page_with_navigation_and_progress(client, exam):

@@ -2,8 +2,9 @@
 questions before it is closed to the learner (issue #11, items 6 and 7), and keep their
 feedback on every other question.
 
-The shipped Final exam draws only the questions tagged `exam` (four a section) and is "exam
-only": practice quizzes never draw them. Tests of "key-free practice" set it to key-free, so
+The shipped Final exam draws only questions tagged `exam` (per section, the one also tagged
+`exam-anchor` and one of those of difficulty 2) and is "exam only": practice quizzes never
+draw them. Tests of "key-free practice" set it to key-free, so
 the practice quizzes draw the exam's questions too and must show them without a key.
 """
 
@@ -14,10 +15,12 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from quizzes.content_checks import ANCHOR_TAG
 from quizzes.models import (
     Attempt,
     CardKind,
@@ -26,6 +29,7 @@ from quizzes.models import (
     Quiz,
     ResponseState,
     ReviewCard,
+    Section,
 )
 from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.authoring import question_revise
@@ -141,7 +145,13 @@ def test_no_practice_quiz_draws_a_question_the_final_exam_keeps(learner):
             "pk", flat=True
         )
     )
-    assert len(exam_ids) == 36
+    # Nine anchors and at least four medium questions a section; each one the Final can draw.
+    assert len(exam_ids) >= 9 * 5
+    assert exam_ids == set(
+        Question.objects.filter(pk__in=exam_ids)
+        .filter(Q(tags__name=ANCHOR_TAG) | Q(difficulty=2))
+        .values_list("pk", flat=True)
+    )
     for practice in Quiz.objects.filter(mode="practice", key__startswith="practice-"):
         for seed in range(5):
             picks = quiz_pick_questions(
@@ -154,14 +164,19 @@ def test_no_practice_quiz_draws_a_question_the_final_exam_keeps(learner):
             assert not {p.question_id for p in picks} & exam_ids, practice.key
 
 
-def test_the_final_exam_draws_two_exam_questions_of_each_section(learner):
+def test_the_final_exam_draws_each_sections_anchor_and_one_medium_exam_question(learner):
     final = Quiz.objects.get(key="final-exam")
     attempt = attempt_start(quiz=final, user=learner["user"], course=learner["course"])
     drawn = list(attempt.responses.select_related("question__section"))
     assert len(drawn) == 18
     assert all(r.question.tags.filter(name=EXAM_TAG).exists() for r in drawn)
-    sections = [r.question.section.slug for r in drawn]
-    assert all(sections.count(slug) == 2 for slug in sections)
+    anchors = [r for r in drawn if r.question.tags.filter(name=ANCHOR_TAG).exists()]
+    medium = [r for r in drawn if r not in anchors]
+    assert all(r.question.difficulty == 2 for r in medium)
+    for group in (anchors, medium):
+        assert sorted(r.question.section.slug for r in group) == sorted(
+            Section.objects.filter(article=learner["course"].article).values_list("slug", flat=True)
+        )
 
 
 def test_once_the_learner_is_done_with_the_exam_practice_may_draw_its_questions(learner):
@@ -288,11 +303,12 @@ def test_once_the_learner_is_done_with_the_exam_practice_shows_keys_again(learne
     )
     client.post(reverse("quizzes:quiz_start", args=[course.slug, practice.pk]))
     attempt = Attempt.objects.get(user=learner["user"], quiz=practice)
+    exam = len(introduction_questions(exam=True))
     page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
-    assert page.count('data-role="check"') == 4 and 'data-role="withheld"' not in page
+    assert page.count('data-role="check"') == exam and 'data-role="withheld"' not in page
     client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
     review = client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).content.decode()
-    assert review.count("Right answer") == 4 and "Result hidden" not in review
+    assert review.count("Right answer") == exam and "Result hidden" not in review
 
 
 def due_cards(learner) -> list[dict]:

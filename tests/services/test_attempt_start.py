@@ -27,10 +27,11 @@ def test_the_final_exam_draws_two_questions_from_each_section(final_exam):
     attempt = attempt_start(quiz=final_exam, user=learner, course=course, rng=random.Random(1))
     responses = list(attempt.responses.select_related("question__section", "question_version"))
     assert len(responses) == 18
+    # Two a section: its anchor and one medium exam question.
     assert set(Counter(r.question.section.slug for r in responses).values()) == {2}
     assert all(r.question_version_id == r.question.current_version_id for r in responses)
     assert attempt.max_score == 18
-    assert attempt.deadline == attempt.started_at + timedelta(minutes=30)
+    assert attempt.deadline == attempt.started_at + timedelta(minutes=36)
 
 
 def test_starting_again_returns_the_same_open_attempt(final_exam):

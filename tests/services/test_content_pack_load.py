@@ -52,7 +52,7 @@ def test_the_shipped_pack_is_loaded_with_published_questions_and_quizzes():
     final = Quiz.objects.get(key="final-exam")
     assert sum(s.pool_count for s in final.slots.all()) == 18
     assert (final.time_limit_minutes, final.max_attempts, final.pass_mark, final.mode) == (
-        30,
+        36,
         2,
         60,
         "graded",
