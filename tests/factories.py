@@ -192,8 +192,8 @@ def live_response(attempt: models.Attempt, question: models.Question) -> models.
 
 
 def shipped_pack_counts() -> dict[str, int]:
-    """How many questions the shipped content pack holds, in all and per type, read from the
-    pack itself: tests of whole-bank exports follow the pack as its authors grow it."""
+    """How many questions the shipped content pack holds, in all and per type, and its concepts,
+    read from the pack itself: whole-bank tests follow the pack as its authors grow it."""
     from collections import Counter
 
     from quizzes.content_pack import available_packs, read_pack
@@ -201,4 +201,4 @@ def shipped_pack_counts() -> dict[str, int]:
     pack, errors = read_pack(available_packs()[0])
     assert not errors, errors
     by_type = Counter(q.qtype for q in pack.questions)
-    return {"all": len(pack.questions), **by_type}
+    return {"all": len(pack.questions), "concepts": len(pack.concepts), **by_type}

@@ -12,7 +12,13 @@ from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import SlotSpec, quiz_create, quiz_duplicate
 from quizzes.services.quiz_rules import MAX_TOTAL, QuizInvalid
 from tests.builder.conftest import RULES, fixed, post_data, shared_questions
-from tests.factories import ArticleFactory, SectionFactory, enrol, make_question
+from tests.factories import (
+    ArticleFactory,
+    SectionFactory,
+    enrol,
+    make_question,
+    shipped_pack_counts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +84,7 @@ def test_pools_count_only_questions_of_the_quizs_article_as_attempts_draw(course
     # builder must not count it either.
     make_question(SectionFactory(article=ArticleFactory()), course=course)
     everything = Question.objects.published().filter(course__isnull=True).count()
-    assert everything == 126
+    assert everything == shipped_pack_counts()["all"]
     with pytest.raises(QuizInvalid) as error:
         quiz_create(
             course=course,
