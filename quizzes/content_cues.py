@@ -3,7 +3,7 @@
 Pure functions, no database. Each looks at one question (or, for the copy checks, one
 question and the article's words) and returns a message, or None when the item gives nothing
 away. `item_cues` runs them all over a pack; validate_content reports the findings with their
-file and line. docs/content-pack.md, "Cue checks", says why each threshold is what it is.
+file and line. docs/content-pack.md, "Validation and cue checks", gives each threshold.
 """
 
 from __future__ import annotations
