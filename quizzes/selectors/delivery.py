@@ -7,19 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import (
-    Count,
-    F,
-    Func,
-    JSONField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from ..models import (
     Attempt,
@@ -53,12 +41,6 @@ def attempt_get_for_user(*, attempt_id: int, user: AbstractBaseUser) -> Attempt 
         .filter(pk=attempt_id, user=user)
         .first()
     )
-
-
-def row_count(queryset: QuerySet) -> Coalesce:
-    """The number of rows of a queryset, as a subquery usable in an annotation."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted), Value(0))
 
 
 def with_last_step(responses: QuerySet[Response]) -> QuerySet[Response]:
