@@ -164,7 +164,7 @@ class AttemptStartView(APIView):
         ],
     )
     def post(self, request, quiz_id: int):
-        data = s.StartInputSerializer(data=request.data or {})
+        data = s.StartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         wanted = data.validated_data.get("course")
         try:

@@ -417,3 +417,13 @@ def test_only_one_of_two_simultaneous_starts_answers_201(learner_api, monkeypatc
     assert rival["start"].created is True
     assert reply.status_code == 200 and reply.json()["id"] == rival["start"].attempt.pk
     assert Attempt.objects.filter(quiz=quiz).count() == 1
+
+
+@pytest.mark.parametrize("body", ["false", "0", "[]", '""'])
+def test_starting_with_a_body_that_is_not_an_object_is_400_and_starts_nothing(learner_api, body):
+    api, course, _ = learner_api
+    quiz = fixed_quiz([make_question()], article=course.article)
+    reply = api.post(f"{API}/quizzes/{quiz.pk}/attempts/", body, content_type="application/json")
+    assert reply.status_code == 400
+    assert not Attempt.objects.filter(quiz=quiz).exists()
+    assert api.post(f"{API}/quizzes/{quiz.pk}/attempts/").status_code == 201  # no body: fine

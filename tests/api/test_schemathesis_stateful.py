@@ -128,12 +128,6 @@ def test_generated_sequences_through_the_attempt_flow_keep_the_contract(api):
     assert not [key for key in seen if key[1] >= 500], seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug found by the stateful run, in quizzes/api/views_attempts.py (reported to the "
-    "lead): AttemptStartView reads `request.data or {}`, so a JSON body of false, 0, [] or "
-    '"" counts as no body and starts an attempt instead of answering 400.',
-)
 @pytest.mark.parametrize("body", ["false", "0", "[]", '""'])
 def test_starting_an_attempt_refuses_a_body_that_is_not_an_object(api, body):
     server, exam = api

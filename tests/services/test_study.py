@@ -36,7 +36,14 @@ from quizzes.services.study import (
     study_cards_from_attempt,
     study_preferences_update,
 )
-from tests.factories import ArticleFactory, QuizFactory, UserFactory, make_attempt, make_question
+from tests.factories import (
+    ArticleFactory,
+    QuizFactory,
+    UserFactory,
+    make_attempt,
+    make_question,
+    shipped_pack_counts,
+)
 from tests.study_factories import shipped_article, submit
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +75,11 @@ def card(frozen_now):
 
 def test_ensuring_cards_gives_one_due_learning_card_per_concept_and_is_idempotent(frozen_now):
     user, article = UserFactory(), shipped_article()
-    assert cards_ensure_for_article(user=user, article=article) == 53
+    concepts = shipped_pack_counts()["concepts"]
+    assert cards_ensure_for_article(user=user, article=article) == concepts
     assert cards_ensure_for_article(user=user, article=article) == 0
     cards = ReviewCard.objects.filter(user=user)
-    assert cards.count() == 53
+    assert cards.count() == concepts
     assert set(cards.values_list("kind", "state", "review_count")) == {
         (CardKind.CONCEPT, CardState.LEARNING, 0)
     }
@@ -82,8 +90,9 @@ def test_ensuring_cards_adds_only_the_missing_ones_and_leaves_other_users_alone(
     user, other, article = UserFactory(), UserFactory(), shipped_article()
     first = Concept.objects.filter(article=article).first()
     ReviewCard.objects.create(user=user, kind=CardKind.CONCEPT, concept=first, due=timezone.now())
-    assert cards_ensure_for_article(user=user, article=article) == 52
-    assert cards_ensure_for_article(user=other, article=article) == 53
+    concepts = shipped_pack_counts()["concepts"]
+    assert cards_ensure_for_article(user=user, article=article) == concepts - 1
+    assert cards_ensure_for_article(user=other, article=article) == concepts
     assert ReviewCard.objects.filter(user=user, concept=first).count() == 1
 
 
