@@ -128,6 +128,12 @@ def database_from_url(url: str) -> dict:
         # client-side, so nothing is prepared.
         config["CONN_HEALTH_CHECKS"] = True
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PGBOUNCER")
+        # A database host that stops answering (rather than refusing) must become a 503 in
+        # seconds, not a request hanging until the app server kills its worker. The URL's own
+        # `?connect_timeout=` wins.
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+        )
     # Persistent connections: on PostgreSQL they roughly double throughput; on SQLite opening
     # one (and Django's set-up of it) costs about a millisecond of CPU, as much as an answer save.
     config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))

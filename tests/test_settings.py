@@ -62,6 +62,14 @@ def test_postgresql_keeps_persistent_checked_connections():
 
 
 @pytest.mark.django_db
+def test_postgresql_connections_give_up_on_a_silent_host_within_seconds():
+    """An unresponsive database host becomes a 503 (kzstudy/outage.py), not a hung request."""
+    assert database_from_url("postgres://u@db.example/kz")["OPTIONS"]["connect_timeout"] == 5
+    own = database_from_url("postgres://u@db.example/kz?connect_timeout=2&sslmode=require")
+    assert own["OPTIONS"]["connect_timeout"] == 2
+    assert own["OPTIONS"]["sslmode"] == "require"
+
+
 def test_the_suite_runs_on_the_database_named_by_database_url():
     expected = (
         "postgresql" if settings.DATABASE_URL.startswith(("postgres", "postgresql")) else "sqlite"
