@@ -1,15 +1,17 @@
 """Who may teach where: course roles, the standalone Instructors group, and site admins.
 
 Pure rules over a few queries; pages, the API and LTI launches all ask these functions, so a
-rule holds the same way everywhere.
+rule holds the same way everywhere. `courses_taught` is the one definition of "teaches";
+`with_role` and `role_in` give a member's role in a course from it, so the "Teach this course"
+button, `/api/v1/me/` and the teaching pages cannot disagree.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from .models import Course, CourseRole, LtiIdentity, Question, Quiz
+from .models import Course, CourseRole, Enrolment, LtiIdentity, Question, Quiz
 
 INSTRUCTORS_GROUP = "Instructors"
 
@@ -43,14 +45,39 @@ def courses_taught(user: AbstractBaseUser) -> QuerySet[Course]:
         deployment__platform__is_active=True,
     ).values("deployment")
     rule |= Q(lti_context__deployment__in=administered)
-    if in_instructors_group(user):
-        rule |= Q(lti_issuer="")
+    # A subquery, not a query first: the whole rule stays one query that `with_role` can nest.
+    in_group = Group.objects.filter(user=user, name=INSTRUCTORS_GROUP)
+    rule |= Q(lti_issuer="") & Exists(in_group)
     return Course.objects.filter(rule).exclude(lti_context__platform__is_active=False).distinct()
 
 
 def teaches(user: AbstractBaseUser, course: Course) -> bool:
     """Whether the user may manage this course."""
     return courses_taught(user).filter(pk=course.pk).exists()
+
+
+def with_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
+    """The courses annotated with the user's `role` in each: "instructor" wherever they teach
+    (by `courses_taught`), else their enrolment's role, else None (not a member)."""
+    if is_site_admin(user):
+        return courses.annotate(role=Value(CourseRole.INSTRUCTOR.value))
+    if not user.is_authenticated:
+        return courses.annotate(role=Value(None))
+    enrolled = Enrolment.objects.filter(course=OuterRef("pk"), user=user).values("role")[:1]
+    taught = courses_taught(user).filter(pk=OuterRef("pk"))
+    return courses.annotate(
+        role=Case(
+            When(Exists(taught), then=Value(CourseRole.INSTRUCTOR.value)),
+            default=Subquery(enrolled),
+        )
+    )
+
+
+def role_in(user: AbstractBaseUser, course: Course) -> str | None:
+    """The user's role in the course ("instructor" or "learner"); None when they neither teach
+    it nor are enrolled in it."""
+    rows = with_role(Course.objects.filter(pk=course.pk), user)
+    return rows.values_list("role", flat=True).first()
 
 
 def can_edit_question(user: AbstractBaseUser, question: Question) -> bool:

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from .. import clock
 from ..errors import QuizUnavailable
-from ..models import Attempt, Enrolment
+from ..models import Attempt
 from ..permissions import is_site_admin
 from ..presenters import attempt_document, attempt_result
 from ..selectors import attempt_get_for_user, attempt_responses, member_courses, offered_quizzes
@@ -59,7 +59,6 @@ class MeView(APIView):
     )
     def get(self, request):
         user = request.user
-        roles = dict(Enrolment.objects.filter(user=user).values_list("course_id", "role"))
         courses = member_courses(user)
         current_id = (
             request.session.get(SESSION_COURSE_KEY) if hasattr(request, "session") else None
@@ -77,7 +76,7 @@ class MeView(APIView):
                     "id": c.pk,
                     "slug": c.slug,
                     "title": c.title,
-                    "role": roles.get(c.pk, "instructor" if is_site_admin(user) else "learner"),
+                    "role": c.role,
                 }
                 for c in courses
             ],

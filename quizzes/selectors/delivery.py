@@ -19,7 +19,7 @@ from ..models import (
     ResponseStep,
     StepKind,
 )
-from ..permissions import is_site_admin
+from ..permissions import is_site_admin, with_role
 from .response_rows import open_attempt_responses, quiz_offer_row
 
 
@@ -158,13 +158,14 @@ def attempt_history(*, user: AbstractBaseUser, course: Course | None = None) -> 
 
 
 def member_courses(user) -> list[Course]:
-    """The courses a user belongs to (every course for site admins)."""
+    """The courses a user belongs to (every course for site admins), each with the user's
+    `role` in it (`permissions.with_role`)."""
     courses = (
         Course.objects.all()
         if is_site_admin(user)
         else Course.objects.filter(enrolments__user=user)
     )
-    return list(courses.distinct().order_by("title"))
+    return list(with_role(courses, user).distinct().order_by("title"))
 
 
 def offered_quizzes(user) -> list[dict]:

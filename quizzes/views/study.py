@@ -9,6 +9,7 @@ from ..glossary import glossary_terms
 from ..models import Concept, Course, Quiz, Section
 from ..selectors import (
     article_list_with_sections,
+    member_courses,
     quiz_list_for_course,
     section_get_for_page,
     section_neighbours,
@@ -24,11 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The front page: a member of one course goes straight to it; others see a list."""
     courses = []
     if request.user.is_authenticated:
-        courses = list(
-            Course.objects.all()
-            if request.user.is_superuser
-            else Course.objects.filter(enrolments__user=request.user)
-        )
+        courses = member_courses(request.user)
         if len(courses) == 1:
             return redirect("quizzes:course", course=courses[0].slug)
     return render(
