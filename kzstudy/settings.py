@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    # Sessions that carry their user: one query for both on a signed-in request.
+    "kzstudy.user_sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -75,7 +77,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user read with the session row (kzstudy/user_sessions/).
+    "kzstudy.user_sessions.middleware.UserSessionAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Listed after XFrameOptionsMiddleware so it runs first on the way out (see lti/framing.py).
@@ -238,8 +241,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "kzstudy.user_sessions.backends.cached_db"
 else:
+    SESSION_ENGINE = "kzstudy.user_sessions.backends.db"
     CACHES = {
         "default": {
             "BACKEND": "kzstudy.cache.DatabaseCache",

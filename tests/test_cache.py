@@ -91,7 +91,7 @@ def redis_url(tmp_path):
 SHOW_SETTINGS = """
 from django.conf import settings
 from django.core.cache import cache
-from django.contrib.sessions.backends.cached_db import SessionStore
+from kzstudy.user_sessions.backends.cached_db import SessionStore
 cache.set("kzstudy-probe", 42, 60)
 session = SessionStore()
 session["probe"] = "kept"
@@ -123,7 +123,7 @@ def test_redis_url_moves_the_cache_and_the_sessions_to_redis(redis_url, tmp_path
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert lines[-2] == (
-        "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db 42"
+        "django.core.cache.backends.redis.RedisCache kzstudy.user_sessions.backends.cached_db 42"
     )
     assert lines[-1] == "kept"
 

@@ -69,7 +69,7 @@ def test_an_outage_in_a_middleware_answers_503_too(client, settings, database_do
     """The session is first saved by SessionMiddleware on the way out: Django turns a failure
     there into handler500 (DEBUG off) or its debug page (DEBUG on); both become a 503."""
     settings.DEBUG = debug
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SESSION_ENGINE = "kzstudy.user_sessions.backends.db"
     response = client.get("/remember/")
     assert_unavailable(response)
     assert b"Try again in a moment" in response.content
@@ -80,7 +80,7 @@ def test_an_outage_is_logged_as_one_warning_without_a_traceback(
     client, settings, database_down, caplog, debug
 ):
     settings.DEBUG = debug
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SESSION_ENGINE = "kzstudy.user_sessions.backends.db"
     caplog.set_level(logging.INFO)
     client.get("/remember/")
     client.get("/api/v1/me/", headers={"Authorization": "Bearer not-checkable-now"})
