@@ -31,6 +31,7 @@ from ..selectors import (
     attempt_responses,
     quiz_list_for_course,
 )
+from ..selectors.accommodations import describe, effective_quiz_terms
 from ..services.attempts import (
     answer_check,
     answers_save,
@@ -51,6 +52,12 @@ ERROR_STATUS = {
 
 def _status_for(error: DomainError) -> int:
     return next((code for kind, code in ERROR_STATUS.items() if isinstance(error, kind)), 400)
+
+
+def _error(request: HttpRequest, text: str) -> None:
+    """An error message for the next page, styled as Bootstrap's danger alert (the page
+    renders `alert-<tags>`, and Django's own tag for an error, "error", is no Bootstrap class)."""
+    messages.error(request, text, extra_tags="danger")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -82,6 +89,7 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     attempts = history.attempts if history else []
     open_attempt = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     used = len(attempts)
+    terms = effective_quiz_terms(quiz=quiz_obj, learner=request.user, course=course_obj)
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -91,9 +99,11 @@ def quiz_detail(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
             "history": history,
             "open_attempt": open_attempt,
             "question_count": sum(s.pool_count for s in quiz_obj.slots.all()),
+            "terms": terms,
+            "accommodation": describe(terms),
             "attempts_left": None
-            if quiz_obj.max_attempts is None
-            else max(0, quiz_obj.max_attempts - used),
+            if terms.max_attempts is None
+            else max(0, terms.max_attempts - used),
             "now": clock.now(),
         },
     )
@@ -108,7 +118,7 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
     except QuizUnavailable as error:
         if error.code in ("quiz_unavailable", "not_enrolled"):
             raise Http404("No such quiz in this course.") from None
-        messages.error(request, error.message)
+        _error(request, error.message)
         return redirect("quizzes:quiz", course=course, quiz=quiz)
     return redirect("quizzes:attempt", attempt=started.attempt.pk)
 
@@ -173,7 +183,7 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
     except DomainError as error:
         if _wants_json(request):
             return _json_error(error)
-        messages.error(request, error.message)
+        _error(request, error.message)
         return redirect("quizzes:attempt", attempt=attempt)
     errors.update(result.messages)
     if _wants_json(request):
@@ -188,12 +198,15 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
             status=400 if errors and not result.saved else 200,
         )
     for message in errors.values():
-        messages.error(request, message)
+        _error(request, message)
+    here = _int(request.POST.get("page"), 1)
+    if errors:
+        # Stay with the answer that was not saved, and say why, rather than move on without it.
+        return redirect(_page_url(attempt, here))
     goto = request.POST.get("goto", "")
-    if goto == "submit" and not errors:
+    if goto == "submit":
         return redirect("quizzes:attempt_submit", attempt=attempt)
-    page = _int(goto, _int(request.POST.get("page"), 1))
-    return redirect(_page_url(attempt, page))
+    return redirect(_page_url(attempt, _int(goto, here)))
 
 
 def _json_error(error: DomainError) -> JsonResponse:
@@ -227,7 +240,7 @@ def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
     except DomainError as error:
         if _wants_json(request):
             return _json_error(error)
-        messages.error(request, error.message)
+        _error(request, error.message)
         return redirect(_page_url(attempt, request.POST.get("page")))
     if _wants_json(request):
         feedback = practice_feedback(result.response) or {}

