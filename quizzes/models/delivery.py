@@ -123,6 +123,15 @@ class QuizQuerySet(models.QuerySet):
         """Quizzes learners can see."""
         return self.filter(is_published=True)
 
+    def offered_in(self, *courses: Course) -> QuizQuerySet:
+        """Quizzes offered in any of these courses: each course's own, and the shared ones (no
+        course) of its article or of no article. The one definition; `Quiz.is_offered_in` says
+        it of one quiz, and `selectors.response_rows.quiz_offer_row` says it in SQL for the
+        start's hot path (a test keeps the two in step)."""
+        article_ids = {c.article_id for c in courses if c.article_id}
+        shared = Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id__in=article_ids))
+        return self.filter(Q(course_id__in=[c.pk for c in courses]) | shared)
+
 
 class Quiz(models.Model):
     """A quiz: slots of fixed or random questions and the rules attempts follow."""
@@ -216,6 +225,12 @@ class Quiz(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_offered_in(self, course: Course) -> bool:
+        """Whether the course offers this quiz (`QuizQuerySet.offered_in` for one quiz)."""
+        if self.course_id is not None:
+            return self.course_id == course.pk
+        return self.article_id in (None, course.article_id)
 
 
 class SlotKind(models.TextChoices):

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, JSONField, OuterRef, QuerySet, Subquery, Sum
 
 from ..models import (
     Attempt,
@@ -25,10 +25,9 @@ from .response_rows import open_attempt_responses, quiz_offer_row
 
 def quiz_list_for_course(*, course: Course) -> QuerySet[Quiz]:
     """Published quizzes offered in a course: its own, and shared ones for its article."""
-    shared = Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id=course.article_id))
     return (
         Quiz.objects.published()
-        .filter(Q(course=course) | shared)
+        .offered_in(course)
         .select_related("section")
         .order_by("section__position", "title")
     )
@@ -173,14 +172,9 @@ def offered_quizzes(user) -> list[dict]:
     courses = member_courses(user)
     if not courses:
         return []
-    articles = {c.article_id for c in courses if c.article_id}
     quizzes = list(
         Quiz.objects.published()
-        .filter(
-            Q(course__in=courses)
-            | Q(course__isnull=True, article__in=articles)
-            | Q(course__isnull=True, article__isnull=True)
-        )
+        .offered_in(*courses)
         .select_related("section")
         .annotate(question_count=Sum("slots__pool_count"))
         .order_by("section__position", "title")
@@ -194,9 +188,7 @@ def offered_quizzes(user) -> list[dict]:
     offered = []
     for course in courses:
         for quiz in quizzes:
-            if quiz.course_id == course.pk or (
-                quiz.course_id is None and quiz.article_id in (None, course.article_id)
-            ):
+            if quiz.is_offered_in(course):
                 quiz.section_slug = quiz.section.slug if quiz.section else None
                 offered.append(
                     {

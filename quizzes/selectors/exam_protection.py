@@ -16,7 +16,7 @@ needs its keys kept as much as one already open.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -71,20 +71,6 @@ class ExamGuard:
 NO_PROTECTION = ExamGuard()
 
 
-def _offered_in(courses: Iterable[Course]) -> Q:
-    """Graded quizzes offered in any of these courses: their own, and the shared ones."""
-    course_ids = {c.pk for c in courses}
-    article_ids = {c.article_id for c in courses if c.article_id}
-    shared = Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id__in=article_ids))
-    return Q(course_id__in=course_ids) | shared
-
-
-def _is_offered(quiz: Quiz, course: Course) -> bool:
-    if quiz.course_id is not None:
-        return quiz.course_id == course.pk
-    return quiz.article_id in (None, course.article_id)
-
-
 def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) -> set[int]:
     """Quizzes the learner has used every attempt at, in every course that offers them."""
     limited = [q for q in quizzes if q.max_attempts is not None]
@@ -104,7 +90,7 @@ def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) 
 
     done = set()
     for quiz in limited:
-        offering = [c for c in courses if _is_offered(quiz, c)]
+        offering = [c for c in courses if quiz.is_offered_in(c)]
         if offering and all(done_in(quiz, c) for c in offering):
             done.add(quiz.pk)
     return done
@@ -131,7 +117,8 @@ def exam_guard(*, user_id: int | None, now: datetime, course: Course | None = No
     if not courses:
         return NO_PROTECTION
     quizzes = list(
-        Quiz.objects.filter(_offered_in(courses), mode=QuizMode.GRADED)
+        Quiz.objects.offered_in(*courses)
+        .filter(mode=QuizMode.GRADED)
         .exclude(exam_protection=ExamProtection.OPEN)
         .exclude(closes_at__lte=now)
         .select_related("course")

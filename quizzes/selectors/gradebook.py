@@ -49,12 +49,9 @@ def gradebook_quizzes(*, course: Course) -> QuerySet[Quiz]:
 
     A quiz unpublished after learners took it keeps its column, so no score disappears.
     """
-    offered = Q(course=course) | Q(
-        Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id=course.article_id))
-    )
     taken = Q(pk__in=Attempt.objects.filter(course=course).values("quiz_id"))
     return (
-        Quiz.objects.filter(offered)
+        Quiz.objects.offered_in(course)
         .filter(Q(is_published=True) | taken)
         .select_related("section")
         .order_by("section__position", "title", "pk")

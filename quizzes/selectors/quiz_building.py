@@ -36,11 +36,6 @@ from ..models import (
 )
 
 
-def _shared_for(course: Course) -> Q:
-    """Shared quizzes a course offers: those of its article, and those of no article."""
-    return Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id=course.article_id))
-
-
 def quiz_list_for_teaching(*, course: Course) -> QuerySet[Quiz]:
     """Every quiz of a course, published or not, and the shared ones it offers, with counts.
 
@@ -60,7 +55,7 @@ def quiz_list_for_teaching(*, course: Course) -> QuerySet[Quiz]:
         .values("total")
     )
     return (
-        Quiz.objects.filter(Q(course=course) | _shared_for(course))
+        Quiz.objects.offered_in(course)
         .select_related("section")
         .annotate(
             question_count=Coalesce(Subquery(questions, output_field=IntegerField()), 0),
@@ -74,7 +69,8 @@ def quiz_get_for_teaching(*, course: Course, quiz_id: int) -> Quiz | None:
     """A quiz of the course or a shared one it offers; None for any other (such as another's)."""
     return (
         Quiz.objects.select_related("article", "section")
-        .filter(Q(course=course) | _shared_for(course), pk=quiz_id)
+        .offered_in(course)
+        .filter(pk=quiz_id)
         .first()
     )
 

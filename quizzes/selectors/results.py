@@ -64,8 +64,7 @@ def percent_value(value: float | None) -> Decimal | None:
 
 def quiz_get_for_results(*, course: Course, quiz_id: int) -> Quiz | None:
     """A quiz offered in the course (its own, or shared for its article), published or not."""
-    shared = Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id=course.article_id))
-    return Quiz.objects.filter(Q(course=course) | shared, pk=quiz_id).first()
+    return Quiz.objects.offered_in(course).filter(pk=quiz_id).first()
 
 
 @dataclass(frozen=True)
