@@ -3,9 +3,10 @@
 `/healthz` answers 200 while the process serves requests and touches nothing else, so a
 database outage never gets app servers restarted (they recover by themselves, see
 kzstudy/outage.py). `/readyz` answers 503 when this server cannot serve: the database is
-unreachable or migrations are missing. The grade worker's heartbeat and the LTI outbox are
-reported too, as "degraded" with 200: a stuck worker is worth an alert, but taking every app
-server out of the load balancer for it would turn a late grade into a full outage.
+unreachable or migrations are missing. The task worker's heartbeat (written by the grade sweep,
+a task the periodic schedule enqueues every few seconds: quizzes/lti/tasks.py) and the LTI
+outbox are reported too, as "degraded" with 200: a stuck worker is worth an alert, but taking
+every app server out of the load balancer for it would turn a late grade into a full outage.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.views.decorators.http import require_GET
 from quizzes import clock
 
 HEARTBEAT_KEY = "kzstudy:heartbeat:{name}"
-WORKER_NAMES = ("lti_worker",)
-# A worker beats at least this often while it runs (see `record_heartbeat`'s callers).
-HEARTBEAT_EVERY = timedelta(seconds=30)
+# The background worker (`run_worker`) as seen through the tasks it runs.
+TASK_WORKER = "task_worker"
+WORKER_NAMES = (TASK_WORKER,)
 DEFAULT_WORKER_STALE_SECONDS = 300
 DEFAULT_OVERDUE_GRADE_SECONDS = 600
 

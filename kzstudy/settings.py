@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "quizzes",
+    # The database backend of Django's tasks framework (its queue table and `db_worker`).
+    "django_tasks_db",
     # Login throttling (docs/security.md); after the apps whose logins it watches.
     "axes",
 ]
@@ -327,6 +329,21 @@ LTI_FRAME_ANCESTORS = env_list("LTI_FRAME_ANCESTORS")
 # Grade delivery: first retry after this many seconds, doubling, at most LTI_MAX_TRIES tries.
 LTI_RETRY_BASE_SECONDS = float(os.environ.get("LTI_RETRY_BASE_SECONDS", "30"))
 LTI_MAX_TRIES = int(os.environ.get("LTI_MAX_TRIES", "10"))
+
+# Background work runs on Django's tasks framework (docs/operations.md, workers). The default is
+# django-tasks-db's database backend, run by `manage.py run_worker`; a site may name another
+# backend's class here (Celery, RQ…) and run that backend's workers instead.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# The periodic schedule (quizzes/periodic.py): sweep the grade outbox and close overdue attempts
+# every so many seconds; finished task rows are kept this many days.
+TASK_GRADE_SWEEP_SECONDS = float(os.environ.get("TASK_GRADE_SWEEP_SECONDS", "15"))
+TASK_OVERDUE_SWEEP_SECONDS = float(os.environ.get("TASK_OVERDUE_SWEEP_SECONDS", "60"))
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
+
 # The article an LTI course studies when a platform creates one (empty: the first loaded).
 KZSTUDY_LTI_ARTICLE = os.environ.get("KZSTUDY_LTI_ARTICLE", "")
 

@@ -1,81 +1,53 @@
-"""`manage.py lti_worker`: send queued grades to platforms (the LTI outbox), retrying with backoff.
+"""`manage.py lti_worker`: send the grades due now (`--once`), or, deprecated, run the worker.
 
-Run one (or more: they share the work safely) next to the app servers. `--once` sends what is
-due now and exits, for cron or tests.
+Grades leave through Django's tasks framework now (`quizzes/lti/tasks.py`, run by
+`manage.py run_worker`). `lti_worker --once` still sweeps the outbox in this process and
+exits, for cron or a quick check; `lti_worker` without it starts `run_worker`, the worker
+that sends grades and runs every other background task.
 """
 
 from __future__ import annotations
 
-import logging
-import signal
-import time
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, close_old_connections, connection
-
-from kzstudy.health import HEARTBEAT_EVERY, record_heartbeat
 from kzstudy.outage import is_database_outage
 
-from ...lti.outbox import deliver_due
-
-logger = logging.getLogger("kzstudy.lti")
+from ...lti.tasks import deliver_all_due
 
 
 class Command(BaseCommand):
-    help = "Send queued LTI grades to their platforms (Ctrl-C or SIGTERM stops it cleanly)."
+    help = "Send queued LTI grades now (--once). Without --once: deprecated, starts run_worker."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Send what is due, then exit.")
         parser.add_argument(
-            "--poll-seconds", type=float, default=2.0, help="Wait between checks when idle."
+            "--poll-seconds",
+            type=float,
+            default=2.0,
+            help="Without --once: run_worker's --interval (wait between checks when idle).",
         )
         parser.add_argument("--batch", type=int, default=50, help="Scores taken per round.")
 
-    def handle(self, *args, **options):
-        if options["poll_seconds"] <= 0 or options["batch"] < 1:
+    def handle(self, *args: object, **options: object) -> None:
+        poll_seconds, batch = float(options["poll_seconds"]), int(options["batch"])  # type: ignore[arg-type]
+        if poll_seconds <= 0 or batch < 1:
             raise CommandError("--poll-seconds must be positive and --batch at least 1.")
-        self.stopping = False
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        totals = {"sent": 0, "retrying": 0, "failed": 0}
         if not options["once"]:
-            self.stdout.write("LTI worker started; sending queued grades.")
-        last_beat = None
-        while not self.stopping:
-            if not connection.in_atomic_block:
-                # Drop a connection the database closed or that outlived CONN_MAX_AGE, as Django
-                # does between requests (inside a caller's transaction there is nothing to drop).
-                close_old_connections()
-            try:
-                report = deliver_due(limit=options["batch"])
-                if last_beat is None or time.monotonic() - last_beat >= HEARTBEAT_EVERY.seconds:
-                    record_heartbeat("lti_worker")  # for /readyz
-                    last_beat = time.monotonic()
-            except DatabaseError as error:
-                if not is_database_outage(error) or connection.in_atomic_block:
-                    raise
-                if options["once"]:
-                    raise CommandError(f"The database is unavailable: {error}") from error
-                # The database is restarting or unreachable: wait and try again, as the app
-                # servers do; a grade claimed before this is taken again when its lease ends.
-                logger.warning("LTI worker: database unavailable (%s); retrying", error)
-                connection.close()
-                time.sleep(options["poll_seconds"])
-                continue
-            for name in totals:
-                totals[name] += getattr(report, name)
-            for error in report.errors:
-                self.stderr.write(error)
-            if report.handled:
-                self.stdout.write(
-                    f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
-                )
-            if options["once"] and report.handled < options["batch"]:
-                break
-            if not report.handled:
-                time.sleep(options["poll_seconds"])
-        sent, retrying, failed = totals["sent"], totals["retrying"], totals["failed"]
-        self.stdout.write(f"Done: {sent} sent, {retrying} to retry, {failed} failed.")
-
-    def _stop(self, signum, frame):
-        self.stopping = True
+            self.stderr.write(
+                "lti_worker is deprecated: run `manage.py run_worker` (make worker); starting it."
+            )
+            call_command("run_worker", interval=poll_seconds, stdout=self.stdout)
+            return
+        try:
+            report = deliver_all_due(batch)
+        except DatabaseError as error:
+            if not is_database_outage(error):
+                raise
+            raise CommandError(f"The database is unavailable: {error}") from error
+        for error in report.errors:
+            self.stderr.write(error)
+        self.stdout.write(
+            f"Done: {report.sent} sent, {report.retrying} to retry, {report.failed} failed."
+        )

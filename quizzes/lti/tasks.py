@@ -1,0 +1,88 @@
+"""Grade delivery as a task of Django's tasks framework (`django.tasks`).
+
+The outbox (`LtiScore`) stays the source of truth: a task carries no grade, only the order
+"sweep the outbox now". So a task that is lost (a worker killed mid-run, an enqueue that failed
+after the commit, a backend restarted) costs nothing but time: the periodic sweep
+(`quizzes.periodic`) runs the same task every few seconds and takes every due row, including
+rows a dead worker had claimed once their lease runs out (`outbox._claim`).
+
+A grade queued in a transaction enqueues one sweep when that transaction commits, so grades
+leave within a second or two instead of at the next periodic sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.tasks import task
+
+from kzstudy.health import TASK_WORKER, record_heartbeat
+
+from ..models import LtiScore
+from .outbox import DeliveryReport, deliver_due
+
+logger = logging.getLogger("kzstudy.lti")
+
+BATCH = 50
+
+
+def deliver_all_due(batch: int = BATCH) -> DeliveryReport:
+    """Send every score due now, `batch` claimed at a time, and total the outcomes."""
+    total = DeliveryReport()
+    while True:
+        report = deliver_due(limit=batch)
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        total.errors.extend(report.errors)
+        # A short batch means nothing more was due when it was claimed.
+        if report.handled < batch:
+            return total
+
+
+@task
+def deliver_grades() -> dict[str, Any]:
+    """Sweep the grade outbox: send what is due, retry with backoff, give up after max tries.
+
+    Safe to run on several workers at once (rows are claimed) and as often as one likes.
+    """
+    # The schedule runs this sweep every few seconds, so its beat says both that the schedule
+    # enqueues and that a worker runs tasks (/readyz reports it).
+    record_heartbeat(TASK_WORKER)
+    report = deliver_all_due()
+    if report.handled:
+        logger.info(
+            "grades: sent %s, retrying %s, failed %s", report.sent, report.retrying, report.failed
+        )
+    return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
+
+
+def enqueue_delivery() -> None:
+    """Ask a worker to sweep the outbox now."""
+    deliver_grades.enqueue()
+
+
+def _delivery_already_pending(using: str) -> bool:
+    """Whether this transaction already enqueues a sweep when it commits (one sweep sends all
+    of its grades: a regrade of 300 attempts must not enqueue 300 sweeps)."""
+    connection = transaction.get_connection(using)
+    return any(callback is enqueue_delivery for _ids, callback, _robust in connection.run_on_commit)
+
+
+@receiver(post_save, sender=LtiScore, dispatch_uid="kzstudy.lti.tasks.grade_queued")
+def grade_queued(sender: type[LtiScore], instance: LtiScore, created: bool, **kwargs: Any) -> None:
+    """A grade row was written: enqueue a sweep once its transaction commits.
+
+    Robust: the attempt has committed by then, so an enqueue that fails (the task backend is
+    down) is logged, not raised into the request; the periodic sweep sends the grade anyway.
+    """
+    if not created:
+        return
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    if _delivery_already_pending(using):
+        return
+    transaction.on_commit(enqueue_delivery, using=using, robust=True)
