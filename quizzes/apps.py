@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class QuizzesConfig(AppConfig):
-    """Registers the question types when Django starts."""
+    """Registers the question types and connects the LTI package's signal receivers when
+    Django starts."""
 
     name = "quizzes"
     verbose_name = _("kzstudy quizzes")
@@ -17,5 +18,6 @@ class QuizzesConfig(AppConfig):
 
         from . import qtypes  # noqa: F401
         from .converters import IdConverter
+        from .lti import receivers  # noqa: F401  (the grade outbox listens to the core)
 
         register_converter(IdConverter, "id")

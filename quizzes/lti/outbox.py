@@ -1,8 +1,9 @@
 """The grade outbox: scores are written in the same transaction as the attempt (or regrade)
 that earns them, and a worker sends them to the platform, retrying with backoff.
 
-The grade sent is the learner's best submitted percentage on the quiz (the gradebook's rule),
-as `scoreGiven` out of 100. A grade equal to the last one queued for the same link and learner
+The grade sent is the learner's quiz grade (`QuizGrade.percent`, by the quiz's grading
+method), as `scoreGiven` out of 100; `quizzes.lti.receivers` passes it on from the core's
+signals. A grade equal to the last one queued for the same link and learner
 is not queued again; a newer grade supersedes an older one still waiting. Only learners'
 grades leave, under their identity on the course's registration, and only to the placements of
 the quiz they launched (`_placements`).
@@ -18,12 +19,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from .. import clock
 from ..models import (
     Attempt,
-    AttemptState,
     CourseRole,
     LtiIdentity,
     LtiLinkLaunch,
@@ -34,7 +34,6 @@ from ..models import (
     ScoreReason,
     ScoreStatus,
 )
-from ..selectors.results import percent_expression, percent_value
 from .services_client import ServiceError, find_or_create_lineitem, post_score
 
 logger = logging.getLogger("kzstudy.lti")
@@ -53,16 +52,6 @@ def max_tries() -> int:
 def backoff(tries: int) -> timedelta:
     """30 s, 1 min, 2 min … capped at an hour (the base is a setting)."""
     return timedelta(seconds=min(_retry_base() * 2 ** max(tries - 1, 0), 3600))
-
-
-def _best_percent(attempt: Attempt) -> Decimal | None:
-    best = Attempt.objects.filter(
-        quiz_id=attempt.quiz_id,
-        course_id=attempt.course_id,
-        user_id=attempt.user_id,
-        state=AttemptState.SUBMITTED,
-    ).aggregate(best=Max(percent_expression()))["best"]
-    return percent_value(best)
 
 
 def _quiz_target(quiz_id: int) -> str:
@@ -87,10 +76,12 @@ def _placements(links: list[LtiResourceLink], launched: set[int]) -> list[LtiRes
     return used or links
 
 
-def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -> int:
-    """Queue the learner's grade on the graded links to this quiz they launched (see
-    `_placements`); call inside the attempt's transaction. Returns how many scores were queued
-    (one query when the course has no links).
+def enqueue_for_attempt(
+    attempt: Attempt, *, percent: Decimal, reason: str = ScoreReason.SUBMIT
+) -> int:
+    """Queue the learner's quiz grade (`percent`) on the graded links to this quiz they
+    launched (see `_placements`); call inside the attempt's transaction. Returns how many
+    scores were queued (one query when the course has no links).
 
     Practice quizzes never send grades, even when a platform gave their link a grade column.
     """
@@ -108,25 +99,26 @@ def enqueue_for_attempt(attempt: Attempt, *, reason: str = ScoreReason.SUBMIT) -
         )
     )
     launched = {link.pk for link in links if link.launched}
-    return _enqueue(attempt, _placements(links, launched), reason)
+    return _enqueue(attempt, _placements(links, launched), reason, percent)
 
 
-def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
-    """The same for many attempts (a regrade): their quizzes and links are read once, so
-    attempts in courses without links cost no query each."""
-    if not attempts:
+def enqueue_for_attempts(graded: list[tuple[Attempt, Decimal]], *, reason: str) -> int:
+    """The same for many (attempt, quiz grade) pairs (a regrade): their quizzes and links are
+    read once, so attempts in courses without links cost no query each."""
+    if not graded:
         return 0
-    graded = set(
+    attempts = [attempt for attempt, _ in graded]
+    graded_quizzes = set(
         Quiz.objects.filter(pk__in={a.quiz_id for a in attempts}, mode=QuizMode.GRADED).values_list(
             "pk", flat=True
         )
     )
-    if not graded:
+    if not graded_quizzes:
         return 0
     links_by_place: dict[tuple[int, str], list[LtiResourceLink]] = defaultdict(list)
     for link in _links_with_grade_columns().filter(
         course_id__in={a.course_id for a in attempts},
-        target__in={_quiz_target(quiz_id) for quiz_id in graded},
+        target__in={_quiz_target(quiz_id) for quiz_id in graded_quizzes},
     ):
         links_by_place[(link.course_id, link.target)].append(link)
     if not links_by_place:
@@ -145,9 +137,10 @@ def enqueue_for_attempts(attempts: list[Attempt], *, reason: str) -> int:
                 launched_by_user[attempt.user_id],
             ),
             reason,
+            percent,
         )
-        for attempt in attempts
-        if attempt.quiz_id in graded
+        for attempt, percent in graded
+        if attempt.quiz_id in graded_quizzes
     )
 
 
@@ -166,12 +159,13 @@ def _learner_identity(attempt: Attempt) -> LtiIdentity | None:
     ).first()
 
 
-def _enqueue(attempt: Attempt, links: list[LtiResourceLink], reason: str) -> int:
-    if not links:
+def _enqueue(
+    attempt: Attempt, links: list[LtiResourceLink], reason: str, best: Decimal | None
+) -> int:
+    if not links or best is None:
         return 0
     identity = _learner_identity(attempt)
-    best = _best_percent(attempt) if identity else None
-    if best is None:
+    if identity is None:
         return 0
     now = clock.now()
     queued = 0

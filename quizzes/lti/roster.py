@@ -7,11 +7,11 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from ..errors import PlatformUnavailable, RosterUnavailable
 from ..models import Attempt, AttemptState, Course, LtiContext, LtiIdentity, Quiz
-from ..selectors.results import percent_expression, percent_value
+from ..selectors.gradebook import quiz_grade_percent
 from .roles import map_roles
 from .services_client import ServiceError, memberships
 
@@ -100,7 +100,7 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
         .annotate(
             submitted=Count("id", filter=Q(state=AttemptState.SUBMITTED)),
             open=Count("id", filter=Q(state=AttemptState.IN_PROGRESS)),
-            best=Max(percent_expression(), filter=Q(state=AttemptState.SUBMITTED)),
+            grade=quiz_grade_percent(course, quiz),
         )
     }
     rows = []
@@ -110,7 +110,6 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
             continue
         roles = member.get("roles") if isinstance(member.get("roles"), list) else []
         user_stats = stats.get(users.get(sub))
-        best = user_stats["best"] if user_stats else None
         person = known.get(sub)
         rows.append(
             RosterRow(
@@ -120,7 +119,7 @@ def roster_progress(course: Course, quiz: Quiz) -> list[RosterRow]:
                 role=map_roles(roles).course_role,
                 status=_status(member, user_stats),
                 submitted=user_stats["submitted"] if user_stats else 0,
-                best_percent=percent_value(best),
+                best_percent=user_stats["grade"] if user_stats else None,
                 opened_kzstudy=sub in users,
             )
         )

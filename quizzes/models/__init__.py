@@ -23,6 +23,7 @@ from .delivery import (
     CourseRole,
     Enrolment,
     ExamProtection,
+    GradingMethod,
     Quiz,
     QuizLayout,
     QuizMode,
@@ -30,7 +31,7 @@ from .delivery import (
     ReviewTiming,
     SlotKind,
 )
-from .grading import AttemptGradeOverride, Regrade
+from .grading import AttemptGradeOverride, GradeReason, QuizGrade, Regrade
 from .lti import (
     LtiContext,
     LtiDeployment,
@@ -64,6 +65,8 @@ __all__ = [
     "Enrolment",
     "ExamProtection",
     "Footnote",
+    "GradeReason",
+    "GradingMethod",
     "ImmutableVersionError",
     "LtiContext",
     "LtiDeployment",
@@ -82,6 +85,7 @@ __all__ = [
     "QuestionStatus",
     "QuestionVersion",
     "Quiz",
+    "QuizGrade",
     "QuizLayout",
     "QuizMode",
     "QuizSlot",

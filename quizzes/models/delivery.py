@@ -116,6 +116,15 @@ class ExamProtection(models.TextChoices):
     )
 
 
+class GradingMethod(models.TextChoices):
+    """Which submitted attempts make a learner's quiz grade (Moodle's quiz "Grading method")."""
+
+    HIGHEST = "highest", _("highest grade")
+    AVERAGE = "average", _("average grade")
+    FIRST = "first", _("first attempt")
+    LAST = "last", _("last attempt")
+
+
 class QuizQuerySet(models.QuerySet):
     """Reusable filters on quizzes."""
 
@@ -173,6 +182,13 @@ class Quiz(models.Model):
     pass_mark = models.DecimalField(
         _("pass mark (%)"), max_digits=5, decimal_places=2, default=Decimal("60")
     )
+    grading_method = models.CharField(
+        _("grading method"),
+        max_length=10,
+        choices=GradingMethod,
+        default=GradingMethod.HIGHEST,
+        help_text=_("With several attempts allowed: which of them make the learner's grade."),
+    )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     review_timing = models.CharField(
@@ -225,6 +241,11 @@ class Quiz(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def passes(self, percent: Decimal | None) -> bool:
+        """Whether a percent reaches the pass mark: the one rule for "passed", of an attempt
+        and of a quiz grade alike."""
+        return percent is not None and percent >= self.pass_mark
 
     def is_offered_in(self, course: Course) -> bool:
         """Whether the course offers this quiz (`QuizQuerySet.offered_in` for one quiz)."""

@@ -14,6 +14,7 @@ from ..models import (
     AttemptState,
     Course,
     Quiz,
+    QuizGrade,
     Response,
     ResponseState,
     ResponseStep,
@@ -125,32 +126,45 @@ def start_offer(
 
 @dataclass(frozen=True)
 class QuizHistory:
-    """A learner's attempts at one quiz with their best and last scores (percent)."""
+    """A learner's attempts at one quiz with their quiz grade (stored, by the quiz's grading
+    method), whether it passes, and the last score (percent)."""
 
     quiz: Quiz
     attempts: list[Attempt]
-    best: Decimal | None
+    grade: Decimal | None
+    passed: bool | None
     last: Decimal | None
 
 
 def attempt_history(*, user: AbstractBaseUser, course: Course | None = None) -> list[QuizHistory]:
-    """The user's attempts grouped by quiz, newest first, with best and last score (one query)."""
+    """The user's attempts grouped by quiz, newest first, with the quiz grade and last score
+    (two queries). Without a course, the grade is that of the newest attempt's course."""
     attempts = (
         Attempt.objects.filter(user=user)
         .select_related("quiz", "course")
         .order_by("quiz__title", "-number")
     )
+    grades = QuizGrade.objects.filter(user=user)
     if course is not None:
         attempts = attempts.filter(course=course)
+        grades = grades.filter(course=course)
     grouped: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         grouped.setdefault(attempt.quiz_id, []).append(attempt)
+    by_place = (
+        {(g.quiz_id, g.course_id): g for g in grades.filter(quiz_id__in=grouped)} if grouped else {}
+    )
     history = []
     for items in grouped.values():
         scored = [a.percent for a in items if a.state == AttemptState.SUBMITTED]
+        grade = by_place.get((items[0].quiz_id, items[0].course_id))
         history.append(
             QuizHistory(
-                items[0].quiz, items, max(scored) if scored else None, scored[0] if scored else None
+                items[0].quiz,
+                items,
+                grade.percent if grade else None,
+                grade.passed if grade else None,
+                scored[0] if scored else None,
             )
         )
     return history
@@ -204,6 +218,7 @@ def offered_quizzes(user) -> list[dict]:
                                 "time_limit_minutes",
                                 "max_attempts",
                                 "pass_mark",
+                                "grading_method",
                                 "opens_at",
                                 "closes_at",
                             )

@@ -1,7 +1,8 @@
-"""Reads for a course's gradebook: its learners × its quizzes, best percent and attempts each.
+"""Reads for a course's gradebook: its learners × its quizzes, quiz grade and attempts each.
 
-The database counts and takes the maximum per (learner, quiz) in one GROUP BY, so a page of the
-gradebook costs the same few queries whatever the number of learners, quizzes and attempts.
+The database counts per (learner, quiz) in one GROUP BY that carries the stored quiz grade
+(`QuizGrade`) along, so a page of the gradebook costs the same few queries whatever the number
+of learners, quizzes and attempts.
 """
 
 from __future__ import annotations
@@ -12,19 +13,32 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery
 
-from ..models import Attempt, AttemptState, Course, CourseRole, Quiz
-from .results import percent_expression, percent_value
+from ..models import Attempt, Course, CourseRole, Quiz, QuizGrade
 
 
 @dataclass(frozen=True)
 class GradebookCell:
-    """One learner's standing in one quiz: best submitted percent (None: none yet), attempts."""
+    """One learner's standing in one quiz: their quiz grade (by the quiz's grading method; the
+    API calls it `best_percent`, the highest being the default; None: nothing submitted yet)
+    and the attempts they started."""
 
     quiz: Quiz
     best_percent: Decimal | None
     attempt_count: int
+
+
+def quiz_grade_percent(course: Course, quiz: Quiz | None = None) -> Subquery:
+    """The stored quiz grade of the row's learner (`user_id`) on `quiz` (else on the row's
+    `quiz_id`) in the course, for an annotation of attempts grouped by those columns: the
+    grade rides along in their query."""
+    grades = QuizGrade.objects.filter(course=course, user_id=OuterRef("user_id"))
+    grades = grades.filter(quiz=quiz) if quiz else grades.filter(quiz_id=OuterRef("quiz_id"))
+    return Subquery(
+        grades.values("percent")[:1],
+        output_field=DecimalField(max_digits=5, decimal_places=2),
+    )
 
 
 @dataclass(frozen=True)
@@ -65,10 +79,7 @@ def gradebook_rows(*, course: Course, learners: Iterable[AbstractBaseUser]) -> l
     figures = (
         Attempt.objects.filter(course=course, user__in=learners, quiz__in=quizzes)
         .values("user_id", "quiz_id")
-        .annotate(
-            attempts=Count("id"),
-            best=Max(percent_expression(), filter=Q(state=AttemptState.SUBMITTED)),
-        )
+        .annotate(attempts=Count("id"), grade=quiz_grade_percent(course))
         .order_by()
     )
     by_cell = {(row["user_id"], row["quiz_id"]): row for row in figures}
@@ -80,7 +91,7 @@ def gradebook_rows(*, course: Course, learners: Iterable[AbstractBaseUser]) -> l
             cells.append(
                 GradebookCell(
                     quiz=quiz,
-                    best_percent=percent_value(row.get("best")),
+                    best_percent=row.get("grade"),
                     attempt_count=row.get("attempts", 0),
                 )
             )

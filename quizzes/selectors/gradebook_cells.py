@@ -1,5 +1,6 @@
-"""Reads for the course gradebook page: per learner and quiz, the best and the last submitted
-percent, the number of attempts, and the newest attempt to click through to.
+"""Reads for the course gradebook page: per learner and quiz, the quiz grade (stored, by the
+quiz's grading method) and the last submitted percent, the number of attempts, and the newest
+attempt to click through to.
 
 The database groups the attempts of a page of learners in one query, and one more reads the
 scores of their last submitted attempts, whatever the number of learners, quizzes and attempts.
@@ -15,14 +16,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, Q
 
 from ..models import Attempt, AttemptState, Course, Quiz
-from .gradebook import gradebook_quizzes
+from .gradebook import gradebook_quizzes, quiz_grade_percent
 from .results import percent_expression, percent_value
 
 
 @dataclass(frozen=True)
 class GradebookCell:
-    """One learner in one quiz: best and last submitted percent (None: none yet), attempts
-    started, and the newest attempt (None: never started)."""
+    """One learner in one quiz: quiz grade (`best_percent`, the highest by default) and last
+    submitted percent (None: none yet), attempts started, and the newest attempt (None: never
+    started)."""
 
     quiz: Quiz
     best_percent: Decimal | None
@@ -54,7 +56,7 @@ def gradebook_page_rows(
         .values("user_id", "quiz_id")
         .annotate(
             attempts=Count("id"),
-            best=Max(percent_expression(), filter=submitted),
+            grade=quiz_grade_percent(course),
             latest=Max("id"),
             last_submitted=Max("id", filter=submitted),
         )
@@ -80,7 +82,7 @@ def gradebook_page_rows(
             cells.append(
                 GradebookCell(
                     quiz=quiz,
-                    best_percent=percent_value(row.get("best")),
+                    best_percent=row.get("grade"),
                     last_percent=last_percent.get(row.get("last_submitted")),
                     attempt_count=row.get("attempts", 0),
                     latest_attempt_id=row.get("latest"),

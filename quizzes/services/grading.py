@@ -2,8 +2,9 @@
 regrade), and marks given by hand to one question or a whole attempt (Moodle's manual grading).
 
 Nothing here rewrites the past: a regrade, a mark given by hand and a comment each add a step
-to the response (or an AttemptGradeOverride row to the attempt), and every changed grade is
-queued for the platforms in the same transaction (the LTI outbox).
+to the response (or an AttemptGradeOverride row to the attempt), and every changed score makes
+the learner's quiz grade again in the same transaction (`quiz_grades`, whose signal the LTI
+outbox listens to).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from ..errors import AttemptNotFound, DomainError
-from ..lti.outbox import enqueue_for_attempt, enqueue_for_attempts
 from ..models import (
     Attempt,
     AttemptGradeOverride,
     AttemptState,
     Course,
+    GradeReason,
     QuestionVersion,
     Quiz,
     QuizMode,
@@ -29,11 +30,11 @@ from ..models import (
     Response,
     ResponseState,
     ResponseStep,
-    ScoreReason,
     StepKind,
 )
 from ..permissions import teaches
 from ..qtypes import InvalidResponse, registry
+from .quiz_grades import refresh_quiz_grade, refresh_quiz_grades
 
 CENT = Decimal("0.01")
 FRACTION = Decimal("0.00001")
@@ -206,7 +207,7 @@ def quiz_regrade(*, quiz: Quiz, course: Course | None, actor: AbstractBaseUser) 
                 if c.changed
             ],
         )
-        _write_changes(plan, regrade, actor)
+        _write_changes(quiz, plan, regrade, actor)
     return regrade
 
 
@@ -220,7 +221,9 @@ def _next_seqs(responses: list[Response]) -> dict[int, int]:
     return {response.pk: last.get(response.pk, 0) + 1 for response in responses}
 
 
-def _write_changes(plan: list[AttemptChange], regrade: Regrade, actor: AbstractBaseUser) -> None:
+def _write_changes(
+    quiz: Quiz, plan: list[AttemptChange], regrade: Regrade, actor: AbstractBaseUser
+) -> None:
     changed = [rc for change in plan for rc in change.responses]
     seqs = _next_seqs([rc.response for rc in changed])
     steps = []
@@ -252,8 +255,8 @@ def _write_changes(plan: list[AttemptChange], regrade: Regrade, actor: AbstractB
     for change in plan:
         change.attempt.score = change.new_score
     Attempt.objects.bulk_update(attempts, ["score"])
-    # Changed grades go back to the platforms in this same transaction (the LTI outbox).
-    enqueue_for_attempts(attempts, reason=ScoreReason.REGRADE)
+    # The quiz grades of the learners whose scores changed, in this same transaction.
+    refresh_quiz_grades(quiz=quiz, reason=GradeReason.REGRADE, attempts=attempts)
 
 
 # --- Marks and grades given by hand --------------------------------------------------------
@@ -311,7 +314,7 @@ def _clean_comment(comment: str) -> str:
 
 def _settle_total(attempt: Attempt) -> None:
     """Total the attempt again (the grade given by hand in force, else the sum of its marks,
-    never above the maximum) and queue it for the platforms when it changed."""
+    never above the maximum) and, when it changed, the learner's quiz grade."""
     override = _grade_overrides([attempt.pk]).get(attempt.pk)
     if override is not None:
         total = override.score
@@ -322,7 +325,7 @@ def _settle_total(attempt: Attempt) -> None:
         return
     attempt.score = total
     attempt.save(update_fields=["score"])
-    enqueue_for_attempt(attempt, reason=ScoreReason.OVERRIDE)
+    refresh_quiz_grade(attempt=attempt, reason=GradeReason.OVERRIDE)
 
 
 def _state_for(fraction: Decimal) -> ResponseState:

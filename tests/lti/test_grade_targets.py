@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from quizzes.lti.outbox import enqueue_for_attempts
-from quizzes.models import Course, LtiIdentity, LtiScore, Quiz
+from quizzes.models import Course, GradeReason, LtiIdentity, LtiScore, Quiz
+from quizzes.services.quiz_grades import refresh_quiz_grades
 
 from .conftest import launch
 from .platform import INSTRUCTOR
@@ -87,7 +87,9 @@ def test_a_regrade_queues_each_learner_only_on_the_placement_they_launched(platf
         attempt.score = attempt.max_score
         attempt.save(update_fields=["score"])
 
-    assert enqueue_for_attempts(attempts, reason="regrade") == 2
+    refresh_quiz_grades(quiz=exam, reason=GradeReason.REGRADE, attempts=attempts)
 
+    assert LtiScore.objects.count() == 2
+    assert {s.score_given for s in LtiScore.objects.all()} == {100}
     sent = {(s.identity.sub, s.link.resource_link_id) for s in LtiScore.objects.all()}
     assert sent == {("ann", "link-1"), ("bob", "link-2")}

@@ -40,8 +40,9 @@ def test_submitting_with_a_graded_link_adds_a_constant_number_of_queries(
     }
     answers_save(attempt_id=attempt.pk, user=user, answers=answers)
 
-    # Six of these are the score: links, identity, best grade, last score, supersede, insert;
-    # one the learner's study cards, made in the same transaction.
+    # Five of these are the score: links, identity, last score, supersede, insert; one the
+    # learner's quiz grade (the attempts it needs come with the attempt's lock); two the
+    # learner's study cards, made in the same transaction.
     with django_assert_max_num_queries(14):
         attempt_submit(attempt_id=attempt.pk, user=user)
 
@@ -49,6 +50,8 @@ def test_submitting_with_a_graded_link_adds_a_constant_number_of_queries(
 
 
 def test_queueing_a_regrades_grades_reads_quizzes_and_links_once(db, django_assert_num_queries):
+    from decimal import Decimal
+
     from quizzes.lti.outbox import enqueue_for_attempts
     from tests.factories import UserFactory, course_with_learner, make_attempt
 
@@ -58,4 +61,4 @@ def test_queueing_a_regrades_grades_reads_quizzes_and_links_once(db, django_asse
 
     # Twenty attempts in a course without LTI links: the graded quizzes, then the links.
     with django_assert_num_queries(2):
-        assert enqueue_for_attempts(attempts, reason="regrade") == 0
+        assert enqueue_for_attempts([(a, Decimal(50)) for a in attempts], reason="regrade") == 0

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from quizzes import models
 from quizzes.services.attempts import answers_save, attempt_submit
+from quizzes.services.quiz_grades import refresh_quiz_grades
 from tests.factories import (
     CourseFactory,
     UserFactory,
@@ -100,7 +101,8 @@ def hand_fixture(*, pass_mark: Decimal = Decimal(60)) -> HandFixture:
 def bulk_submitted(
     course: models.Course, quiz: models.Quiz, questions: list[models.Question], count: int
 ) -> list[models.Attempt]:
-    """`count` submitted attempts with one response per question, written with bulk_create."""
+    """`count` submitted attempts with one response per question, written with bulk_create,
+    and their learners' quiz grades (as a submission would store them)."""
     users = get_user_model().objects.bulk_create(
         get_user_model()(username=f"bulk-{quiz.pk}-{course.pk}-{n}") for n in range(count)
     )
@@ -136,4 +138,5 @@ def bulk_submitted(
         for attempt, row in zip(attempts, plan, strict=True)
         for position, (question, fraction) in enumerate(zip(questions, row, strict=True), 1)
     )
+    refresh_quiz_grades(quiz=quiz, reason=models.GradeReason.SUBMIT, attempts=attempts)
     return attempts

@@ -1,0 +1,170 @@
+"""A learner's quiz grade: the one definition of it, stored as a QuizGrade row.
+
+The grade is one percent per learner, quiz and course, taken from their submitted attempts by
+the quiz's grading method (Moodle's quiz "Grading method": highest, average, first, last); it
+passes when it reaches the quiz's pass mark (`Quiz.passes`). It is computed again, in the same
+transaction, whenever an attempt's score is set or changed (a submission, an overdue attempt
+closed, a regrade, a mark or grade given by hand) and when the quiz's grading method or pass
+mark changes; each time a domain signal tells integrations (the LTI outbox) about it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from .. import clock
+from ..models import Attempt, AttemptState, GradeReason, GradingMethod, Quiz, QuizGrade
+from ..signals import quiz_grade_changed, quiz_grades_changed
+
+CENT = Decimal("0.01")
+GRADE_FIELDS = ["percent", "attempt_count", "attempt", "passed", "updated_at"]
+
+
+@dataclass(frozen=True)
+class GradeFigures:
+    """A grade before it is stored: its percent, the attempt it is (None for an average) and
+    how many submitted attempts it was taken from."""
+
+    percent: Decimal
+    attempt_id: int | None
+    attempt_count: int
+
+
+def _ratio(attempt: Attempt) -> Decimal | None:
+    """The attempt's score in percent, unrounded; None unless submitted with a maximum."""
+    if attempt.state != AttemptState.SUBMITTED or attempt.score is None or not attempt.max_score:
+        return None
+    return attempt.score * 100 / attempt.max_score
+
+
+def grade_figures(method: str, attempts: Iterable[Attempt]) -> GradeFigures | None:
+    """The grade a grading method makes of one learner's attempts at a quiz (pure).
+
+    Only submitted attempts with a maximum count (an attempt out of 0 has no percent); None
+    when there are none. Of equal highest grades the earliest attempt is the grade's, as in
+    Moodle. An average is of the exact percents, rounded once.
+    """
+    scored = sorted(
+        ((attempt, ratio) for attempt in attempts if (ratio := _ratio(attempt)) is not None),
+        key=lambda pair: pair[0].number,
+    )
+    if not scored:
+        return None
+    if method == GradingMethod.AVERAGE:
+        mean = sum((ratio for _, ratio in scored), Decimal(0)) / len(scored)
+        return GradeFigures(mean.quantize(CENT), None, len(scored))
+    if method == GradingMethod.FIRST:
+        chosen = scored[0]
+    elif method == GradingMethod.LAST:
+        chosen = scored[-1]
+    else:
+        chosen = max(scored, key=lambda pair: pair[1])  # max keeps the first of equals
+    return GradeFigures(chosen[1].quantize(CENT), chosen[0].pk, len(scored))
+
+
+def _grade_row(quiz: Quiz, course_id: int, user_id: int, attempts: Iterable[Attempt]):
+    figures = grade_figures(quiz.grading_method, attempts)
+    if figures is None:
+        return None
+    return QuizGrade(
+        quiz=quiz,
+        course_id=course_id,
+        user_id=user_id,
+        percent=figures.percent,
+        attempt_count=figures.attempt_count,
+        attempt_id=figures.attempt_id,
+        passed=quiz.passes(figures.percent),
+        updated_at=clock.now(),
+    )
+
+
+def _store(grades: list[QuizGrade]) -> None:
+    """Insert or update the rows in one statement (INSERT … ON CONFLICT on SQLite and
+    PostgreSQL alike), their primary keys set."""
+    if grades:
+        QuizGrade.objects.bulk_create(
+            grades,
+            update_conflicts=True,
+            unique_fields=["quiz", "course", "user"],
+            update_fields=GRADE_FIELDS,
+        )
+
+
+def _submitted(quiz: Quiz, learners: Q) -> list[Attempt]:
+    return list(
+        Attempt.objects.filter(learners, quiz=quiz, state=AttemptState.SUBMITTED).only(
+            "pk", "quiz_id", "course_id", "user_id", "number", "state", "score", "max_score"
+        )
+    )
+
+
+def refresh_quiz_grade(
+    *, attempt: Attempt, reason: str, submitted: Sequence[Attempt] | None = None
+) -> QuizGrade | None:
+    """Compute and store the grade of the attempt's learner on its quiz in its course, and send
+    `quiz_grade_changed`; call inside the transaction that set the attempt's score.
+
+    `submitted` is every submitted attempt of that learner at the quiz in the course (the
+    attempt included) when the caller has them already; else one query reads them. The write
+    is one statement. None (and no row) when no submitted attempt has a percent.
+    """
+    quiz = attempt.quiz
+    if submitted is None:
+        submitted = _submitted(quiz, Q(course_id=attempt.course_id, user_id=attempt.user_id))
+    grade = _grade_row(quiz, attempt.course_id, attempt.user_id, submitted)
+    if grade is None:
+        QuizGrade.objects.filter(
+            quiz=quiz, course_id=attempt.course_id, user_id=attempt.user_id
+        ).delete()
+        return None
+    _store([grade])
+    quiz_grade_changed.send(sender=QuizGrade, quiz_grade=grade, attempt=attempt, reason=reason)
+    return grade
+
+
+def refresh_quiz_grades(
+    *, quiz: Quiz, reason: str, attempts: Sequence[Attempt] | None = None
+) -> list[QuizGrade]:
+    """Compute and store the grades of the learners of `attempts` on the quiz (every learner
+    with a submitted attempt when None), and send `quiz_grades_changed` once for them all;
+    two queries whatever their number. Call inside the transaction that changed the scores.
+    """
+    if attempts is not None and not attempts:
+        return []
+    if attempts is None:
+        learners = Q()
+    else:
+        learners = Q(course_id__in={a.course_id for a in attempts}) & Q(
+            user_id__in={a.user_id for a in attempts}
+        )
+    by_learner: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
+    for row in _submitted(quiz, learners):
+        by_learner[(row.course_id, row.user_id)].append(row)
+    wanted = set(by_learner) if attempts is None else {(a.course_id, a.user_id) for a in attempts}
+    # The attempt a receiver is told about: the changed one, else the one the grade is.
+    changed = {(a.course_id, a.user_id): a for a in attempts or []}
+    grades, changes = [], []
+    for key in sorted(wanted):
+        grade = _grade_row(quiz, *key, by_learner.get(key, []))
+        if grade is None:
+            continue
+        grades.append(grade)
+        rows = {row.pk: row for row in by_learner[key]}
+        attempt = changed.get(key) or rows.get(grade.attempt_id)
+        attempt = attempt or max(rows.values(), key=lambda row: row.number)
+        attempt.quiz = quiz
+        changes.append((grade, attempt))
+    _store(grades)
+    if changes:
+        quiz_grades_changed.send(sender=QuizGrade, changes=changes, reason=reason)
+    return grades
+
+
+def quiz_settings_changed(*, quiz: Quiz) -> list[QuizGrade]:
+    """Every grade on the quiz again, after its grading method or pass mark changed."""
+    return refresh_quiz_grades(quiz=quiz, reason=GradeReason.SETTINGS)
