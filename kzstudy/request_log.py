@@ -55,16 +55,18 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id
+            duration_ms = round((time.monotonic() - started) * 1000, 1)
             access_logger.info(
-                "%s %s %s",
+                "%s %s %s %sms",
                 request.method,
                 request.path,
                 response.status_code,
+                duration_ms,
                 extra={
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
-                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "duration_ms": duration_ms,
                 },
             )
             return response

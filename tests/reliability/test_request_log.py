@@ -80,3 +80,14 @@ def test_json_lines_keep_the_traceback_in_one_field():
     entry = json.loads(line)
     assert entry["request_id"] == "-"
     assert "ValueError: boom" in entry["exception"]
+
+
+@pytest.mark.django_db
+def test_the_plain_access_line_says_how_long_the_request_took(client, caplog):
+    """Operators reading plain logs see each request's time, not only in JSON."""
+    caplog.set_level(logging.INFO, logger="kzstudy.request")
+    client.get("/no-such-page/", headers={"X-Request-ID": "trace-plain-ms"})
+    line = next(r for r in caplog.records if r.name == "kzstudy.request").getMessage()
+    method, path, status, took = line.split(" ")
+    assert (method, path, status) == ("GET", "/no-such-page/", "404")
+    assert took.endswith("ms") and float(took[:-2]) >= 0
