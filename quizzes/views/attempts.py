@@ -13,15 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import clock
 from ..answer_forms import posted_answers, raw_answer
-from ..errors import (
-    AttemptClosed,
-    AttemptNotFound,
-    DomainError,
-    InvalidAnswer,
-    QuizUnavailable,
-    SaveConflict,
-    TooManyWrites,
-)
+from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
 from ..models import Attempt, AttemptState, QuizLayout, QuizMode
 from ..presenters import attempt_question_views, practice_feedback, review_allowed, review_items
 from ..qtypes import InvalidResponse
@@ -40,18 +32,6 @@ from ..services.attempts import (
     attempt_submit,
 )
 from .common import course_for_member
-
-ERROR_STATUS = {
-    AttemptNotFound: 404,
-    AttemptClosed: 409,
-    SaveConflict: 409,
-    QuizUnavailable: 403,
-    TooManyWrites: 429,
-}
-
-
-def _status_for(error: DomainError) -> int:
-    return next((code for kind, code in ERROR_STATUS.items() if isinstance(error, kind)), 400)
 
 
 def _error(request: HttpRequest, text: str) -> None:
@@ -210,9 +190,11 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
 
 
 def _json_error(error: DomainError) -> JsonResponse:
-    reply = JsonResponse({"code": error.code, "error": error.message}, status=_status_for(error))
-    if isinstance(error, TooManyWrites):
-        reply["Retry-After"] = str(error.retry_after)
+    """A refusal for the page's script, with the status and headers the error names (as the
+    API's); the body is the shape static/kzstudy/attempt.js reads."""
+    reply = JsonResponse({"code": error.code, "error": error.message}, status=error.status)
+    for name, value in error.headers.items():
+        reply[name] = value
     return reply
 
 
@@ -229,6 +211,8 @@ def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
     """Practice mode: check one answer now and show its feedback."""
     question_id = _int(request.POST.get("question"), 0)
     try:
+        if not _wants_json(request):
+            _save_page(request, attempt)
         result = answer_check(
             attempt_id=attempt,
             user=request.user,
@@ -254,6 +238,18 @@ def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
     return redirect(_page_url(attempt, request.POST.get("page"), f"#q{question_id}"))
 
 
+def _save_page(request: HttpRequest, attempt: int) -> None:
+    """Without JavaScript, Check posts the whole page: its answers and flags are saved first,
+    so checking one question neither loses the others' answers nor clears a flag just set."""
+    posted = posted_answers(request.POST)
+    result = answers_save(
+        attempt_id=attempt, user=request.user, answers=posted.answers, flags=posted.flags
+    )
+    for question_id, error in {**posted.errors, **result.messages}.items():
+        if question_id != _int(request.POST.get("question"), 0):
+            _error(request, error)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_submit_view(request: HttpRequest, attempt: int) -> HttpResponse:
@@ -268,7 +264,8 @@ def attempt_submit_view(request: HttpRequest, attempt: int) -> HttpResponse:
     if attempt_obj.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt_review", attempt=attempt_obj.pk)
     views = attempt_question_views(attempt_obj, attempt_responses(attempt=attempt_obj))
-    unanswered = [v for v in views if not v.is_answered]
+    paged = _pages(attempt_obj, len(views)) > 1
+    listed = [{"view": v, "url": _question_url(attempt_obj.pk, v.response, paged)} for v in views]
     return render(
         request,
         "quizzes/attempt_submit.html",
@@ -276,9 +273,15 @@ def attempt_submit_view(request: HttpRequest, attempt: int) -> HttpResponse:
             "attempt": attempt_obj,
             "quiz": attempt_obj.quiz,
             "views": views,
-            "unanswered": unanswered,
+            "unanswered": [q for q in listed if not q["view"].is_answered],
+            "flagged": [q for q in listed if q["view"].response.is_flagged],
         },
     )
+
+
+def _question_url(attempt_id: int, response, paged: bool) -> str:
+    """Where a question of the attempt is shown: its own page, or its place on the one page."""
+    return _page_url(attempt_id, response.position if paged else 1, f"#q{response.question_id}")
 
 
 @login_required
@@ -300,6 +303,10 @@ def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
             "items": items,
             "review_allowed": allowed,
             "passed": percent is not None and percent >= attempt_obj.quiz.pass_mark,
+            # Closed by its deadline (a submission then takes the deadline as its time).
+            "timed_out": attempt_obj.deadline is not None
+            and attempt_obj.submitted_at is not None
+            and attempt_obj.submitted_at >= attempt_obj.deadline,
         },
     )
 

@@ -111,7 +111,12 @@
   form.addEventListener("change", function (event) {
     if (event.target.type === "text") return;  // typing is handled by the input event
     const fieldset = event.target.closest("fieldset[data-question]");
-    if (fieldset) schedule(fieldset, 100);
+    if (!fieldset) return;
+    if (event.target.name && event.target.name.endsWith("-flag")) {
+      const badge = fieldset.querySelector("[data-role=flag-badge]");
+      if (badge) badge.hidden = !event.target.checked;
+    }
+    schedule(fieldset, 100);
   });
   form.addEventListener("input", function (event) {
     if (event.target.type !== "text") return;
@@ -130,6 +135,13 @@
     button.addEventListener("click", async function (event) {
       event.preventDefault();
       const fieldset = button.closest("fieldset[data-question]");
+      const id = fieldset.dataset.question;
+      // A change not saved yet (a flag just ticked, say) is saved before the check, which
+      // keeps the question's saved flag: the check never clears it, nor races the save.
+      if (dirty.has(id)) {
+        clearTimeout(pending.get(id));
+        await save(fieldset, 0, dirty.get(id));
+      }
       const data = fieldsetData(fieldset);
       data.append("question", fieldset.dataset.question);
       const response = await fetch(form.dataset.checkUrl, {
@@ -178,21 +190,23 @@
     const deadline = Date.parse(timer.dataset.deadline);
     const skew = Date.parse(timer.dataset.serverNow) - Date.now();
     const value = document.getElementById("timer-value");
+    // The timer's own live region, apart from the save status: "Saved at…" never hides a warning.
+    const warning = document.getElementById("timer-warning");
     const warned = new Set();
     const tick = function () {
       const left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
       const minutes = Math.floor(left / 60), seconds = left % 60;
       value.textContent = minutes + ":" + String(seconds).padStart(2, "0");
-      [300, 60].forEach(function (mark) {
-        if (left <= mark && left > 0 && !warned.has(mark)) {
-          warned.add(mark);
-          setStatus((mark / 60) + (mark === 60 ? " minute" : " minutes") + " left.");
-        }
-      });
+      // The most urgent mark passed; each is said once, and stays until a more urgent one.
+      const mark = [60, 300].find(function (m) { return left <= m && left > 0; });
+      if (mark && !warned.has(mark)) {
+        warned.add(mark);
+        warning.textContent = (mark === 60 ? "1 minute" : "5 minutes") + " left: your answers are saved as you go.";
+      }
       if (left === 0) {
         clearInterval(handle);
         dirty.clear();
-        setStatus("Time is up: submitting your attempt…");
+        warning.textContent = "Time is up: submitting your attempt with your saved answers…";
         document.getElementById("timeout-form").submit();
       }
     };

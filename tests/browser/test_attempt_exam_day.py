@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -110,9 +109,7 @@ def test_a_typed_answer_survives_a_click_on_another_question_number_at_once(
     no_serious_axe_violations(Audit(), page, "attempt page, navigation that saves")
 
 
-def test_finish_attempt_in_the_sidebar_saves_the_answer_first(
-    server: KzstudyServer, page: Page
-):
+def test_finish_attempt_in_the_sidebar_saves_the_answer_first(server: KzstudyServer, page: Page):
     ids = make_quiz(server, "timur")
     attempt = start(page, server, "timur", ids["quiz"])
     page.on("dialog", lambda dialog: dialog.dismiss())
@@ -124,3 +121,106 @@ def test_finish_attempt_in_the_sidebar_saves_the_answer_first(
     year = stored(server, attempt)[str(ids["year"])]["answer"]
     assert year is not None and set(year) == {"choice"}
     expect(page.get_by_text("2 of 3 questions are not answered.")).to_be_visible()
+
+
+# Moves the attempt's deadline to `seconds` from now (as an accommodation or a closing quiz
+# might), or into the past with `started` minutes before it.
+DEADLINE = """
+from datetime import timedelta
+from django.utils import timezone
+from quizzes.models import Attempt
+now = timezone.now()
+deadline = now + timedelta(seconds={seconds})
+started = min(now, deadline) - timedelta(minutes={started})
+Attempt.objects.filter(pk={attempt}).update(started_at=started, deadline=deadline)
+print(timezone.localtime(deadline).strftime("%H:%M"))
+"""
+
+
+def move_deadline(server: KzstudyServer, attempt: int, seconds: int, started: int = 0) -> str:
+    script = DEADLINE.format(attempt=attempt, seconds=seconds, started=started)
+    return server.shell(script).strip().splitlines()[-1]
+
+
+def test_the_timer_stays_in_sight_and_its_warning_outlasts_the_save_status(
+    server: KzstudyServer, page: Page
+):
+    ids = make_quiz(server, "madina", minutes=30)
+    attempt = start(page, server, "madina", ids["quiz"])
+    move_deadline(server, attempt, seconds=4 * 60)
+    page.set_viewport_size({"width": 1280, "height": 420})
+    page.reload()
+
+    warning = page.locator("#timer-warning")
+    expect(warning).to_have_text(re.compile(r"^5 minutes left"))
+    assert warning.get_attribute("aria-live") == "assertive"
+    assert page.locator("#save-status").get_attribute("aria-live") == "polite"
+    # Sticky: scrolled to the bottom of the page, the time left is still on screen.
+    bar = page.locator("#timer-bar")
+    assert bar.evaluate("e => getComputedStyle(e).position") == "sticky"
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function("window.scrollY > 100")
+    box = page.get_by_role("timer").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 420
+
+    # A save says "Saved at…" in its own place; the warning stays.
+    page.locator("fieldset[data-question]").locator("label", has_text="2009").click()
+    ui.wait_saved(page)
+    expect(warning).to_have_text(re.compile(r"^5 minutes left"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    no_serious_axe_violations(Audit(), page, "attempt page with a time warning")
+
+    # The time runs out: the review says so, and when.
+    local = move_deadline(server, attempt, seconds=-120, started=20)
+    page.goto(f"{server.url}/attempts/{attempt}/review/")
+    expect(page.locator("#result-timing")).to_contain_text(
+        f"Time ran out at {local}; your saved answers were submitted."
+    )
+    expect(page.locator("#result-timing")).not_to_contain_text("took")
+    no_serious_axe_violations(Audit(), page, "review of an attempt whose time ran out")
+
+
+def test_a_flag_is_plainly_marked_and_listed_at_submit_with_a_link_back(
+    server: KzstudyServer, page: Page
+):
+    ids = make_quiz(server, "erlan")
+    start(page, server, "erlan", ids["quiz"])
+    nav(page, 2).click()
+    ui.expect_question_number(page, 2)
+    page.get_by_label("Flag this question for later").check()
+    ui.wait_saved(page)
+    expect(page.locator("fieldset[data-question] [data-role=flag-badge]")).to_have_text(
+        re.compile(r"^\s*Flagged\s*$")
+    )
+    marked = nav(page, 2)
+    expect(marked).to_have_accessible_name(re.compile(r"^2\s*,\s*not answered, flagged$"))
+    mark = marked.locator(".flag-mark")
+    expect(mark).to_be_visible()
+    box = mark.bounding_box()
+    assert box is not None and box["height"] >= 14 and box["width"] >= 14
+    no_serious_axe_violations(Audit(), page, "attempt page with a flagged question")
+
+    page.get_by_role("button", name="Finish attempt…").click()
+    flagged = page.locator("#flagged-list")
+    expect(flagged).to_contain_text("You flagged 1 question for later")
+    no_serious_axe_violations(Audit(), page, "submit page listing a flag")
+    flagged.get_by_role("link", name="Question 2").click()
+    ui.expect_question_number(page, 2)
+    expect(page.get_by_label("Flag this question for later")).to_be_checked()
+
+
+def test_a_practice_check_right_after_a_flag_keeps_the_flag(server: KzstudyServer, page: Page):
+    ids = make_quiz(server, "gulnara", mode="practice")
+    start(page, server, "gulnara", ids["quiz"])
+    question = page.locator("fieldset[data-question]")
+    question.locator("label", has_text="2017").click()
+    page.get_by_label("Flag this question for later").check()
+    page.get_by_role("button", name="Check").click()  # at once: the flag is not saved yet
+    expect(question.locator("[data-role=feedback] .alert")).to_contain_text("Incorrect")
+    expect(nav(page, 1)).to_have_accessible_name(re.compile(r"flagged$"))
+    question.locator("label", has_text="2009").click()
+    page.get_by_role("button", name="Check").click()
+    expect(question.locator("[data-role=feedback] .alert")).to_contain_text("Correct")
+    page.reload()
+    expect(page.get_by_label("Flag this question for later")).to_be_checked()
+    expect(nav(page, 1)).to_have_accessible_name(re.compile(r"^1\s*,\s*answered, flagged$"))
