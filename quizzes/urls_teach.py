@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from .views.teach import (
+    accommodations,
     attempts,
     bank,
     dashboard,
@@ -26,4 +27,5 @@ urlpatterns = [
     path("<slug:course>/", include(gradebook.urlpatterns)),
     path("<slug:course>/", include(regrade.urlpatterns)),
     path("<slug:course>/", include(roster.urlpatterns)),
+    path("<slug:course>/", include(accommodations.urlpatterns)),
 ]

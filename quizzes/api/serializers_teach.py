@@ -1,7 +1,9 @@
-"""API shapes for instructors: questions with their keys, results, item analysis, gradebook."""
+"""API shapes for instructors: questions with their keys, results, item analysis, gradebook,
+accommodations."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -9,7 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import BloomLevel, Concept, Question, QuestionStatus, Section
+from ..models.accommodations import MAX_TIME_MULTIPLIER
 from ..qtypes import registry
+from ..services.accommodations import MAX_EXTRA_ATTEMPTS, MAX_EXTRA_MINUTES
 from ..tagging import MAX_TAG_LENGTH, MAX_TAGS, parse_tags
 
 # Documented as a pattern, so clients (and schemathesis) know a NUL character is refused.
@@ -309,3 +313,62 @@ class RosterMemberSerializer(serializers.Serializer):
     submitted = serializers.IntegerField(help_text="Submitted attempts.")
     best_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     opened_kzstudy = serializers.BooleanField(help_text="Whether the member ever launched kzstudy.")
+
+
+class AccommodationSerializer(serializers.Serializer):
+    """An accommodation: for whom, on which quiz (null: every quiz of the course), and what."""
+
+    id = serializers.IntegerField()
+    learner = serializers.IntegerField(source="learner_id", allow_null=True)
+    learner_username = serializers.CharField(
+        source="learner.username", allow_null=True, default=None
+    )
+    group = serializers.IntegerField(source="group_id", allow_null=True)
+    group_name = serializers.CharField(source="group.name", allow_null=True, default=None)
+    quiz = serializers.IntegerField(source="quiz_id", allow_null=True)
+    extra_minutes = serializers.IntegerField(allow_null=True)
+    time_multiplier = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    extra_attempts = serializers.IntegerField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    updated_at = serializers.DateTimeField()
+
+
+class AccommodationInputSerializer(serializers.Serializer):
+    """A new accommodation: one learner or one group of the course, one quiz or all, and at
+    least one of extra time (minutes or a multiplier), extra attempts, a later close date."""
+
+    learner = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+    )
+    group = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+    )
+    quiz = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Leave out or null: every quiz of the course, including quizzes added later.",
+    )
+    extra_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_EXTRA_MINUTES
+    )
+    time_multiplier = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("1.01"),
+        max_value=MAX_TIME_MULTIPLIER,
+        help_text="Instead of extra minutes, e.g. 1.25.",
+    )
+    extra_attempts = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_EXTRA_ATTEMPTS
+    )
+    closes_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Later than the quiz's own close date."
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, validators=[NO_NUL], default=""
+    )

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from . import views_accommodations as accommodations
 from . import views_attempts as attempts
 from . import views_content as content
 from . import views_grading as grading
@@ -91,6 +92,16 @@ v1 = [
         "courses/<id:course_id>/attempts/<id:attempt_id>/override/",
         grading.AttemptOverrideView.as_view(),
         name="course-attempt-override",
+    ),
+    path(
+        "courses/<id:course_id>/accommodations/",
+        accommodations.AccommodationListView.as_view(),
+        name="course-accommodations",
+    ),
+    path(
+        "courses/<id:course_id>/accommodations/<id:accommodation_id>/",
+        accommodations.AccommodationDetailView.as_view(),
+        name="course-accommodation",
     ),
     path(
         "courses/<id:course_id>/gradebook/",

@@ -1,5 +1,6 @@
 """Models, split by domain and re-exported here (as pretix does)."""
 
+from .accommodations import Accommodation, AccommodationGroup, AccommodationTerms
 from .api import ApiToken
 from .attempts import (
     Attempt,
@@ -51,6 +52,9 @@ from .lti import (
 from .study import CardKind, CardState, ReviewCard, ReviewLog, StudyPreferences
 
 __all__ = [
+    "Accommodation",
+    "AccommodationGroup",
+    "AccommodationTerms",
     "ApiToken",
     "Article",
     "Attempt",

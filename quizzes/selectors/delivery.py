@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, JSONField, OuterRef, QuerySet, Subquery, Sum
 
 from ..models import (
+    AccommodationTerms,
     Attempt,
     AttemptState,
     Course,
@@ -97,6 +98,8 @@ class StartOffer:
     attempts_used: int
     open_attempt_id: int | None
     started_recently: int
+    # The user's accommodations for the quiz in that course (`selectors.accommodations`).
+    accommodations: tuple[AccommodationTerms, ...] = ()
 
 
 def start_offer(

@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import Model
 
 from ..models import (
+    Accommodation,
+    AccommodationGroup,
     Attempt,
     AttemptState,
     Course,
@@ -45,6 +47,15 @@ RESPONSE = [
     "fraction",
     "score",
     "is_flagged",
+]
+ACCOMMODATION = [
+    "id",
+    "group",
+    "quiz",
+    "extra_minutes",
+    "time_multiplier",
+    "extra_attempts",
+    "closes_at",
 ]
 ATTEMPT = ["id", "quiz_id", "user_id", "course_id", "state", "deadline", "submitted_at"]
 QUIZ = ["id", "mode"]
@@ -243,7 +254,9 @@ def quiz_offer_row(
     sql = (
         f"SELECT x.*, (SELECT COUNT(*) {mine}), "
         f"(SELECT MIN(a.id) {mine} AND a.state = %s), "
-        f"(SELECT COUNT(*) {mine} AND a.started_at >= %s) FROM ({inner}) x"
+        f"(SELECT COUNT(*) {mine} AND a.started_at >= %s), "
+        f"{', '.join(_columns(Accommodation, 'ac', ACCOMMODATION))} "
+        f"FROM ({inner}) x {_accommodations_join()}"
     )
     courses_params = member_params + asked_params
     params = [
@@ -257,14 +270,17 @@ def quiz_offer_row(
         *(courses_params if asked else []),
         quiz_id,
         True,
+        user_id,
+        user_id,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchall()
+    if not rows:
         return None
+    row = rows[0]
     quiz = _load(Quiz, names, row[: len(names)])
-    offered, offers, member_count, used, open_id, recent = row[len(names) :]
+    offered, offers, member_count, used, open_id, recent = row[len(names) : len(names) + 6]
     return quiz, {
         "course_id": offered,
         "course_count": offers,
@@ -272,4 +288,21 @@ def quiz_offer_row(
         "attempts_used": used,
         "open_attempt_id": open_id,
         "started_recently": recent,
+        "accommodations": tuple(
+            _load(Accommodation, ACCOMMODATION, r[len(names) + 6 :]).terms
+            for r in rows
+            if r[len(names) + 6] is not None
+        ),
     }
+
+
+def _accommodations_join() -> str:
+    """LEFT JOIN, as ac, each accommodation of the user (theirs, or a group's they are in)
+    for quiz x in the course x.offered: one row each, or one row of NULLs for none. Few
+    learners have any, and those have one or two, so the offer stays one query."""
+    members = AccommodationGroup.members.through
+    return (
+        f"LEFT JOIN {_quoted(Accommodation)} ac ON ac.course_id = x.offered "
+        "AND (ac.quiz_id IS NULL OR ac.quiz_id = x.id) AND (ac.learner_id = %s OR ac.group_id IN "
+        f"(SELECT g.accommodationgroup_id FROM {_quoted(members)} g WHERE g.user_id = %s))"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ from ..models import (
     StepKind,
 )
 from ..qtypes import Grade, registry
+from ..selectors.accommodations import QuizTerms, quiz_terms
 from ..selectors.delivery import StartOffer, as_live, start_offer, with_last_step
 from ..selectors.exam_protection import attempt_guard
 from .answers import (
@@ -116,13 +117,15 @@ def attempt_start_or_resume(
         course_slug=course_slug,
         since=timezone.now() - timedelta(seconds=period),
     )
-    _check_may_start(offer, asked_for_course=course_id is not None or course_slug is not None)
+    terms = _check_may_start(
+        offer, asked_for_course=course_id is not None or course_slug is not None
+    )
     if offer.open_attempt_id is not None:
         attempt = Attempt.objects.select_related("quiz").get(pk=offer.open_attempt_id)
         if not attempt_finalize_if_overdue(attempt=attempt):
             return StartResult(attempt, created=False)
     quiz = offer.quiz
-    if quiz.max_attempts is not None and offer.attempts_used >= quiz.max_attempts:
+    if terms.max_attempts is not None and offer.attempts_used >= terms.max_attempts:
         raise QuizUnavailable(code="no_attempts_left")
     if offer.started_recently >= limit:
         raise TooManyWrites(retry_after=period)
@@ -140,7 +143,7 @@ def attempt_start_or_resume(
                 course_id=offer.course_id,
                 number=offer.attempts_used + 1,
                 started_at=now,
-                deadline=_deadline(quiz, now),
+                deadline=terms.deadline(now),
                 max_score=sum((p.mark for p in picks), Decimal(0)),
             )
             responses = Response.objects.bulk_create(
@@ -172,8 +175,9 @@ def attempt_start_or_resume(
     return StartResult(attempt, created=True, responses=responses)
 
 
-def _check_may_start(offer: StartOffer | None, *, asked_for_course: bool) -> None:
-    """QuizUnavailable (with the reason as its code) unless the user may start the quiz."""
+def _check_may_start(offer: StartOffer | None, *, asked_for_course: bool) -> QuizTerms:
+    """The quiz's terms for the user (their accommodations applied); QuizUnavailable (with the
+    reason as its code) unless they may start it."""
     if offer is None:
         raise QuizUnavailable(code="quiz_unavailable")
     if asked_for_course and not offer.is_member:
@@ -182,20 +186,12 @@ def _check_may_start(offer: StartOffer | None, *, asked_for_course: bool) -> Non
         raise QuizUnavailable(code="quiz_unavailable")
     if offer.course_count > 1:
         raise QuizUnavailable(code="course_needed")
-    now, quiz = clock.now(), offer.quiz
-    if quiz.opens_at and now < quiz.opens_at:
+    now, terms = clock.now(), quiz_terms(offer.quiz, offer.accommodations)
+    if terms.opens_at and now < terms.opens_at:
         raise QuizUnavailable(code="quiz_not_open")
-    if quiz.closes_at and now >= quiz.closes_at:
+    if terms.closes_at and now >= terms.closes_at:
         raise QuizUnavailable(code="quiz_closed")
-
-
-def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
-    ends = []
-    if quiz.time_limit_minutes:
-        ends.append(now + timedelta(minutes=quiz.time_limit_minutes))
-    if quiz.closes_at:
-        ends.append(quiz.closes_at)
-    return min(ends) if ends else None
+    return terms
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,20 @@ CASES = [
         NOT_IN_THIS_COURSE,
         lambda w: {"mark": "0.00"},
     ),
+    Case("accommodations", "get", f"{COURSE}/accommodations/", TEACHERS),
+    Case(
+        "give an accommodation",
+        "post",
+        f"{COURSE}/accommodations/",
+        expect(401, 403, 403, 201, 403, 201),
+        lambda w: {"learner": w.users["learner"].pk, "extra_minutes": 15},
+    ),
+    Case(
+        "remove an accommodation that is not the course's",
+        "delete",
+        f"{COURSE}/accommodations/987654/",
+        NOT_IN_THIS_COURSE,
+    ),
     # A standalone course has no platform roster: teachers learn that (409), others get no hint.
     Case(
         "roster",

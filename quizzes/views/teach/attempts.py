@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ...errors import AttemptNotFound, DomainError
 from ...forms.grading import GradeForm, MarkForm
 from ...models import Attempt, AttemptState, Course
+from ...selectors.accommodations import attempt_terms, describe
 from ...selectors.attempt_record import (
     attempt_for_staff,
     attempt_steps,
@@ -64,6 +65,7 @@ def _page(
             "duration": duration,
             "is_submitted": attempt.state == AttemptState.SUBMITTED,
             "siblings": learner_quiz_attempts(attempt),
+            "accommodation": describe(attempt_terms(attempt)),
             "grade_form": grade_form or GradeForm(),
             # A refused form is shown where it is; its error is repeated at the top.
             "refused": any(

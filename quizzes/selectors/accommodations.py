@@ -1,0 +1,165 @@
+"""The one home of a learner's effective quiz rules: the quiz's time limit, attempts and close
+date as changed by the accommodations that apply to them.
+
+`quiz_terms` is the pure rule; `effective_quiz_terms` reads the accommodations and applies it.
+Starting an attempt reads them in its own offer query (`response_rows.quiz_offer_row`) and
+applies the same `quiz_terms`, so every door (pages, API, LTI) and every deadline agree.
+
+How several accommodations combine (Moodle's rule for overrides, extended to the course):
+for each adjustment (time, attempts, close date) the most specific accommodation that sets it
+wins: the learner's own for this quiz, then theirs for the whole course, then a group's for
+this quiz, then a group's for the whole course; several groups at one level give the most
+generous. An accommodation only ever gives more: a quiz without a time limit, an attempt
+limit or a close date stays without one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ..models import Accommodation, AccommodationGroup, AccommodationTerms, Attempt, Course, Quiz
+
+
+@dataclass(frozen=True)
+class QuizTerms:
+    """A quiz's rules for one learner: its own, with their accommodations applied."""
+
+    time_limit_minutes: int | None
+    max_attempts: int | None
+    opens_at: datetime | None
+    closes_at: datetime | None
+    # What the accommodations add (0 / False: nothing), for "You have 15 extra minutes".
+    extra_minutes: int = 0
+    extra_attempts: int = 0
+    closes_later: bool = False
+
+    @property
+    def is_accommodated(self) -> bool:
+        """Whether an accommodation changes anything for this learner."""
+        return bool(self.extra_minutes or self.extra_attempts or self.closes_later)
+
+    def deadline(self, started_at: datetime) -> datetime | None:
+        """When an attempt begun at `started_at` must end: the earlier of its time limit and
+        the close date (None: never)."""
+        ends = []
+        if self.time_limit_minutes:
+            ends.append(started_at + timedelta(minutes=self.time_limit_minutes))
+        if self.closes_at:
+            ends.append(self.closes_at)
+        return min(ends) if ends else None
+
+
+def _level(terms: AccommodationTerms) -> int:
+    return 2 * terms.for_group + terms.course_wide
+
+
+def _most_specific[T](
+    found: list[AccommodationTerms], value: Callable[[AccommodationTerms], T | None]
+) -> T | None:
+    """The most generous value at the most specific level that sets one."""
+    for level in range(4):
+        values = [v for t in found if _level(t) == level and (v := value(t)) is not None]
+        if values:
+            return max(values)  # type: ignore[type-var]
+    return None
+
+
+def quiz_terms(quiz: Quiz, accommodations: Iterable[AccommodationTerms]) -> QuizTerms:
+    """The quiz's rules with the accommodations applied (a pure function)."""
+    found = list(accommodations)
+    base_time, base_attempts = quiz.time_limit_minutes, quiz.max_attempts
+    base_close = quiz.closes_at
+
+    def minutes(terms: AccommodationTerms) -> int | None:
+        if not base_time:
+            return None
+        if terms.extra_minutes:
+            return base_time + terms.extra_minutes
+        if terms.time_multiplier:
+            return math.ceil(base_time * terms.time_multiplier)
+        return None
+
+    time_limit = _most_specific(found, minutes) or base_time
+    extra_attempts = _most_specific(found, lambda t: t.extra_attempts) or 0
+    attempts = None if base_attempts is None else base_attempts + extra_attempts
+    later = _most_specific(found, lambda t: t.closes_at)
+    closes_at = base_close if base_close is None or later is None else max(base_close, later)
+    return QuizTerms(
+        time_limit_minutes=time_limit,
+        max_attempts=attempts,
+        opens_at=quiz.opens_at,
+        closes_at=closes_at,
+        extra_minutes=(time_limit or 0) - (base_time or 0),
+        extra_attempts=0 if base_attempts is None else extra_attempts,
+        closes_later=closes_at != base_close,
+    )
+
+
+def applying_to(*, course_id: int, quiz_id: int | None, learner_id: int) -> Q:
+    """The filter of the accommodations that apply to a learner on a quiz in a course (on
+    any quiz of it: `quiz_id` None)."""
+    scope = Q(course_id=course_id)
+    if quiz_id is not None:
+        scope &= Q(quiz__isnull=True) | Q(quiz_id=quiz_id)
+    groups = AccommodationGroup.objects.filter(course_id=course_id, members=learner_id)
+    return scope & (Q(learner_id=learner_id) | Q(group__in=groups.values("pk")))
+
+
+def effective_quiz_terms(*, quiz: Quiz, learner: AbstractBaseUser, course: Course) -> QuizTerms:
+    """The quiz's rules for this learner in this course (one query)."""
+    rows = Accommodation.objects.filter(
+        applying_to(course_id=course.pk, quiz_id=quiz.pk, learner_id=learner.pk)
+    )
+    return quiz_terms(quiz, (row.terms for row in rows))
+
+
+def attempt_terms(attempt: Attempt) -> QuizTerms:
+    """The rules of the attempt's quiz for its learner in its course (one query)."""
+    return effective_quiz_terms(quiz=attempt.quiz, learner=attempt.user, course=attempt.course)
+
+
+def course_accommodations(*, course: Course) -> QuerySet[Accommodation]:
+    """A course's accommodations with their learner, group and quiz, learners first."""
+    return (
+        Accommodation.objects.filter(course=course)
+        .select_related("learner", "group", "quiz")
+        .order_by("group__name", "learner__username", "quiz__title")
+    )
+
+
+def course_accommodation_groups(*, course: Course) -> QuerySet[AccommodationGroup]:
+    """A course's accommodation groups with their members."""
+    return AccommodationGroup.objects.filter(course=course).prefetch_related("members")
+
+
+def describe(terms: QuizTerms) -> list[str]:
+    """What the accommodations give, in words for the learner and staff."""
+    said: list[str] = []
+    if terms.extra_minutes:
+        said.append(f"{terms.extra_minutes} extra minute{'s' if terms.extra_minutes != 1 else ''}")
+    if terms.extra_attempts:
+        n = terms.extra_attempts
+        said.append(f"{n} extra attempt{'s' if n != 1 else ''}")
+    if terms.closes_later and terms.closes_at:
+        said.append(f"until {timezone.localtime(terms.closes_at):%Y-%m-%d %H:%M} to finish")
+    return said
+
+
+def as_dict(terms: QuizTerms) -> dict[str, Any]:
+    """The terms as plain values (templates, the API)."""
+    return {
+        "time_limit_minutes": terms.time_limit_minutes,
+        "max_attempts": terms.max_attempts,
+        "closes_at": terms.closes_at,
+        "extra_minutes": terms.extra_minutes,
+        "extra_attempts": terms.extra_attempts,
+        "closes_later": terms.closes_later,
+    }

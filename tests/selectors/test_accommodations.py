@@ -1,0 +1,106 @@
+"""The one rule for a learner's quiz terms: accommodations only ever give more, and the most
+specific one that sets an adjustment wins (a learner's over a group's, a quiz's over the
+course's); several groups at one level give the most generous."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from quizzes.models import Accommodation, AccommodationGroup, AccommodationTerms, Quiz
+from quizzes.selectors.accommodations import describe, effective_quiz_terms, quiz_terms
+from tests.factories import CourseFactory, QuizFactory, enrol
+
+CLOSES = datetime(2026, 12, 10, 17, 0, tzinfo=UTC)
+
+
+def quiz(**fields) -> Quiz:
+    return Quiz(time_limit_minutes=60, max_attempts=2, closes_at=CLOSES, **fields)
+
+
+def own(**changes) -> AccommodationTerms:
+    return AccommodationTerms(for_group=False, course_wide=False, **changes)
+
+
+def course_wide(**changes) -> AccommodationTerms:
+    return AccommodationTerms(for_group=False, course_wide=True, **changes)
+
+
+def group(**changes) -> AccommodationTerms:
+    return AccommodationTerms(for_group=True, course_wide=False, **changes)
+
+
+def test_without_accommodations_the_terms_are_the_quizs_own():
+    terms = quiz_terms(quiz(), [])
+    assert (terms.time_limit_minutes, terms.max_attempts, terms.closes_at) == (60, 2, CLOSES)
+    assert not terms.is_accommodated and describe(terms) == []
+
+
+def test_extra_minutes_and_a_multiplier_lengthen_the_time_limit():
+    assert quiz_terms(quiz(), [own(extra_minutes=15)]).time_limit_minutes == 75
+    # 45 × 1.25 = 56.25: a started minute is a whole minute.
+    terms = quiz_terms(Quiz(time_limit_minutes=45), [own(time_multiplier=Decimal("1.25"))])
+    assert terms.time_limit_minutes == 57 and terms.extra_minutes == 12
+    assert describe(terms) == ["12 extra minutes"]
+
+
+def test_extra_attempts_and_a_later_close_date_add_to_the_quizs():
+    later = CLOSES + timedelta(days=2)
+    terms = quiz_terms(quiz(), [own(extra_attempts=1, closes_at=later)])
+    assert terms.max_attempts == 3 and terms.extra_attempts == 1
+    assert terms.closes_at == later and terms.closes_later
+
+
+def test_an_accommodation_never_takes_anything_away():
+    earlier = CLOSES - timedelta(days=1)
+    assert quiz_terms(quiz(), [own(closes_at=earlier)]).closes_at == CLOSES
+    unlimited = Quiz(time_limit_minutes=None, max_attempts=None, closes_at=None)
+    terms = quiz_terms(unlimited, [own(extra_minutes=30, extra_attempts=2, closes_at=CLOSES)])
+    assert (terms.time_limit_minutes, terms.max_attempts, terms.closes_at) == (None, None, None)
+    assert not terms.is_accommodated
+
+
+def test_the_learners_own_quiz_accommodation_beats_the_course_wide_and_the_groups():
+    found = [
+        group(extra_minutes=60),
+        course_wide(extra_minutes=30, extra_attempts=1),
+        own(extra_minutes=10),
+    ]
+    terms = quiz_terms(quiz(), found)
+    # Time from their own for this quiz; attempts from their course-wide one, the only to set it.
+    assert terms.time_limit_minutes == 70 and terms.max_attempts == 3
+
+
+def test_of_several_groups_the_most_generous_wins():
+    terms = quiz_terms(quiz(), [group(extra_minutes=10), group(time_multiplier=Decimal("1.5"))])
+    assert terms.time_limit_minutes == 90
+
+
+def test_the_deadline_is_the_earlier_of_the_longer_time_and_the_later_close():
+    started = CLOSES - timedelta(minutes=70)
+    terms = quiz_terms(quiz(), [own(extra_minutes=30)])
+    assert terms.deadline(started) == CLOSES
+    later = quiz_terms(quiz(), [own(extra_minutes=30, closes_at=CLOSES + timedelta(hours=1))])
+    assert later.deadline(started) == started + timedelta(minutes=90)
+
+
+@pytest.mark.django_db
+def test_effective_terms_read_the_learners_and_their_groups_in_this_course_only(
+    django_assert_num_queries,
+):
+    course, other_course = CourseFactory(), CourseFactory()
+    exam = QuizFactory(course=course, time_limit_minutes=60, max_attempts=1)
+    learner = enrol(course)
+    enrol(other_course, learner)
+    extra_time = AccommodationGroup.objects.create(course=course, name="Extra time")
+    extra_time.members.add(learner)
+    Accommodation.objects.create(course=course, group=extra_time, extra_minutes=20)
+    Accommodation.objects.create(course=course, learner=learner, quiz=exam, extra_attempts=1)
+    Accommodation.objects.create(course=other_course, learner=learner, extra_minutes=99)
+    Accommodation.objects.create(course=course, learner=enrol(course), extra_minutes=45)
+    with django_assert_num_queries(1):
+        terms = effective_quiz_terms(quiz=exam, learner=learner, course=course)
+    assert (terms.time_limit_minutes, terms.max_attempts) == (80, 2)
+    assert describe(terms) == ["20 extra minutes", "1 extra attempt"]
