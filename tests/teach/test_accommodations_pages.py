@@ -44,7 +44,9 @@ def test_only_the_courses_staff_open_the_page(client, setup):
     course, _quiz, learner, teacher = setup
     client.force_login(learner)
     assert client.get(page(course)).status_code == 403
-    assert client.post(page(course), {"learner": learner.pk, "extra_minutes": 99}).status_code == 403
+    assert (
+        client.post(page(course), {"learner": learner.pk, "extra_minutes": 99}).status_code == 403
+    )
     assert not Accommodation.objects.exists()
     client.force_login(teacher)
     assert client.get(page(course)).status_code == 200
@@ -114,7 +116,7 @@ def test_a_non_member_and_a_close_date_before_opening_are_refused(client, setup)
 
 
 def test_staff_change_and_remove_an_accommodation(client, setup):
-    course, quiz, learner, teacher = setup
+    course, _quiz, learner, teacher = setup
     client.force_login(teacher)
     client.post(page(course), {"learner": learner.pk, "extra_minutes": 10})
     granted = Accommodation.objects.get()
