@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..models import GradingMethod
 from ..qtypes import registry
 
 # Ids are 64-bit: a bigger number cannot name anything and must not reach the database.
@@ -178,6 +179,11 @@ class QuizSerializer(serializers.Serializer):
     time_limit_minutes = serializers.IntegerField(allow_null=True)
     max_attempts = serializers.IntegerField(allow_null=True)
     pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2)
+    grading_method = serializers.ChoiceField(
+        choices=GradingMethod.choices,
+        read_only=True,
+        help_text="Which submitted attempts make the learner's quiz grade (as Moodle's).",
+    )
     opens_at = serializers.DateTimeField(allow_null=True)
     closes_at = serializers.DateTimeField(allow_null=True)
     course = CourseRefSerializer()

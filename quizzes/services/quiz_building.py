@@ -30,6 +30,7 @@ from ..models import (
 from ..permissions import can_edit_quiz, teaches
 from ..selectors.quiz_building import quiz_bank, quiz_get_for_teaching
 from .quiz_assembly import quiz_pick_questions
+from .quiz_grades import quiz_settings_changed
 from .quiz_rules import (
     QUIZ_FIELDS,
     QuizNotEditable,
@@ -125,10 +126,14 @@ def quiz_update(
             "question_id", "pinned_version_id"
         )
     )
+    grading_before = (locked.grading_method, locked.pass_mark)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save()
     _replace_slots(locked, slots, pins)
+    if (locked.grading_method, locked.pass_mark) != grading_before:
+        # Every learner's quiz grade follows the new method or pass mark, in this transaction.
+        quiz_settings_changed(quiz=locked)
     return locked
 
 

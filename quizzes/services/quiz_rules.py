@@ -16,6 +16,7 @@ from ..errors import MESSAGES, DomainError
 from ..models import (
     Attempt,
     ExamProtection,
+    GradingMethod,
     QuizLayout,
     QuizMode,
     QuizSlot,
@@ -83,6 +84,7 @@ QUIZ_FIELDS = frozenset(
         "time_limit_minutes",
         "max_attempts",
         "pass_mark",
+        "grading_method",
         "opens_at",
         "closes_at",
         "review_timing",
@@ -97,6 +99,7 @@ CHOICE_FIELDS = {
     "layout": QuizLayout,
     "review_timing": ReviewTiming,
     "exam_protection": ExamProtection,
+    "grading_method": GradingMethod,
 }
 
 

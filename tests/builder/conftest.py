@@ -22,6 +22,7 @@ RULES: dict[str, Any] = {
     "time_limit_minutes": None,
     "max_attempts": None,
     "pass_mark": Decimal(60),
+    "grading_method": "highest",
     "opens_at": None,
     "closes_at": None,
     "review_timing": "after_submit",

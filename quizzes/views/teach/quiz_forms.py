@@ -19,7 +19,16 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from ...forms.unjudged import Unjudged
-from ...models import ExamProtection, Quiz, QuizLayout, QuizMode, QuizSlot, ReviewTiming, SlotKind
+from ...models import (
+    ExamProtection,
+    GradingMethod,
+    Quiz,
+    QuizLayout,
+    QuizMode,
+    QuizSlot,
+    ReviewTiming,
+    SlotKind,
+)
 from ...qtypes import registry
 from ...selectors.quiz_building import BankQuestion, QuizBank
 from ...services.quiz_building import quiz_defaults
@@ -100,6 +109,11 @@ class QuizForm(Unjudged, forms.Form):
     pass_mark = forms.DecimalField(
         label=_("Pass mark (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
+    grading_method = forms.ChoiceField(
+        label=_("Grading method"),
+        choices=GradingMethod.choices,
+        help_text=Quiz._meta.get_field("grading_method").help_text,
+    )
     opens_at = _datetime_field(_("Opens at"), _("Empty: open now."))
     closes_at = _datetime_field(_("Closes at"), _("Empty: never closes."))
     review_timing = forms.ChoiceField(label=_("Review available"), choices=ReviewTiming.choices)
@@ -129,7 +143,7 @@ class QuizForm(Unjudged, forms.Form):
                 _("How it runs"),
                 _cols(("mode", "col-md-6"), ("layout", "col-md-6")),
                 _cols(("time_limit_minutes", "col-md-4"), ("max_attempts", "col-md-4")),
-                _cols(("pass_mark", "col-md-4")),
+                _cols(("pass_mark", "col-md-4"), ("grading_method", "col-md-4")),
                 Field("shuffle_questions"),
                 Field("shuffle_choices"),
             ),
