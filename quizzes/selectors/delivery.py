@@ -22,6 +22,7 @@ from ..models import (
     StepKind,
 )
 from ..permissions import is_site_admin, with_role
+from .accommodations import learner_terms_in
 from .response_rows import open_attempt_responses, quiz_offer_row
 
 
@@ -202,11 +203,13 @@ def offered_quizzes(user) -> list[dict]:
         .values("quiz", "course")
         .annotate(n=Count("id"))
     }
+    terms_for = learner_terms_in(learner=user, courses=courses)
     offered = []
     for course in courses:
         for quiz in quizzes:
             if quiz.is_offered_in(course):
                 quiz.section_slug = quiz.section.slug if quiz.section else None
+                terms = terms_for(quiz, course)
                 offered.append(
                     {
                         **{
@@ -218,14 +221,15 @@ def offered_quizzes(user) -> list[dict]:
                                 "mode",
                                 "layout",
                                 "section_slug",
-                                "time_limit_minutes",
-                                "max_attempts",
                                 "pass_mark",
                                 "grading_method",
                                 "opens_at",
-                                "closes_at",
                             )
                         },
+                        # The learner's own limits: their accommodations applied.
+                        "time_limit_minutes": terms.time_limit_minutes,
+                        "max_attempts": terms.max_attempts,
+                        "closes_at": terms.closes_at,
                         "question_count": quiz.question_count or 0,
                         "course": {"id": course.pk, "slug": course.slug, "title": course.title},
                         "attempts_used": used.get((quiz.pk, course.pk), 0),

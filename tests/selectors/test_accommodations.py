@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
 from quizzes.models import Accommodation, AccommodationGroup, AccommodationTerms, Quiz
+from quizzes.selectors import offered_quizzes
 from quizzes.selectors.accommodations import describe, effective_quiz_terms, quiz_terms
 from tests.factories import CourseFactory, QuizFactory, enrol
 
@@ -104,3 +106,23 @@ def test_effective_terms_read_the_learners_and_their_groups_in_this_course_only(
         terms = effective_quiz_terms(quiz=exam, learner=learner, course=course)
     assert (terms.time_limit_minutes, terms.max_attempts) == (80, 2)
     assert describe(terms) == ["20 extra minutes", "1 extra attempt"]
+
+
+@pytest.mark.django_db
+def test_the_quiz_list_of_the_api_gives_each_learner_their_own_limits():
+    course = CourseFactory()
+    exam = QuizFactory(course=course, time_limit_minutes=60, max_attempts=1, closes_at=CLOSES)
+    learner, classmate = enrol(course), enrol(course)
+    later = CLOSES + timedelta(days=1)
+    Accommodation.objects.create(course=course, learner=learner, extra_minutes=15)
+    Accommodation.objects.create(
+        course=course, learner=learner, quiz=exam, extra_attempts=1, closes_at=later
+    )
+    api = APIClient()
+    api.force_authenticate(learner)
+    mine = next(q for q in api.get("/api/v1/quizzes/").json()["results"] if q["id"] == exam.pk)
+    assert (mine["time_limit_minutes"], mine["max_attempts"]) == (75, 2)
+    assert mine["closes_at"] == later.isoformat().replace("+00:00", "Z")
+    theirs = next(q for q in offered_quizzes(classmate) if q["id"] == exam.pk)
+    assert (theirs["time_limit_minutes"], theirs["max_attempts"]) == (60, 1)
+    assert theirs["closes_at"] == CLOSES
