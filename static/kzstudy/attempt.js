@@ -152,10 +152,13 @@
       const region = fieldset.querySelector("[data-role=feedback]");
       region.replaceChildren();
       const box = document.createElement("div");
+      // The focus goes to the verdict, so the keyboard and a screen reader land on it.
+      box.tabIndex = -1;
       if (!response.ok) {
         box.className = "alert alert-danger mb-0";
         box.textContent = body.error || "Could not check the answer.";
         region.appendChild(box);
+        box.focus();
         return;
       }
       const ok = body.state === "correct";
@@ -169,6 +172,7 @@
         const p = document.createElement("p"); p.className = "mb-1"; p.textContent = text; box.appendChild(p);
       });
       region.appendChild(box);
+      box.focus();
       fieldset.querySelector("[data-role=state]").textContent = body.state_label;
       const flagBox = fieldset.querySelector("input[name$=-flag]");
       markNav(fieldset.dataset.question, true, !!(flagBox && flagBox.checked));

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -224,3 +225,78 @@ def test_a_practice_check_right_after_a_flag_keeps_the_flag(server: KzstudyServe
     page.reload()
     expect(page.get_by_label("Flag this question for later")).to_be_checked()
     expect(nav(page, 1)).to_have_accessible_name(re.compile(r"^1\s*,\s*answered, flagged$"))
+
+
+FOCUS_STYLE = """e => { const s = getComputedStyle(e);
+    return {background: s.backgroundColor, color: s.color, outline: s.outlineStyle + " " +
+        s.outlineWidth + " " + s.outlineColor}; }"""
+
+
+def test_the_keyboard_reaches_the_question_first_and_the_navigation_by_a_skip_link(
+    server: KzstudyServer, new_page: Callable[..., Page]
+):
+    # Reduced motion: no colour is read halfway through a transition.
+    page = new_page(reduced_motion="reduce")
+    ids = make_quiz(server, "aliya")
+    attempt = start(page, server, "aliya", ids["quiz"])
+    question = page.locator("fieldset[data-question]")
+    questions_nav = page.get_by_role("navigation", name="Questions")
+    assert question.evaluate(
+        "(q, nav) => !!(q.compareDocumentPosition(nav) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        questions_nav.element_handle(),
+    )
+    # From the top of the page: past the site's links and the skip link, then the answer.
+    page.locator("body").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if question.evaluate("(q) => q.contains(document.activeElement)"):
+            break
+    else:
+        raise AssertionError("six Tabs did not reach the question")
+    question.locator("label", has_text="2009").click()
+    ui.wait_saved(page)
+    # Question 1, answered and shown, as it looks without the focus.
+    answered_look = nav(page, 1).evaluate(FOCUS_STYLE)
+
+    skip = page.get_by_role("link", name="Skip to the question navigation")
+    skip.focus()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(nav(page, 1)).to_be_focused()
+    page.keyboard.press("Tab")
+    second = nav(page, 2)
+    expect(second).to_be_focused()
+    focused = second.evaluate(FOCUS_STYLE)
+    page.keyboard.press("Shift+Tab")
+    expect(nav(page, 1)).to_be_focused()
+    resting = second.evaluate(FOCUS_STYLE)
+    # Focus adds a ring and keeps the "not answered" look: it does not look answered.
+    assert focused["background"] == resting["background"] != answered_look["background"]
+    assert focused["color"] == resting["color"]
+    assert focused["outline"] == "solid 3px rgb(0, 0, 0)" != resting["outline"]
+    assert focused["outline"] != answered_look["outline"]  # nor like the question shown
+    no_serious_axe_violations(Audit(), page, "attempt page, question before navigation")
+
+    # Enter in a text box saves and stays on the question.
+    nav(page, 2).click()
+    ui.expect_question_number(page, 2)
+    page.get_by_label("Your answer").fill("Bolashak")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(page.get_by_label("Your answer")).to_have_value("Bolashak")
+    assert stored(server, attempt)[str(ids["word"])]["answer"] == {"text": "Bolashak"}
+
+
+def test_after_a_practice_check_the_focus_is_on_the_feedback(server: KzstudyServer, page: Page):
+    ids = make_quiz(server, "nurlan", mode="practice")
+    start(page, server, "nurlan", ids["quiz"])
+    question = page.locator("fieldset[data-question]")
+    question.locator("label", has_text="2017").click()
+    question.get_by_role("button", name="Check").focus()
+    page.keyboard.press("Enter")
+    feedback = question.locator("[data-role=feedback] .alert")
+    expect(feedback).to_be_visible()
+    expect(feedback).to_be_focused()
+    assert page.evaluate("document.activeElement.closest('[data-role=feedback]') !== null")
+    no_serious_axe_violations(Audit(), page, "practice question after a check")
