@@ -22,10 +22,10 @@ from ..services.attempts import (
     attempt_start_or_resume,
     attempt_submit,
 )
+from ..session_keys import SESSION_COURSE_KEY
 from . import examples as ex
 from . import serializers as s
 
-SESSION_COURSE_KEY = "kzstudy_course_id"
 ERROR_EXAMPLE = OpenApiExample(
     "Error", value=ex.ATTEMPT_CLOSED, response_only=True, status_codes=["409"]
 )

@@ -18,8 +18,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..api.views_attempts import SESSION_COURSE_KEY
 from ..models import Course
+from ..session_keys import SESSION_COURSE_KEY
 from . import claims, deep_linking, framing, keys, targets, trust
 from .launch import LaunchError, ValidLaunch, validate_launch
 from .login import login_redirect
