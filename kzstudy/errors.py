@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
+from .error_envelope import json_error
 from .outage import outage_response_for_current
 
 
@@ -13,29 +14,24 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _api_error(code: str, message: str, status: int) -> JsonResponse:
-    body = {"error": {"code": code, "message": message, "field": None, "details": None}}
-    return JsonResponse(body, status=status)
-
-
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400."""
     if _is_api(request):
-        return _api_error("bad_request", "The request is malformed.", 400)
+        return json_error("bad_request", "The request is malformed.", 400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """403."""
     if _is_api(request):
-        return _api_error("permission_denied", str(exception) or "Not allowed.", 403)
+        return json_error("permission_denied", str(exception) or "Not allowed.", 403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404."""
     if _is_api(request):
-        return _api_error("not_found", "No such endpoint or object.", 404)
+        return json_error("not_found", "No such endpoint or object.", 404)
     return defaults.page_not_found(request, exception)
 
 
@@ -46,5 +42,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage is not None:
         return outage
     if _is_api(request):
-        return _api_error("server_error", "Something went wrong on our side.", 500)
+        return json_error("server_error", "Something went wrong on our side.", 500)
     return defaults.server_error(request)

@@ -15,7 +15,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from .error_envelope import json_error
 
 logger = logging.getLogger("kzstudy.security")
 
@@ -96,6 +98,5 @@ class RejectNulMiddleware:
         part, field = found
         logger.warning("Refused a request with a NUL character in its %s: %r", part, request.path)
         if _wants_json(request):
-            error = {"code": "nul_character", "message": MESSAGE, "field": field, "details": None}
-            return JsonResponse({"error": error}, status=400)
+            return json_error("nul_character", MESSAGE, 400, field=field)
         return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")

@@ -26,8 +26,10 @@ from collections.abc import Callable, Iterator
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import utils as db_utils
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from .error_envelope import json_error
 
 logger = logging.getLogger("kzstudy.outage")
 
@@ -111,15 +113,8 @@ def outage_response(request: HttpRequest, exc: BaseException | None = None) -> H
     seconds = retry_after_seconds()
     message = "The service is briefly unavailable. Please try again in a few seconds."
     if wants_json(request):
-        body = {
-            "error": {
-                "code": "unavailable",
-                "message": message,
-                "field": None,
-                "details": {"retry_after": seconds},
-            }
-        }
-        response: HttpResponse = JsonResponse(body, status=503)
+        details = {"retry_after": seconds}
+        response: HttpResponse = json_error("unavailable", message, 503, details=details)
     else:
         # No request: the context processors would read the session and the user, which
         # live in the database that just failed.

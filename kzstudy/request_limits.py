@@ -14,7 +14,9 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from .error_envelope import json_error
 
 logger = logging.getLogger("kzstudy.security")
 
@@ -39,8 +41,7 @@ def _declared_length(request: HttpRequest) -> int | None:
 def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         code = "too_large" if status == 413 else "bad_request"
-        body = {"error": {"code": code, "message": message, "field": None, "details": None}}
-        return JsonResponse(body, status=status)
+        return json_error(code, message, status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 

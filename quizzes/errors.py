@@ -1,4 +1,8 @@
-"""Domain errors: each has a stable code; user-facing texts live in one place (as pretix does)."""
+"""Domain errors: each has a stable code; user-facing texts live in one place (as pretix does).
+
+Each error class also says the HTTP status it answers with (`status`, 400 unless it says
+otherwise): the API's exception handler and the pages both read it, so a refusal answers the
+same status through every door."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ class DomainError(Exception):
     """A rule of the domain was broken; `code` is stable, `detail` says what exactly."""
 
     code = "domain_error"
+    status = 400
 
     def __init__(self, detail: str = "", *, code: str | None = None) -> None:
         self.code = code or self.code
@@ -28,6 +33,11 @@ class DomainError(Exception):
         """The user-facing message, with the detail when there is one."""
         base = str(MESSAGES.get(self.code, ""))
         return f"{base} {self.detail}".strip() if base else self.detail
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries (Retry-After for a throttled write)."""
+        return {}
 
 
 class ArticleMismatch(DomainError):
@@ -91,18 +101,21 @@ class QuizUnavailable(DomainError):
     """The user may not start an attempt (not a member, closed, no attempts left, ...)."""
 
     code = "quiz_unavailable"
+    status = 403
 
 
 class AttemptNotFound(DomainError):
     """No such attempt for this user (another learner's attempt looks the same: 404)."""
 
     code = "attempt_not_found"
+    status = 404
 
 
 class AttemptClosed(DomainError):
     """The attempt no longer takes answers (submitted, or its time ran out)."""
 
     code = "attempt_closed"
+    status = 409
 
 
 class UnknownQuestion(DomainError):
@@ -121,16 +134,22 @@ class TooManyWrites(DomainError):
     """A learner writes to attempts faster than the write limit allows (answer 429)."""
 
     code = "throttled"
+    status = 429
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__()
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class SaveConflict(DomainError):
     """Two saves of the same question at the same moment: the other one won (answer 409)."""
 
     code = "save_conflict"
+    status = 409
 
 
 STUDY_MESSAGES = {
@@ -147,6 +166,7 @@ class CardNotFound(DomainError):
     """No such flashcard for this user (another learner's card looks the same: 404)."""
 
     code = "card_not_found"
+    status = 404
 
 
 class InvalidRating(DomainError):
@@ -165,6 +185,7 @@ class NothingToUndo(DomainError):
     """No rating of this session can be undone (none left, or its card changed since)."""
 
     code = "nothing_to_undo"
+    status = 409
 
 
 class InvalidStudySetting(DomainError):
@@ -187,9 +208,11 @@ class RosterUnavailable(DomainError):
     """The course has no platform roster (a standalone course, or no NRPS claim yet)."""
 
     code = "no_roster"
+    status = 409
 
 
 class PlatformUnavailable(DomainError):
     """A call to the course platform failed; `detail` says how."""
 
     code = "platform_unavailable"
+    status = 502

@@ -1,4 +1,5 @@
-"""One JSON shape for every error: {"error": {"code", "message", "field", "details"}}."""
+"""The API's errors in the one JSON shape (`kzstudy.error_envelope`), with the status each
+domain error names (`quizzes.errors`)."""
 
 from __future__ import annotations
 
@@ -6,37 +7,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..errors import (
-    AttemptClosed,
-    AttemptNotFound,
-    CardNotFound,
-    DomainError,
-    PlatformUnavailable,
-    QuizUnavailable,
-    RosterUnavailable,
-    SaveConflict,
-    TooManyWrites,
-)
+from kzstudy.error_envelope import error_body
 
-DOMAIN_STATUS = {
-    AttemptNotFound: status.HTTP_404_NOT_FOUND,
-    CardNotFound: status.HTTP_404_NOT_FOUND,
-    AttemptClosed: status.HTTP_409_CONFLICT,
-    QuizUnavailable: status.HTTP_403_FORBIDDEN,
-    RosterUnavailable: status.HTTP_409_CONFLICT,
-    PlatformUnavailable: status.HTTP_502_BAD_GATEWAY,
-    SaveConflict: status.HTTP_409_CONFLICT,
-    TooManyWrites: status.HTTP_429_TOO_MANY_REQUESTS,
-}
+from ..errors import DomainError
 
-
-def error_body(code: str, message: str, field: str | None = None, details: Any = None) -> dict:
-    """The error envelope."""
-    return {"error": {"code": code, "message": message, "field": field, "details": details}}
+__all__ = ["error_body", "handler"]
 
 
 def _first_message(detail: Any) -> tuple[str | None, str]:
@@ -53,9 +32,8 @@ def _first_message(detail: Any) -> tuple[str | None, str]:
 def handler(exc: Exception, context: dict) -> Response | None:
     """Turn DRF, Django and domain errors into the error envelope."""
     if isinstance(exc, DomainError):
-        code = next((c for kind, c in DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyWrites) else None
-        return Response(error_body(exc.code, exc.message), status=code, headers=headers)
+        body = error_body(exc.code, exc.message)
+        return Response(body, status=exc.status, headers=exc.headers or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):

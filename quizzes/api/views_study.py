@@ -36,7 +36,6 @@ from ..services.study import (
 )
 from ..views.common import course_for_member
 from . import examples as ex
-from .exceptions import error_body
 from .views_content import SectionRefSerializer
 
 # The whole queue: an article has a few hundred concepts and questions at most.
@@ -291,12 +290,9 @@ class UndoView(APIView):
     )
     def post(self, request, course_id: int):
         course = member_course(request.user, course_id)
-        try:
-            if course.article is None:
-                raise NothingToUndo()
-            undone = review_undo(user=request.user, article=course.article)
-        except NothingToUndo as error:
-            return Response(error_body(error.code, error.message), status=409)
+        if course.article is None:
+            raise NothingToUndo()  # 409 by its status, as review_undo's own refusal
+        undone = review_undo(user=request.user, article=course.article)
         return Response(UndoneSerializer(undone).data)
 
 
