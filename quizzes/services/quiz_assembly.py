@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from .. import clock
 from ..errors import QuizUnavailable
 from ..models import Course, Question, QuestionVersion, Quiz, SlotKind
@@ -39,18 +41,19 @@ def quiz_pick_questions(
     Given the course (and the learner), a practice quiz's pools leave out the questions an
     "exam only" graded quiz keeps for itself, drawing fewer if that is all they have left.
     """
-    slots = list(quiz.slots.select_related("question__current_version", "pinned_version"))
+    # No JOIN to the versions here: the versions every slot needs are read in one query below.
+    slots = list(quiz.slots.all())
     kept_out = (
         practice_guard(quiz=quiz, user_id=learner_id, course=course, now=clock.now()).exam_only
         if course is not None
         else frozenset()
     )
     candidates = pool_candidates(quiz=quiz, slots=[s for s in slots if s.kind == SlotKind.RANDOM])
-    chosen: list[tuple[int, QuestionVersion | None, Decimal]] = []
+    chosen: list[tuple[int, int | None, Decimal]] = []
     taken: set[int] = {s.question_id for s in slots if s.kind == SlotKind.FIXED}
     for slot in sorted(slots, key=lambda s: s.position):
         if slot.kind == SlotKind.FIXED:
-            chosen.append((slot.question_id, slot.pinned_version, slot.mark))
+            chosen.append((slot.question_id, slot.pinned_version_id, slot.mark))
             continue
         pool = [c.id for c in candidates if in_pool(slot, c) and c.id not in taken]
         if len(pool) < slot.pool_count:
@@ -69,10 +72,10 @@ def quiz_pick_questions(
         raise QuizUnavailable(code="marks_overflow")
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
-    versions = _current_versions([qid for qid, pinned, _ in chosen if pinned is None])
+    pinned, current = _versions(chosen)
     picks = []
-    for question_id, pinned, mark in chosen:
-        version = pinned or versions.get(question_id)
+    for question_id, pinned_id, mark in chosen:
+        version = pinned.get(pinned_id) if pinned_id else current.get(question_id)
         if version is None:
             raise QuizUnavailable("A question of this quiz has no version.", code="pool_too_small")
         order = _choice_order(version, shuffle=quiz.shuffle_choices, rng=rng)
@@ -80,11 +83,25 @@ def quiz_pick_questions(
     return picks
 
 
-def _current_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
-    versions = QuestionVersion.objects.filter(
-        pk__in=Question.objects.filter(pk__in=question_ids).values("current_version")
-    )
-    return {v.question_id: v for v in versions}
+def _versions(
+    chosen: list[tuple[int, int | None, Decimal]],
+) -> tuple[dict[int, QuestionVersion], dict[int, QuestionVersion]]:
+    """The pinned versions by id and the current versions of the other questions by question
+    id, in one query."""
+    pinned_ids = {pinned_id for _, pinned_id, _ in chosen if pinned_id}
+    unpinned = {question_id for question_id, pinned_id, _ in chosen if not pinned_id}
+    current_ids = Question.objects.filter(pk__in=unpinned).values("current_version")
+    wanted = Q(pk__in=current_ids)
+    if pinned_ids:
+        wanted |= Q(pk__in=pinned_ids)
+    pinned: dict[int, QuestionVersion] = {}
+    current: dict[int, QuestionVersion] = {}
+    for version in QuestionVersion.objects.filter(wanted).order_by():
+        if version.pk in pinned_ids:
+            pinned[version.pk] = version
+        if version.question_id in unpinned:
+            current[version.question_id] = version
+    return pinned, current
 
 
 def _choice_order(version: QuestionVersion, *, shuffle: bool, rng: random.Random) -> list[str]:
