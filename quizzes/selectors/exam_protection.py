@@ -5,7 +5,8 @@ draws, the flashcard selectors and the API all ask `exam_guard`.
 A graded quiz protects every question it may draw (its fixed questions and every question its
 pools match: a pool filtered by a tag, such as the shipped Final exam's `exam`, only the
 questions with that tag) while it is open for a learner: until it closes, or until the learner
-has used all their attempts at it (then the exam's own review has already had its say). Its
+has used all their attempts at it (then the exam's own review has already had its say); their
+accommodations' later close dates and extra attempts keep it open to them longer. Its
 `exam_protection` says how: key-free practice (practice may ask the question but shows no
 right answer, explanation or per-question result; flashcards leave it out) or exam only
 (practice pools do not draw it either). A quiz counts for a learner when it is offered in a
@@ -21,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
 
-from ..errors import MESSAGES
 from ..models import (
+    Accommodation,
     Attempt,
     AttemptState,
     Course,
@@ -35,18 +35,6 @@ from ..models import (
     SlotKind,
 )
 from .quiz_building import in_pool, pool_candidates
-
-PROTECTION_MESSAGES = {
-    "feedback_withheld": _(
-        "This question is also in a graded quiz you have yet to take, so it gets no feedback "
-        "until that quiz is closed to you. Save your answer instead: it counts when you submit."
-    ),
-    "practice_withheld": _(
-        "This practice quiz cannot be started now: all its questions are kept for a graded quiz "
-        "you have yet to take."
-    ),
-}
-MESSAGES.update(PROTECTION_MESSAGES)
 
 
 @dataclass(frozen=True)
@@ -71,6 +59,23 @@ class ExamGuard:
 NO_PROTECTION = ExamGuard()
 
 
+def _with_accommodations(quizzes: QuerySet[Quiz], user_id: int | None, courses) -> QuerySet[Quiz]:
+    """Each quiz with the latest close date (`later_close`) and the most extra attempts
+    (`granted_attempts`) any of the learner's accommodations in these courses gives: a quiz
+    stays protected for a learner as long as any of them keeps it open to them (subqueries of
+    the same query: the guard costs no more queries)."""
+    if user_id is None:
+        return quizzes.annotate(later_close=Value(None, DateTimeField()), granted_attempts=Value(0))
+    mine = Accommodation.objects.filter(
+        Q(quiz=OuterRef("pk")) | Q(quiz__isnull=True),
+        Q(learner_id=user_id) | Q(group__members=user_id),
+        course__in=[c.pk for c in courses],
+    )
+    latest = mine.order_by(F("closes_at").desc(nulls_last=True)).values("closes_at")[:1]
+    most = mine.order_by(F("extra_attempts").desc(nulls_last=True)).values("extra_attempts")[:1]
+    return quizzes.annotate(later_close=Subquery(latest), granted_attempts=Subquery(most))
+
+
 def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) -> set[int]:
     """Quizzes the learner has used every attempt at, in every course that offers them."""
     limited = [q for q in quizzes if q.max_attempts is not None]
@@ -86,7 +91,7 @@ def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) 
 
     def done_in(quiz: Quiz, course: Course) -> bool:
         total, still_open = used.get((quiz.pk, course.pk), (0, 0))
-        return total >= quiz.max_attempts and not still_open
+        return total >= quiz.max_attempts + (quiz.granted_attempts or 0) and not still_open
 
     done = set()
     for quiz in limited:
@@ -117,10 +122,10 @@ def exam_guard(*, user_id: int | None, now: datetime, course: Course | None = No
     if not courses:
         return NO_PROTECTION
     quizzes = list(
-        Quiz.objects.offered_in(*courses)
+        _with_accommodations(Quiz.objects.offered_in(*courses), user_id, courses)
         .filter(mode=QuizMode.GRADED)
         .exclude(exam_protection=ExamProtection.OPEN)
-        .exclude(closes_at__lte=now)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now) | Q(later_close__gt=now))
         .select_related("course")
         .prefetch_related("slots")
         .order_by("pk")

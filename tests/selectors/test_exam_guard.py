@@ -176,3 +176,25 @@ def test_tag_pools_cost_the_guard_no_extra_query(world, django_assert_max_num_qu
     # Courses, quizzes, their slots, the learner's attempts, each quiz's pool (tags included).
     with django_assert_max_num_queries(6):
         assert len(guard_of(world).withheld) == 30
+
+
+def test_an_accommodation_keeps_the_exam_protected_while_it_is_open_to_that_learner(world):
+    """Extra attempts and a later close date keep the keys hidden from the learner who has
+    them (they may still take the exam), not from a classmate whose exam is over."""
+    from quizzes.models import Accommodation
+
+    course, learner = world["course"], world["learner"]
+    classmate = enrol(course)
+    quiz = exam(world, pool_section=world["first_section"], max_attempts=1)
+    for user in (learner, classmate):
+        make_attempt(
+            quiz=quiz, user=user, course=course, state="submitted", submitted_at=NOW, score=0
+        )
+    Accommodation.objects.create(course=course, learner=learner, quiz=quiz, extra_attempts=1)
+    assert guard_of(world).key_free == ids(world["first"])
+    assert exam_guard(user_id=classmate.pk, now=NOW).key_free == frozenset()
+
+    exam(world, pool_section=world["second"][0].section, closes_at=NOW)  # closed for others
+    Accommodation.objects.create(course=course, learner=learner, closes_at=NOW + timedelta(days=1))
+    assert ids(world["second"]) <= guard_of(world).key_free
+    assert exam_guard(user_id=classmate.pk, now=NOW).key_free == frozenset()
