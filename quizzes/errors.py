@@ -6,9 +6,18 @@ same status through every door."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
-MESSAGES = {
+if TYPE_CHECKING:
+    from .services.quiz_rules import Problem
+
+# Every error code's text, by area; MESSAGES (at the end) joins them once, read-only, so no
+# module adds to it on import and no text depends on which module was imported last.
+CONTENT_MESSAGES = {
     "article_format": _("The article file is not in the expected format."),
     "article_mismatch": _("The article file does not match the article in the database."),
     "content_invalid": _("The content pack has errors."),
@@ -94,7 +103,6 @@ ATTEMPT_MESSAGES = {
         "This answer was changed from another window at the same moment; reload and try again."
     ),
 }
-MESSAGES.update(ATTEMPT_MESSAGES)
 
 
 class QuizUnavailable(DomainError):
@@ -159,7 +167,6 @@ STUDY_MESSAGES = {
     "nothing_to_undo": _("There is no rating to undo."),
     "invalid_study_setting": _("New cards per day must be a whole number from 0 to 9999."),
 }
-MESSAGES.update(STUDY_MESSAGES)
 
 
 class CardNotFound(DomainError):
@@ -201,7 +208,6 @@ LTI_MESSAGES = {
     ),
     "platform_unavailable": _("The course platform did not answer as expected; try again later."),
 }
-MESSAGES.update(LTI_MESSAGES)
 
 
 class RosterUnavailable(DomainError):
@@ -216,3 +222,100 @@ class PlatformUnavailable(DomainError):
 
     code = "platform_unavailable"
     status = 502
+
+
+BUILDING_MESSAGES = {
+    "question_not_copyable": _(
+        "You can copy a question only into a course you teach, and only from that course's "
+        "bank or the shared bank of its article."
+    ),
+    "quiz_invalid": _("The quiz has errors."),
+    "marks_overflow": _(
+        "This quiz cannot be started: its marks add up to more than an attempt can hold."
+    ),
+    "quiz_not_editable": _(
+        "Only the instructors of a quiz's course may change it; shared quizzes are the "
+        "site admins'. Duplicate a shared quiz into your course to change it."
+    ),
+    "import_invalid": _("The file has errors; nothing was imported."),
+    "import_file_rejected": _("The file cannot be read; nothing was imported."),
+    "token_invalid": _("The token request was refused."),
+}
+
+
+class QuestionNotCopyable(DomainError):
+    """The user may not copy this question into this course."""
+
+    code = "question_not_copyable"
+
+
+class QuizInvalid(DomainError):
+    """A quiz's rules or slots break the builder's rules; `problems` lists each one."""
+
+    code = "quiz_invalid"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(p.message for p in problems))
+
+
+class QuizNotEditable(DomainError):
+    """The user may not change this quiz (a shared quiz, or another course's)."""
+
+    code = "quiz_not_editable"
+
+
+# A file of a thousand broken questions has thousands of errors; a page listing them all helps
+# nobody, and an error quoting a 20,000-character text neither.
+MAX_ERRORS_LISTED = 100
+MAX_ERROR_CHARS = 300
+
+
+class ImportInvalid(DomainError):
+    """An import file failed validation.
+
+    `count` is how many problems were found; `errors` lists them with their place, the first
+    MAX_ERRORS_LISTED of them (each cut to MAX_ERROR_CHARS), then a line saying how many more.
+    """
+
+    code = "import_invalid"
+
+    def __init__(self, errors: list[str], *, code: str | None = None) -> None:
+        self.count = len(errors)
+        self.errors = [_shortened(error) for error in errors[:MAX_ERRORS_LISTED]]
+        if self.count > MAX_ERRORS_LISTED:
+            self.errors.append(f"... and {self.count - MAX_ERRORS_LISTED:,} more.")
+        super().__init__(f"{self.count} error(s).", code=code)
+
+
+def _shortened(error: str) -> str:
+    return error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 3] + "..."
+
+
+class TokenInvalid(DomainError):
+    """A token request was refused (empty name, unknown scope or lifetime, unknown token)."""
+
+    code = "token_invalid"
+
+
+PROTECTION_MESSAGES = {
+    "feedback_withheld": _(
+        "This question is also in a graded quiz you have yet to take, so it gets no feedback "
+        "until that quiz is closed to you. Save your answer instead: it counts when you submit."
+    ),
+    "practice_withheld": _(
+        "This practice quiz cannot be started now: all its questions are kept for a graded quiz "
+        "you have yet to take."
+    ),
+}
+
+MESSAGES: Mapping[str, str] = MappingProxyType(
+    {
+        **CONTENT_MESSAGES,
+        **ATTEMPT_MESSAGES,
+        **STUDY_MESSAGES,
+        **LTI_MESSAGES,
+        **BUILDING_MESSAGES,
+        **PROTECTION_MESSAGES,
+    }
+)

@@ -10,28 +10,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
-from ..errors import MESSAGES, DomainError, QuestionInvalid, QuestionTypeChange
+from ..errors import QuestionInvalid, QuestionNotCopyable, QuestionTypeChange
 from ..models import Concept, Course, Question, QuestionStatus, QuestionVersion, Section
 from ..permissions import teaches
 from ..qtypes import registry
 from .tags import question_tags_set, tags_for_names
-
-MESSAGES.update(
-    {
-        "question_not_copyable": _(
-            "You can copy a question only into a course you teach, and only from that course's "
-            "bank or the shared bank of its article."
-        ),
-    }
-)
-
-
-class QuestionNotCopyable(DomainError):
-    """The user may not copy this question into this course."""
-
-    code = "question_not_copyable"
 
 
 def version_content_hash(

@@ -15,9 +15,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
-from ..errors import MESSAGES, DomainError, QuestionInvalid, QuestionTypeChange
+from ..errors import ImportInvalid, QuestionInvalid, QuestionTypeChange
 from ..exchange import (
     PARSERS,
     ExchangeItem,
@@ -36,41 +35,10 @@ from ..qtypes import registry
 from ..tagging import parse_tags
 from .authoring import question_create, question_edit, question_revise
 
-MESSAGES.update(
-    {
-        "import_invalid": _("The file has errors; nothing was imported."),
-        "import_file_rejected": _("The file cannot be read; nothing was imported."),
-    }
-)
 MAX_STEM = 4000  # the editor's limits, so an imported question can be edited as it is
 MAX_EXPLANATION = 4000
 MAX_QUOTE = 2000
-# A file of a thousand broken questions has thousands of errors; a page listing them all helps
-# nobody, and an error quoting a 20,000-character text neither.
-MAX_ERRORS_LISTED = 100
-MAX_ERROR_CHARS = 300
 _ID_NAME = re.compile(r"^Q(\d+)$")
-
-
-class ImportInvalid(DomainError):
-    """An import file failed validation.
-
-    `count` is how many problems were found; `errors` lists them with their place, the first
-    MAX_ERRORS_LISTED of them (each cut to MAX_ERROR_CHARS), then a line saying how many more.
-    """
-
-    code = "import_invalid"
-
-    def __init__(self, errors: list[str], *, code: str | None = None) -> None:
-        self.count = len(errors)
-        self.errors = [_shortened(error) for error in errors[:MAX_ERRORS_LISTED]]
-        if self.count > MAX_ERRORS_LISTED:
-            self.errors.append(f"... and {self.count - MAX_ERRORS_LISTED:,} more.")
-        super().__init__(f"{self.count} error(s).", code=code)
-
-
-def _shortened(error: str) -> str:
-    return error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 3] + "..."
 
 
 @dataclass
@@ -84,8 +52,8 @@ class ImportSummary:
 
 
 # Keys ----------------------------------------------------------------------------------------
-# Question.key is unique across the whole database, so a course's imported questions store
-# "<course slug>--<key>": two courses can import the same file. Files only ever show the key.
+# A key is unique within its bank (the shared bank, or one course's), so two courses can import
+# the same file and keep its keys as they are.
 
 
 def public_key(question: Question) -> str:

@@ -14,10 +14,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from .. import clock
-from ..errors import MESSAGES
+from ..errors import QuizNotEditable
 from ..models import (
     Attempt,
     Course,
@@ -33,18 +32,8 @@ from .quiz_assembly import quiz_pick_questions
 from .quiz_grades import quiz_settings_changed
 from .quiz_rules import (
     QUIZ_FIELDS,
-    QuizNotEditable,
     SlotSpec,
     _check,
-)
-
-MESSAGES.update(
-    {
-        "quiz_not_editable": _(
-            "Only the instructors of a quiz's course may change it; shared quizzes are the "
-            "site admins'. Duplicate a shared quiz into your course to change it."
-        ),
-    }
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from ..errors import MESSAGES, DomainError
+from ..errors import QuizInvalid
 from ..models import (
     Attempt,
     ExamProtection,
@@ -26,16 +26,7 @@ from ..models import (
 )
 from ..selectors.quiz_building import QuizBank, in_pool
 
-ERROR_MESSAGES = {
-    "quiz_invalid": _("The quiz has errors."),
-    "marks_overflow": _(
-        "This quiz cannot be started: its marks add up to more than an attempt can hold."
-    ),
-    "quiz_not_editable": _("Only a site admin may change a shared quiz; duplicate it instead."),
-}
-MESSAGES.update(ERROR_MESSAGES)
-
-# What each problem found by the checks below says; kept apart from the global MESSAGES so its
+# What each problem found by the checks below says; kept apart from errors.MESSAGES so its
 # codes (per field, not per error class) cannot clash with another area's.
 QUIZ_MESSAGES = {
     "no_slots": _("Add at least one fixed question or random pool."),
@@ -136,22 +127,6 @@ class Problem:
 def _problem(field: str, code: str, slot: int | None = None, **params: Any) -> Problem:
     text = QUIZ_MESSAGES[code]
     return Problem(field, code, str(text % params if params else text), slot)
-
-
-class QuizInvalid(DomainError):
-    """A quiz's rules or slots break the builder's rules; `problems` lists each one."""
-
-    code = "quiz_invalid"
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(p.message for p in problems))
-
-
-class QuizNotEditable(DomainError):
-    """The user may not change this quiz (a shared quiz, or another course's)."""
-
-    code = "quiz_not_editable"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from .. import clock
-from ..errors import DomainError
+from ..errors import TokenInvalid
 from ..models import ApiToken
 from ..models.api import TokenScope
 
@@ -22,12 +22,6 @@ TOKEN_PREFIX = "kz_"
 DEFAULT_LIFETIME_DAYS = 90
 # A leaked token should stop working within a year even if nobody revokes it.
 MAX_LIFETIME_DAYS = 365
-
-
-class TokenInvalid(DomainError):
-    """A token request was refused (empty name, unknown scope or lifetime, unknown token)."""
-
-    code = "token_invalid"
 
 
 def token_hash(secret: str) -> str:
