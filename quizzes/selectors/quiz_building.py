@@ -34,6 +34,7 @@ from ..models import (
     Section,
     Tag,
 )
+from . import prepared
 
 
 def quiz_list_for_teaching(*, course: Course) -> QuerySet[Quiz]:
@@ -206,16 +207,30 @@ def pool_candidates(*, quiz: Quiz, slots: Sequence[PoolFilters]) -> list[PoolCan
     draw, with the concepts and tags those slots filter on (at most two queries)."""
     if not slots:
         return []
-    scope = pool_scope(course_id=quiz.course_id, article_id=quiz_article_id(quiz))
-    questions = Question.objects.published().filter(scope, current_version__isnull=False)
-    if all(s.pool_section_id for s in slots):
-        questions = questions.filter(section_id__in={s.pool_section_id for s in slots})
-    tags = sorted({s.pool_tag_id for s in slots if s.pool_tag_id})
-    questions = _with_tags(questions, set(tags))
-    if tags and all(s.pool_tag_id for s in slots):
-        questions = questions.filter(reduce(operator.or_, (Q(**{f"tag_{t}": True}) for t in tags)))
-    columns = ["id", "section_id", "difficulty", *(f"tag_{t}" for t in tags)]
-    rows = list(questions.order_by().values_list(*columns))
+    article_id = quiz_article_id(quiz)
+    sections = (
+        frozenset(s.pool_section_id for s in slots)
+        if all(s.pool_section_id for s in slots)
+        else None
+    )
+    tags = tuple(sorted({s.pool_tag_id for s in slots if s.pool_tag_id}))
+    tagged_only = bool(tags) and all(s.pool_tag_id for s in slots)
+
+    def build() -> QuerySet[Question]:
+        scope = pool_scope(course_id=quiz.course_id, article_id=article_id)
+        questions = Question.objects.published().filter(scope, current_version__isnull=False)
+        if sections is not None:
+            questions = questions.filter(section_id__in=sections)
+        questions = _with_tags(questions, set(tags))
+        if tagged_only:
+            has_a_tag = reduce(operator.or_, (Q(**{f"tag_{t}": True}) for t in tags))
+            questions = questions.filter(has_a_tag)
+        columns = ["id", "section_id", "difficulty", *(f"tag_{t}" for t in tags)]
+        return questions.order_by().values_list(*columns)
+
+    # Run at every start: compiled once per shape (prepared.py), keyed by all it depends on.
+    key = ("pool", quiz.course_id, article_id, sections, tags, tagged_only)
+    rows = prepared.values(Question, key, build)
     concept_ids: dict[int, set[int]] = {}
     wanted = {s.pool_concept_id for s in slots if s.pool_concept_id}
     if wanted:

@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from .. import clock
 from ..errors import QuizUnavailable
-from ..models import Course, Question, QuestionVersion, Quiz, SlotKind
+from ..models import Course, Question, QuestionVersion, Quiz, QuizSlot, SlotKind
 from ..qtypes import registry
+from ..selectors import prepared
 from ..selectors.exam_protection import practice_guard
 from ..selectors.quiz_building import in_pool, pool_candidates
 from .quiz_rules import marks_fit_an_attempt
@@ -42,7 +43,7 @@ def quiz_pick_questions(
     "exam only" graded quiz keeps for itself, drawing fewer if that is all they have left.
     """
     # No JOIN to the versions here: the versions every slot needs are read in one query below.
-    slots = list(quiz.slots.all())
+    slots = prepared.instances(QuizSlot, ("slots", quiz.pk), lambda: quiz.slots.all())
     kept_out = (
         practice_guard(quiz=quiz, user_id=learner_id, course=course, now=clock.now()).exam_only
         if course is not None
