@@ -32,9 +32,11 @@ run: setup
 	@echo "kzstudy is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Sends queued LTI grades to platforms; run it beside `make run` when testing with an LMS.
+# The background worker: django-tasks-db's worker and the periodic schedule (grades sent to
+# LMSs, overdue attempts closed). Run it beside `make run` when testing with an LMS; a
+# deployment runs it beside its app servers (docs/operations.md).
 worker: install
-	DEBUG=1 $(BIN)/python manage.py lti_worker
+	DEBUG=1 $(BIN)/python manage.py run_worker
 
 # A consistent copy of the database (SQLite backup API or pg_dump) in var/backups/.
 backup: install

@@ -113,11 +113,14 @@ class Scheduler:
         connection.close()
 
 
-def start_in_thread(scheduler: Scheduler) -> tuple[threading.Thread, threading.Event]:
-    """Run the schedule in a daemon thread (it dies with the worker); returns it and its stop."""
+def start_in_thread(
+    scheduler: Scheduler, tick: float = 1.0
+) -> tuple[threading.Thread, threading.Event]:
+    """Run the schedule in a daemon thread (it dies with the worker), looking every `tick`
+    seconds for what is due; returns the thread and the event that stops it."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=scheduler.loop, args=(stop,), name="kzstudy-schedule", daemon=True
+        target=scheduler.loop, args=(stop, tick), name="kzstudy-schedule", daemon=True
     )
     thread.start()
     return thread, stop

@@ -46,6 +46,8 @@ def test_run_worker_schedule_only_enqueues_the_periodic_tasks_for_another_backen
     assert {result.task.module_path for result in default_task_backend.results} == SCHEDULED
 
 
+# Committed for real: the worker drops a connection left inside a transaction (the test's).
+@pytest.mark.django_db(transaction=True)
 def test_run_worker_batch_runs_the_schedule_then_every_waiting_task(database_tasks):
     run("--batch")
 

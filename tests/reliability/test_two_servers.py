@@ -304,10 +304,10 @@ def test_an_lti_launch_a_deep_link_and_a_grade_cross_both_servers(balancer, serv
         assert learner.answer(attempt["id"], question["id"], answer_for(question)).ok
     assert learner.submit(attempt["id"]).status_code == 200
 
-    # Two grade workers, one per app server's machine, share the outbox.
+    # Two task workers, one per app server's machine, share the task queue and the outbox.
     workers = [
         subprocess.Popen(
-            [sys.executable, "manage.py", "lti_worker", "--poll-seconds", "0.2"],
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
             cwd=server.base_dir,
             env=server.env,
             stdout=subprocess.DEVNULL,

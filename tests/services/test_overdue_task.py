@@ -1,5 +1,8 @@
 """Closing overdue attempts runs as a task of Django's tasks framework: enqueued by the worker's
-schedule (or by anyone) and run by django-tasks-db's worker, on the real database backend."""
+schedule (or by anyone) and run by django-tasks-db's worker, on the real database backend.
+
+The worker's tests commit for real (transactional): the worker drops a connection left inside
+a transaction, as it must between tasks, so it cannot run inside the test's own."""
 
 from __future__ import annotations
 
@@ -53,6 +56,7 @@ def run_worker(*args: str) -> None:
     call_command("run_worker", "--batch", *args, stdout=io.StringIO(), stderr=io.StringIO())
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_an_enqueued_overdue_task_and_submits_the_attempt(
     abandoned, database_tasks
 ):
@@ -67,6 +71,7 @@ def test_the_worker_runs_an_enqueued_overdue_task_and_submits_the_attempt(
     assert result.status == "SUCCESSFUL" and result.return_value == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_schedule_closes_overdue_attempts_without_anyone_enqueueing(
     abandoned, database_tasks
 ):

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             self._run_schedule(scheduler, interval)
             return
         if scheduler:
-            start_in_thread(scheduler)
+            start_in_thread(scheduler, tick=interval)
         self.stdout.write("Task worker started.")
         self._run_tasks(batch=False, interval=interval, verbosity=options["verbosity"])
 

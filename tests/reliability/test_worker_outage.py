@@ -1,5 +1,6 @@
-"""The grade worker outlives a database outage: it waits and goes on, instead of dying and
-leaving grades unsent until someone restarts it; and it leaves a heartbeat for /readyz."""
+"""The task worker (`run_worker`) outlives a database outage: it waits and goes on, instead of
+dying and leaving grades unsent until someone restarts it; and it leaves a heartbeat for
+/readyz. The deprecated `lti_worker` starts the same worker."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def tool(tmp_path: Path) -> Iterator[KzstudyServer]:
         workdir=tmp_path,
         article=None,
         database_url=f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-        extra_env={"SQLITE_TIMEOUT": "0.5"},
+        # The schedule sweeps the outbox every second, so a test needs no enqueue of its own.
+        extra_env={"SQLITE_TIMEOUT": "0.5", "TASK_GRADE_SWEEP_SECONDS": "1"},
     )
     app.manage("migrate", "--noinput", "-v", "0")
     yield app
@@ -94,18 +96,28 @@ def locked(tool: KzstudyServer) -> sqlite3.Connection:
     return holder
 
 
-def test_the_worker_waits_out_a_database_outage_then_sends_every_grade(tool, platform):
+def start_worker(tool: KzstudyServer, *command: str) -> tuple[subprocess.Popen, Path]:
     log = tool.workdir / "worker.log"
     with log.open("w") as out:
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "lti_worker", "--poll-seconds", "0.2"],
+            [sys.executable, "manage.py", *command],
             cwd=tool.base_dir,
             env={**tool.env, "PYTHONUNBUFFERED": "1"},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    wait_until(lambda: "Task worker started" in log.read_text(), timeout=60)
+    return worker, log
+
+
+def stop(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=30)
+
+
+def test_the_worker_waits_out_a_database_outage_then_sends_every_grade(tool, platform):
+    worker, log = start_worker(tool, "run_worker", "--interval", "0.2")
     try:
-        wait_until(lambda: "LTI worker started" in log.read_text(), timeout=60)
         holder = locked(tool)  # the database goes away under a running worker
         try:
             wait_until(lambda: "database unavailable" in log.read_text(), timeout=30)
@@ -116,24 +128,27 @@ def test_the_worker_waits_out_a_database_outage_then_sends_every_grade(tool, pla
         url = queue_scores(tool, platform)  # grades earned once the database is back
         wait_until(lambda: len(platform.scores[url]) == SCORES, timeout=30)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
     assert worker.returncode == 0, log.read_text()
     assert sorted(s["userId"] for s in platform.scores[url]) == [f"sub-{n}" for n in range(SCORES)]
     assert "Traceback" not in log.read_text()
     beat = tool.shell(
-        "from kzstudy.health import last_heartbeat; print(last_heartbeat('lti_worker') is not None)"
+        "from kzstudy.health import TASK_WORKER, last_heartbeat; "
+        "print(last_heartbeat(TASK_WORKER) is not None)"
     )
     assert beat.strip().splitlines()[-1] == "True"
 
 
-def test_a_one_shot_worker_fails_clearly_while_the_database_is_down(tool, platform):
+@pytest.mark.parametrize(
+    "command", [("run_worker", "--batch"), ("lti_worker", "--once")], ids=["batch", "once"]
+)
+def test_a_one_shot_worker_fails_clearly_while_the_database_is_down(tool, platform, command):
     url = queue_scores(tool, platform)
     holder = locked(tool)
     try:
         # Django's system checks would read the database first and misreport the outage.
         done = subprocess.run(
-            [sys.executable, "manage.py", "lti_worker", "--once", "--skip-checks"],
+            [sys.executable, "manage.py", *command, "--skip-checks"],
             cwd=tool.base_dir,
             env=tool.env,
             capture_output=True,
@@ -146,3 +161,14 @@ def test_a_one_shot_worker_fails_clearly_while_the_database_is_down(tool, platfo
     assert "The database is unavailable: database is locked" in done.stderr
     assert "Traceback" not in done.stderr
     assert platform.scores[url] == []
+
+
+def test_the_deprecated_lti_worker_command_runs_the_task_worker(tool, platform):
+    worker, log = start_worker(tool, "lti_worker", "--poll-seconds", "0.2")
+    try:
+        url = queue_scores(tool, platform)
+        wait_until(lambda: len(platform.scores[url]) == SCORES, timeout=30)
+    finally:
+        stop(worker)
+    assert worker.returncode == 0, log.read_text()
+    assert "lti_worker is deprecated: run `manage.py run_worker`" in log.read_text()
