@@ -18,6 +18,9 @@ class QuizzesConfig(AppConfig):
 
         from . import qtypes  # noqa: F401
         from .converters import IdConverter
-        from .lti import receivers  # noqa: F401  (the grade outbox listens to the core)
+        from .lti import (
+            receivers,  # noqa: F401  (the grade outbox listens to the core)
+            tasks,  # noqa: F401  (a queued grade enqueues a sweep on commit)
+        )
 
         register_converter(IdConverter, "id")
