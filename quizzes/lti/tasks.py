@@ -8,12 +8,15 @@ rows a dead worker had claimed once their lease runs out (`outbox._claim`).
 
 A grade queued in a transaction enqueues one sweep when that transaction commits, so grades
 leave within a second or two instead of at the next periodic sweep.
+
+Connected in `QuizzesConfig.ready`, like `receivers.py`, so the outbox (and the HTTP and JWT
+libraries behind it) is imported only when a sweep runs, never when Django starts.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_save
@@ -23,7 +26,9 @@ from django.tasks import task
 from kzstudy.health import TASK_WORKER, record_heartbeat
 
 from ..models import LtiScore
-from .outbox import DeliveryReport, deliver_due
+
+if TYPE_CHECKING:
+    from .outbox import DeliveryReport
 
 logger = logging.getLogger("kzstudy.lti")
 
@@ -32,6 +37,8 @@ BATCH = 50
 
 def deliver_all_due(batch: int = BATCH) -> DeliveryReport:
     """Send every score due now, `batch` claimed at a time, and total the outcomes."""
+    from .outbox import DeliveryReport, deliver_due
+
     total = DeliveryReport()
     while True:
         report = deliver_due(limit=batch)
