@@ -19,7 +19,6 @@ from .models import (
     QuizMode,
     Response,
     ResponseState,
-    ReviewTiming,
 )
 from .qtypes import registry
 from .selectors.attempt_record import (
@@ -30,6 +29,7 @@ from .selectors.attempt_record import (
     grading_history_once,
 )
 from .selectors.exam_protection import NO_PROTECTION, ExamGuard, attempt_guard
+from .selectors.review_policy import ReviewPolicy
 
 
 def learner_question(response: Response, version: QuestionVersion | None = None) -> dict[str, Any]:
@@ -229,18 +229,6 @@ def version_changes(before: QuestionVersion, after: QuestionVersion) -> list[str
     return changed
 
 
-def review_allowed(attempt: Attempt, now) -> bool:
-    """Whether the per-question review of a submitted attempt may be shown now."""
-    if attempt.state != AttemptState.SUBMITTED:
-        return False
-    quiz = attempt.quiz
-    if quiz.review_timing == ReviewTiming.NEVER:
-        return False
-    if quiz.review_timing == ReviewTiming.AFTER_CLOSE:
-        return quiz.closes_at is not None and now >= quiz.closes_at
-    return True
-
-
 def review_history(attempt: Attempt) -> GradingHistory:
     """What changed a submitted attempt's marks since submission (nothing for an open one)."""
     if attempt.state != AttemptState.SUBMITTED:
@@ -248,16 +236,19 @@ def review_history(attempt: Attempt) -> GradingHistory:
     return grading_history_once(attempt)
 
 
-def review_items(attempt: Attempt, responses: list[Response]) -> list[ReviewItem]:
-    """The review of a submitted attempt (call only when `review_allowed`)."""
-    quiz = attempt.quiz
+def review_items(
+    attempt: Attempt, responses: list[Response], policy: ReviewPolicy | None = None
+) -> list[ReviewItem]:
+    """The review of a submitted attempt as `policy` allows (call only when it is available;
+    by default, what the quiz's review shows once open)."""
+    policy = policy or ReviewPolicy.once_open(attempt.quiz)
     guard = attempt_guard(attempt, clock.now())
     history = review_history(attempt)
     return [
         review_item(
             response,
-            show_correct=quiz.review_shows_correct,
-            show_explanation=quiz.review_shows_explanation,
+            show_correct=policy.show_answers,
+            show_explanation=policy.show_explanations,
             withheld_for=_withheld_for(guard, response),
             history=history,
         )
@@ -328,7 +319,8 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
         "submitted_at": attempt.submitted_at,
     }
     submitted = attempt.state == AttemptState.SUBMITTED
-    reviewing = submitted and review_allowed(attempt, now)
+    policy = ReviewPolicy.for_attempt(attempt, now)
+    reviewing = policy.available
     guard = attempt_guard(attempt, now) if practice else NO_PROTECTION
     # A review shows each question as the learner answered it (a regrade may have moved it).
     history = review_history(attempt) if reviewing else NO_HISTORY
@@ -346,8 +338,8 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
         if reviewing:
             item = review_item(
                 response,
-                show_correct=quiz.review_shows_correct,
-                show_explanation=quiz.review_shows_explanation,
+                show_correct=policy.show_answers,
+                show_explanation=policy.show_explanations,
                 withheld_for=_withheld_for(guard, response),
                 history=history,
             )

@@ -13,7 +13,7 @@ from .. import clock
 from ..errors import QuizUnavailable
 from ..models import Attempt
 from ..permissions import is_site_admin
-from ..presenters import attempt_document, attempt_result
+from ..presenters import attempt_document, attempt_result, practice_feedback
 from ..selectors import attempt_get_for_user, attempt_responses, member_courses, offered_quizzes
 from ..services.attempts import (
     answer_check,
@@ -314,17 +314,14 @@ class CheckView(APIView):
             question_id=question_id,
             raw=data.validated_data["answer"],
         )
-        version = result.response.question_version
-        correct = result.response.state == "correct"
-        return Response(
-            s.PracticeFeedbackSerializer(
-                {
-                    "state": result.response.state,
-                    "messages": list(result.grade.feedback),
-                    "explanation": version.explanation if correct else "",
-                }
-            ).data
-        )
+        # The page's feedback, so both show the explanation by one rule (once right).
+        feedback = practice_feedback(result.response) or {"messages": [], "explanation": ""}
+        shown = {
+            "state": result.response.state,
+            "messages": feedback["messages"],
+            "explanation": feedback["explanation"],
+        }
+        return Response(s.PracticeFeedbackSerializer(shown).data)
 
 
 class SubmitView(APIView):

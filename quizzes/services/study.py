@@ -3,8 +3,6 @@ the last one, and the learner's daily limit of new cards."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -21,17 +19,16 @@ from ..errors import (
 from ..models import (
     Article,
     Attempt,
-    AttemptState,
     CardKind,
     CardState,
     Concept,
     ResponseState,
     ReviewCard,
     ReviewLog,
-    ReviewTiming,
 )
 from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
 from ..scheduling import review_outcome, utc
+from ..selectors.review_policy import ReviewPolicy
 from ..selectors.study_queue import undoable_reviews
 
 _RATINGS = {rating.value for rating in Rating}
@@ -174,18 +171,6 @@ def study_preferences_update(
     return preferences
 
 
-def _answers_are_reviewable(attempt: Attempt, now: datetime) -> bool:
-    """Whether the learner may already see this attempt's right answers in its review."""
-    quiz = attempt.quiz
-    if attempt.state != AttemptState.SUBMITTED or not quiz.review_shows_correct:
-        return False
-    if quiz.review_timing == ReviewTiming.AFTER_SUBMIT:
-        return True
-    if quiz.review_timing == ReviewTiming.AFTER_CLOSE:
-        return quiz.closes_at is not None and quiz.closes_at <= now
-    return False
-
-
 # No savepoint: a submission calls this inside its own transaction, and a savepoint would add
 # two statements to every submit.
 @transaction.atomic(savepoint=False)
@@ -199,7 +184,7 @@ def study_cards_from_attempt(*, attempt: Attempt) -> int:
     Returns how many cards were created.
     """
     now = clock.now()
-    if not _answers_are_reviewable(attempt, now):
+    if not ReviewPolicy.for_attempt(attempt, now).show_answers:
         return 0
     cards = ReviewCard.objects.filter(user_id=attempt.user_id, question_id=OuterRef("question_id"))
     rows = (

@@ -15,7 +15,7 @@ from .. import clock
 from ..answer_forms import posted_answers, raw_answer
 from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
 from ..models import Attempt, AttemptState, QuizLayout, QuizMode
-from ..presenters import attempt_question_views, practice_feedback, review_allowed, review_items
+from ..presenters import attempt_question_views, practice_feedback, review_items
 from ..qtypes import InvalidResponse
 from ..selectors import (
     attempt_get_for_user,
@@ -24,6 +24,7 @@ from ..selectors import (
     quiz_list_for_course,
 )
 from ..selectors.accommodations import describe, effective_quiz_terms
+from ..selectors.review_policy import ReviewPolicy
 from ..services.attempts import (
     answer_check,
     answers_save,
@@ -290,9 +291,9 @@ def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
     attempt_obj = _own_attempt(request, attempt)
     if attempt_obj.state != AttemptState.SUBMITTED:
         return redirect("quizzes:attempt", attempt=attempt_obj.pk)
-    allowed = review_allowed(attempt_obj, clock.now())
-    responses = attempt_responses(attempt=attempt_obj, for_review=True) if allowed else []
-    items = review_items(attempt_obj, responses) if allowed else []
+    review = ReviewPolicy.for_attempt(attempt_obj, clock.now())
+    responses = attempt_responses(attempt=attempt_obj, for_review=True) if review.available else []
+    items = review_items(attempt_obj, responses, review) if review.available else []
     percent = attempt_obj.percent
     return render(
         request,
@@ -301,7 +302,7 @@ def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
             "attempt": attempt_obj,
             "quiz": attempt_obj.quiz,
             "items": items,
-            "review_allowed": allowed,
+            "review": review,
             "passed": percent is not None and percent >= attempt_obj.quiz.pass_mark,
             # Closed by its deadline (a submission then takes the deadline as its time).
             "timed_out": attempt_obj.deadline is not None
