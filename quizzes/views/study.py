@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from .. import clock
 from ..glossary import glossary_terms
 from ..models import Concept, Course, Quiz, Section
+from ..permissions import is_site_admin
 from ..selectors import (
     article_list_with_sections,
     member_courses,
@@ -99,11 +100,15 @@ def section_detail(request: HttpRequest, article: str, section: str) -> HttpResp
 
 
 def _practice_quizzes(request: HttpRequest, section: Section) -> list[tuple[Course, Quiz]]:
-    """The section's practice quiz in each of the user's courses on this article."""
+    """The section's practice quizzes each of the user's courses on this article offers (the
+    shared ones, and a course's own)."""
     if not request.user.is_authenticated:
         return []
     courses = Course.objects.filter(article=section.article)
-    if not request.user.is_superuser:
+    if not is_site_admin(request.user):
         courses = courses.filter(enrolments__user=request.user)
-    quizzes = list(Quiz.objects.published().filter(section=section, course__isnull=True))
-    return [(course, quiz) for course in courses for quiz in quizzes]
+    courses = list(courses)
+    if not courses:
+        return []
+    quizzes = list(Quiz.objects.published().offered_in(*courses).filter(section=section))
+    return [(c, q) for c in courses for q in quizzes if q.is_offered_in(c)]

@@ -43,6 +43,18 @@ def test_a_member_sees_the_sections_practice_quiz(client):
     )
 
 
+def test_a_courses_own_practice_quiz_for_the_section_is_offered_there_only(client):
+    course, learner = course_with_learner()
+    other, _ = course_with_learner()
+    section = Section.objects.get(article__slug=ARTICLE, slug="womens-rights")
+    own = fixed_quiz([make_question(section=section)], course=course, section=section)
+    theirs = fixed_quiz([make_question(section=section)], course=other, section=section)
+    client.force_login(learner)
+    html = section_html(client, "womens-rights")
+    assert reverse("quizzes:quiz", args=[course.slug, own.pk]) in html
+    assert f"/quizzes/{theirs.pk}/" not in html
+
+
 def test_instructor_text_is_sanitised_before_it_is_shown(client):
     course, learner = course_with_learner()
     section = Section.objects.get(article__slug=ARTICLE, slug="introduction")
