@@ -20,6 +20,7 @@ from .models import (
     Response,
     ResponseState,
 )
+from .practice_wording import verdict
 from .qtypes import registry
 from .selectors.attempt_record import (
     NO_HISTORY,
@@ -131,19 +132,28 @@ def answer_widget(question: dict[str, Any], answer: dict[str, Any]) -> dict[str,
 
 
 def practice_feedback(
-    response: Response, guard: ExamGuard = NO_PROTECTION
+    response: Response, guard: ExamGuard = NO_PROTECTION, *, wrong_tries: int | None = None
 ) -> dict[str, Any] | None:
     """After a practice check: right or wrong, the picked choices' feedback, and, once right,
     the explanation. The key itself is not shown until the attempt is submitted, and nothing
-    at all for a question a graded quiz protects (`guard`): a verdict per try gives keys away."""
+    at all for a question a graded quiz protects (`guard`): a verdict per try gives keys away.
+
+    `verdict` says it with the mark earned and the wrong tries it took (`wrong_tries`, this
+    check included when wrong; by default the count the response was read with)."""
     graded = {ResponseState.CORRECT, ResponseState.PARTIAL, ResponseState.WRONG}
     if response.state not in graded or guard.withholds(response.question_id):
         return None
     version = response.question_version
     grade = registry.get(version.qtype).grade(version.payload, response.answer)
     is_correct = response.state == ResponseState.CORRECT
+    if wrong_tries is None:
+        wrong_tries = getattr(response, "wrong_tries", 0)
+    summary, tone = verdict(response.state, response.score, response.max_mark, wrong_tries)
     return {
         "state": response.state,
+        "verdict": summary,
+        "tone": tone,
+        "wrong_tries": wrong_tries,
         "state_label": ResponseState(response.state).label,
         "messages": list(grade.feedback),
         "explanation": version.explanation if is_correct else "",

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import clock
 from ..answer_forms import posted_answers, raw_answer
 from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
-from ..models import Attempt, AttemptState, QuizLayout, QuizMode
+from ..models import Attempt, AttemptState, QuizLayout, QuizMode, Response, ResponseState
+from ..permissions import teaches
+from ..practice_wording import penalty_rule
 from ..presenters import attempt_question_views, practice_feedback, review_items
 from ..qtypes import InvalidResponse
 from ..selectors import (
@@ -24,6 +26,8 @@ from ..selectors import (
     quiz_list_for_course,
 )
 from ..selectors.accommodations import describe, effective_quiz_terms
+from ..selectors.delivery import as_live
+from ..selectors.response_rows import open_attempt_responses
 from ..selectors.review_policy import ReviewPolicy
 from ..services.attempts import (
     answer_check,
@@ -114,7 +118,8 @@ def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
     attempt_obj = _own_attempt(request, attempt)
     if attempt_obj.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt_review", attempt=attempt_obj.pk)
-    views = attempt_question_views(attempt_obj, attempt_responses(attempt=attempt_obj))
+    is_practice = attempt_obj.quiz.mode == QuizMode.PRACTICE
+    views = attempt_question_views(attempt_obj, _page_responses(attempt_obj, is_practice))
     page_count = _pages(attempt_obj, len(views))
     page = min(max(_int(request.GET.get("page"), 1), 1), page_count)
     shown = views[page - 1 : page] if page_count > 1 else views
@@ -131,10 +136,19 @@ def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
             "page_count": page_count,
             "answered": answered,
             "progress": math.floor(100 * answered / len(views)) if views else 0,
-            "is_practice": attempt_obj.quiz.mode == QuizMode.PRACTICE,
+            "is_practice": is_practice,
+            "practice_rule": penalty_rule() if is_practice else "",
             "server_now": clock.now(),
         },
     )
+
+
+def _page_responses(attempt: Attempt, is_practice: bool) -> list[Response]:
+    """The open attempt's responses as they stand; in practice each with its wrong tries, in
+    the same one query, for feedback that says what the tries cost."""
+    if not is_practice:
+        return attempt_responses(attempt=attempt)
+    return [as_live(r) for r in open_attempt_responses(attempt, wrong_tries=True)]
 
 
 def _page_url(attempt_id: int, page, anchor: str = "") -> str:
@@ -166,7 +180,19 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
             return _json_error(error)
         _error(request, error.message)
         return redirect("quizzes:attempt", attempt=attempt)
-    errors.update(result.messages)
+    if _wants_json(request):
+        errors.update(result.messages)
+    else:
+        # A page posts every question it shows; one already answered right in practice keeps
+        # its answer without a word (its inputs are locked: a change can only come from a
+        # stale page), so Next never repeats "already answered correctly".
+        errors.update(
+            {
+                question_id: error.message
+                for question_id, error in result.errors.items()
+                if error.code != "already_correct"
+            }
+        )
     if _wants_json(request):
         # The page counts its answered questions itself, from these states.
         return JsonResponse(
@@ -228,7 +254,10 @@ def attempt_check(request: HttpRequest, attempt: int) -> HttpResponse:
         _error(request, error.message)
         return redirect(_page_url(attempt, request.POST.get("page")))
     if _wants_json(request):
-        feedback = practice_feedback(result.response) or {}
+        wrong_tries = result.wrong_tries_before + int(
+            result.response.state != ResponseState.CORRECT
+        )
+        feedback = practice_feedback(result.response, wrong_tries=wrong_tries) or {}
         return JsonResponse(
             {
                 **feedback,
@@ -288,7 +317,10 @@ def _question_url(attempt_id: int, response, paged: bool) -> str:
 @login_required
 def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
     """The result of a submitted attempt and, as the quiz's policy allows, its review."""
-    attempt_obj = _own_attempt(request, attempt)
+    try:
+        attempt_obj = _own_attempt(request, attempt)
+    except Http404:
+        return _staff_view_or_404(request, attempt)
     if attempt_obj.state != AttemptState.SUBMITTED:
         return redirect("quizzes:attempt", attempt=attempt_obj.pk)
     review = ReviewPolicy.for_attempt(attempt_obj, clock.now())
@@ -310,6 +342,16 @@ def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
             and attempt_obj.submitted_at >= attempt_obj.deadline,
         },
     )
+
+
+def _staff_view_or_404(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Staff who open a learner's review (a link shared, a URL from a complaint) land on their
+    own view of the attempt when they teach its course, by the rule the staff view itself
+    applies; anyone else gets the 404 a stranger's attempt gets."""
+    attempt = Attempt.objects.select_related("course").filter(pk=attempt_id).first()
+    if attempt is None or not teaches(request.user, attempt.course):
+        raise Http404("No such attempt.")
+    return redirect("teach:attempt", course=attempt.course.slug, attempt=attempt.pk)
 
 
 @login_required

@@ -162,11 +162,11 @@
         return;
       }
       const ok = body.state === "correct";
-      box.className = "alert mb-0 " + (ok ? "alert-success" : body.state === "partial" ? "alert-warning" : "alert-danger");
+      // The server words the verdict with the mark earned and its tone (the page's own too).
+      box.className = "alert mb-0 alert-" + body.tone;
       const head = document.createElement("p");
       head.className = "fw-semibold mb-1";
-      head.textContent = body.state_label.charAt(0).toUpperCase() + body.state_label.slice(1) +
-        (ok ? ": " + Number(body.score) + " of " + Number(body.max_mark) + " marks." : ". Change your answer and check again.");
+      head.textContent = body.verdict;
       box.appendChild(head);
       (body.messages || []).concat(body.explanation ? [body.explanation] : []).forEach(function (text) {
         const p = document.createElement("p"); p.className = "mb-1"; p.textContent = text; box.appendChild(p);

@@ -230,7 +230,10 @@ def audit_practice(
             page.reload()
             ui.answer(page, item)
             page.get_by_role("button", name="Check").click()
-            expect(page.locator("[data-role=feedback] .alert-success")).to_be_visible()
+            # Right after one wrong try: correct, with the mark that try left (not green).
+            expect(page.locator("[data-role=feedback] .alert-info")).to_contain_text(
+                re.compile(r"^Correct — .* after one wrong try\.")
+            )
             page.reload()
             expect(page.locator("[data-role=feedback] blockquote")).to_be_visible()
             audit.check(page, "practice question, right answer checked")

@@ -300,3 +300,99 @@ def test_after_a_practice_check_the_focus_is_on_the_feedback(server: KzstudyServ
     expect(feedback).to_be_focused()
     assert page.evaluate("document.activeElement.closest('[data-role=feedback]') !== null")
     no_serious_axe_violations(Audit(), page, "practice question after a check")
+
+
+# A one-question graded quiz for `name`: three items to put in order. Prints its id.
+ORDERING = """
+from quizzes.models import Course
+from quizzes.services.authoring import question_create
+from tests.factories import fixed_quiz
+course = Course.objects.get(slug="demo")
+section = course.article.sections.get(slug="womens-rights")
+steps = question_create(section=section, qtype="ordering",
+    stem="Put the law's steps in order ({name}).",
+    data={{"items": ["Drafted", "Passed", "Amended"]}}, status="published", course=course)
+quiz = fixed_quiz([steps], title="Ordering {name}", course=course, article=course.article,
+    mode="graded", is_published=True)
+print(quiz.pk)
+"""
+
+
+def test_practice_is_honest_about_its_penalty_and_locked_questions_stay_quiet(
+    server: KzstudyServer, page: Page
+):
+    ids = make_quiz(server, "asel", mode="practice")
+    start(page, server, "asel", ids["quiz"])
+    rule = page.locator("#practice-rule")
+    expect(rule).to_contain_text("Each wrong try takes a third of the question's mark off")
+    question = page.locator("fieldset[data-question]")
+    feedback = question.locator("[data-role=feedback] .alert")
+    for wrong in ("2017", "2020"):
+        question.locator("label", has_text=wrong).click()
+        question.get_by_role("button", name="Check").click()
+        expect(feedback).to_contain_text(re.compile(r"^Incorrect\. "))
+        expect(feedback).to_have_class(re.compile(r"\balert-danger\b"))
+    expect(feedback).to_contain_text("a right answer now earns 0.33 of 1 mark")
+    question.locator("label", has_text="2009").click()
+    question.get_by_role("button", name="Check").click()
+    expect(feedback).to_contain_text("Correct — 0.33 of 1 mark after two wrong tries.")
+    expect(feedback).not_to_have_class(re.compile(r"\balert-success\b"))
+    no_serious_axe_violations(Audit(), page, "practice: a right answer after two wrong tries")
+
+    # The question is locked now: Next and back again say nothing about it.
+    page.get_by_role("button", name="Next").click()
+    ui.expect_question_number(page, 2)
+    page.get_by_role("button", name="Previous").click()
+    ui.expect_question_number(page, 1)
+    page.get_by_role("button", name="Next").click()
+    ui.expect_question_number(page, 2)
+    expect(page.locator("main .alert-danger")).to_have_count(0)
+    expect(page.get_by_text("already answered")).to_have_count(0)
+
+    # A check with no answer: the reason, styled as an error.
+    question.get_by_role("button", name="Check").click()
+    expect(feedback).to_contain_text("Answer the question before checking it.")
+    expect(feedback).to_have_class(re.compile(r"\balert-danger\b"))
+
+
+def test_an_answer_that_cannot_be_saved_is_said_in_a_styled_alert(
+    server: KzstudyServer, page: Page
+):
+    make_quiz(server, "bolat")  # the learner
+    quiz = int(server.shell(ORDERING.format(name="bolat")).strip().splitlines()[-1])
+    start(page, server, "bolat", quiz)
+    for item in ("Drafted", "Passed", "Amended"):
+        page.get_by_label(f"Position of: {item}").select_option(label="1")
+    page.get_by_role("button", name="Finish attempt…").click()
+    alert = page.get_by_text("Give each item a different position.")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_class(re.compile(r"\balert-danger\b"))
+    background = alert.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    ui.expect_question_number(page, 1)  # still on the question, not on the submit page
+    no_serious_axe_violations(Audit(), page, "attempt page with an error message")
+
+
+# The learner `name` submits their attempt at the quiz (answering nothing). Prints its id.
+SUBMIT = """
+from django.contrib.auth import get_user_model
+from quizzes.models import Course, Quiz
+from quizzes.services.attempts import attempt_start, attempt_submit
+user = get_user_model().objects.get(username="{name}")
+attempt = attempt_start(quiz=Quiz.objects.get(pk={quiz}), user=user,
+    course=Course.objects.get(slug="demo"))
+attempt_submit(attempt_id=attempt.pk, user=user)
+print(attempt.pk)
+"""
+
+
+def test_an_instructor_opening_a_learners_review_lands_on_the_staff_view(
+    server: KzstudyServer, page: Page
+):
+    ids = make_quiz(server, "dana")
+    script = SUBMIT.format(name="dana", quiz=ids["quiz"])
+    attempt = int(server.shell(script).strip().splitlines()[-1])
+    ui.log_in(page, server.url, "instructor")
+    page.goto(f"{server.url}/attempts/{attempt}/review/")
+    expect(page).to_have_url(f"{server.url}/teach/demo/attempts/{attempt}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("dana")

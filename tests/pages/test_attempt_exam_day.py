@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt
 from tests.factories import (
+    UserFactory,
     course_with_learner,
+    enrol,
     fixed_quiz,
     key_answer,
     live_response,
@@ -160,3 +164,158 @@ def test_a_practice_check_without_javascript_keeps_a_flag_set_with_it_and_the_pa
     client.post(reverse("quizzes:attempt_check", args=[attempt.pk]), fields)
     checked = live_response(attempt, year)
     assert checked.state == "correct" and checked.is_flagged
+
+
+@pytest.fixture
+def practice_pair(client):
+    """A practice attempt at two questions, one per page, started through the pages."""
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    first, second = make_question(), make_question(stem="Then?")
+    quiz = fixed_quiz(
+        [first, second], article=course.article, mode="practice", layout="one_per_page"
+    )
+    client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))
+    return Attempt.objects.get(user=learner, quiz=quiz), first, second
+
+
+def check(client, attempt, question, answer, **extra):
+    fields = {"question": str(question.pk), **form_fields(question.current_version, answer)}
+    return client.post(reverse("quizzes:attempt_check", args=[attempt.pk]), fields, **extra)
+
+
+def check_json(client, attempt, question, answer) -> dict:
+    reply = check(client, attempt, question, answer, HTTP_ACCEPT="application/json")
+    assert reply.status_code == 200, reply.content
+    return reply.json()
+
+
+def test_the_practice_page_states_the_penalty_rule_before_the_first_try(client, practice_pair):
+    attempt, _, _ = practice_pair
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert 'id="practice-rule"' in html
+    assert "Each wrong try takes a third of the question&#x27;s mark off" in html
+    assert "after three wrong tries a right answer still shows the explanation" in html
+
+
+def test_a_graded_page_states_no_practice_rule(client, two_questions):
+    attempt, _, _ = two_questions
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert 'id="practice-rule"' not in html
+
+
+def test_a_right_answer_after_two_wrong_tries_says_the_mark_it_earned(client, practice_pair):
+    attempt, first, _ = practice_pair
+    version = first.current_version
+    wrong = check_json(client, attempt, first, wrong_answer(version))
+    assert wrong["verdict"] == (
+        "Incorrect. Change your answer and check again: a right answer now earns 0.67 of 1 mark."
+    )
+    assert wrong["tone"] == "danger"
+    check_json(client, attempt, first, wrong_answer(version))
+    right = check_json(client, attempt, first, key_answer(version))
+    assert right["verdict"] == "Correct — 0.33 of 1 mark after two wrong tries."
+    assert right["tone"] == "info" and right["score"] == "0.33"
+    # The page, reloaded, says the same (the wrong tries are read with the responses).
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert '<div class="alert alert-info mb-0">' in html
+    assert "Correct — 0.33 of 1 mark after two wrong tries." in html
+
+
+def test_a_right_answer_worth_nothing_after_three_wrong_tries_does_not_look_like_success(
+    client, practice_pair
+):
+    attempt, first, _ = practice_pair
+    version = first.current_version
+    for _ in range(3):
+        last = check_json(client, attempt, first, wrong_answer(version))
+    assert last["verdict"] == (
+        "Incorrect. A right answer now earns no marks, but checking it still shows the explanation."
+    )
+    right = check_json(client, attempt, first, key_answer(version))
+    assert right["verdict"] == "Correct, but no marks: 0 of 1 mark after three wrong tries."
+    assert right["tone"] == "warning"
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert "alert-success" not in html
+    assert "Correct, but no marks: 0 of 1 mark after three wrong tries." in html
+
+
+def test_a_right_answer_at_the_first_try_earns_full_marks_in_green(client, practice_pair):
+    attempt, first, _ = practice_pair
+    right = check_json(client, attempt, first, key_answer(first.current_version))
+    assert right["verdict"] == "Correct — 1 of 1 mark." and right["tone"] == "success"
+
+
+def test_next_past_a_question_answered_right_goes_on_without_a_message(client, practice_pair):
+    attempt, first, _ = practice_pair
+    version = first.current_version
+    check(client, attempt, first, key_answer(version))
+    # A stale page (another tab) still sends another answer to the locked question.
+    fields = {**form_fields(version, wrong_answer(version)), "page": "1", "goto": "2"}
+    reply = client.post(save_url(attempt), fields, follow=True)
+    assert reply.redirect_chain[-1][0].endswith("?page=2")
+    html = reply.content.decode()
+    assert "already answered" not in html and "alert-danger" not in html
+    assert live_response(attempt, first).answer == key_answer(version)
+
+
+def test_the_wrong_tries_cost_the_practice_page_no_query(client, practice_pair):
+    attempt, first, second = practice_pair
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+
+    def page_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    before = page_queries()
+    for question in (first, second):
+        check(client, attempt, question, wrong_answer(question.current_version))
+    after = page_queries()
+    assert len(after) == len(before)
+    # One read of the responses, their last steps and wrong tries together.
+    assert len([sql for sql in after if 'FROM "quizzes_response" r' in sql]) == 1
+
+
+def submitted_attempt(client, course, learner) -> Attempt:
+    question = make_question()
+    quiz = fixed_quiz([question], article=course.article, course=course, is_published=True)
+    client.force_login(learner)
+    client.post(reverse("quizzes:quiz_start", args=[course.slug, quiz.pk]))
+    attempt = Attempt.objects.get(user=learner, quiz=quiz)
+    client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+    return attempt
+
+
+def test_an_instructor_opening_a_learners_review_lands_on_the_staff_view(client):
+    course, learner = course_with_learner()
+    attempt = submitted_attempt(client, course, learner)
+    client.force_login(enrol(course, role="instructor"))
+    reply = client.get(reverse("quizzes:attempt_review", args=[attempt.pk]))
+    assert reply.status_code == 302
+    assert reply["Location"] == reverse("teach:attempt", args=[course.slug, attempt.pk])
+    assert client.get(reply["Location"]).status_code == 200
+
+
+def test_a_site_admin_opening_a_learners_review_lands_on_the_staff_view(client):
+    course, learner = course_with_learner()
+    attempt = submitted_attempt(client, course, learner)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    reply = client.get(reverse("quizzes:attempt_review", args=[attempt.pk]))
+    assert reply["Location"] == reverse("teach:attempt", args=[course.slug, attempt.pk])
+
+
+def test_an_instructor_of_another_course_gets_404_for_a_learners_review(client):
+    course, learner = course_with_learner()
+    attempt = submitted_attempt(client, course, learner)
+    other, _ = course_with_learner()
+    client.force_login(enrol(other, role="instructor"))
+    assert client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).status_code == 404
+    client.force_login(enrol(course))  # a fellow learner of the course
+    assert client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).status_code == 404
+
+
+def test_a_review_of_no_attempt_is_404_for_staff_too(client):
+    course, _ = course_with_learner()
+    client.force_login(enrol(course, role="instructor"))
+    assert client.get(reverse("quizzes:attempt_review", args=[987654])).status_code == 404
