@@ -95,6 +95,11 @@ def _store(grades: list[QuizGrade]) -> None:
         )
 
 
+def _lock_grades(quiz: Quiz, learners: Q) -> None:
+    """Lock the stored grades of these learners on the quiz until the transaction ends."""
+    list(QuizGrade.objects.select_for_update().filter(learners, quiz=quiz).values_list("pk"))
+
+
 def _submitted(quiz: Quiz, learners: Q) -> list[Attempt]:
     return list(
         Attempt.objects.filter(learners, quiz=quiz, state=AttemptState.SUBMITTED).only(
@@ -115,6 +120,10 @@ def refresh_quiz_grade(
     """
     quiz = attempt.quiz
     if submitted is None:
+        # The stored grade's row first, as a submission locks it: of two changes to one
+        # learner's grade at once (a submission, a mark given by hand), the second waits and
+        # then reads the attempts as the first left them.
+        _lock_grades(quiz, Q(course_id=attempt.course_id, user_id=attempt.user_id))
         submitted = _submitted(quiz, Q(course_id=attempt.course_id, user_id=attempt.user_id))
     grade = _grade_row(quiz, attempt.course_id, attempt.user_id, submitted)
     if grade is None:
@@ -122,6 +131,53 @@ def refresh_quiz_grade(
             quiz=quiz, course_id=attempt.course_id, user_id=attempt.user_id
         ).delete()
         return None
+    _store([grade])
+    quiz_grade_changed.send(sender=QuizGrade, quiz_grade=grade, attempt=attempt, reason=reason)
+    return grade
+
+
+def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None:
+    """The learner's quiz grade after `attempt` (the newest, just submitted) was scored: from
+    the stored grade, in one locked read, whatever the number of earlier attempts; the same
+    grade `refresh_quiz_grade` computes from them all. An average needs every percent, so it
+    is computed in full. Call inside the submission's transaction.
+
+    Attempts are submitted in the order they were started (a learner has one open attempt at
+    a quiz, and an overdue one is closed before the next starts), so the new attempt is the
+    last; the first stays the first.
+    """
+    quiz = attempt.quiz
+    if quiz.grading_method == GradingMethod.AVERAGE:
+        return refresh_quiz_grade(attempt=attempt, reason=reason)
+    new = grade_figures(quiz.grading_method, [attempt])
+    if new is None:  # no percent (an attempt out of 0): the grade stays as it was
+        return None
+    stored = (
+        QuizGrade.objects.select_for_update(of=("self",))
+        .select_related("attempt")
+        .filter(quiz=quiz, course_id=attempt.course_id, user_id=attempt.user_id)
+        .first()
+    )
+    chosen = new
+    if stored is not None and quiz.grading_method != GradingMethod.LAST:
+        kept = stored.attempt
+        kept_ratio = _ratio(kept) if kept is not None else None
+        if kept_ratio is None:
+            # The stored grade names no scored attempt any more: compute it from them all.
+            return refresh_quiz_grade(attempt=attempt, reason=reason)
+        # First: the first stays. Highest: of equal highest grades, the earliest.
+        if quiz.grading_method == GradingMethod.FIRST or kept_ratio >= _ratio(attempt):
+            chosen = GradeFigures(stored.percent, kept.pk, 0)
+    grade = QuizGrade(
+        quiz=quiz,
+        course_id=attempt.course_id,
+        user_id=attempt.user_id,
+        percent=chosen.percent,
+        attempt_count=(stored.attempt_count if stored else 0) + 1,
+        attempt_id=chosen.attempt_id,
+        passed=quiz.passes(chosen.percent),
+        updated_at=clock.now(),
+    )
     _store([grade])
     quiz_grade_changed.send(sender=QuizGrade, quiz_grade=grade, attempt=attempt, reason=reason)
     return grade
@@ -142,6 +198,7 @@ def refresh_quiz_grades(
         learners = Q(course_id__in={a.course_id for a in attempts}) & Q(
             user_id__in={a.user_id for a in attempts}
         )
+    _lock_grades(quiz, learners)
     by_learner: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
     for row in _submitted(quiz, learners):
         by_learner[(row.course_id, row.user_id)].append(row)

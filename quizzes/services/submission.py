@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
 
 from .. import clock
 from ..errors import AttemptNotFound
@@ -23,7 +22,7 @@ from ..models import (
 from ..qtypes import registry
 from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
-from .quiz_grades import refresh_quiz_grade
+from .quiz_grades import grade_after_submission
 
 # Moodle's interactive behaviour takes a third of the mark off for each wrong try.
 PRACTICE_PENALTY = Decimal(1) / 3
@@ -52,32 +51,20 @@ def locked_attempt(attempt_id: int, user: AbstractBaseUser) -> Attempt:
     return attempt
 
 
-def _locked_with_submitted(attempt_id: int, user_id: int) -> tuple[Attempt, list[Attempt]]:
-    """The user's attempt with its quiz and course, its row locked, and their submitted
-    attempts at the same quiz in the same course (locked too, so nothing changes them
-    meanwhile); AttemptNotFound when the user has no such attempt.
-
-    One query: the quiz grade a submission makes needs the earlier attempts, and a query of
-    their own would cost every submission one more round trip.
-    """
-    target = Attempt.objects.filter(pk=attempt_id).values
-    rows = list(
+def _locked_for_submission(attempt_id: int, user_id: int) -> Attempt:
+    """The user's attempt with its quiz and course, its row locked until the transaction
+    ends; AttemptNotFound otherwise. The earlier attempts are not read: the quiz grade is
+    updated from the stored one (`grade_after_submission`), so a submission costs the same
+    after a hundred practice attempts as after one."""
+    attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz", "course")
-        .filter(user_id=user_id)
-        .filter(
-            Q(pk=attempt_id)
-            | Q(
-                state=AttemptState.SUBMITTED,
-                quiz_id=Subquery(target("quiz_id")[:1]),
-                course_id=Subquery(target("course_id")[:1]),
-            )
-        )
+        .filter(pk=attempt_id, user_id=user_id)
+        .first()
     )
-    attempt = next((row for row in rows if row.pk == attempt_id), None)
     if attempt is None:
         raise AttemptNotFound()
-    return attempt, [row for row in rows if row is not attempt]
+    return attempt
 
 
 def is_overdue(attempt: Attempt) -> bool:
@@ -88,10 +75,10 @@ def is_overdue(attempt: Attempt) -> bool:
 def attempt_submit(*, attempt_id: int, user: AbstractBaseUser) -> Attempt:
     """Submit and grade an attempt; submitting again returns the same result, graded once."""
     with transaction.atomic():
-        attempt, submitted = _locked_with_submitted(attempt_id, user.pk)
+        attempt = _locked_for_submission(attempt_id, user.pk)
         if attempt.state == AttemptState.IN_PROGRESS:
             when = attempt.deadline if is_overdue(attempt) else clock.now()
-            _grade_and_close(attempt, submitted_at=when, earlier=submitted)
+            _grade_and_close(attempt, submitted_at=when)
     return attempt
 
 
@@ -100,10 +87,10 @@ def attempt_finalize_if_overdue(*, attempt: Attempt) -> bool:
     if attempt.state != AttemptState.IN_PROGRESS or not is_overdue(attempt):
         return False
     with transaction.atomic():
-        locked, submitted = _locked_with_submitted(attempt.pk, attempt.user_id)
+        locked = _locked_for_submission(attempt.pk, attempt.user_id)
         if locked.state != AttemptState.IN_PROGRESS:
             return False
-        _grade_and_close(locked, submitted_at=locked.deadline, earlier=submitted)
+        _grade_and_close(locked, submitted_at=locked.deadline)
     attempt.refresh_from_db()
     return True
 
@@ -149,9 +136,9 @@ def _write_final(responses: list[Response]) -> None:
         cursor.execute(sql, [*params, *ids])
 
 
-def _grade_and_close(attempt: Attempt, *, submitted_at, earlier: list[Attempt]) -> None:
+def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     """Grade every response once, append SUBMIT steps, total the score, close the attempt and
-    grade the quiz (`earlier`: the learner's other submitted attempts at it, in the course).
+    update the learner's quiz grade.
 
     The answers and flags saved as steps become the response rows' for good. Practice answers
     already checked keep their checked grade (with its penalty); any other practice answer is
@@ -192,7 +179,7 @@ def _grade_and_close(attempt: Attempt, *, submitted_at, earlier: list[Attempt]) 
     # (the LTI outbox) write in it too: a grade leaves if and only if the submission commits.
     # The learner's study cards are made here too, from the responses just written, so a
     # submission is one transaction.
-    refresh_quiz_grade(attempt=attempt, reason=GradeReason.SUBMIT, submitted=[*earlier, attempt])
+    grade_after_submission(attempt=attempt, reason=GradeReason.SUBMIT)
     _study_cards(attempt)
 
 

@@ -7,6 +7,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
 
 from quizzes import clock
 from quizzes.models import Attempt, GradingMethod, QuizGrade
@@ -199,3 +202,52 @@ def test_attempts_without_a_maximum_make_no_grade():
     attempt = Attempt(number=1, state="submitted", score=Decimal(0), max_score=Decimal(0))
 
     assert grade_figures(GradingMethod.HIGHEST, [attempt]) is None
+
+
+@pytest.mark.parametrize("method", list(GradingMethod))
+def test_a_submission_updates_the_grade_exactly_as_counting_every_attempt_again(setting, method):
+    """The grade after each submission, kept from the stored one, is the grade of them all."""
+    setting[2].grading_method = method
+    setting[2].save()
+    attempts = []
+    for right in (2, 4, 4, 1, 0, 3, 4):
+        attempts.append(submit(setting, right))
+        submitted = Attempt.objects.filter(pk__in=[a.pk for a in attempts])
+        expected = grade_figures(method, submitted)
+        grade = grade_of(setting)
+        assert (grade.percent, grade.attempt_id, grade.attempt_count) == (
+            expected.percent,
+            expected.attempt_id,
+            expected.attempt_count,
+        )
+
+
+def test_a_submission_reads_no_more_after_many_earlier_attempts(setting):
+    """A practice quiz may be taken a hundred times: the hundredth submission reads as many
+    queries and attempt rows as the first (it updates the stored grade, not all of them)."""
+    course, learner, quiz, _ = setting
+    quiz.max_attempts = None
+    quiz.save()
+
+    def cost_of_a_submission() -> tuple[int, int]:
+        attempt = attempt_start(quiz=quiz, user=learner, course=course)
+        loaded = []
+
+        def count(sender, instance, **kwargs):
+            loaded.append(instance)
+
+        post_init.connect(count, sender=Attempt)
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                attempt_submit(attempt_id=attempt.pk, user=learner)
+        finally:
+            post_init.disconnect(count, sender=Attempt)
+        return len(captured.captured_queries), len(loaded)
+
+    submit(setting, 2)
+    second = cost_of_a_submission()
+    for _ in range(25):
+        submit(setting, 2)
+    queries, attempts_read = cost_of_a_submission()
+    assert queries <= second[0] and attempts_read == second[1]
+    assert grade_of(setting).attempt_count == 28
