@@ -412,3 +412,13 @@ class AccommodationGroupAdmin(ReadOnlyAdmin):
     list_display = ("name", "course", "created_at")
     list_filter = ("course",)
     search_fields = ("name", "members__username")
+
+
+@admin.register(models.QuizGrade)
+class QuizGradeAdmin(ReadOnlyAdmin):
+    """Derived from the attempts (services.quiz_grades): read here, changed only by them."""
+
+    list_display = ("user", "quiz", "course", "percent", "passed", "attempt_count", "updated_at")
+    list_filter = ("course", "quiz", "passed")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "quiz__title")
+    list_select_related = ("user", "quiz", "course")
