@@ -198,7 +198,9 @@
     const warning = document.getElementById("timer-warning");
     const warned = new Set();
     const tick = function () {
-      const left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
+      // Rounded up: "0:00" (and the submission) only once the deadline has passed, so the
+      // server records the attempt as closed by its deadline ("Time ran out at …").
+      const left = Math.max(0, Math.ceil((deadline - (Date.now() + skew)) / 1000));
       const minutes = Math.floor(left / 60), seconds = left % 60;
       value.textContent = minutes + ":" + String(seconds).padStart(2, "0");
       // The most urgent mark passed; each is said once, and stays until a more urgent one.
