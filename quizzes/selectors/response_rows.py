@@ -120,13 +120,9 @@ def _with_last_step(response: Response, values: Sequence[Any]) -> Response:
     return response
 
 
-def responses_to_save(
-    *, attempt_id: int, user_id: int, question_ids: Iterable[int], writes_since: datetime
-) -> list[Response]:
-    """The user's responses to these questions in this attempt, in position order, each with
-    its attempt (and quiz mode), its version, its last step, and as `recent_writes` how many
-    steps the attempt got since `writes_since` (one query)."""
-    ids = list(question_ids)
+@functools.lru_cache(maxsize=256)
+def _responses_to_save_sql(vendor: str, question_count: int) -> str:
+    """The SQL of `responses_to_save` for this many questions (built once: every save runs it)."""
     select = [
         *_columns(Response, "r", RESPONSE),
         *_columns(Attempt, "a", ATTEMPT),
@@ -136,15 +132,25 @@ def responses_to_save(
         f"(SELECT COUNT(*) FROM {_quoted(ResponseStep)} w JOIN {_quoted(Response)} wr "
         "ON wr.id = w.response_id WHERE wr.attempt_id = a.id AND w.created_at >= %s)",
     ]
-    sql = (
+    return (
         f"SELECT {', '.join(select)} FROM {_quoted(Response)} r "
         f"JOIN {_quoted(Attempt)} a ON a.id = r.attempt_id "
         f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
         f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
         f"{_last_step_join()}"
         f"WHERE r.attempt_id = %s AND a.user_id = %s "
-        f"AND r.question_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY r.position"
+        f"AND r.question_id IN ({', '.join(['%s'] * question_count)}) ORDER BY r.position"
     )
+
+
+def responses_to_save(
+    *, attempt_id: int, user_id: int, question_ids: Iterable[int], writes_since: datetime
+) -> list[Response]:
+    """The user's responses to these questions in this attempt, in position order, each with
+    its attempt (and quiz mode), its version, its last step, and as `recent_writes` how many
+    steps the attempt got since `writes_since` (one query)."""
+    ids = list(question_ids)
+    sql = _responses_to_save_sql(connection.vendor, len(ids))
     since = connection.ops.adapt_datetimefield_value(writes_since)
     with connection.cursor() as cursor:
         cursor.execute(sql, [since, attempt_id, user_id, *ids])
