@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
@@ -55,11 +56,19 @@ def prune_task_results() -> int:
     return deleted
 
 
+def clear_expired_sessions() -> None:
+    """Delete the sessions past their expiry (Django's `clearsessions`, hourly here)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+
+
 def default_schedule(*, database_backend: bool) -> list[Periodic]:
-    """The site's schedule; the database backend's own results are pruned hourly too."""
+    """The site's schedule: grades, overdue attempts, expired sessions hourly; the database
+    backend's own results are pruned hourly too."""
     entries = [
         task_entry(deliver_grades, settings.TASK_GRADE_SWEEP_SECONDS),
         task_entry(close_overdue_attempts, settings.TASK_OVERDUE_SWEEP_SECONDS),
+        Periodic(name="clear_expired_sessions", every=3600, run=clear_expired_sessions),
     ]
     if database_backend:
         entries.append(Periodic(name="prune_task_results", every=3600, run=prune_task_results))

@@ -44,7 +44,11 @@ def test_each_task_is_enqueued_at_once_then_every_interval():
     clock = Clock()
     scheduler = Scheduler(default_schedule(database_backend=False), monotonic=clock)
 
-    assert scheduler.run_due() == [deliver_grades.name, close_overdue_attempts.name]
+    assert scheduler.run_due() == [
+        deliver_grades.name,
+        close_overdue_attempts.name,
+        "clear_expired_sessions",
+    ]
     assert scheduler.run_due() == []
     clock.seconds += 15
     assert scheduler.run_due() == [deliver_grades.name]
@@ -56,7 +60,12 @@ def test_each_task_is_enqueued_at_once_then_every_interval():
 
 def test_the_database_backend_schedule_also_prunes_old_task_rows():
     names = [entry.name for entry in default_schedule(database_backend=True)]
-    assert names == [deliver_grades.name, close_overdue_attempts.name, "prune_task_results"]
+    assert names == [
+        deliver_grades.name,
+        close_overdue_attempts.name,
+        "clear_expired_sessions",
+        "prune_task_results",
+    ]
 
 
 def test_a_failing_entry_is_tried_again_and_does_not_hold_up_the_others(caplog):
@@ -95,3 +104,20 @@ def test_pruning_deletes_finished_task_rows_older_than_the_kept_days(settings):
 
     remaining = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
     assert remaining == {str(recent.id), str(waiting.id)}
+
+
+def test_the_schedule_signs_out_sessions_past_their_expiry(client):
+    from kzstudy.user_sessions.models import UserSession
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    client.force_login(UserFactory())
+    UserSession.objects.filter(pk=UserSession.objects.first().pk).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    entry = next(
+        e for e in default_schedule(database_backend=False) if e.name == "clear_expired_sessions"
+    )
+    entry.run()
+    assert UserSession.objects.count() == 1
+    assert UserSession.objects.get().expire_date > timezone.now()
