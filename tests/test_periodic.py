@@ -82,7 +82,11 @@ def test_a_failing_entry_is_tried_again_and_does_not_hold_up_the_others(caplog):
     ]
     scheduler = Scheduler(entries, monotonic=clock)
 
-    assert scheduler.run_due() == [deliver_grades.name, close_overdue_attempts.name]
+    assert scheduler.run_due() == [
+        deliver_grades.name,
+        close_overdue_attempts.name,
+        "clear_expired_sessions",
+    ]
     clock.seconds += 1
     assert scheduler.run_due() == []  # the others wait their interval; the broken one retried
     assert len(failures) == 2
@@ -106,12 +110,14 @@ def test_pruning_deletes_finished_task_rows_older_than_the_kept_days(settings):
     assert remaining == {str(recent.id), str(waiting.id)}
 
 
-def test_the_schedule_signs_out_sessions_past_their_expiry(client):
+def test_the_schedule_signs_out_sessions_past_their_expiry():
+    from django.test import Client
+
     from kzstudy.user_sessions.models import UserSession
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory())
-    client.force_login(UserFactory())
+    Client().force_login(UserFactory())
+    Client().force_login(UserFactory())
     UserSession.objects.filter(pk=UserSession.objects.first().pk).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
