@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from .qtypes import InvalidResponse
+from .qtypes import InvalidResponse, registry
 
 # Marks a question whose saved answer the page leaves alone: its inputs are disabled (a
 # practice question answered right), so their absence must not read as "cleared".
@@ -61,36 +61,13 @@ def posted_answers(post: QueryDict) -> PostedAnswers:
 
 def raw_answer(post: QueryDict, question_id: int) -> dict[str, Any] | None:
     """The raw answer for one question (None: no answer field was sent, which clears it);
-    InvalidResponse for positions that cannot make an order."""
+    InvalidResponse for input that cannot make an answer.
+
+    Each type reads the fields its own inputs post (`read_post`); whichever fields arrive are
+    passed on, and the question's type refuses a field it does not take.
+    """
     p = field_prefix(question_id)
     raw: dict[str, Any] = {}
-    if f"{p}choice" in post:
-        raw["choice"] = post.get(f"{p}choice") or None
-    if f"{p}choices" in post:
-        raw["choices"] = post.getlist(f"{p}choices")
-    if f"{p}value" in post:
-        raw["value"] = (post.get(f"{p}value") or "").strip() or None
-    if f"{p}text" in post:
-        raw["text"] = post.get(f"{p}text", "")
-    pairs = {_suffix(n, f"{p}pair-"): v for n, v in post.items() if n.startswith(f"{p}pair-")}
-    if pairs:
-        raw["pairs"] = pairs
-    positions = {_suffix(n, f"{p}pos-"): v for n, v in post.items() if n.startswith(f"{p}pos-")}
-    if positions:
-        raw["order"] = _order_from_positions(positions)
+    for key in registry.all_keys():
+        raw.update(registry.get(key).read_post(post, p))
     return raw or None
-
-
-def _suffix(name: str, prefix: str) -> str:
-    return name[len(prefix) :]
-
-
-def _order_from_positions(positions: dict[str, str]) -> list[str] | None:
-    """Items are placed with a position number each (keyboard-friendly, no drag and drop)."""
-    if not any(positions.values()):
-        return None
-    if not all(v.isascii() and v.isdigit() and len(v) < 6 for v in positions.values()):
-        raise InvalidResponse("Give every item a position.")
-    if len(set(positions.values())) != len(positions):
-        raise InvalidResponse("Give each item a different position.")
-    return sorted(positions, key=lambda key: int(positions[key]))

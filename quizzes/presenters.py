@@ -53,17 +53,7 @@ def learner_question(response: Response, version: QuestionVersion | None = None)
         listed = sorted(items, key=lambda item: order.get(item["key"], len(order)))
         return [{"id": item["key"], "text": item["text"]} for item in listed]
 
-    if version.qtype in ("single_choice", "multiple_response"):
-        shown["choices"] = ordered(payload["choices"])
-    elif version.qtype == "true_false":
-        shown["choices"] = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
-    elif version.qtype == "matching":
-        shown["left"] = [{"id": item["key"], "text": item["text"]} for item in payload["lefts"]]
-        shown["right"] = ordered(payload["rights"])
-    elif version.qtype == "ordering":
-        shown["items"] = ordered(payload["items"])
-    elif version.qtype == "numeric" and payload.get("unit"):
-        shown["unit"] = payload["unit"]
+    shown.update(registry.get(version.qtype).learner_fields(payload, ordered))
     return shown
 
 
@@ -96,39 +86,7 @@ class QuestionView:
 
 def answer_widget(question: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
     """Options with `checked`/`selected`/`position` set from the learner's saved answer."""
-    qtype = question["type"]
-    if qtype in ("single_choice", "multiple_response", "true_false"):
-        picked = {
-            "single_choice": {answer.get("choice")},
-            "multiple_response": set(answer.get("choices") or []),
-            "true_false": {{True: "true", False: "false"}.get(answer.get("value"))},
-        }[qtype]
-        return {"options": [{**c, "checked": c["id"] in picked} for c in question["choices"]]}
-    if qtype == "matching":
-        pairs = answer.get("pairs") or {}
-        return {
-            "lefts": [
-                {
-                    **left,
-                    "options": [
-                        {**r, "selected": pairs.get(left["id"]) == r["id"]}
-                        for r in question["right"]
-                    ],
-                }
-                for left in question["left"]
-            ]
-        }
-    if qtype == "ordering":
-        order = answer.get("order") or []
-        count = len(question["items"])
-        return {
-            "items": [
-                {**item, "position": order.index(item["id"]) + 1 if item["id"] in order else None}
-                for item in question["items"]
-            ],
-            "positions": list(range(1, count + 1)),
-        }
-    return {"value": answer.get("text", answer.get("value", "")) or ""}
+    return registry.get(question["type"]).answer_widget(question, answer)
 
 
 def practice_feedback(

@@ -14,17 +14,12 @@ from typing import Any
 from .models import Attempt, QuestionVersion, Response, ResponseState, ResponseStep, StepKind
 from .presenters import ReviewItem, learner_question, review_item
 from .qtypes import registry
+from .qtypes.choices import letter
 from .selectors.attempt_record import GradingHistory
 
 CENT = Decimal("0.01")
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Steps whose data holds the answer as it was then.
 ANSWER_STEPS = (StepKind.SAVE, StepKind.CHECK)
-
-
-def letter(index: int) -> str:
-    """A, B, … Z for the first 26 options shown, then 27, 28, …"""
-    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
 
 
 def answer_text(response: Response, version: QuestionVersion, answer: Any) -> str:
@@ -33,9 +28,9 @@ def answer_text(response: Response, version: QuestionVersion, answer: Any) -> st
     if not answer:
         return ""
     qtype = registry.get(version.qtype)
-    if version.qtype in ("single_choice", "multiple_response"):
+    if qtype.answers_by_letter:
+        picked = qtype.picked_options(answer)
         shown = learner_question(response, version)["choices"]
-        picked = {answer.get("choice")} | set(answer.get("choices") or [])
         return "; ".join(
             f"{letter(n)}. {choice['text']}"
             for n, choice in enumerate(shown)
@@ -83,48 +78,7 @@ class StaffQuestion:
 def _key_flags(question: dict[str, Any], graded: QuestionVersion, answer: dict) -> list[dict]:
     """The options in the order shown, each with its letter, whether the learner picked it and
     whether the key (of the version that made the mark) holds it."""
-    payload, qtype = graded.payload, graded.qtype
-    if qtype in ("single_choice", "multiple_response"):
-        keys = {c["key"] for c in payload["choices"] if c["correct"]}
-        picked = {answer.get("choice")} | set(answer.get("choices") or [])
-        return [
-            {"label": letter(n), **c, "picked": c["id"] in picked, "is_key": c["id"] in keys}
-            for n, c in enumerate(question["choices"])
-        ]
-    if qtype == "true_false":
-        key = "true" if payload["answer"] else "false"
-        value = {True: "true", False: "false"}.get(answer.get("value"))
-        return [
-            {"label": letter(n), **c, "picked": c["id"] == value, "is_key": c["id"] == key}
-            for n, c in enumerate(question["choices"])
-        ]
-    if qtype == "matching":
-        rights = {r["id"]: r["text"] for r in question["right"]}
-        matches = {left["key"]: left["match"] for left in payload["lefts"]}
-        pairs = answer.get("pairs") or {}
-        return [
-            {
-                "label": letter(n),
-                "text": left["text"],
-                "picked_text": rights.get(pairs.get(left["id"]), ""),
-                "key_text": rights.get(matches.get(left["id"]), ""),
-                "is_key": pairs.get(left["id"]) == matches.get(left["id"]),
-            }
-            for n, left in enumerate(question["left"])
-        ]
-    if qtype == "ordering":
-        order = answer.get("order") or []
-        right = [item["key"] for item in payload["items"]]
-        return [
-            {
-                "label": letter(n),
-                "text": item["text"],
-                "position": order.index(item["id"]) + 1 if item["id"] in order else None,
-                "key_position": right.index(item["id"]) + 1 if item["id"] in right else None,
-            }
-            for n, item in enumerate(question["items"])
-        ]
-    return []
+    return registry.get(graded.qtype).staff_key_rows(question, graded.payload, answer)
 
 
 def _live(response: Response, steps: list[ResponseStep]) -> tuple[Any, str]:

@@ -1,4 +1,5 @@
-"""Question types: one module per type, registered explicitly here (easy to grep)."""
+"""Question types: one package per type (`qtypes/<key>/`: its grader and its hooks for pages,
+staff, analysis, the editor and exchange), registered here, the one place that lists them."""
 
 from . import registry
 from .base import Grade, GradeState, InvalidResponse, QuestionType

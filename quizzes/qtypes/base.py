@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
+
+# Sorts a payload's keyed items into the order an attempt shows them, as `{"id", "text"}`.
+Ordered = Callable[[list[dict[str, Any]]], list[dict[str, str]]]
+# Option key → (text as shown, whether the key holds it), for item analysis.
+OptionTable = dict[str, tuple[str, bool]]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -154,6 +162,73 @@ class QuestionType:
     def summarise_response(self, payload: Mapping[str, Any], response: Mapping[str, Any]) -> str:
         """A one-line human-readable version of a response, for reports and review."""
         raise NotImplementedError
+
+    # Hooks: what the rest of the app asks a type instead of branching on its key. Each type's
+    # package (`qtypes/<key>/`) implements them; tests/qtypes/test_plugin_layout.py checks that
+    # every registered type does.
+
+    # Types whose authoring order gives the answer away (ordering items, matching options) are
+    # shuffled whatever the quiz says.
+    always_shuffle: ClassVar[bool] = False
+    # Staff read an answer of this type as the picked options' letters and texts ("B. …", in
+    # the order the learner saw them) instead of its summary.
+    answers_by_letter: ClassVar[bool] = False
+
+    @property
+    def template_name(self) -> str:
+        """The learner's inputs, included by the attempt, preview and try pages by this name."""
+        return f"quizzes/includes/answers/{self.key}.html"
+
+    def learner_fields(self, payload: Mapping[str, Any], ordered: Ordered) -> dict[str, Any]:
+        """The type's part of the learner view (choices, items, a unit…), from an allow-list of
+        payload fields: never the key."""
+        raise NotImplementedError
+
+    def answer_widget(self, question: Mapping[str, Any], answer: Mapping[str, Any]) -> dict:
+        """The learner view's inputs with a saved answer filled in (no logic in templates)."""
+        raise NotImplementedError
+
+    def read_post(self, post: QueryDict, prefix: str) -> dict[str, Any]:
+        """The raw answer fields this type's inputs post (names `prefix` + part), as the API
+        takes them; {} when none of its fields were sent. InvalidResponse for input that
+        cannot make an answer."""
+        raise NotImplementedError
+
+    def staff_key_rows(
+        self, question: Mapping[str, Any], payload: Mapping[str, Any], answer: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """For staff: the options or items in the order shown, with what the learner gave and
+        what the key (of `payload`, the version that made the mark) holds."""
+        raise NotImplementedError
+
+    def option_table(self, payloads: Sequence[Mapping[str, Any]]) -> OptionTable | None:
+        """Item analysis's option table from a question's payloads (oldest first); None: the
+        type has no options to count (see `no_option_table`)."""
+        raise NotImplementedError
+
+    @property
+    def counts_options(self) -> bool:
+        """Whether item analysis counts the picks of this type's options."""
+        return type(self).option_table is not no_option_table
+
+    def picked_options(self, answer: Any) -> list[str]:
+        """The option keys one stored answer picked (none for a blank or foreign answer)."""
+        return []
+
+
+def no_option_table(payloads: Sequence[Mapping[str, Any]]) -> None:
+    """The analysis hook of a type without options: item analysis counts no options."""
+    return None
+
+
+def text_widget(question: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
+    """The widget of a typed answer: the saved text or number."""
+    return {"value": answer.get("text", answer.get("value", "")) or ""}
+
+
+def positions_of(order: list[str], item_id: str) -> int | None:
+    """An item's 1-based position in an order, None when it is not placed."""
+    return order.index(item_id) + 1 if item_id in order else None
 
 
 def require_dict(raw: Any) -> Mapping[str, Any]:

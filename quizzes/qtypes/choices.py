@@ -1,16 +1,18 @@
-"""Shared parts of the choice types (single choice and multiple response)."""
+"""Shared parts of the choice types (single choice and multiple response): authoring, the
+learner view, the staff's key table and item analysis's option table."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .base import QuestionType, clean_text, duplicates, reuse_keys
+from .base import OptionTable, Ordered, QuestionType, clean_text, duplicates, reuse_keys
 
 
 class ChoiceType(QuestionType):
     """A question answered by picking among listed choices."""
 
+    answers_by_letter = True
     min_correct: int = 1
     max_correct: int | None = None
 
@@ -89,3 +91,42 @@ class ChoiceType(QuestionType):
     def choices_by_key(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
         """The payload's choices indexed by key."""
         return {c["key"]: c for c in payload["choices"]}
+
+    def learner_fields(self, payload: Mapping[str, Any], ordered: Ordered) -> dict[str, Any]:
+        """The choices in the order shown, without their correctness or feedback."""
+        return {"choices": ordered(payload["choices"])}
+
+    def staff_key_rows(
+        self, question: Mapping[str, Any], payload: Mapping[str, Any], answer: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Each choice as shown, whether the learner picked it and whether it is right."""
+        keys = {c["key"] for c in payload["choices"] if c["correct"]}
+        return picked_rows(question, self.picked_options(answer), keys)
+
+    def option_table(self, payloads: Sequence[Mapping[str, Any]]) -> OptionTable:
+        """Every choice any version had, newest text first (older keys follow)."""
+        options: OptionTable = {}
+        for payload in reversed(payloads):
+            for choice in payload.get("choices", []):
+                options.setdefault(choice["key"], (choice["text"], bool(choice["correct"])))
+        return options
+
+
+def letter(index: int) -> str:
+    """A, B, … Z for the first 26 options shown, then 27, 28, …"""
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def checked_options(question: Mapping[str, Any], picked: list[str]) -> dict[str, Any]:
+    """A choice widget: the options shown, each `checked` when the answer picked it."""
+    return {"options": [{**c, "checked": c["id"] in picked} for c in question["choices"]]}
+
+
+def picked_rows(
+    question: Mapping[str, Any], picked: list[str], keys: set[str]
+) -> list[dict[str, Any]]:
+    """The staff's rows of a choice question: letter, option, picked, key."""
+    return [
+        {"label": letter(n), **c, "picked": c["id"] in picked, "is_key": c["id"] in keys}
+        for n, c in enumerate(question["choices"])
+    ]

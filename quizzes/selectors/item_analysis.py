@@ -8,7 +8,7 @@ the number of attempts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,6 @@ from ..analysis import PairSums, cronbach_alpha, kr20, pearson, standard_deviati
 from ..models import Attempt, AttemptState, Course, QuestionVersion, Quiz, Response
 from ..qtypes import registry
 
-CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
 NOTES = {
     "too_small": _("Reliability needs at least two submitted attempts and two questions."),
     "random_pools": _(
@@ -114,7 +113,7 @@ def _answer_counts(responses: QuerySet[Response]) -> dict[int, list[tuple[Any, i
     """Per choice question, (stored answer, how many) grouped by the database."""
     grouped: dict[int, list[tuple[Any, int]]] = {}
     rows = (
-        responses.filter(question__qtype__in=CHOICE_TYPES)
+        responses.filter(question__qtype__in=_option_types())
         .values("question_id", "answer")
         .annotate(picked=Count("id"))
     )
@@ -136,45 +135,16 @@ def _versions(question_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     return versions
 
 
-def _option_texts(versions: list[dict[str, Any]]) -> dict[str, tuple[str, bool]]:
-    """Option key → (text, correct), newest version first; keys only older versions had follow."""
-    newest = versions[-1]
-    if newest["qtype"] == "true_false":
-        answer = newest["payload"]["answer"]
-        return {
-            "true": (str(_("True")), answer is True),
-            "false": (str(_("False")), answer is False),
-        }
-    options: dict[str, tuple[str, bool]] = {}
-    for version in reversed(versions):
-        for choice in version["payload"].get("choices", []):
-            options.setdefault(choice["key"], (choice["text"], bool(choice["correct"])))
-    return options
-
-
-def _picked_keys(qtype: str, answer: Any) -> list[str]:
-    """The option keys one stored answer picked (none for a blank answer)."""
-    if not isinstance(answer, Mapping):
-        return []
-    if qtype == "true_false":
-        value = answer.get("value")
-        return [] if not isinstance(value, bool) else ["true" if value else "false"]
-    if qtype == "single_choice":
-        return [answer["choice"]] if answer.get("choice") else []
-    picked = answer.get("choices")
-    return [key for key in picked if isinstance(key, str)] if isinstance(picked, list) else []
-
-
 def _options(
     versions: list[dict[str, Any]], counts: list[tuple[Any, int]], total: int
 ) -> tuple[list[OptionCount], int]:
     """Per option, how many learners picked it; and how many gave no answer."""
-    texts = _option_texts(versions)
-    qtype = versions[-1]["qtype"]
+    qtype = registry.get(versions[-1]["qtype"])
+    texts = qtype.option_table([version["payload"] for version in versions]) or {}
     picked = dict.fromkeys(texts, 0)
     no_answer = 0
     for answer, count in counts:
-        keys = _picked_keys(qtype, answer)
+        keys = qtype.picked_options(answer)
         no_answer += 0 if keys else count
         for key in keys:
             picked[key] = picked.get(key, 0) + count
@@ -190,11 +160,20 @@ def _options(
     return options, no_answer
 
 
+def _option_types() -> list[str]:
+    """The types whose picked options item analysis counts (their analysis hook)."""
+    return [key for key in registry.all_keys() if registry.get(key).counts_options]
+
+
+def _counts_options(qtype: str) -> bool:
+    return qtype in _option_types()
+
+
 def _item(row: dict[str, Any], versions: list[dict[str, Any]], counts: list) -> ItemStats:
     n = row["n"]
     newest = versions[-1] if versions else {"qtype": "", "stem": "", "question__key": ""}
     options, no_answer = (
-        _options(versions, counts, n) if newest["qtype"] in CHOICE_TYPES else ([], 0)
+        _options(versions, counts, n) if _counts_options(newest["qtype"]) else ([], 0)
     )
     sd = standard_deviation(n, row["sx"], row["sxx"])
     return ItemStats(

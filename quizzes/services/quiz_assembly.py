@@ -111,8 +111,9 @@ def _choice_order(version: QuestionVersion, *, shuffle: bool, rng: random.Random
     Ordering items and matching options are always shuffled, whatever the quiz says: in their
     authoring order they would give the answer away.
     """
-    keys = registry.get(version.qtype).shuffle_keys(version.payload)
-    must_shuffle = version.qtype in ("ordering", "matching")
+    qtype = registry.get(version.qtype)
+    keys = qtype.shuffle_keys(version.payload)
+    must_shuffle = qtype.always_shuffle
     if not keys or not (shuffle or must_shuffle):
         return keys
     order = list(keys)

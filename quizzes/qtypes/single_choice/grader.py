@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import ONE, ZERO, Grade, InvalidResponse, require_dict
-from .choices import ChoiceType
+from ..base import ONE, ZERO, Grade, InvalidResponse, require_dict
+from ..choices import ChoiceType
 
 
-class SingleChoice(ChoiceType):
+class SingleChoiceGrader(ChoiceType):
     """Pick one choice; full marks for the right one, none otherwise."""
 
     key = "single_choice"

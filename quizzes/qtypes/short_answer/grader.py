@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from .base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
+from ..base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
 
 MAX_ANSWER_LENGTH = 500
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -23,7 +23,7 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
-class ShortAnswer(QuestionType):
+class ShortAnswerGrader(QuestionType):
     """Type the answer; any accepted variant scores full marks."""
 
     key = "short_answer"

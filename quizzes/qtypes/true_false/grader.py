@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
+from ..base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
 
 
-class TrueFalse(QuestionType):
+class TrueFalseGrader(QuestionType):
     """Judge a statement true or false."""
 
     key = "true_false"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
+from ..base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
 
 # Answers are years, counts and percentages: bound their size so no input can overflow.
 MAX_MAGNITUDE = Decimal("1e15")
@@ -44,7 +44,7 @@ def format_number(value: Decimal) -> str:
     return text
 
 
-class Numeric(QuestionType):
+class NumericGrader(QuestionType):
     """Type a number; full marks within ±tolerance of the answer."""
 
     key = "numeric"

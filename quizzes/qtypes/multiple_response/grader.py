@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .base import Grade, InvalidResponse, require_dict
-from .choices import ChoiceType
+from ..base import Grade, InvalidResponse, require_dict
+from ..choices import ChoiceType
 
 
-class MultipleResponse(ChoiceType):
+class MultipleResponseGrader(ChoiceType):
     """Pick every right choice.
 
     Each right choice picked adds 1/(number of right choices); each wrong one picked subtracts

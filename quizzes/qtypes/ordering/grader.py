@@ -7,7 +7,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from .base import (
+from ..base import (
     Grade,
     InvalidResponse,
     QuestionType,
@@ -18,7 +18,7 @@ from .base import (
 )
 
 
-class Ordering(QuestionType):
+class OrderingGrader(QuestionType):
     """Arrange the items; the payload lists them in the right order under opaque keys.
 
     Partial credit follows Moodle's ordering question ("relative to the next item, excluding

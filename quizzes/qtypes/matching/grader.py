@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .base import (
+from ..base import (
     Grade,
     InvalidResponse,
     QuestionType,
@@ -19,7 +19,7 @@ from .base import (
 ARROW = " -> "
 
 
-class Matching(QuestionType):
+class MatchingGrader(QuestionType):
     """Left items and right options carry separate opaque keys, so ids never reveal the pairs."""
 
     key = "matching"

@@ -1,0 +1,22 @@
+"""True/false: a statement the learner judges.
+
+The registered type: the grader (`grader.py`) with its page, staff and analysis hooks
+(`hooks.py`).
+"""
+
+from . import hooks
+from .grader import TrueFalseGrader
+
+
+class TrueFalse(TrueFalseGrader):
+    """True/false, as registered."""
+
+    learner_fields = staticmethod(hooks.learner_fields)
+    answer_widget = staticmethod(hooks.answer_widget)
+    read_post = staticmethod(hooks.read_post)
+    staff_key_rows = staticmethod(hooks.staff_key_rows)
+    option_table = staticmethod(hooks.option_table)
+    picked_options = staticmethod(hooks.picked_options)
+
+
+__all__ = ["TrueFalse"]
