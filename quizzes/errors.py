@@ -98,6 +98,7 @@ ATTEMPT_MESSAGES = {
     "invalid_answer": _("The answer is not valid."),
     "practice_only": _("Feedback on single answers is given in practice quizzes only."),
     "already_correct": _("You have already answered this question correctly."),
+    "already_checked": _("This question has been checked: its answer is final."),
     "throttled": _("Too many changes in a short time: wait a moment and try again."),
     "save_conflict": _(
         "This answer was changed from another window at the same moment; reload and try again."

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import clock
+from .. import behaviours, clock
 from ..errors import (
     AttemptClosed,
     InvalidAnswer,
@@ -26,13 +26,11 @@ from ..models import (
     AttemptState,
     Course,
     Quiz,
-    QuizMode,
     Response,
-    ResponseState,
     ResponseStep,
     StepKind,
 )
-from ..qtypes import Grade, registry
+from ..qtypes import Grade, GradeState, registry
 from ..selectors.accommodations import QuizTerms, quiz_terms
 from ..selectors.delivery import StartOffer, as_live, start_offer, with_last_step
 from ..selectors.exam_protection import attempt_guard
@@ -48,18 +46,15 @@ from .answers import (
 from .quiz_assembly import quiz_pick_questions
 from .submission import (
     CENT,
-    PRACTICE_PENALTY,
     attempt_finalize_if_overdue,
     attempt_submit,
     attempts_close_overdue,
     is_overdue,
     locked_attempt,
-    practice_fraction,
 )
 
 __all__ = [
     "CENT",
-    "PRACTICE_PENALTY",
     "CheckResult",
     "SaveResult",
     "StartResult",
@@ -70,7 +65,6 @@ __all__ = [
     "attempt_start_or_resume",
     "attempt_submit",
     "attempts_close_overdue",
-    "practice_fraction",
 ]
 
 
@@ -129,8 +123,10 @@ def attempt_start_or_resume(
         raise QuizUnavailable(code="no_attempts_left")
     if offer.started_recently >= limit:
         raise TooManyWrites(retry_after=period)
-    # Only a practice quiz asks its course which questions graded quizzes keep back.
-    course = Course.objects.get(pk=offer.course_id) if quiz.mode == QuizMode.PRACTICE else None
+    # Only a quiz that shows verdicts during the attempt asks its course which questions
+    # graded quizzes keep back: its checks would give their keys away.
+    gives_feedback = behaviours.for_quiz(quiz).gives_feedback_during_attempt
+    course = Course.objects.get(pk=offer.course_id) if gives_feedback else None
     picks = quiz_pick_questions(
         quiz=quiz, rng=rng or random.SystemRandom(), course=course, learner_id=user.pk
     )
@@ -196,7 +192,8 @@ def _check_may_start(offer: StartOffer | None, *, asked_for_course: bool) -> Qui
 
 @dataclass(frozen=True)
 class CheckResult:
-    """A practice answer checked: the response and the grade (with the penalty applied)."""
+    """An answer checked: the response and the grade (the response's mark carries the
+    behaviour's penalty, the grade is the grader's own verdict)."""
 
     response: Response
     grade: Grade
@@ -206,9 +203,8 @@ class CheckResult:
 def answer_check(
     *, attempt_id: int, user: AbstractBaseUser, question_id: int, raw: Any
 ) -> CheckResult:
-    """Practice mode: save an answer and grade it at once, with another try when it is wrong.
-
-    Each earlier wrong try takes a third of the mark off (Moodle's interactive mode).
+    """Save an answer and grade it at once, when the quiz's behaviour allows a check
+    (practice quizzes: interactive, each earlier wrong try taking a third of the mark off).
     """
     with transaction.atomic():
         attempt = locked_attempt(attempt_id, user)
@@ -221,7 +217,8 @@ def answer_check(
 
 
 def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> CheckResult:
-    if attempt.quiz.mode != QuizMode.PRACTICE:
+    behaviour = behaviours.for_quiz(attempt.quiz)
+    if not behaviour.can_check:
         raise InvalidAnswer(code="practice_only")
     response = with_last_step(
         attempt.responses.select_related("question_version").filter(question_id=question_id)
@@ -235,8 +232,9 @@ def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> Check
     answer = read_answer(response, raw)
     if answer is None:
         raise InvalidAnswer("Answer the question before checking it.")
-    if response.state == ResponseState.CORRECT:
-        raise InvalidAnswer(code="already_correct")
+    refusal = behaviour.refuses_check(response.state)
+    if refusal:
+        raise InvalidAnswer(code=refusal)
     now = timezone.now()
     steps = []
     if answer != response.answer:
@@ -246,10 +244,12 @@ def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> Check
     version = response.question_version
     grade = registry.get(version.qtype).grade(version.payload, answer)
     wrong_before = (
-        response.steps.filter(kind=StepKind.CHECK).exclude(state=ResponseState.CORRECT).count()
+        response.steps.filter(kind=StepKind.CHECK).exclude(state=GradeState.CORRECT).count()
+        if behaviour.counts_wrong_tries
+        else 0
     )
-    response.state = ResponseState(grade.state.value)
-    response.fraction = practice_fraction(grade.fraction, wrong_before)
+    mark = behaviour.after_check(grade, wrong_before)
+    response.state, response.fraction = mark.state, mark.fraction
     response.score = (response.max_mark * response.fraction).quantize(CENT)
     response.save(update_fields=["answer", "is_flagged", "state", "fraction", "score"])
     steps.append(
@@ -258,7 +258,9 @@ def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> Check
             seq=(response.last_seq or 0) + 1,
             kind=StepKind.CHECK,
             data={"answer": answer, "flagged": response.is_flagged},
-            state=response.state,
+            # The step keeps the grader's own verdict; the penalty is the behaviour's, and a
+            # replay applies it again from the tries.
+            state=grade.state.value,
             fraction=grade.fraction,
         )
     )

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
-from .. import clock
+from .. import behaviours, clock
+from ..behaviours import Mark
 from ..errors import AttemptNotFound
 from ..models import (
     Attempt,
     AttemptState,
     GradeReason,
-    QuizMode,
     Response,
     ResponseState,
     ResponseStep,
@@ -24,17 +25,11 @@ from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
 from .quiz_grades import grade_after_submission
 
-# Moodle's interactive behaviour takes a third of the mark off for each wrong try.
-PRACTICE_PENALTY = Decimal(1) / 3
+# The penalty rule belongs to the interactive behaviour; it stays importable from here for the
+# modules that word it (practice_wording) and the tests that pin it.
+PRACTICE_PENALTY = behaviours.PRACTICE_PENALTY
+practice_fraction = behaviours.practice_fraction
 CENT = Decimal("0.01")
-CHECKED = {ResponseState.CORRECT, ResponseState.PARTIAL, ResponseState.WRONG}
-
-
-def practice_fraction(fraction: Decimal, wrong_tries: int) -> Decimal:
-    """A practice grade after its wrong tries: a third off for each, never below zero."""
-    if not fraction:
-        return fraction
-    return max(Decimal(0), fraction - PRACTICE_PENALTY * wrong_tries).quantize(Decimal("0.00001"))
 
 
 def locked_attempt(attempt_id: int, user: AbstractBaseUser) -> Attempt:
@@ -101,10 +96,9 @@ def attempts_close_overdue() -> int:
     return sum(attempt_finalize_if_overdue(attempt=a) for a in overdue.iterator())
 
 
-def _final_responses(attempt: Attempt) -> list[Response]:
-    """The attempt's responses as they stand, with the wrong practice tries of each."""
-    practice = attempt.quiz.mode == QuizMode.PRACTICE
-    return [as_live(r) for r in open_attempt_responses(attempt, wrong_tries=practice)]
+def _final_responses(attempt: Attempt, *, wrong_tries: bool) -> list[Response]:
+    """The attempt's responses as they stand, with the wrong tries of each when they count."""
+    return [as_live(r) for r in open_attempt_responses(attempt, wrong_tries=wrong_tries)]
 
 
 def _write_final(responses: list[Response]) -> None:
@@ -140,25 +134,23 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     """Grade every response once, append SUBMIT steps, total the score, close the attempt and
     update the learner's quiz grade.
 
-    The answers and flags saved as steps become the response rows' for good. Practice answers
-    already checked keep their checked grade (with its penalty); any other practice answer is
-    graded now with the same penalty for the wrong tries before it, so saving instead of
-    checking the last try does not escape it.
+    The answers and flags saved as steps become the response rows' for good. The quiz's
+    behaviour says what each answer is worth: graded now (deferred), or, when it checks
+    answers, its checked verdict kept and an unchecked answer graded with the cost of the
+    wrong tries before it (`Behaviour.at_submit`).
     """
-    practice = attempt.quiz.mode == QuizMode.PRACTICE
-    responses = _final_responses(attempt)
+    behaviour = behaviours.for_quiz(attempt.quiz)
+    responses = _final_responses(attempt, wrong_tries=behaviour.counts_wrong_tries)
     steps = []
     for response in responses:
-        if not (practice and response.state in CHECKED):
-            version = response.question_version
-            grade = registry.get(version.qtype).grade(version.payload, response.answer)
-            response.state = ResponseState(grade.state.value)
-            response.fraction = (
-                practice_fraction(grade.fraction, response.wrong_tries)
-                if practice
-                else grade.fraction
-            )
-            response.score = (response.max_mark * response.fraction).quantize(CENT)
+        version = response.question_version
+        mark = behaviour.at_submit(
+            Mark(ResponseState(response.state), response.fraction),
+            partial(registry.get(version.qtype).grade, version.payload, response.answer),
+            response.wrong_tries,
+        )
+        response.state, response.fraction = mark.state, mark.fraction
+        response.score = (response.max_mark * mark.fraction).quantize(CENT)
         steps.append(
             ResponseStep(
                 response=response,

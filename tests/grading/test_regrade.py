@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Question, Regrade, ResponseStep
+from quizzes.models import Regrade, ResponseStep
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from quizzes.services.authoring import question_create, question_revise
-from quizzes.services.grading import RegradeRefused, quiz_regrade, regrade_plan
+from quizzes.services.grading import quiz_regrade, regrade_plan
 from tests.factories import course_with_learner, enrol, fixed_quiz
 
 pytestmark = pytest.mark.django_db
@@ -107,15 +107,6 @@ def test_an_answer_that_no_longer_fits_keeps_its_version(submitted):
     )
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert not change.changed
-
-
-def test_practice_quizzes_are_not_regraded():
-    course, _ = course_with_learner()
-    quiz = fixed_quiz(
-        [Question.objects.get(key="introduction-01")], article=course.article, mode="practice"
-    )
-    with pytest.raises(RegradeRefused):
-        regrade_plan(quiz=quiz, course=course)
 
 
 def test_the_regrade_page_shows_the_dry_run_then_applies(client, submitted):
