@@ -71,7 +71,23 @@ class QuestionView:
     @property
     def is_answered(self) -> bool:
         """Answered in full (a partial answer is kept, but not counted as answered)."""
-        return self.response.state != ResponseState.UNANSWERED
+        return self.response.state not in (ResponseState.UNANSWERED, ResponseState.INCOMPLETE)
+
+    @property
+    def is_incomplete(self) -> bool:
+        """Something saved, but not all the question asks (a matching with pairs left open)."""
+        return self.response.state == ResponseState.INCOMPLETE
+
+    @property
+    def state_label(self) -> str:
+        """The question's state for the navigation: "not yet answered", "partially answered",
+        "answered", or the verdict of a practice check."""
+        if self.feedback:
+            return str(self.feedback["state_label"])
+        if self.is_answered:
+            # Never a verdict the page does not show (feedback withheld for a graded quiz).
+            return str(ResponseState.ANSWERED.label)
+        return str(ResponseState(self.response.state).label)
 
     @property
     def is_locked(self) -> bool:

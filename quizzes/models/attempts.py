@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..qtypes import registry
 from .bank import Question, QuestionVersion
 from .delivery import Course, Quiz
 
@@ -93,12 +95,32 @@ class ResponseState(models.TextChoices):
     """The state of one question in an attempt (after Moodle's question states)."""
 
     UNANSWERED = "unanswered", _("not yet answered")
+    # Saved but not complete for its type (a matching with pairs left open): kept and graded
+    # as it stands, but not counted as answered.
+    INCOMPLETE = "incomplete", _("partially answered")
     ANSWERED = "answered", _("answered")
     CORRECT = "correct", _("correct")
     PARTIAL = "partial", _("partially correct")
     WRONG = "wrong", _("incorrect")
     GAVE_UP = "gave_up", _("not answered")
     NEEDS_GRADING = "needs_grading", _("needs grading")
+
+    @classmethod
+    def of_saved_answer(cls, version: QuestionVersion, answer: Any) -> ResponseState:
+        """The state a saved (ungraded) answer puts its question in: answered only when the
+        answer is complete for its type (`QuestionType.is_complete`), partially answered when
+        something is given but not all (a matching with pairs left open), else unanswered."""
+        if answer is None:
+            return cls.UNANSWERED
+        if not registry.get(version.qtype).is_complete(version.payload, answer):
+            return cls.INCOMPLETE
+        return cls.ANSWERED
+
+
+# The states a save gives: the question carries no mark in them.
+SAVED_STATES = frozenset(
+    {ResponseState.UNANSWERED, ResponseState.INCOMPLETE, ResponseState.ANSWERED}
+)
 
 
 class Response(models.Model):

@@ -17,10 +17,10 @@ from ..models import (
     Quiz,
     QuizGrade,
     Response,
-    ResponseState,
     ResponseStep,
     StepKind,
 )
+from ..models.attempts import SAVED_STATES
 from ..permissions import is_site_admin, with_role
 from .accommodations import learner_terms_in
 from .response_rows import open_attempt_responses, quiz_offer_row
@@ -69,7 +69,7 @@ def as_live(response: Response) -> Response:
         response.answer = data.get("answer")
         response.is_flagged = data.get("flagged", response.is_flagged)
         response.state = response.last_state
-        if response.state in (ResponseState.ANSWERED, ResponseState.UNANSWERED):
+        if response.state in SAVED_STATES:
             response.fraction = response.score = None
     return response
 
