@@ -44,6 +44,7 @@ from .answers import (
     write_limit,
 )
 from .quiz_assembly import quiz_pick_questions
+from .row_writes import insert_new
 from .submission import (
     CENT,
     attempt_finalize_if_overdue,
@@ -142,16 +143,18 @@ def attempt_start_or_resume(
                 deadline=terms.deadline(now),
                 max_score=sum((p.mark for p in picks), Decimal(0)),
             )
-            responses = Response.objects.bulk_create(
-                Response(
-                    attempt=attempt,
-                    position=n,
-                    question_id=p.question_id,
-                    question_version=p.version,
-                    max_mark=p.mark,
-                    choice_order=p.choice_order,
-                )
-                for n, p in enumerate(picks, start=1)
+            responses = insert_new(
+                [
+                    Response(
+                        attempt=attempt,
+                        position=n,
+                        question_id=p.question_id,
+                        question_version=p.version,
+                        max_mark=p.mark,
+                        choice_order=p.choice_order,
+                    )
+                    for n, p in enumerate(picks, start=1)
+                ]
             )
     except IntegrityError:
         # Two tabs started at once: the database let one win; show that one.

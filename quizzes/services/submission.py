@@ -24,6 +24,7 @@ from ..qtypes import registry
 from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
 from .quiz_grades import grade_after_submission
+from .row_writes import insert_new
 
 # The penalty rule belongs to the interactive behaviour; it stays importable from here for the
 # modules that word it (practice_wording) and the tests that pin it.
@@ -162,7 +163,7 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
             )
         )
     _write_final(responses)
-    ResponseStep.objects.bulk_create(steps, batch_size=500)
+    insert_new(steps)
     attempt.score = min(sum((r.score for r in responses), Decimal(0)), attempt.max_score)
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = submitted_at

@@ -1,0 +1,76 @@
+"""One INSERT for many new rows: the rows read back exactly as bulk_create's would."""
+
+from decimal import Decimal
+
+import pytest
+
+from quizzes.models import Response, ResponseStep, StepKind
+from quizzes.services.row_writes import insert_new
+from tests.factories import make_attempt, make_question
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [f.attname for f in Response._meta.concrete_fields if not f.primary_key]
+
+
+def new_responses(attempt, questions) -> list[Response]:
+    return [
+        Response(
+            attempt=attempt,
+            position=n,
+            question=question,
+            question_version=question.current_version,
+            max_mark=Decimal("1.50"),
+            choice_order=["b", "a", "c"],
+            answer={"choice": "b", "note": "é"},
+            fraction=Decimal("0.33333"),
+        )
+        for n, question in enumerate(questions, start=1)
+    ]
+
+
+@pytest.fixture
+def questions():
+    return [make_question(stem=f"Question {n}?") for n in range(3)]
+
+
+def row_values(pks) -> list[dict]:
+    return [
+        {name: getattr(r, name) for name in FIELDS if name != "updated_at"}
+        for r in Response.objects.filter(pk__in=pks).order_by("position")
+    ]
+
+
+def test_inserted_rows_read_back_as_bulk_create_writes_them(questions):
+    mine = insert_new(new_responses(make_attempt(), questions))
+    theirs = Response.objects.bulk_create(new_responses(make_attempt(), questions))
+    assert all(r.pk and not r._state.adding for r in mine)
+    mine_rows, their_rows = row_values([r.pk for r in mine]), row_values([r.pk for r in theirs])
+    for row in mine_rows + their_rows:
+        row.pop("attempt_id")
+    assert mine_rows == their_rows
+    assert mine_rows[0]["choice_order"] == ["b", "a", "c"]
+    assert mine_rows[0]["fraction"] == Decimal("0.33333")
+
+
+def test_each_instance_gets_its_own_primary_key_in_order(questions):
+    rows = insert_new(new_responses(make_attempt(), questions))
+    stored = dict(
+        Response.objects.filter(pk__in=[r.pk for r in rows]).values_list("pk", "position")
+    )
+    assert [stored[r.pk] for r in rows] == [r.position for r in rows]
+
+
+def test_auto_now_fields_are_set_and_defaults_kept(questions):
+    response = make_attempt(questions=questions).responses.first()
+    (step,) = insert_new(
+        [ResponseStep(response=response, seq=99, kind=StepKind.SAVE, data={"answer": None})]
+    )
+    stored = ResponseStep.objects.get(pk=step.pk)
+    assert stored.created_at is not None and stored.data == {"answer": None}
+    assert stored.state == step.state
+
+
+def test_nothing_to_insert_is_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert insert_new([]) == []
