@@ -89,6 +89,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's message levels as Bootstrap's alert classes: an error is "danger" (Django says "error",
+# which Bootstrap does not style), so every page's error messages look like errors.
+MESSAGE_TAGS = {40: "danger"}  # django.contrib.messages.ERROR
+
 # The largest request body accepted (kzstudy/request_limits.py): a 5 MB bank import and its
 # multipart envelope.
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(6 * 1024 * 1024)))

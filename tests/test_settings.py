@@ -75,3 +75,21 @@ def test_the_suite_runs_on_the_database_named_by_database_url():
         "postgresql" if settings.DATABASE_URL.startswith(("postgres", "postgresql")) else "sqlite"
     )
     assert connection.vendor == expected
+
+
+def test_error_messages_render_as_styled_alerts_on_every_page():
+    """Django tags errors "error", which Bootstrap does not style; every page's base shows them
+    as danger alerts (issue #14: error messages rendered unstyled)."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.base import Message
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    html = render_to_string(
+        "base.html",
+        {"messages": [Message(messages.ERROR, "That could not be done.")]},
+        request=request,
+    )
+    assert 'class="alert alert-danger"' in html
+    assert "That could not be done." in html
