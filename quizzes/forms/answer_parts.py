@@ -1,7 +1,8 @@
-"""The answer part of the question editor: per-type forms and numbered, growable row formsets.
+"""The answer part of the question editor: numbered, growable row formsets.
 
-Each type's editor is one or more parts (`TYPE_PARTS`); `TypeEditor` binds them and turns what
-was typed into the question type's authoring data, which the type itself then validates.
+Each type's editor (`qtypes/<key>/editor.py`) is one or more parts built from the row forms and
+formsets here; `TypeEditor` binds them and turns what was typed into the question type's
+authoring data, which the type itself then validates.
 """
 
 from __future__ import annotations
@@ -75,28 +76,6 @@ class PairRowForm(Unjudged, forms.Form):
     right = forms.CharField(max_length=1000, required=False)
 
 
-class TrueFalseForm(Unjudged, forms.Form):
-    """The answer of a true/false question."""
-
-    answer = forms.TypedChoiceField(
-        choices=[("true", _("True")), ("false", _("False"))],
-        coerce=lambda v: v == "true",
-        widget=forms.RadioSelect,
-        label=_("The statement is"),
-    )
-    feedback = forms.CharField(
-        max_length=1000, required=False, label=_("Feedback for a wrong answer")
-    )
-
-
-class NumericForm(Unjudged, forms.Form):
-    """The answer of a numeric question."""
-
-    answer = forms.DecimalField(max_digits=20, decimal_places=6)
-    tolerance = forms.DecimalField(max_digits=20, decimal_places=6, min_value=0, initial=0)
-    unit = forms.CharField(max_length=40, required=False)
-
-
 class RowFormSet(BaseFormSet):
     """Rows of an answer part: numbered, growable (one row at a time) and judged on demand."""
 
@@ -137,7 +116,7 @@ class SingleChoiceFormSet(RowFormSet):
                 _("Mark only one choice as correct: a single-choice question has one answer."),
                 code="one_correct",
             )
-        filled = [row for row in _rows(self) if row.get("text")]
+        filled = [row for row in filled_rows(self) if row.get("text")]
         if filled and not any(row.get("correct") for row in filled):
             raise ValidationError(
                 _("Mark the right answer: choose which choice is correct."), code="no_correct"
@@ -165,29 +144,7 @@ class PartInfo:
     row_label: str = ""
 
 
-# For each type: the parts of its editor.
-TYPE_PARTS: dict[str, list[PartInfo]] = {
-    "single_choice": [PartInfo("choices", SingleChoiceRows, _("Choices"), _("Choice"))],
-    "multiple_response": [PartInfo("choices", ChoiceFormSet, _("Choices"), _("Choice"))],
-    "true_false": [PartInfo("tf", TrueFalseForm)],
-    "short_answer": [
-        PartInfo("accepted", TextFormSet, _("Accepted answers"), _("Accepted answer"))
-    ],
-    "numeric": [PartInfo("numeric", NumericForm)],
-    "matching": [
-        PartInfo("pairs", PairFormSet, _("Pairs"), _("Pair")),
-        PartInfo(
-            "distractors",
-            TextFormSet,
-            _("Extra wrong options (optional)"),
-            _("Extra wrong option"),
-        ),
-    ],
-    "ordering": [PartInfo("items", TextFormSet, _("Items, in the right order"), _("Item"))],
-}
-
-
-def _rows(formset) -> list[dict[str, Any]]:
+def filled_rows(formset) -> list[dict[str, Any]]:
     """Filled rows of a formset, skipping blank and deleted ones."""
     rows = []
     for form in formset.forms:
@@ -200,6 +157,20 @@ def _rows(formset) -> list[dict[str, Any]]:
         if any(v for k, v in values.items() if k != "correct"):
             rows.append(values)
     return rows
+
+
+def choices_data(formset: BaseFormSet) -> dict[str, Any]:
+    """A choice question's authoring data from its filled rows."""
+    return {
+        "choices": [
+            {
+                "text": r["text"],
+                "correct": bool(r.get("correct")),
+                "feedback": r.get("feedback", ""),
+            }
+            for r in filled_rows(formset)
+        ]
+    }
 
 
 @dataclass(frozen=True)
@@ -229,13 +200,14 @@ class TypeEditor:
         judge: bool = True,
     ) -> None:
         self.qtype = qtype
+        self.editor = registry.get(qtype).editor
         self.parts = {}
-        self.infos = {info.prefix: info for info in TYPE_PARTS[qtype]}
-        for info in TYPE_PARTS[qtype]:
+        self.infos = {info.prefix: info for info in self.editor.PARTS}
+        for info in self.editor.PARTS:
             part = info.form_class(
                 data,
                 prefix=info.prefix,
-                initial=_initial_for(qtype, info.prefix, initial or {}),
+                initial=self.editor.initial(info.prefix, initial or {}),
                 judge=judge,
             )
             part.helper = _row_helper()
@@ -261,62 +233,17 @@ class TypeEditor:
 
     def authoring_data(self) -> dict[str, Any]:
         """The type's authoring data, in the question type's own shape."""
-        p = self.parts
-        if self.qtype in ("single_choice", "multiple_response"):
-            return {
-                "choices": [
-                    {
-                        "text": r["text"],
-                        "correct": bool(r.get("correct")),
-                        "feedback": r.get("feedback", ""),
-                    }
-                    for r in _rows(p["choices"])
-                ]
-            }
-        if self.qtype == "true_false":
-            return dict(p["tf"].cleaned_data)
-        if self.qtype == "short_answer":
-            return {"accepted": [r["text"] for r in _rows(p["accepted"])]}
-        if self.qtype == "numeric":
-            data = p["numeric"].cleaned_data
-            return {
-                "answer": str(data["answer"]),
-                "tolerance": str(data["tolerance"]),
-                "unit": data.get("unit", ""),
-            }
-        if self.qtype == "matching":
-            return {
-                "pairs": _rows(p["pairs"]),
-                "distractors": [r["text"] for r in _rows(p["distractors"])],
-            }
-        return {"items": [r["text"] for r in _rows(p["items"])]}
+        return self.editor.authoring_data(self.parts)
 
 
 def with_one_more_row(data: QueryDict, qtype: str, prefix: str) -> QueryDict:
     """The posted editor with one more blank row in the part `prefix` ("Add a row" without
     JavaScript); unchanged when the type has no such rows."""
-    info = next((i for i in TYPE_PARTS[qtype] if i.prefix == prefix and i.row_label), None)
+    parts = registry.get(qtype).editor.PARTS
+    info = next((i for i in parts if i.prefix == prefix and i.row_label), None)
     name = f"{prefix}-TOTAL_FORMS"
     if info is None or not data.get(name, "").isdigit():
         return data  # the formset reports a broken management form itself
     data = data.copy()
     data[name] = str(min(int(data[name]) + 1, MAX_ROWS))
     return data
-
-
-def _initial_for(qtype: str, prefix: str, data: dict[str, Any]):
-    """Initial values of one editor part from a version's authoring data."""
-    if prefix == "choices":
-        return data.get("choices", [])
-    if prefix == "tf":
-        return {
-            "answer": "true" if data.get("answer", True) else "false",
-            "feedback": data.get("feedback", ""),
-        }
-    if prefix == "numeric":
-        return {k: data[k] for k in ("answer", "tolerance", "unit") if k in data}
-    if prefix in ("accepted", "items", "distractors"):
-        return [{"text": t} for t in data.get(prefix, [])]
-    if prefix == "pairs":
-        return data.get("pairs", [])
-    return None

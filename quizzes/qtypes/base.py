@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -178,6 +180,13 @@ class QuestionType:
     def template_name(self) -> str:
         """The learner's inputs, included by the attempt, preview and try pages by this name."""
         return f"quizzes/includes/answers/{self.key}.html"
+
+    @property
+    def editor(self) -> ModuleType:
+        """The type's editor, `qtypes/<key>/editor.py`: its PARTS (forms and row formsets),
+        `authoring_data(parts)` from the bound parts and `initial(prefix, data)` for a part.
+        Loaded on first use, so grading never loads Django's forms."""
+        return importlib.import_module(f"{type(self).__module__}.editor")
 
     def learner_fields(self, payload: Mapping[str, Any], ordered: Ordered) -> dict[str, Any]:
         """The type's part of the learner view (choices, items, a unit…), from an allow-list of
