@@ -123,9 +123,7 @@ class Behaviour:
                 new = step.data.get("answer")
                 if new != answer and not self.refuses_change(mark.state):
                     answer = new
-                    complete = new is not None and qtype.is_complete(version.payload, new)
-                    state = ResponseState.ANSWERED if complete else ResponseState.UNANSWERED
-                    mark = Mark(state, None)
+                    mark = Mark(ResponseState.of_saved_answer(version, new), None)
             if step.kind == StepKind.CHECK and answer is not None:
                 if self.refuses_check(mark.state):
                     continue

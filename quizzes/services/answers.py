@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .. import clock
+from .. import behaviours, clock
 from ..errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -34,7 +34,6 @@ from ..errors import (
 from ..models import (
     Attempt,
     AttemptState,
-    QuizMode,
     Response,
     ResponseState,
     ResponseStep,
@@ -165,12 +164,9 @@ def read_answer(response: Response, raw: Any) -> dict[str, Any] | None:
 
 
 def answered_state(response: Response, answer: dict[str, Any] | None) -> ResponseState:
-    """Answered only when the answer is complete for its type; a partial one is kept but not
-    counted as answered (a matching question with some pairs left open, say)."""
-    version = response.question_version
-    if answer is None or not registry.get(version.qtype).is_complete(version.payload, answer):
-        return ResponseState.UNANSWERED
-    return ResponseState.ANSWERED
+    """Answered only when the answer is complete for its type; a partial one is kept as
+    partially answered, not counted as answered (a matching with some pairs left open)."""
+    return ResponseState.of_saved_answer(response.question_version, answer)
 
 
 def _save_step(
@@ -187,8 +183,9 @@ def _save_step(
     if question_id in answers:
         new = read_answer(response, answers[question_id])
         if new != answer:
-            if attempt.quiz.mode == QuizMode.PRACTICE and state == ResponseState.CORRECT:
-                raise InvalidAnswer(code="already_correct")
+            refusal = behaviours.for_quiz(attempt.quiz).refuses_change(state)
+            if refusal:
+                raise InvalidAnswer(code=refusal)
             answer, state = new, answered_state(response, new)
     flagged = bool(flags[question_id]) if question_id in flags else response.is_flagged
     if (answer, flagged) == (response.answer, response.is_flagged):
