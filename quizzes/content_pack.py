@@ -38,15 +38,6 @@ COMMON_QUESTION_FIELDS = {
     "source_quote",
     "tags",
 }
-TYPE_FIELDS = {
-    "single_choice": {"choices"},
-    "multiple_response": {"choices"},
-    "true_false": {"answer", "feedback"},
-    "short_answer": {"accepted"},
-    "numeric": {"answer", "tolerance", "unit"},
-    "matching": {"pairs", "distractors"},
-    "ordering": {"items"},
-}
 QUIZ_FIELDS = {
     "key",
     "title",
@@ -261,11 +252,12 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
     key, qtype = reader.text(file, node, "id"), reader.text(file, node, "type")
     if key and not SLUG.match(key):
         reader.error(file, node, f"id {key!r}: use lowercase letters, digits and hyphens.")
-    if qtype not in TYPE_FIELDS:
-        reader.error(file, node, f"type {qtype!r}: use one of {', '.join(TYPE_FIELDS)}.")
+    if qtype not in registry.all_keys():
+        reader.error(file, node, f"type {qtype!r}: use one of {', '.join(registry.all_keys())}.")
         return
-    reader.unknown(file, node, COMMON_QUESTION_FIELDS | TYPE_FIELDS[qtype])
-    data = {name: node[name] for name in TYPE_FIELDS[qtype] if name in node}
+    fields = registry.get(qtype).authoring_fields
+    reader.unknown(file, node, COMMON_QUESTION_FIELDS | fields)
+    data = {name: node[name] for name in fields if name in node}
     for message in registry.get(qtype).validate(data):
         reader.error(file, node, f"question {key}: {message}")
     difficulty = node.get("difficulty")

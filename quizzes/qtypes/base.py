@@ -11,6 +11,8 @@ from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.utils.translation import gettext
+
 if TYPE_CHECKING:
     from django.http import QueryDict
 
@@ -59,6 +61,15 @@ class Grade:
         return cls(fraction=ZERO, state=GradeState.GAVE_UP)
 
 
+@dataclass(frozen=True)
+class FaceList:
+    """A list a flashcard shows: what a question offers on the front, or its key on the back."""
+
+    label: str
+    items: list[str]
+    is_ordered: bool = False
+
+
 class InvalidResponse(ValueError):
     """A learner's answer does not have the shape the question type expects."""
 
@@ -99,6 +110,8 @@ class QuestionType:
     label: ClassVar[str]
     # The fields of this type's answer object: anything else is refused, never ignored.
     answer_keys: ClassVar[frozenset[str]]
+    # The fields of its authoring data (content packs, exchange, the editor).
+    authoring_fields: ClassVar[frozenset[str]]
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """Errors in the authoring data of this type (the content-pack/editor fields)."""
@@ -188,6 +201,11 @@ class QuestionType:
         Loaded on first use, so grading never loads Django's forms."""
         return importlib.import_module(f"{type(self).__module__}.editor")
 
+    def study_faces(self, payload: Mapping[str, Any]) -> tuple[list[FaceList], FaceList]:
+        """A question's flashcard: what its front offers to answer from memory (choices,
+        pairs, items: none for a typed answer) and its key on the back."""
+        raise NotImplementedError
+
     def learner_fields(self, payload: Mapping[str, Any], ordered: Ordered) -> dict[str, Any]:
         """The type's part of the learner view (choices, items, a unit…), from an allow-list of
         payload fields: never the key."""
@@ -228,6 +246,24 @@ class QuestionType:
 def no_option_table(payloads: Sequence[Mapping[str, Any]]) -> None:
     """The analysis hook of a type without options: item analysis counts no options."""
     return None
+
+
+def key_only_faces(
+    question_type: QuestionType, payload: Mapping[str, Any]
+) -> tuple[list[FaceList], FaceList]:
+    """The flashcard of a typed answer: nothing on the front but the stem, the key behind."""
+    answers = question_type.correct_texts(payload)
+    label = gettext("Accepted answers") if len(answers) > 1 else gettext("Right answer")
+    return [], FaceList(label, answers)
+
+
+def scrambled_texts(items: list[dict[str, Any]]) -> list[str]:
+    """Items in an order that is stable for the version and never the right one: by their
+    opaque keys, reversed when that happens to be the right order."""
+    shuffled = sorted(items, key=lambda item: item["key"])
+    if len(items) > 1 and shuffled == items:
+        shuffled.reverse()
+    return [item["text"] for item in shuffled]
 
 
 def text_widget(question: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,13 +6,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .base import OptionTable, Ordered, QuestionType, clean_text, duplicates, reuse_keys
+from django.utils.translation import gettext
+
+from .base import (
+    FaceList,
+    OptionTable,
+    Ordered,
+    QuestionType,
+    clean_text,
+    duplicates,
+    reuse_keys,
+)
 
 
 class ChoiceType(QuestionType):
     """A question answered by picking among listed choices."""
 
     answers_by_letter = True
+    authoring_fields = frozenset({"choices"})
     min_correct: int = 1
     max_correct: int | None = None
 
@@ -95,6 +106,13 @@ class ChoiceType(QuestionType):
     def learner_fields(self, payload: Mapping[str, Any], ordered: Ordered) -> dict[str, Any]:
         """The choices in the order shown, without their correctness or feedback."""
         return {"choices": ordered(payload["choices"])}
+
+    def study_faces(self, payload: Mapping[str, Any]) -> tuple[list[FaceList], FaceList]:
+        """Every choice on the front, the right one(s) behind."""
+        choices = [choice["text"] for choice in payload["choices"]]
+        label = gettext("Right answer") if self.max_correct == 1 else gettext("Right answers")
+        front = FaceList(gettext("Choices"), choices)
+        return [front], FaceList(label, self.correct_texts(payload))
 
     def staff_key_rows(
         self, question: Mapping[str, Any], payload: Mapping[str, Any], answer: Mapping[str, Any]

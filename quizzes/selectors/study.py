@@ -11,7 +11,6 @@ from math import floor
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Article,
@@ -22,6 +21,7 @@ from ..models import (
     ReviewCard,
     Section,
 )
+from ..qtypes.base import FaceList
 from .exam_protection import ExamGuard
 from .study_queue import (
     article_cards,
@@ -31,16 +31,7 @@ from .study_queue import (
     study_queue,
 )
 
-__all__ = ["card_due_count", "cards_due", "next_due_at", "study_queue"]
-
-
-@dataclass(frozen=True)
-class FaceList:
-    """A list a card shows: what a question offers on the front, or its key on the back."""
-
-    label: str
-    items: list[str]
-    is_ordered: bool = False
+__all__ = ["FaceList", "card_due_count", "cards_due", "next_due_at", "study_queue"]
 
 
 @dataclass(frozen=True)
@@ -57,36 +48,11 @@ class CardFaces:
     key: FaceList | None = None
 
 
-def _scrambled(items: list[dict]) -> list[str]:
-    """Items in an order that is stable for the version and never the right one: by their
-    opaque keys, reversed when that happens to be the right order."""
-    shuffled = sorted(items, key=lambda item: item["key"])
-    if len(items) > 1 and shuffled == items:
-        shuffled.reverse()
-    return [item["text"] for item in shuffled]
-
-
 def question_faces(version: QuestionVersion) -> tuple[list[FaceList], FaceList]:
-    """What a question card offers on its front and its key on its back, by question type:
-    a question shown without its choices, pairs or items cannot be answered from memory."""
-    payload, qtype = version.payload, version.qtype
-    answers = version.type.correct_texts(payload)
-    if qtype in ("single_choice", "multiple_response"):
-        choices = [choice["text"] for choice in payload["choices"]]
-        label = _("Right answer") if qtype == "single_choice" else _("Right answers")
-        return [FaceList(str(_("Choices")), choices)], FaceList(str(label), answers)
-    if qtype == "matching":
-        lefts = [left["text"] for left in payload["lefts"]]
-        prompts = [
-            FaceList(str(_("Match each of these")), lefts),
-            FaceList(str(_("with one of these")), _scrambled(payload["rights"])),
-        ]
-        return prompts, FaceList(str(_("Right pairs")), answers)
-    if qtype == "ordering":
-        prompts = [FaceList(str(_("Put these in order")), _scrambled(payload["items"]))]
-        return prompts, FaceList(str(_("Right order")), answers, is_ordered=True)
-    label = _("Accepted answers") if len(answers) > 1 else _("Right answer")
-    return [], FaceList(str(label), answers)
+    """What a question card offers on its front and its key on its back, as its type says
+    (`study_faces`): a question shown without its choices, pairs or items cannot be answered
+    from memory."""
+    return version.type.study_faces(version.payload)
 
 
 def card_faces(card: ReviewCard) -> CardFaces:

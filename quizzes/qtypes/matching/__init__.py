@@ -19,6 +19,7 @@ class Matching(MatchingGrader):
     read_post = staticmethod(hooks.read_post)
     staff_key_rows = staticmethod(hooks.staff_key_rows)
     option_table = staticmethod(no_option_table)
+    study_faces = hooks.study_faces
 
 
 __all__ = ["ARROW", "Matching"]

@@ -25,6 +25,7 @@ class MatchingGrader(QuestionType):
     key = "matching"
     label = "Matching"
     answer_keys = frozenset({"pairs"})
+    authoring_fields = frozenset({"pairs", "distractors"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """At least three pairs; lefts unique, rights (with distractors) unique."""

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
-from ..base import Ordered
+from ..base import FaceList, Ordered, QuestionType, scrambled_texts
 from ..choices import letter
 
 PAIR = "pair-"
@@ -62,3 +63,15 @@ def staff_key_rows(
         }
         for n, left in enumerate(question["left"])
     ]
+
+
+def study_faces(
+    question_type: QuestionType, payload: Mapping[str, Any]
+) -> tuple[list[FaceList], FaceList]:
+    """The left items and the right options (scrambled) on the front, the pairs behind."""
+    lefts = [left["text"] for left in payload["lefts"]]
+    prompts = [
+        FaceList(gettext("Match each of these"), lefts),
+        FaceList(gettext("with one of these"), scrambled_texts(payload["rights"])),
+    ]
+    return prompts, FaceList(gettext("Right pairs"), question_type.correct_texts(payload))

@@ -50,6 +50,7 @@ class NumericGrader(QuestionType):
     key = "numeric"
     label = "Numeric"
     answer_keys = frozenset({"value"})
+    authoring_fields = frozenset({"answer", "tolerance", "unit"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """A numeric answer and a tolerance of zero or more."""

@@ -28,6 +28,7 @@ class OrderingGrader(QuestionType):
     key = "ordering"
     label = "Ordering"
     answer_keys = frozenset({"order"})
+    authoring_fields = frozenset({"items"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """At least three distinct, non-empty items."""

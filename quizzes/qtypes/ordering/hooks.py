@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
-from ..base import InvalidResponse, Ordered, positions_of
+from ..base import FaceList, InvalidResponse, Ordered, QuestionType, positions_of, scrambled_texts
 from ..choices import letter
 
 POSITION = "pos-"
@@ -65,3 +66,12 @@ def staff_key_rows(
         }
         for n, item in enumerate(question["items"])
     ]
+
+
+def study_faces(
+    question_type: QuestionType, payload: Mapping[str, Any]
+) -> tuple[list[FaceList], FaceList]:
+    """The items, scrambled, on the front; the right order behind."""
+    prompts = [FaceList(gettext("Put these in order"), scrambled_texts(payload["items"]))]
+    key = FaceList(gettext("Right order"), question_type.correct_texts(payload), is_ordered=True)
+    return prompts, key

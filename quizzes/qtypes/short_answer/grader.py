@@ -29,6 +29,7 @@ class ShortAnswerGrader(QuestionType):
     key = "short_answer"
     label = "Short answer"
     answer_keys = frozenset({"text"})
+    authoring_fields = frozenset({"accepted"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """At least one accepted answer, none empty after normalising."""

@@ -14,6 +14,7 @@ class TrueFalseGrader(QuestionType):
     key = "true_false"
     label = "True/false"
     answer_keys = frozenset({"value"})
+    authoring_fields = frozenset({"answer", "feedback"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """The answer must be true or false."""
