@@ -200,3 +200,12 @@ def test_the_dry_run_names_each_question_with_its_mark_before_and_after(client, 
     assert f"Q1 “{STEM}”" in text and "0.33 → 1" in text
     attempt.refresh_from_db()
     assert attempt.score == Decimal("0.33")
+
+
+def test_the_teach_dashboard_offers_a_regrade_of_a_practice_quiz(client, practised):
+    course, teacher, quiz, _, _ = practised
+    client.force_login(teacher)
+
+    html = client.get(reverse("teach:dashboard", args=[course.slug])).content.decode()
+
+    assert reverse("teach:regrade", args=[course.slug, quiz.pk]) in html
