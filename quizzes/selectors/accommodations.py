@@ -121,6 +121,19 @@ def effective_quiz_terms(*, quiz: Quiz, learner: AbstractBaseUser, course: Cours
     return quiz_terms(quiz, (row.terms for row in rows))
 
 
+def learner_closes_at(attempt: Attempt) -> datetime | None:
+    """When the attempt's quiz closes for its learner (their later close date, if any), or None
+    when it never closes; one query, only when the quiz has a close date."""
+    if attempt.quiz.closes_at is None:
+        return None
+    rows = Accommodation.objects.filter(
+        applying_to(
+            course_id=attempt.course_id, quiz_id=attempt.quiz_id, learner_id=attempt.user_id
+        )
+    )
+    return quiz_terms(attempt.quiz, (row.terms for row in rows)).closes_at
+
+
 def learner_terms_in(
     *, learner: AbstractBaseUser, courses: Iterable[Course]
 ) -> Callable[[Quiz, Course], QuizTerms]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Attempt, AttemptState, Quiz, ReviewTiming
+from .accommodations import learner_closes_at
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,10 @@ class ReviewPolicy:
         """The policy of this attempt's review at `now`."""
         quiz = attempt.quiz
         if quiz.review_timing == ReviewTiming.AFTER_CLOSE:
-            is_open = quiz.closes_at is not None and now >= quiz.closes_at
+            # When the quiz closes for this learner: a later close date (an accommodation)
+            # keeps their review shut while they may still take the quiz.
+            closes_at = learner_closes_at(attempt) if quiz.closes_at else None
+            is_open = closes_at is not None and now >= closes_at
         else:
             is_open = quiz.review_timing == ReviewTiming.AFTER_SUBMIT
         if attempt.state != AttemptState.SUBMITTED or not is_open:

@@ -132,3 +132,34 @@ def test_a_practice_check_shows_the_explanation_once_right_through_the_page_and_
     assert EXPLANATION not in page_check(wrong_answer(by_page.current_version))
     assert api_check(key_answer(by_api.current_version))["explanation"] == EXPLANATION
     assert EXPLANATION in page_check(key_answer(by_page.current_version))
+
+
+def test_a_later_close_date_keeps_the_learners_review_shut_until_their_own_close(
+    learner, monkeypatch
+):
+    """The review "after the quiz closes" opens when it closes for the learner: one with a later
+    close date (an accommodation) may still take the quiz, so sees no key before then."""
+    from quizzes.services.accommodations import Adjustments, accommodation_grant
+    from tests.factories import enrol
+
+    course, user, _, api, question = learner
+    closes = timezone.now() + timedelta(hours=1)
+    quiz = fixed_quiz(
+        [question], course=course, review_timing="after_close", closes_at=closes, max_attempts=2
+    )
+    attempt = submitted(api, quiz, question, wrong_answer(question.current_version))
+    accommodation_grant(
+        actor=enrol(course, role="instructor"),
+        course=course,
+        learner=user,
+        quiz=quiz,
+        adjustments=Adjustments(closes_at=closes + timedelta(days=1)),
+    )
+    monkeypatch.setattr(clock, "now", lambda: closes + timedelta(hours=2))
+    assert not ReviewPolicy.for_attempt(attempt, clock.now()).available
+    shut = api.get(f"/api/v1/attempts/{attempt.pk}/").json()
+    assert all("review" not in q for q in shut["questions"])
+    monkeypatch.setattr(clock, "now", lambda: closes + timedelta(days=1, hours=1))
+    assert ReviewPolicy.for_attempt(attempt, clock.now()).available
+    opened = api.get(f"/api/v1/attempts/{attempt.pk}/").json()
+    assert all("review" in q for q in opened["questions"])
