@@ -22,6 +22,7 @@ from ..services.accommodations import (
     accommodation_remove,
     adjustments_from,
 )
+from . import examples as ex
 from . import serializers_teach as s
 from .exceptions import error_body
 from .views_teach import TeachingView
@@ -30,6 +31,48 @@ NEW_EXAMPLE = OpenApiExample(
     "15 extra minutes on every quiz",
     value={"learner": 12, "extra_minutes": 15, "note": "Reading support"},
     request_only=True,
+)
+
+
+GIVEN = {
+    "id": 4,
+    "learner": 12,
+    "learner_username": "aigerim",
+    "group": None,
+    "group_name": None,
+    "quiz": None,
+    "extra_minutes": 15,
+    "time_multiplier": None,
+    "extra_attempts": None,
+    "closes_at": None,
+    "note": "Reading support",
+    "updated_at": "2026-12-03T09:30:00Z",
+}
+GIVEN_EXAMPLE = OpenApiExample(
+    "Given: 15 extra minutes on every quiz", value=GIVEN, response_only=True, status_codes=["201"]
+)
+PAGE_EXAMPLE = ex.PageExample(
+    "The course's accommodations",
+    value={
+        "count": 2,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                **GIVEN,
+                "id": 3,
+                "learner": None,
+                "learner_username": None,
+                "group": 2,
+                "group_name": "Extended time",
+                "time_multiplier": "1.25",
+                "extra_minutes": None,
+                "note": "",
+            },
+            GIVEN,
+        ],
+    },
+    response_only=True,
 )
 
 
@@ -57,6 +100,7 @@ def _resolve(model, pk: int | None, field: str, **scope):
         summary="The course's accommodations",
         operation_id="course_accommodations_list",
         description="Every accommodation of the course, groups' first, with what it gives.",
+        examples=[PAGE_EXAMPLE],
     ),
     post=extend_schema(
         summary="Give an accommodation",
@@ -67,7 +111,7 @@ def _resolve(model, pk: int | None, field: str, **scope):
         "refused (delete it first).",
         request=s.AccommodationInputSerializer,
         responses={201: s.AccommodationSerializer},
-        examples=[NEW_EXAMPLE],
+        examples=[NEW_EXAMPLE, GIVEN_EXAMPLE],
     ),
 )
 class AccommodationListView(TeachingView, ListAPIView):
