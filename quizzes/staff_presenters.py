@@ -66,6 +66,8 @@ class StaffQuestion:
     version: QuestionVersion
     question: dict[str, Any]
     options: list[dict[str, Any]]
+    # The type's table of those options (`QuestionType.staff_template`).
+    key_template: str
     answer: str
     state_label: str
     steps: list[StaffStep]
@@ -130,6 +132,7 @@ def staff_questions(
                 version=version,
                 question=question,
                 options=_key_flags(question, response.question_version, answer or {}),
+                key_template=registry.get(response.question_version.qtype).staff_template,
                 answer=answer_text(response, version, answer),
                 state_label=str(ResponseState(state).label),
                 steps=[_step(step, response, version) for step in own],

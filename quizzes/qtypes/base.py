@@ -228,6 +228,9 @@ class QuestionType:
         what the key (of `payload`, the version that made the mark) holds."""
         raise NotImplementedError
 
+    # The staff's table of `staff_key_rows` (none is drawn when the rows are empty).
+    staff_template: ClassVar[str] = "quizzes/includes/staff_keys/options.html"
+
     def option_table(self, payloads: Sequence[Mapping[str, Any]]) -> OptionTable | None:
         """Item analysis's option table from a question's payloads (oldest first); None: the
         type has no options to count (see `no_option_table`)."""

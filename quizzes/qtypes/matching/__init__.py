@@ -18,6 +18,7 @@ class Matching(MatchingGrader):
     answer_widget = staticmethod(hooks.answer_widget)
     read_post = staticmethod(hooks.read_post)
     staff_key_rows = staticmethod(hooks.staff_key_rows)
+    staff_template = "quizzes/includes/staff_keys/matching.html"
     option_table = staticmethod(no_option_table)
     study_faces = hooks.study_faces
 
