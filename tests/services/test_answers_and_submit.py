@@ -302,7 +302,7 @@ def test_unknown_answer_fields_never_wipe_a_saved_answer(started, raw):
     assert live_response(attempt, questions[0]).answer == answer
 
 
-def test_a_partial_answer_is_kept_and_graded_but_not_counted_as_answered():
+def test_a_partial_answer_is_kept_graded_and_partially_answered_not_answered():
     course, learner = course_with_learner()
     question = make_question(
         qtype="matching",
@@ -320,7 +320,11 @@ def test_a_partial_answer_is_kept_and_graded_but_not_counted_as_answered():
     partial = {"pairs": {lefts[0]["key"]: lefts[0]["match"]}}
     answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: partial})
     response = live_response(attempt, question)
-    assert response.answer == partial and response.state == "unanswered"
+    assert response.answer == partial and response.state == "incomplete"
+    full = {"pairs": {left["key"]: left["match"] for left in lefts}}
+    answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: full})
+    assert live_response(attempt, question).state == "answered"
+    answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: partial})
     graded = attempt_submit(attempt_id=attempt.pk, user=learner).responses.get()
     assert (graded.state, graded.fraction) == ("partial", Decimal("0.33333"))
 
