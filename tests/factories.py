@@ -126,9 +126,10 @@ def enrol(course: models.Course, user=None, role: str = "learner"):
     return user
 
 
-def course_with_learner(**course_fields: Any):
-    """A course on the shipped article and a learner enrolled in it."""
-    course = CourseFactory(article=shipped_article(), **course_fields)
+def course_with_learner(article: models.Article | None = None, **course_fields: Any):
+    """A course and a learner enrolled in it. The course studies the shipped article unless
+    given another: tests of the domain pass a factory article (tests/test_test_layout.py)."""
+    course = CourseFactory(article=article or shipped_article(), **course_fields)
     return course, enrol(course)
 
 
