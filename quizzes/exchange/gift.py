@@ -12,16 +12,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal, DecimalException
 
-from .common import ExchangeItem, ParseResult, WriteResult, format_decimal, too_many_items
+from ..qtypes import registry
+from .common import ExchangeItem, ParseResult, WriteResult, too_many_items
 from .html_text import MAX_TEXT_CHARS, TextTooLong, html_to_text
 
 # Escaped characters become private-use placeholders while the structure is parsed (as Moodle does).
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004"}
 _ESCAPES |= {"}": "\ue005", "~": "\ue006", "n": "\ue007"}
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT_TAG = re.compile(r"^\[(html|moodle|plain|markdown)\]")
-_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+TRUE_FALSE_WORDS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 META_PREFIX = "// kz:"
 # Moodle's question tags in a comment line before the question: // [tag:exam] [tag:week-1]
 # (a `]` inside a tag is written `\]`).
@@ -45,7 +46,7 @@ def escape_text(text: str) -> str:
     GIFT cannot escape a leading `[html]` or `%50%`; a text that starts with one is written
     behind `[moodle]` (plain text), which the reader takes off again, as Moodle's does.
     """
-    guard = "[moodle]" if _FORMAT_TAG.match(text) or _WEIGHT.match(text) else ""
+    guard = "[moodle]" if _FORMAT_TAG.match(text) or WEIGHT.match(text) else ""
     return guard + escape(text)
 
 
@@ -61,7 +62,7 @@ def _protect(text: str) -> str:
     return "".join(out)
 
 
-def _restore(text: str) -> str:
+def restore(text: str) -> str:
     return "".join(_RESTORE.get(ch, ch) for ch in text).strip()
 
 
@@ -92,64 +93,20 @@ def _meta_pairs(body: str) -> list[str]:
 # Writing -----------------------------------------------------------------------------------
 
 
-def _choice_lines(item: ExchangeItem) -> list[str]:
-    choices = item.data["choices"]
-    if item.qtype == "single_choice":
-        marks = ["=" if c.get("correct") else "~" for c in choices]
-    else:
-        right = sum(1 for c in choices if c.get("correct"))
-        wrong = len(choices) - right
-        marks = [
-            f"~%{format_decimal(100 / right if c.get('correct') else -100 / wrong, 5)}%"
-            for c in choices
-        ]
-    lines = []
-    for mark, choice in zip(marks, choices, strict=True):
-        feedback = choice.get("feedback") or ""
-        text = escape_text(choice["text"])
-        lines.append(mark + text + (f"#{escape_text(feedback)}" if feedback else ""))
-    return lines
-
-
-def _answer_lines(item: ExchangeItem) -> list[str]:
-    data = item.data
-    if item.qtype in ("single_choice", "multiple_response"):
-        return _choice_lines(item)
-    if item.qtype == "true_false":
-        feedback = data.get("feedback") or ""
-        return [
-            ("TRUE" if data["answer"] else "FALSE")
-            + (f"#{escape_text(feedback)}" if feedback else "")
-        ]
-    if item.qtype == "short_answer":
-        return ["=" + escape_text(str(answer)) for answer in data["accepted"]]
-    if item.qtype == "numeric":
-        return [f"#{data['answer']}:{data['tolerance']}"]
-    pairs = [f"={escape_text(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
-    return pairs + [f"= -> {escape(d)}" for d in data.get("distractors") or []]
-
-
 def unsupported_reason(item: ExchangeItem) -> str | None:
-    """Why GIFT cannot hold this question, or None when it can."""
-    if item.qtype == "ordering":
-        return "GIFT has no ordering type; export it as Moodle XML or JSON"
-    if item.qtype == "matching" and any("->" in p["left"] for p in item.data["pairs"]):
-        return "a left-hand text contains '->', which GIFT cannot escape"
-    if item.qtype == "short_answer" and any("->" in str(a) for a in item.data["accepted"]):
-        return "an accepted answer contains '->', which GIFT reads as a matching question"
-    return None
+    """Why GIFT cannot hold this question, or None when it can (the type's mapping says)."""
+    return registry.get(item.qtype).exchange.gift_refusal(item.data)
 
 
 def write_question(item: ExchangeItem) -> str:
     """One question in GIFT, with its metadata comment line first."""
-    meta = list(item.metadata_pairs())
-    if item.qtype == "numeric" and item.data.get("unit"):
-        meta.append(("unit", item.data["unit"]))
+    mapping = registry.get(item.qtype).exchange
+    meta = [*item.metadata_pairs(), *mapping.gift_meta(item.data)]
     lines = [META_PREFIX + " " + "; ".join(f"{k}={_meta_escape(v)}" for k, v in meta)]
     if item.tags:
         lines.append("// " + " ".join(f"[tag:{name}]" for name in item.tags))
     lines.append(f"::{escape(item.name)}::{escape_text(item.stem)}{{")
-    lines += ["\t" + line for line in _answer_lines(item)]
+    lines += ["\t" + line for line in mapping.gift_lines(item.data)]
     if item.explanation:
         lines.append("\t####" + escape_text(item.explanation))
     lines.append("}")
@@ -190,7 +147,7 @@ def _text_format(raw: str, default: str = "moodle") -> str:
     return match.group(1) if match else default
 
 
-def _split_text(raw: str, fmt: str = "moodle") -> str:
+def split_text(raw: str, fmt: str = "moodle") -> str:
     """A text part with its [format] tag (or the question's format) applied: HTML becomes text.
 
     Raises TextTooLong, before reading it, for a text over MAX_TEXT_CHARS in any format.
@@ -198,66 +155,23 @@ def _split_text(raw: str, fmt: str = "moodle") -> str:
     if len(raw) > MAX_TEXT_CHARS:
         raise TextTooLong(len(raw))
     match = _FORMAT_TAG.match(raw.strip())
-    body = _restore(raw.strip()[match.end() :] if match else raw)
+    body = restore(raw.strip()[match.end() :] if match else raw)
     return html_to_text(body) if _text_format(raw, fmt) == "html" else body
 
 
-def _feedback_split(answer: str, fmt: str) -> tuple[str, str]:
+def feedback_split(answer: str, fmt: str) -> tuple[str, str]:
     text, _, feedback = answer.partition("#")
-    return _split_text(text, fmt), _split_text(feedback, fmt)
+    return split_text(text, fmt), split_text(feedback, fmt)
 
 
-def _weight(answer: str) -> tuple[Decimal | None, str]:
-    match = _WEIGHT.match(answer)
+def weight_of(answer: str) -> tuple[Decimal | None, str]:
+    match = WEIGHT.match(answer)
     if not match:
         return None, answer
     return Decimal(match.group(1)), answer[match.end() :]
 
 
-def _parse_choices(body: str, fmt: str) -> tuple[str, dict, list[str]]:
-    """Single choice when an answer is marked `=`, else multiple response by weights."""
-    single = "=" in body
-    parts = [p.strip() for p in body.replace("=", "~=").split("~") if p.strip()]
-    choices, errors = [], []
-    for part in parts:
-        if part.startswith("="):
-            weight, part = Decimal(100), part[1:]
-        else:
-            weight, part = _weight(part)
-            weight = weight or Decimal(0)
-        if single and 0 < weight < 100:
-            errors.append(f"partial credit ({weight}%) on a single-choice answer cannot be kept.")
-        text, feedback = _feedback_split(part, fmt)
-        choices.append({"text": text, "correct": weight > 0, "feedback": feedback})
-    return ("single_choice" if single else "multiple_response"), {"choices": choices}, errors
-
-
-def _parse_matching(body: str, fmt: str) -> tuple[str, dict, list[str]]:
-    pairs, distractors, errors = [], [], []
-    for part in (p.strip() for p in body.split("=") if p.strip()):
-        left, arrow, right = part.partition("->")
-        if not arrow:
-            errors.append(f"matching answer {_restore(part)!r} has no '->'.")
-        elif left.strip():
-            pairs.append({"left": _split_text(left, fmt), "right": _restore(right)})
-        else:
-            distractors.append(_restore(right))
-    return "matching", {"pairs": pairs, "distractors": distractors}, errors
-
-
-def _parse_short(body: str, fmt: str) -> tuple[str, dict, list[str]]:
-    accepted, errors = [], []
-    for part in (p.strip() for p in body.split("=") if p.strip()):
-        weight, part = _weight(part)
-        text, _ = _feedback_split(part, fmt)
-        if weight is None or weight == 100:
-            accepted.append(text)
-        elif weight > 0:
-            errors.append(f"partial credit ({weight}%) on answer {text!r} cannot be kept.")
-    return "short_answer", {"accepted": accepted}, errors
-
-
-def _number_pair(text: str) -> tuple[Decimal, Decimal]:
+def number_pair(text: str) -> tuple[Decimal, Decimal]:
     """The answer and its (absolute) tolerance of `2050:1` or `2049..2051`.
 
     Raises a DecimalException for what is not a finite number: text, NaN, sNaN (which raises
@@ -274,40 +188,19 @@ def _number_pair(text: str) -> tuple[Decimal, Decimal]:
     return answer, abs(tolerance)
 
 
-def _parse_numeric(body: str, fmt: str) -> tuple[str, dict, list[str]]:
-    body = body[1:].split("~", 1)[0]  # a trailing ~#... is feedback for wrong answers
-    full, errors = [], []
-    for part in (p.strip() for p in body.split("=") if p.strip()):
-        weight, part = _weight(part)
-        number = _restore(part.partition("#")[0])
-        if weight is None or weight == 100:
-            full.append(number)
-        elif weight > 0:
-            errors.append(f"partial credit ({weight}%) on answer {number!r} cannot be kept.")
-    if len(full) != 1:
-        return "numeric", {}, ["a numeric question needs exactly one fully right answer."]
-    try:
-        answer, tolerance = _number_pair(full[0])
-    except DecimalException:
-        return "numeric", {}, [f"{full[0]!r} is not a number (write 2050 or 2050:1)."]
-    return "numeric", {"answer": str(answer), "tolerance": str(tolerance)}, errors
-
-
 def _parse_answers(body: str, fmt: str) -> tuple[str, dict, list[str]]:
-    """The type and authoring data of an answer block (Moodle's order of tests)."""
-    if body.startswith(">"):  # Moodle's ordering plugin extends GIFT with {>...}
-        return "ordering", {}, [ORDERING_REFUSED]
-    if body.startswith("#"):
-        return _parse_numeric(body, fmt)
-    if "~" in body:
-        return _parse_choices(body, fmt)
-    if "=" in body and "->" in body:
-        return _parse_matching(body, fmt)
-    head, _, rest = body.partition("#")
-    if head.strip() in _TRUE_FALSE:
-        wrong_feedback = _split_text(rest.split("#", 1)[0], fmt) if rest else ""
-        return "true_false", {"answer": _TRUE_FALSE[head.strip()], "feedback": wrong_feedback}, []
-    return _parse_short(body, fmt)
+    """The type and authoring data of an answer block: GIFT has no type marker, so each type
+    says whether the block is written its way, in Moodle's order of tests (`gift_order`)."""
+    mappings = sorted(
+        ((registry.get(key).exchange, key) for key in registry.all_keys()),
+        key=lambda pair: pair[0].gift_order,
+    )
+    claimed = next(((m, k) for m, k in mappings if m.claims_gift(body)), None)
+    if claimed is None:
+        return "", {}, ["no question type is written this way."]
+    mapping, qtype = claimed
+    data, errors = mapping.read_gift(body, fmt)
+    return qtype, data, errors
 
 
 def _read_meta(item: ExchangeItem, meta: list[tuple[int, str]], errors: list[str]) -> None:
@@ -346,7 +239,7 @@ def _read_block(
     name = ""
     if text.startswith("::") and "::" in text[2:]:
         name, text = text[2:].split("::", 1)
-        name, text = _restore(name), text.strip()
+        name, text = restore(name), text.strip()
     start_brace, end_brace = text.find("{"), text.find("}")
     if start_brace < 0 or end_brace < start_brace:
         result.errors.append(f"{where}: no answers in {{...}}; descriptions cannot be imported.")
@@ -364,8 +257,8 @@ def _read_block(
         return
     fmt = _text_format(stem_raw)
     qtype, data, errors = _parse_answers(answer_text, fmt)
-    item = ExchangeItem(qtype=qtype, stem=_split_text(stem_raw), data=data, name=name, where=where)
-    item.explanation = _split_text(explanation, fmt)
+    item = ExchangeItem(qtype=qtype, stem=split_text(stem_raw), data=data, name=name, where=where)
+    item.explanation = split_text(explanation, fmt)
     _read_meta(item, meta, errors)
     comments = " ".join(line for _, line in lines if line.strip().startswith("//"))
     labels = [label.replace("\\]", "]").strip() for label in MOODLE_TAG.findall(comments)]

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..qtypes.matching import ARROW
+from ..qtypes import registry
 from .common import ExchangeItem, ParseResult, WriteResult, too_many_items
 
 _TEXT_FIELDS = ("stem", "explanation", "source_quote", "section_slug", "bloom")
@@ -92,20 +92,11 @@ def _load(text: str) -> tuple[Any, str | None]:
 
 
 def data_from_texts(qtype: str, choices: list[str], correct: list[str]) -> dict[str, Any]:
-    """Authoring data rebuilt from the key as texts (for files written before `data` existed)."""
-    if qtype in ("single_choice", "multiple_response"):
-        return {"choices": [{"text": c, "correct": c in correct} for c in choices]}
-    if qtype == "true_false":
-        return {"answer": correct == ["True"]}
-    if qtype == "short_answer":
-        return {"accepted": list(correct)}
-    if qtype == "numeric":
-        return {"answer": correct[0] if correct else None, "tolerance": 0}
-    if qtype == "matching":
-        pairs = [dict(zip(("left", "right"), c.split(ARROW, 1), strict=False)) for c in correct]
-        rights = {p.get("right") for p in pairs}
-        return {"pairs": pairs, "distractors": [c for c in choices if c not in rights]}
-    return {"items": list(correct)}
+    """Authoring data rebuilt from the key as texts (for files written before `data` existed),
+    as the type's exchange mapping reads them; none for a type that does not exist."""
+    if qtype not in registry.all_keys():
+        return {}
+    return registry.get(qtype).exchange.from_texts(choices, correct)
 
 
 def _type_errors(obj: Mapping[str, Any]) -> list[str]:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 if TYPE_CHECKING:
     from django.http import QueryDict
 
+    from .exchange_mapping import ExchangeMapping
+
 # Sorts a payload's keyed items into the order an attempt shows them, as `{"id", "text"}`.
 Ordered = Callable[[list[dict[str, Any]]], list[dict[str, str]]]
 # Option key → (text as shown, whether the key holds it), for item analysis.
@@ -200,6 +202,12 @@ class QuestionType:
         `authoring_data(parts)` from the bound parts and `initial(prefix, data)` for a part.
         Loaded on first use, so grading never loads Django's forms."""
         return importlib.import_module(f"{type(self).__module__}.editor")
+
+    @property
+    def exchange(self) -> ExchangeMapping:
+        """The type's part of the exchange formats, `qtypes/<key>/exchange.py`'s MAPPING
+        (loaded on first use, like the editor)."""
+        return importlib.import_module(f"{type(self).__module__}.exchange").MAPPING
 
     def study_faces(self, payload: Mapping[str, Any]) -> tuple[list[FaceList], FaceList]:
         """A question's flashcard: what its front offers to answer from memory (choices,
