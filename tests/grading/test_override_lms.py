@@ -7,14 +7,15 @@ import pytest
 
 from quizzes.models import LtiScore, Quiz
 from quizzes.services.grading import attempt_override_grade, response_override_mark
-from tests.factories import enrol
+from tests.factories import enrol, fixed_quiz, make_question
 from tests.lti.conftest import platform  # noqa: F401  (the in-repo test platform)
 from tests.lti.test_grades import finish, launched_learner, run_worker
 
 
 @pytest.fixture
 def exam() -> Quiz:
-    return Quiz.objects.get(key="final-exam")
+    """A graded quiz of two questions, offered in every course (the launch makes the course)."""
+    return fixed_quiz([make_question(), make_question()], title="Exam", mode="graded")
 
 
 def test_a_grade_given_by_hand_is_queued_and_sent_to_the_platform(client, platform, exam):  # noqa: F811

@@ -11,7 +11,7 @@ from quizzes.models import Regrade, ResponseStep
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from quizzes.services.authoring import question_create, question_revise
 from quizzes.services.grading import quiz_regrade, regrade_plan
-from tests.factories import course_with_learner, enrol, fixed_quiz
+from tests.factories import SectionFactory, course_with_learner, enrol, fixed_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,8 @@ FIXED_KEY = {"choices": [{"text": "2017"}, {"text": "2009", "correct": True}, {"
 
 @pytest.fixture
 def submitted():
-    course, learner = course_with_learner()
-    section = course.article.sections.get(slug="womens-rights")
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
     question = question_create(
         section=section,
         qtype="single_choice",

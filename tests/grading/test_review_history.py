@@ -19,7 +19,7 @@ from quizzes.services.grading import (
     regrade_plan,
     response_override_mark,
 )
-from tests.factories import course_with_learner, enrol, fixed_quiz
+from tests.factories import SectionFactory, course_with_learner, enrol, fixed_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def text_of(html: str) -> str:
 @pytest.fixture
 def answered():
     """A learner answered 2009 (right by the article) to a question keyed 2017 by mistake."""
-    course, learner = course_with_learner()
-    section = course.article.sections.get(slug="womens-rights")
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
     question = question_create(
         section=section,
         qtype="single_choice",
