@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .qtypes import registry
 from .textnorm import normalize_for_quote, plain_text
 
 if TYPE_CHECKING:
@@ -49,6 +50,14 @@ class Finding:
         return f"{self.origin}: {self.kind} [{self.check}]: {self.message}"
 
 
+def _trait(question: PackQuestion, name: str) -> bool:
+    """A trait of the question's type (`QuestionType.offers_choices`, `one_right_choice`,
+    `stem_is_statement`); False for a type that does not exist (the shape check reports it)."""
+    if question.qtype not in registry.all_keys():
+        return False
+    return bool(getattr(registry.get(question.qtype), name))
+
+
 def _length(text: Any) -> int:
     return len(plain_text(str(text)))
 
@@ -67,7 +76,7 @@ def _options(question: PackQuestion) -> tuple[list[str], list[str]]:
 
 def longest_key_cue(question: PackQuestion) -> str | None:
     """Single choice: the key is the longest option by a clear margin."""
-    if question.qtype != "single_choice":
+    if not _trait(question, "one_right_choice"):
         return None
     keyed, wrong = _options(question)
     if len(keyed) != 1 or not wrong:
@@ -87,7 +96,7 @@ def key_length_ranks(pack: ContentPack) -> dict[int, int]:
     the key is seldom the longest, or mostly the second longest, has a rule to guess by."""
     ranks: dict[int, int] = {}
     for question in pack.questions:
-        keyed, wrong = _options(question) if question.qtype == "single_choice" else ([], [])
+        keyed, wrong = _options(question) if _trait(question, "one_right_choice") else ([], [])
         if len(keyed) == 1 and wrong:
             key = _length(keyed[0])
             rank = 1 + sum(_length(text) > key for text in wrong)
@@ -121,7 +130,7 @@ def _ordinal(rank: int) -> str:
 
 def keyed_length_cue(question: PackQuestion) -> str | None:
     """Multiple response: the keyed options are on average clearly longer than the others."""
-    if question.qtype != "multiple_response":
+    if not _trait(question, "offers_choices") or _trait(question, "one_right_choice"):
         return None
     keyed, wrong = _options(question)
     if not keyed or not wrong:
@@ -146,7 +155,7 @@ def absolute_words(text: str) -> list[str]:
 def absolute_word_cue(question: PackQuestion) -> str | None:
     """Choice questions: absolute words in distractors while no key has any (test-wise learners
     rule out "never" and "only" without reading)."""
-    if question.qtype not in ("single_choice", "multiple_response"):
+    if not _trait(question, "offers_choices"):
         return None
     keyed, wrong = _options(question)
     if any(absolute_words(text) for text in keyed):
@@ -231,7 +240,7 @@ def copied_text_cues(question: PackQuestion, article: ArticleWords) -> list[str]
     statement: COPIED_WORDS_TRUE_FALSE, true and false alike). Only source_quote may quote."""
     cues = []
     for name, text in learner_texts(question):
-        statement = question.qtype == "true_false" and name == "stem"
+        statement = name == "stem" and _trait(question, "stem_is_statement")
         at_least = COPIED_WORDS_TRUE_FALSE if statement else COPIED_WORDS
         copied = article.longest_copy(text, at_least)
         if copied:

@@ -187,6 +187,11 @@ class QuestionType:
     # Types whose authoring order gives the answer away (ordering items, matching options) are
     # shuffled whatever the quiz says.
     always_shuffle: ClassVar[bool] = False
+    # Traits the content-pack cue checks read (quizzes/content_cues.py): the learner picks
+    # among authored choices; exactly one of them is right; the stem is a statement to judge.
+    offers_choices: ClassVar[bool] = False
+    one_right_choice: ClassVar[bool] = False
+    stem_is_statement: ClassVar[bool] = False
     # Staff read an answer of this type as the picked options' letters and texts ("B. …", in
     # the order the learner saw them) instead of its summary.
     answers_by_letter: ClassVar[bool] = False

@@ -23,6 +23,7 @@ class ChoiceType(QuestionType):
     """A question answered by picking among listed choices."""
 
     answers_by_letter = True
+    offers_choices = True
     authoring_fields = frozenset({"choices"})
     min_correct: int = 1
     max_correct: int | None = None

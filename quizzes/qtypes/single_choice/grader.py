@@ -16,6 +16,7 @@ class SingleChoiceGrader(ChoiceType):
     label = "Single choice"
     answer_keys = frozenset({"choice"})
     max_correct = 1
+    one_right_choice = True
 
     def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
         """`{"choice": key}` with a key of this version."""

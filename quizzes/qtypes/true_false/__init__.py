@@ -12,6 +12,7 @@ from .grader import TrueFalseGrader
 class TrueFalse(TrueFalseGrader):
     """True/false, as registered."""
 
+    stem_is_statement = True
     learner_fields = staticmethod(hooks.learner_fields)
     answer_widget = staticmethod(hooks.answer_widget)
     read_post = staticmethod(hooks.read_post)
