@@ -1,8 +1,8 @@
 """What practice says about marks, in words: the penalty rule before the first try, and each
 check's verdict with the mark it earned and the tries it took.
 
-The numbers come from the rule itself (`services.submission.PRACTICE_PENALTY`), so the page
-cannot promise one penalty while the grading applies another.
+The numbers come from the rule itself (`behaviours.PRACTICE_PENALTY`, the interactive
+behaviour's), so the page cannot promise one penalty while the grading applies another.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .behaviours import PRACTICE_PENALTY
 from .models import ResponseState
-from .services.submission import PRACTICE_PENALTY
 
 SHARES = {
     Fraction(1, 2): gettext_lazy("half"),

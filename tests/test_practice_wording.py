@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from quizzes import practice_wording
+from quizzes.behaviours import practice_fraction
 from quizzes.practice_wording import penalty_rule, tries_to_nothing, verdict
-from quizzes.services.submission import practice_fraction
 
 ONE = Decimal("1.00")
 

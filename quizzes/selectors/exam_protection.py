@@ -24,6 +24,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
 
+from .. import behaviours
 from ..models import (
     Accommodation,
     Attempt,
@@ -156,9 +157,10 @@ def user_guard(*, user: AbstractBaseUser, now: datetime, course: Course | None =
 def practice_guard(
     *, quiz: Quiz, user_id: int | None, course: Course | None, now: datetime
 ) -> ExamGuard:
-    """The guard an attempt at this quiz obeys: practice quizzes are guarded; a graded quiz
-    follows its own review settings and is not held back by other quizzes."""
-    if quiz.mode != QuizMode.PRACTICE:
+    """The guard an attempt at this quiz obeys: a quiz whose behaviour gives verdicts during the
+    attempt (practice) is guarded; a graded quiz follows its own review settings and is not
+    held back by other quizzes."""
+    if not behaviours.for_quiz(quiz).gives_feedback_during_attempt:
         return NO_PROTECTION
     return exam_guard(user_id=user_id, now=now, course=course)
 

@@ -28,8 +28,6 @@ from .row_writes import insert_new
 
 # The penalty rule belongs to the interactive behaviour; it stays importable from here for the
 # modules that word it (practice_wording) and the tests that pin it.
-PRACTICE_PENALTY = behaviours.PRACTICE_PENALTY
-practice_fraction = behaviours.practice_fraction
 CENT = Decimal("0.01")
 
 

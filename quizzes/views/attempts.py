@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import clock
+from .. import behaviours, clock
 from ..answer_forms import posted_answers, raw_answer
 from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
-from ..models import Attempt, AttemptState, QuizLayout, QuizMode, Response, ResponseState
+from ..models import Attempt, AttemptState, QuizLayout, Response, ResponseState
 from ..permissions import teaches
 from ..practice_wording import penalty_rule
 from ..presenters import attempt_question_views, practice_feedback, review_items
@@ -118,7 +118,8 @@ def attempt_page(request: HttpRequest, attempt: int) -> HttpResponse:
     attempt_obj = _own_attempt(request, attempt)
     if attempt_obj.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt_review", attempt=attempt_obj.pk)
-    is_practice = attempt_obj.quiz.mode == QuizMode.PRACTICE
+    # The Check button, the penalty rule and each question's wrong tries: the behaviour's.
+    is_practice = behaviours.for_quiz(attempt_obj.quiz).can_check
     views = attempt_question_views(attempt_obj, _page_responses(attempt_obj, is_practice))
     page_count = _pages(attempt_obj, len(views))
     page = min(max(_int(request.GET.get("page"), 1), 1), page_count)
