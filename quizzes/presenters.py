@@ -341,6 +341,17 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
     if submitted:
         document.update(attempt_result(attempt))
         document["review_available"] = reviewing
+        document["grade_notices"] = [
+            {
+                "at": notice.at,
+                "kind": notice.kind,
+                "old_score": notice.old_score,
+                "new_score": notice.new_score,
+                "comment": notice.comment,
+                "question": notice.position,
+            }
+            for notice in review_history(attempt).notices
+        ]
     return document
 
 

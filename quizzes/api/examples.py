@@ -379,6 +379,16 @@ SUBMITTED_ATTEMPT = {
     "percent": "77.78",
     "passed": True,
     "review_available": True,
+    "grade_notices": [
+        {
+            "at": "2026-12-04T09:12:00Z",
+            "kind": "regrade",
+            "old_score": "15.00",
+            "new_score": "16.00",
+            "comment": "",
+            "question": None,
+        }
+    ],
 }
 RESULT = {
     key: SUBMITTED_ATTEMPT[key]

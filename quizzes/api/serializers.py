@@ -67,6 +67,18 @@ class ResultSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
 
 
+class GradeNoticeSerializer(serializers.Serializer):
+    """A change to a submitted attempt's grade: a regrade, a grade given or withdrawn by hand,
+    or one question's mark given by hand (`question`: its position)."""
+
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=["regrade", "override", "withdrawn", "question"])
+    old_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    new_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+    question = serializers.IntegerField(allow_null=True)
+
+
 class AttemptSerializer(serializers.Serializer):
     """An attempt with its questions; after submission also its result and review."""
 
@@ -85,6 +97,12 @@ class AttemptSerializer(serializers.Serializer):
     percent = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
     passed = serializers.BooleanField(required=False)
     review_available = serializers.BooleanField(required=False)
+    grade_notices = GradeNoticeSerializer(
+        many=True,
+        required=False,
+        help_text="After submission: what changed the grade since, oldest first (as the "
+        "review page's notices).",
+    )
 
 
 class AttemptSummarySerializer(serializers.Serializer):

@@ -427,3 +427,32 @@ def test_starting_with_a_body_that_is_not_an_object_is_400_and_starts_nothing(le
     assert reply.status_code == 400
     assert not Attempt.objects.filter(quiz=quiz).exists()
     assert api.post(f"{API}/quizzes/{quiz.pk}/attempts/").status_code == 201  # no body: fine
+
+
+def test_a_submitted_attempts_document_lists_the_changes_to_its_grade(db):
+    """The API tells the learner what the review page tells them: a grade given by hand after
+    submission, with its comment (issue #14: learners see a notice on their attempt)."""
+    from decimal import Decimal
+
+    from rest_framework.test import APIClient
+
+    from quizzes.services.grading import attempt_override_grade
+    from tests.factories import course_with_learner, enrol, fixed_quiz, make_question
+
+    course, learner = course_with_learner()
+    quiz = fixed_quiz([make_question()], course=course)
+    api = APIClient()
+    api.force_authenticate(learner)
+    attempt = api.post(f"/api/v1/quizzes/{quiz.pk}/attempts/", {}, format="json").json()
+    api.post(f"/api/v1/attempts/{attempt['id']}/submit/")
+    assert api.get(f"/api/v1/attempts/{attempt['id']}/").json()["grade_notices"] == []
+    attempt_override_grade(
+        attempt_id=attempt["id"],
+        actor=enrol(course, role="instructor"),
+        score=Decimal("1"),
+        comment="Counted your working.",
+    )
+    (notice,) = api.get(f"/api/v1/attempts/{attempt['id']}/").json()["grade_notices"]
+    assert notice["kind"] == "override"
+    assert (notice["old_score"], notice["new_score"]) == ("0.00", "1.00")
+    assert notice["comment"] == "Counted your working."
