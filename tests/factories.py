@@ -65,6 +65,30 @@ SINGLE_CHOICE_DATA = {
     ]
 }
 
+# Authoring data for one question of each auto-graded type, small and hand-checked.
+QUESTION_DATA: dict[str, dict[str, Any]] = {
+    "single_choice": SINGLE_CHOICE_DATA,
+    "multiple_response": {
+        "choices": [
+            {"text": "Ombudsman", "correct": True},
+            {"text": "Constitutional Court", "correct": True},
+            {"text": "Senate"},
+            {"text": "Mazhilis"},
+        ]
+    },
+    "true_false": {"answer": True},
+    "short_answer": {"accepted": ["Astana"]},
+    "numeric": {"answer": 100, "tolerance": 0},
+    "matching": {
+        "pairs": [
+            {"left": "Astana", "right": "capital"},
+            {"left": "Almaty", "right": "largest city"},
+            {"left": "Shymkent", "right": "south"},
+        ]
+    },
+    "ordering": {"items": ["First", "Second", "Third"]},
+}
+
 
 def make_question(
     section: models.Section | None = None,
@@ -82,6 +106,16 @@ def make_question(
         status=models.QuestionStatus.PUBLISHED,
         **kwargs,
     )
+
+
+def question_of_each_type(section: models.Section | None = None) -> dict[str, models.Question]:
+    """One published question of each auto-graded type, by type, all in one section (a new one
+    on a new article by default)."""
+    section = section or SectionFactory()
+    return {
+        qtype: make_question(section, qtype, data, stem=f"A {qtype} question?")
+        for qtype, data in QUESTION_DATA.items()
+    }
 
 
 def make_attempt(
@@ -141,6 +175,33 @@ def fixed_quiz(questions: list[models.Question], **fields: Any) -> models.Quiz:
             quiz=quiz, position=position, kind="fixed", question=question
         )
     return quiz
+
+
+def pool_quiz(sections: list[models.Section], per_section: int = 1, **fields: Any) -> models.Quiz:
+    """A quiz of random slots, one per section, each drawing `per_section` of its questions."""
+    quiz = QuizFactory(**fields)
+    for position, section in enumerate(sections, start=1):
+        models.QuizSlot.objects.create(
+            quiz=quiz,
+            position=position,
+            kind="random",
+            pool_section=section,
+            pool_count=per_section,
+        )
+    return quiz
+
+
+def article_with_questions(
+    sections: int = 3, per_section: int = 3, **article_fields: Any
+) -> models.Article:
+    """A new article of `sections` sections, each with `per_section` published single-choice
+    questions: enough for pools to draw from."""
+    article = ArticleFactory(**article_fields)
+    for _ in range(sections):
+        section = SectionFactory(article=article)
+        for n in range(per_section):
+            make_question(section, stem=f"{section.heading}: question {n + 1}?")
+    return article
 
 
 def key_answer(version: models.QuestionVersion) -> dict[str, Any]:

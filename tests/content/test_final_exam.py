@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
 from quizzes.content_checks import ANCHOR_TAG
 from quizzes.content_pack import PACKS_DIR, read_pack
 from quizzes.models import Question, Quiz
+from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_assembly import quiz_pick_questions
 from quizzes.tagging import EXAM_TAG
+from tests.factories import course_with_learner
 
 PACK = PACKS_DIR / "human-rights-reforms-in-kazakhstan"
 
@@ -76,3 +79,14 @@ def test_every_attempt_asks_the_nine_anchors_and_one_medium_question_a_section()
         draws.append(frozenset(rest))
     # The random half changes from attempt to attempt: a second attempt is not the first again.
     assert len(set(draws)) > 1
+
+
+@pytest.mark.django_db
+def test_an_attempt_at_the_shipped_final_exam_asks_18_questions_two_a_section_for_36_minutes():
+    final = Quiz.objects.get(key="final-exam")
+    course, learner = course_with_learner()
+    attempt = attempt_start(quiz=final, user=learner, course=course, rng=random.Random(1))
+    responses = list(attempt.responses.select_related("question__section"))
+    assert len(responses) == 18 and attempt.max_score == 18
+    assert set(Counter(r.question.section.slug for r in responses).values()) == {2}
+    assert attempt.deadline == attempt.started_at + timedelta(minutes=36)

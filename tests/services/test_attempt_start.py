@@ -10,40 +10,69 @@ import pytest
 
 from quizzes import clock
 from quizzes.errors import QuizUnavailable
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Question
 from quizzes.services.attempts import attempt_start, attempt_submit
-from tests.factories import CourseFactory, UserFactory, course_with_learner, enrol, fixed_quiz
+from quizzes.services.authoring import question_create
+from tests.factories import (
+    ArticleFactory,
+    CourseFactory,
+    SectionFactory,
+    UserFactory,
+    course_with_learner,
+    enrol,
+    fixed_quiz,
+    make_question,
+    pool_quiz,
+    question_of_each_type,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def final_exam():
-    return Quiz.objects.get(key="final-exam")
+def article():
+    return ArticleFactory()
 
 
-def test_the_final_exam_draws_two_questions_from_each_section(final_exam):
-    course, learner = course_with_learner()
+@pytest.fixture
+def final_exam(article):
+    """A graded exam drawing two questions from each of three sections, each section holding
+    one question of every type: 12 minutes, two attempts."""
+    sections = [SectionFactory(article=article) for _ in range(3)]
+    for section in sections:
+        question_of_each_type(section)
+    return pool_quiz(
+        sections,
+        per_section=2,
+        article=article,
+        title="Exam",
+        mode="graded",
+        max_attempts=2,
+        time_limit_minutes=12,
+    )
+
+
+def test_the_exam_draws_two_questions_from_each_section(final_exam, article):
+    course, learner = course_with_learner(article=article)
     attempt = attempt_start(quiz=final_exam, user=learner, course=course, rng=random.Random(1))
     responses = list(attempt.responses.select_related("question__section", "question_version"))
-    assert len(responses) == 18
-    # Two a section: its anchor and one medium exam question.
+    assert len(responses) == 6
     assert set(Counter(r.question.section.slug for r in responses).values()) == {2}
     assert all(r.question_version_id == r.question.current_version_id for r in responses)
-    assert attempt.max_score == 18
-    assert attempt.deadline == attempt.started_at + timedelta(minutes=36)
+    assert attempt.max_score == 6
+    assert attempt.deadline == attempt.started_at + timedelta(minutes=12)
 
 
-def test_starting_again_returns_the_same_open_attempt(final_exam):
-    course, learner = course_with_learner()
+def test_starting_again_returns_the_same_open_attempt(final_exam, article):
+    course, learner = course_with_learner(article=article)
     first = attempt_start(quiz=final_exam, user=learner, course=course)
     again = attempt_start(quiz=final_exam, user=learner, course=course)
     assert again.pk == first.pk
     assert Attempt.objects.filter(user=learner).count() == 1
 
 
-def test_choice_orders_are_stored_as_permutations_of_choice_keys(final_exam):
-    course, learner = course_with_learner()
+def test_choice_orders_are_stored_as_permutations_of_choice_keys(final_exam, article):
+    course, learner = course_with_learner(article=article)
     attempt = attempt_start(quiz=final_exam, user=learner, course=course)
     for response in attempt.responses.select_related("question_version"):
         payload = response.question_version.payload
@@ -59,8 +88,8 @@ def test_choice_orders_are_stored_as_permutations_of_choice_keys(final_exam):
             assert response.choice_order != [item["key"] for item in payload["items"]]
 
 
-def test_the_attempt_limit_is_enforced(final_exam):
-    course, learner = course_with_learner()
+def test_the_attempt_limit_is_enforced(final_exam, article):
+    course, learner = course_with_learner(article=article)
     for _ in range(2):
         attempt = attempt_start(quiz=final_exam, user=learner, course=course)
         attempt_submit(attempt_id=attempt.pk, user=learner)
@@ -69,16 +98,16 @@ def test_the_attempt_limit_is_enforced(final_exam):
     assert error.value.code == "no_attempts_left"
 
 
-def test_only_members_of_the_course_may_start(final_exam):
-    course = CourseFactory(article=final_exam.article)
+def test_only_members_of_the_course_may_start(final_exam, article):
+    course = CourseFactory(article=article)
     with pytest.raises(QuizUnavailable) as error:
         attempt_start(quiz=final_exam, user=UserFactory(), course=course)
     assert error.value.code == "not_enrolled"
 
 
-def test_a_quiz_of_another_course_is_not_available():
-    course, learner = course_with_learner()
-    question = Question.objects.get(key="introduction-01")
+def test_a_quiz_of_another_course_is_not_available(article):
+    course, learner = course_with_learner(article=article)
+    question = make_question(SectionFactory(article=article))
     quiz = fixed_quiz([question], course=CourseFactory())
     with pytest.raises(QuizUnavailable) as error:
         attempt_start(quiz=quiz, user=learner, course=course)
@@ -92,11 +121,11 @@ def test_a_quiz_of_another_course_is_not_available():
         (timedelta(hours=-2), timedelta(hours=-1), "quiz_closed"),
     ],
 )
-def test_open_and_close_dates_are_enforced(opens, closes, code):
-    course, learner = course_with_learner()
+def test_open_and_close_dates_are_enforced(opens, closes, code, article):
+    course, learner = course_with_learner(article=article)
     now = clock.now()
     quiz = fixed_quiz(
-        [Question.objects.get(key="introduction-01")],
+        [make_question(SectionFactory(article=article))],
         article=course.article,
         opens_at=now + opens,
         closes_at=now + closes if closes else None,
@@ -106,11 +135,11 @@ def test_open_and_close_dates_are_enforced(opens, closes, code):
     assert error.value.code == code
 
 
-def test_the_deadline_is_the_earlier_of_time_limit_and_closing_time():
-    course, learner = course_with_learner()
+def test_the_deadline_is_the_earlier_of_time_limit_and_closing_time(article):
+    course, learner = course_with_learner(article=article)
     closes = clock.now() + timedelta(minutes=10)
     quiz = fixed_quiz(
-        [Question.objects.get(key="introduction-01")],
+        [make_question(SectionFactory(article=article))],
         article=course.article,
         time_limit_minutes=30,
         closes_at=closes,
@@ -119,37 +148,37 @@ def test_the_deadline_is_the_earlier_of_time_limit_and_closing_time():
     assert attempt.deadline == closes
 
 
-def test_a_pool_with_too_few_questions_refuses_to_start():
-    course, learner = course_with_learner()
+def test_a_pool_with_too_few_questions_refuses_to_start(article):
+    course, learner = course_with_learner(article=article)
+    section = SectionFactory(article=article)
+    make_question(section)
     quiz = fixed_quiz([], article=course.article)
-    quiz.slots.create(
-        position=1, kind="random", pool_section=course.article.sections.first(), pool_count=99
-    )
+    quiz.slots.create(position=1, kind="random", pool_section=section, pool_count=2)
     with pytest.raises(QuizUnavailable) as error:
         attempt_start(quiz=quiz, user=learner, course=course)
     assert error.value.code == "pool_too_small"
     assert not Attempt.objects.filter(quiz=quiz).exists()
 
 
-def test_instructors_enrolled_in_the_course_may_try_it(final_exam):
-    course, _ = course_with_learner()
+def test_instructors_enrolled_in_the_course_may_try_it(final_exam, article):
+    course, _ = course_with_learner(article=article)
     teacher = enrol(course, role="instructor")
-    assert attempt_start(quiz=final_exam, user=teacher, course=course).responses.count() == 18
+    assert attempt_start(quiz=final_exam, user=teacher, course=course).responses.count() == 6
 
 
-def test_starting_takes_a_constant_number_of_queries(final_exam, django_assert_max_num_queries):
+def test_starting_takes_a_constant_number_of_queries(
+    final_exam, article, django_assert_max_num_queries
+):
     """The offer, the slots, the pools' candidates, their versions, then one transaction."""
-    course, learner = course_with_learner()
+    course, learner = course_with_learner(article=article)
     with django_assert_max_num_queries(8):
         attempt_start(quiz=final_exam, user=learner, course=course)
 
 
-def test_matching_and_ordering_are_shuffled_even_when_the_quiz_keeps_choice_order():
-    course, learner = course_with_learner()
-    questions = [
-        Question.objects.filter(qtype=qtype, status="published").order_by("key").first()
-        for qtype in ("matching", "ordering", "single_choice")
-    ]
+def test_matching_and_ordering_are_shuffled_even_when_the_quiz_keeps_choice_order(article):
+    course, learner = course_with_learner(article=article)
+    of_type = question_of_each_type(SectionFactory(article=article))
+    questions = [of_type[qtype] for qtype in ("matching", "ordering", "single_choice")]
     quiz = fixed_quiz(questions, article=course.article)
     assert quiz.shuffle_choices is False
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
@@ -164,11 +193,12 @@ def test_matching_and_ordering_are_shuffled_even_when_the_quiz_keeps_choice_orde
     assert shown["single_choice"].choice_order == [c["key"] for c in single["choices"]]
 
 
-def test_pools_never_draw_another_courses_private_questions():
-    course, learner = course_with_learner()
+def test_pools_never_draw_another_courses_private_questions(article):
+    course, learner = course_with_learner(article=article)
     other = CourseFactory(article=course.article)
-    section = course.article.sections.get(slug="introduction")
-    from quizzes.services.authoring import question_create
+    section = SectionFactory(article=article)
+    for n in range(3):
+        make_question(section, stem=f"Shared {n}?")
 
     private = question_create(
         section=section,
