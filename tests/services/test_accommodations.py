@@ -10,7 +10,7 @@ import pytest
 
 from quizzes import clock
 from quizzes.errors import QuizUnavailable
-from quizzes.models import Accommodation, AccommodationGroup, Attempt, Question
+from quizzes.models import Accommodation, AccommodationGroup, Attempt
 from quizzes.services.accommodations import (
     AccommodationInvalid,
     AccommodationNotAllowed,
@@ -28,11 +28,13 @@ from quizzes.services.attempts import (
 )
 from tests.factories import (
     CourseFactory,
+    SectionFactory,
     UserFactory,
     course_with_learner,
     enrol,
     fixed_quiz,
     key_answer,
+    make_question,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +43,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def exam():
     """A course, its timed one-attempt exam, a learner and an instructor."""
-    course, learner = course_with_learner()
-    question = Question.objects.get(key="introduction-01")
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
+    question = make_question(section)
     quiz = fixed_quiz([question], course=course, time_limit_minutes=30, max_attempts=1)
     return course, quiz, learner, enrol(course, role="instructor"), question
 
