@@ -21,7 +21,6 @@ from tests.factories import (
     enrol,
     make_attempt,
     make_question,
-    shipped_article,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +81,13 @@ def test_a_quiz_without_an_article_takes_its_courses_article():
 
 
 def test_starting_a_quiz_whose_marks_overflow_an_attempt_is_refused_and_writes_nothing():
-    # Saved before the builder checked totals: 126 questions at 9,999.99 is over 999,999.99.
-    course = CourseFactory(article=shipped_article())
+    # Saved before the builder checked totals: 101 questions at 9,999.99 is over 999,999.99.
+    section = SectionFactory()
+    for n in range(101):
+        make_question(section, stem=f"Question {n}?")
+    course = CourseFactory(article=section.article)
     learner = enrol(course)
-    quiz = pool_quiz(count=126, mark="9999.99", article=course.article)
+    quiz = pool_quiz(count=101, mark="9999.99", article=course.article)
     with pytest.raises(QuizUnavailable) as error:
         attempt_start(quiz=quiz, user=learner, course=course)
     assert error.value.code == "marks_overflow"
