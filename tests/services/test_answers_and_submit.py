@@ -16,7 +16,7 @@ from quizzes.errors import (
     SaveConflict,
     UnknownQuestion,
 )
-from quizzes.models import Question, ResponseStep
+from quizzes.models import ResponseStep
 from quizzes.services.attempts import (
     answer_check,
     answers_save,
@@ -25,6 +25,8 @@ from quizzes.services.attempts import (
     attempts_close_overdue,
 )
 from tests.factories import (
+    QUESTION_DATA,
+    SectionFactory,
     UserFactory,
     course_with_learner,
     fixed_quiz,
@@ -35,13 +37,18 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-KEYS = ["introduction-01", "law-enforcement-abuse-05", "womens-rights-02"]
 
 
 @pytest.fixture
 def started():
-    course, learner = course_with_learner()
-    questions = [Question.objects.get(key=k) for k in KEYS]
+    """A learner's graded attempt at three questions: single choice, numeric, single choice."""
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
+    questions = [
+        make_question(section, stem="When?"),
+        make_question(section, "numeric", QUESTION_DATA["numeric"], stem="How many?"),
+        make_question(section, stem="When again?"),
+    ]
     quiz = fixed_quiz(questions, article=course.article, mode="graded", time_limit_minutes=30)
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
     return attempt, learner, questions
@@ -82,7 +89,7 @@ def test_a_malformed_answer_is_reported_and_changes_nothing(started):
 
 def test_an_unknown_question_is_rejected_and_nothing_is_saved(started):
     attempt, learner, questions = started
-    other = Question.objects.get(key="the-way-forward-01")
+    other = make_question()  # of no quiz of this attempt
     with pytest.raises(UnknownQuestion):
         answers_save(
             attempt_id=attempt.pk,
@@ -128,8 +135,12 @@ def test_submit_grades_once_and_submitting_again_returns_the_same_result(started
         Decimal(3),
         Decimal("33.33"),
     )
-    states = dict(first.responses.values_list("question__key", "state"))
-    assert states == {KEYS[0]: "correct", KEYS[1]: "wrong", KEYS[2]: "gave_up"}
+    states = dict(first.responses.values_list("question_id", "state"))
+    assert states == {
+        questions[0].pk: "correct",
+        questions[1].pk: "wrong",
+        questions[2].pk: "gave_up",
+    }
     steps = ResponseStep.objects.filter(response__attempt=attempt, kind="submit").count()
     again = attempt_submit(attempt_id=attempt.pk, user=learner)
     assert (again.score, again.submitted_at) == (first.score, first.submitted_at)
@@ -188,8 +199,9 @@ def test_close_overdue_attempts_submits_abandoned_attempts(started, monkeypatch,
 @pytest.fixture
 def practice():
     """A practice attempt at one question that no graded quiz protects (its own section)."""
-    course, learner = course_with_learner()
-    question = make_question()
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
+    question = make_question(section)
     quiz = fixed_quiz([question], article=course.article, mode="practice")
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
     return attempt, learner, question
@@ -303,8 +315,10 @@ def test_unknown_answer_fields_never_wipe_a_saved_answer(started, raw):
 
 
 def test_a_partial_answer_is_kept_graded_and_partially_answered_not_answered():
-    course, learner = course_with_learner()
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
     question = make_question(
+        section,
         qtype="matching",
         data={
             "pairs": [
