@@ -16,6 +16,7 @@ from quizzes import clock
 from quizzes.models import Attempt, ReviewCard
 from quizzes.selectors.review_policy import ReviewPolicy
 from tests.factories import (
+    SectionFactory,
     course_with_learner,
     fixed_quiz,
     key_answer,
@@ -30,11 +31,12 @@ EXPLANATION = "The Constitution was adopted by referendum in 1995."
 
 @pytest.fixture
 def learner():
-    course, user = course_with_learner()
+    section = SectionFactory()
+    course, user = course_with_learner(article=section.article)
     page, api = Client(), APIClient()
     page.force_login(user)
     api.force_authenticate(user)
-    question = make_question(explanation=EXPLANATION)
+    question = make_question(section, explanation=EXPLANATION)
     return course, user, page, api, question
 
 
@@ -70,8 +72,9 @@ def test_the_policy_opens_the_review_as_the_quiz_says(learner, timing, closes_in
 
 
 def test_an_open_attempt_has_no_review():
-    course, user = course_with_learner()
-    question = make_question()
+    section = SectionFactory()
+    course, user = course_with_learner(article=section.article)
+    question = make_question(section)
     quiz = fixed_quiz([question], article=course.article)
     api = APIClient()
     api.force_authenticate(user)
