@@ -25,9 +25,8 @@ from tests.factories import (
     UserFactory,
     make_attempt,
     make_question,
-    shipped_pack_counts,
 )
-from tests.study_factories import concept_card, question_card, shipped_article, submit
+from tests.study_factories import concept_card, question_card, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -123,10 +122,14 @@ def test_study_next_breaks_ties_by_reading_order_and_is_none_when_all_are_master
 
 
 def test_a_learner_with_nothing_done_has_zero_mastery_everywhere():
-    article = shipped_article()
+    article = ArticleFactory()
+    for position, count in enumerate((2, 3, 0), start=1):
+        section = SectionFactory(article=article, position=position)
+        concepts(section, count)
+        make_question(section)
     progress = section_progress(user=UserFactory(), article=article, now=NOW)
-    assert len(progress) == 9
-    assert sum(p.cards_total for p in progress) == shipped_pack_counts()["concepts"]
+    assert len(progress) == 3
+    assert [p.cards_total for p in progress] == [2, 3, 0]
     assert {(p.mastery, p.cards_known, p.quiz_accuracy, p.due_count) for p in progress} == {
         (0, 0, None, 0)
     }
@@ -146,7 +149,10 @@ def test_section_progress_takes_three_queries_however_much_there_is(
         )
         assert progress[0].mastery == 100
 
-    user, article = UserFactory(), shipped_article()
+    # Four sections of six concepts each: more of everything than the small case.
+    user, article = UserFactory(), ArticleFactory()
+    for position in range(1, 5):
+        concepts(SectionFactory(article=article, position=position), 6)
     cards_ensure_for_article(user=user, article=article)
     for card in ReviewCard.objects.filter(user=user)[:20]:
         review_record(user=user, card_id=card.pk, rating=4)
@@ -157,7 +163,7 @@ def test_section_progress_takes_three_queries_however_much_there_is(
         progress = section_progress(
             user=user, article=article, now=timezone.now(), guard=NO_PROTECTION
         )
-        assert len(progress) == 9
+        assert len(progress) == 4
     assert sum(p.cards_known for p in progress) == 20
     assert {p.quiz_accuracy for p in progress} == {50}
 
