@@ -27,10 +27,10 @@ def test_the_walk_covers_all_five_builder_urls(course):
     assert names == {"quizzes", "quiz_new", "quiz_edit", "quiz_duplicate", "quiz_preview"}
 
 
-def test_a_learner_gets_403_on_every_builder_url(client, course):
+def test_a_learner_gets_403_on_every_builder_url(client, course, final_exam):
     learner = enrol(course)
     client.force_login(learner)
-    quiz = Quiz.objects.get(key="final-exam")
+    quiz = final_exam
     counts = (Quiz.objects.count(), QuizSlot.objects.count(), Attempt.objects.count())
     data = post_data(
         {"title": "Learner's quiz"}, [{"kind": "fixed", "question": shared_questions(1)[0].pk}]
@@ -41,16 +41,16 @@ def test_a_learner_gets_403_on_every_builder_url(client, course):
     assert (Quiz.objects.count(), QuizSlot.objects.count(), Attempt.objects.count()) == counts
 
 
-def test_an_instructor_of_another_course_gets_403(client, course):
+def test_an_instructor_of_another_course_gets_403(client, course, final_exam):
     elsewhere = CourseFactory(article=course.article)
     client.force_login(enrol(elsewhere, role="instructor"))
-    quiz = Quiz.objects.get(key="final-exam")
+    quiz = final_exam
     for url in every_url(course, quiz):
         assert client.get(url).status_code == 403, url
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, course):
-    quiz = Quiz.objects.get(key="final-exam")
+def test_anonymous_visitors_are_sent_to_log_in(client, course, final_exam):
+    quiz = final_exam
     for url in every_url(course, quiz):
         reply = client.get(url)
         assert reply.status_code == 302 and "/login/" in reply["Location"], url

@@ -14,7 +14,7 @@ from quizzes.models import Question, Quiz, QuizSlot
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import quiz_create
 from tests.builder.conftest import RULES, first_section, fixed, post_data, shared_questions
-from tests.factories import CourseFactory, UserFactory, enrol, make_question, shipped_article
+from tests.factories import CourseFactory, UserFactory, enrol, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def field_errors(response, form: str = "form") -> dict:
 
 
 def test_the_list_shows_own_quizzes_to_edit_and_shared_ones_to_duplicate(
-    teacher_client, course, instructor
+    teacher_client, course, instructor, final_exam
 ):
     own_quiz(course, instructor, title="Our midterm", is_published=False)
     other = CourseFactory(article=course.article)
@@ -48,14 +48,13 @@ def test_the_list_shows_own_quizzes_to_edit_and_shared_ones_to_duplicate(
     assert "Final exam" in shared_table and "Duplicate into this course" in shared_table
     assert "Final exam" not in own_table
     assert "Their quiz" not in page
-    final = Quiz.objects.get(key="final-exam")
-    assert url("quiz_edit", course, final.pk) not in shared_table
+    assert url("quiz_edit", course, final_exam.pk) not in shared_table
 
 
-def test_site_admins_get_an_edit_link_for_shared_quizzes(client, course):
+def test_site_admins_get_an_edit_link_for_shared_quizzes(client, course, final_exam):
     client.force_login(UserFactory(is_superuser=True))
-    final = Quiz.objects.get(key="final-exam")
-    assert url("quiz_edit", course, final.pk) in client.get(url("quizzes", course)).content.decode()
+    page = client.get(url("quizzes", course)).content.decode()
+    assert url("quiz_edit", course, final_exam.pk) in page
 
 
 def test_an_instructor_builds_a_quiz_of_fixed_questions_and_a_pool(teacher_client, course):
@@ -73,7 +72,7 @@ def test_an_instructor_builds_a_quiz_of_fixed_questions_and_a_pool(teacher_clien
     )
     quiz = Quiz.objects.get(course=course, title="Built")
     assert reply.status_code == 302 and reply["Location"] == url("quiz_edit", course, quiz.pk)
-    assert quiz.article == shipped_article()
+    assert quiz.article == course.article
     assert timezone.localtime(quiz.opens_at).replace(tzinfo=None) == datetime(2030, 1, 1, 9, 0)
     page = teacher_client.get(reply["Location"]).content.decode()
     assert 'value="2030-01-01T09:00"' in page and 'value="2030-01-02T09:00"' in page
@@ -126,19 +125,23 @@ def test_a_pool_too_small_for_its_count_is_an_error_on_its_count(teacher_client,
     ]
 
 
+SHARED = "a question of the shared bank"  # filled in by the test: pks are not known up front
+
+
 @pytest.mark.parametrize(
     ("row", "field", "code"),
     [
-        ({"question": 1}, "kind", "slot_kind"),
+        ({"question": SHARED}, "kind", "slot_kind"),
         ({"kind": "fixed"}, "question", "question_required"),
-        ({"kind": "fixed", "question": 1, "pool_count": 3}, "pool_count", "fixed_has_pool"),
-        ({"kind": "random", "question": 1}, "question", "pool_has_question"),
+        ({"kind": "fixed", "question": SHARED, "pool_count": 3}, "pool_count", "fixed_has_pool"),
+        ({"kind": "random", "question": SHARED}, "question", "pool_has_question"),
         ({"kind": "random", "pool_difficulty": 4}, "pool_difficulty", "invalid_choice"),
         ({"kind": "fixed", "question": 999999}, "question", "invalid_choice"),
-        ({"kind": "fixed", "question": 1, "mark": "0"}, "mark", "min_value"),
+        ({"kind": "fixed", "question": SHARED, "mark": "0"}, "mark", "min_value"),
     ],
 )
 def test_a_malformed_slot_row_is_an_error_on_its_field(teacher_client, course, row, field, code):
+    row = {name: shared_questions(1)[0].pk if v == SHARED else v for name, v in row.items()}
     reply = teacher_client.post(url("quiz_new", course), post_data({}, [row]))
     assert reply.status_code == 200
     assert reply.context["formset"].forms[0].has_error(field, code)
@@ -204,8 +207,8 @@ def test_the_edit_page_says_started_attempts_keep_their_questions(
     assert "1 attempt already started keeps its questions and marks" in page
 
 
-def test_instructors_get_403_when_editing_a_shared_quiz(teacher_client, course):
-    final = Quiz.objects.get(key="final-exam")
+def test_instructors_get_403_when_editing_a_shared_quiz(teacher_client, course, final_exam):
+    final = final_exam
     assert teacher_client.get(url("quiz_edit", course, final.pk)).status_code == 403
     data = post_data(
         {"title": "Hijacked"}, [{"kind": "fixed", "question": shared_questions(1)[0].pk}]
@@ -215,10 +218,9 @@ def test_instructors_get_403_when_editing_a_shared_quiz(teacher_client, course):
     assert final.title != "Hijacked"
 
 
-def test_site_admins_may_edit_a_shared_quiz(client, course):
+def test_site_admins_may_edit_a_shared_quiz(client, course, final_exam):
     client.force_login(UserFactory(is_superuser=True))
-    final = Quiz.objects.get(key="final-exam")
-    page = client.get(url("quiz_edit", course, final.pk))
+    page = client.get(url("quiz_edit", course, final_exam.pk))
     assert page.status_code == 200
     assert "your changes reach every course" in page.content.decode()
 
@@ -233,8 +235,8 @@ def test_quizzes_of_another_course_are_404_on_every_page(teacher_client, course)
     assert Quiz.objects.filter(course=course).count() == 0
 
 
-def test_duplicating_a_shared_quiz_opens_the_editable_copy(teacher_client, course):
-    final = Quiz.objects.get(key="final-exam")
+def test_duplicating_a_shared_quiz_opens_the_editable_copy(teacher_client, course, final_exam):
+    final = final_exam
     reply = teacher_client.post(url("quiz_duplicate", course, final.pk))
     copy = Quiz.objects.get(course=course)
     assert reply["Location"] == url("quiz_edit", course, copy.pk)
@@ -243,17 +245,16 @@ def test_duplicating_a_shared_quiz_opens_the_editable_copy(teacher_client, cours
     assert "not yet published" in page
 
 
-def test_duplicating_takes_a_post(teacher_client, course):
-    final = Quiz.objects.get(key="final-exam")
-    assert teacher_client.get(url("quiz_duplicate", course, final.pk)).status_code == 405
+def test_duplicating_takes_a_post(teacher_client, course, final_exam):
+    assert teacher_client.get(url("quiz_duplicate", course, final_exam.pk)).status_code == 405
     assert not Quiz.objects.filter(course=course).exists()
 
 
-def test_writes_need_the_csrf_token(course, instructor):
+def test_writes_need_the_csrf_token(course, instructor, final_exam):
     client = Client(enforce_csrf_checks=True)
     client.force_login(instructor)
     quiz = own_quiz(course, instructor)
-    final = Quiz.objects.get(key="final-exam")
+    final = final_exam
     data = post_data(
         {"title": "Forged"}, [{"kind": "fixed", "question": shared_questions(1)[0].pk}]
     )

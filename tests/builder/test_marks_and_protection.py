@@ -11,14 +11,17 @@ from quizzes.models import Attempt, ExamProtection, Question, Quiz
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import SlotSpec, quiz_create, quiz_duplicate
 from quizzes.services.quiz_rules import MAX_TOTAL, QuizInvalid
-from tests.builder.conftest import RULES, fixed, post_data, shared_questions
-from tests.factories import (
-    ArticleFactory,
-    SectionFactory,
-    enrol,
-    make_question,
-    shipped_pack_counts,
+from tests.builder.conftest import (
+    FINAL_EXAM,
+    PRACTICE,
+    PRACTICE_DRAW,
+    RULES,
+    fill_bank,
+    fixed,
+    post_data,
+    shared_questions,
 )
+from tests.factories import ArticleFactory, SectionFactory, enrol, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +33,12 @@ def codes(error) -> list[tuple[str, str, int | None]]:
 
 
 def whole_bank_pool(mark: str) -> SlotSpec:
-    """A pool of every shipped question (126) at one mark each."""
+    """A pool of the whole shared bank (126 questions: `fill_bank(126)`) at one mark each."""
     return SlotSpec(kind=ANY_POOL, pool_count=126, mark=Decimal(mark))
 
 
 def test_the_builder_refuses_a_total_mark_an_attempt_cannot_hold(course, instructor):
+    fill_bank(126)
     # 126 × 7,937 = 1,000,062: past what an attempt's score holds (999,999.99).
     with pytest.raises(QuizInvalid) as error:
         quiz_create(course=course, actor=instructor, fields=RULES, slots=[whole_bank_pool("7937")])
@@ -69,6 +73,7 @@ def test_a_slot_mark_that_its_columns_cannot_hold_is_an_error_on_that_slot(
 
 
 def test_the_builder_page_shows_a_total_too_big_and_saves_nothing(teacher_client, course):
+    fill_bank(126)
     rows = [{"kind": "random", "pool_count": 126, "mark": "9999.99"}]
     reply = teacher_client.post(
         reverse("teach:quiz_new", args=[course.slug]), post_data({"title": "Huge"}, rows)
@@ -83,8 +88,9 @@ def test_pools_count_only_questions_of_the_quizs_article_as_attempts_draw(course
     # A course question filed under another article's section: attempts never draw it, so the
     # builder must not count it either.
     make_question(SectionFactory(article=ArticleFactory()), course=course)
-    everything = Question.objects.published().filter(course__isnull=True).count()
-    assert everything == shipped_pack_counts()["all"]
+    shared = Question.objects.published().filter(course__isnull=True)
+    everything = shared.filter(section__article=course.article).count()
+    assert shared.count() > everything  # other articles' shared questions are not counted
     with pytest.raises(QuizInvalid) as error:
         quiz_create(
             course=course,
@@ -147,28 +153,27 @@ def test_the_quiz_list_shows_each_graded_quizs_protection(teacher_client, course
     page = teacher_client.get(reverse("teach:quizzes", args=[course.slug])).content.decode()
     own, shared = page.split('id="own-quizzes"')[1].split('id="shared-quizzes"')
     assert "key-free practice" in own
-    final_row = shared.split("Final exam")[1].split("</tr>")[0]
+    final_row = shared.split(FINAL_EXAM)[1].split("</tr>")[0]
     assert "exam only" in final_row
-    practice_row = shared.split("Practice: Introduction")[1].split("</tr>")[0]
+    practice_row = shared.split(PRACTICE)[1].split("</tr>")[0]
     assert 'data-role="exam-protection"' not in practice_row
 
 
 def test_previewing_a_practice_review_shows_the_keys_the_final_exam_leaves_to_practice(
-    teacher_client, course
+    teacher_client, course, practice_quiz
 ):
-    practice = Quiz.objects.get(key="practice-introduction")
-    url = reverse("teach:quiz_preview", args=[course.slug, practice.pk])
+    url = reverse("teach:quiz_preview", args=[course.slug, practice_quiz.pk])
     page = teacher_client.get(url, {"review": 1, "seed": 3}).content.decode()
-    assert page.count("Right answer") == 10 and 'data-role="withheld"' not in page
+    assert page.count("Right answer") == PRACTICE_DRAW and 'data-role="withheld"' not in page
 
 
 def test_previewing_a_practice_review_shows_what_learners_get_before_a_key_free_exam(
-    teacher_client, course, instructor
+    teacher_client, course, instructor, final_exam, practice_quiz
 ):
-    # The shipped Final keeps its questions out of practice pools: here it leaves them to "Our
-    # exam", which fixes the section's exam questions and lets practice ask them, key-free.
-    Quiz.objects.filter(key="final-exam").update(exam_protection=ExamProtection.OPEN)
-    practice = Quiz.objects.get(key="practice-introduction")
+    # The Final keeps its questions out of practice pools: here it leaves them to "Our exam",
+    # which fixes the section's exam questions and lets practice ask them, key-free.
+    Quiz.objects.filter(pk=final_exam.pk).update(exam_protection=ExamProtection.OPEN)
+    practice = practice_quiz
     exam_questions = Question.objects.filter(section=practice.section, tags__name="exam")
     quiz_create(
         course=course,
@@ -177,8 +182,8 @@ def test_previewing_a_practice_review_shows_what_learners_get_before_a_key_free_
         slots=fixed(*exam_questions),
     )
     url = reverse("teach:quiz_preview", args=[course.slug, practice.pk])
-    # A practice draw (of 10 of the section's 14) shows them without a key, the rest with.
+    # A practice draw (of 7 of the section's 10) shows them without a key, the rest with.
     page = teacher_client.get(url, {"review": 1, "seed": 3}).content.decode()
     withheld = page.count('data-role="withheld"')
-    assert withheld >= 1 and page.count("Right answer") == 10 - withheld
+    assert withheld >= 1 and page.count("Right answer") == PRACTICE_DRAW - withheld
     assert "Hidden from learners until “Our exam” is closed to them" in page

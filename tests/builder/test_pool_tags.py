@@ -9,7 +9,14 @@ from quizzes.models import Question, Quiz, Tag
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import SlotSpec, quiz_create, quiz_duplicate
 from quizzes.services.quiz_rules import QuizInvalid
-from tests.builder.conftest import RULES, first_section, post_data
+from tests.builder.conftest import (
+    EXAM_QUESTIONS,
+    RULES,
+    SECTIONS,
+    first_section,
+    post_data,
+    shared_questions,
+)
 from tests.factories import CourseFactory, enrol, make_question
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +47,7 @@ def test_an_instructor_builds_a_pool_of_the_exam_questions_of_a_section(
     assert edit.context["formset"].forms[0]["pool_tag"].value() == exam_tag().pk
     learner = enrol(course)
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
-    assert len(exam) >= 5  # the section's anchor and its medium exam questions
+    assert len(exam) == EXAM_QUESTIONS  # the section's anchor and its medium exam questions
     assert set(attempt.responses.values_list("question_id", flat=True)) == exam
 
 
@@ -60,7 +67,7 @@ def test_a_tag_pool_too_small_for_its_count_is_an_error_on_its_count(teacher_cli
 
 
 def test_a_fixed_slot_takes_no_pool_tag(teacher_client, course):
-    question = Question.objects.filter(course__isnull=True).first()
+    question = shared_questions(1)[0]
     row = {"kind": "fixed", "question": question.pk, "pool_tag": exam_tag().pk}
     reply = teacher_client.post(reverse("teach:quiz_new", args=[course.slug]), post_data({}, [row]))
     assert reply.context["formset"].forms[0].has_error("pool_tag", "fixed_has_pool")
@@ -86,14 +93,13 @@ def test_another_courses_tag_is_not_offered_and_not_accepted(teacher_client, cou
     assert [(p.field, p.code) for p in error.value.problems] == [("pool_tag", "pool_tag")]
 
 
-def test_duplicating_the_final_exam_keeps_its_tag_pools(course, instructor):
-    final = Quiz.objects.get(key="final-exam")
-    copy = quiz_duplicate(quiz=final, course=course, actor=instructor)
+def test_duplicating_the_final_exam_keeps_its_tag_pools(course, instructor, final_exam):
+    copy = quiz_duplicate(quiz=final_exam, course=course, actor=instructor)
     anchor = Tag.objects.get(name="exam-anchor")
     # Per section: the anchor every attempt asks, then a medium exam question drawn at random.
     assert [
         (s.pool_tag_id, s.pool_difficulty, s.pool_count) for s in copy.slots.order_by("position")
-    ] == [(anchor.pk, None, 1), (exam_tag().pk, 2, 1)] * 9
+    ] == [(anchor.pk, None, 1), (exam_tag().pk, 2, 1)] * SECTIONS
     assert copy.exam_protection == "exam_only"
 
 

@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from quizzes.models import Quiz
 from quizzes.services.quiz_building import SlotSpec, quiz_create
-from tests.builder.conftest import RULES, first_section, fixed, post_data, shared_questions
+from tests.builder.conftest import (
+    RULES,
+    fill_bank,
+    first_section,
+    fixed,
+    post_data,
+    shared_questions,
+)
+from tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +32,9 @@ def size(request) -> int:
 
 @pytest.fixture
 def quiz(course, instructor, size):
+    # 40 shared questions outside the first section for the fixed slots, one pool inside it.
     section = first_section()
+    fill_bank(60, section=SectionFactory(article=course.article))
     pool = SlotSpec(kind="random", pool_section_id=section.pk, pool_count=1)
     others = [q for q in shared_questions(200) if q.section_id != section.pk]
     return quiz_create(
@@ -45,7 +55,7 @@ def test_the_quiz_list_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(LIST_QUERIES):
         reply = teacher_client.get(reverse("teach:quizzes", args=[course.slug]))
     assert reply.status_code == 200
-    shared = Quiz.objects.filter(course__isnull=True).count()
+    shared = Quiz.objects.offered_in(course).filter(course__isnull=True).count()
     assert reply.content.decode().count("Preview<span") == size + 1 + shared
 
 

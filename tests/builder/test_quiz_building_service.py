@@ -20,7 +20,7 @@ from quizzes.services.quiz_building import (
 )
 from quizzes.services.quiz_rules import QuizInvalid
 from tests.builder.conftest import RULES, first_section, fixed, shared_questions
-from tests.factories import CourseFactory, UserFactory, enrol, make_question, shipped_article
+from tests.factories import CourseFactory, UserFactory, enrol, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +195,10 @@ def test_a_fixed_question_that_stays_keeps_its_pinned_version(course, instructor
     assert QuizSlot.objects.get(quiz=quiz, question=b).pinned_version is None
 
 
-def test_instructors_cannot_change_shared_quizzes_but_site_admins_can(course, instructor):
-    shared = Quiz.objects.get(key="final-exam")
+def test_instructors_cannot_change_shared_quizzes_but_site_admins_can(
+    course, instructor, final_exam
+):
+    shared = final_exam
     slots = fixed(*shared_questions(1))
     with pytest.raises(QuizNotEditable):
         quiz_update(quiz=shared, actor=instructor, fields={**RULES, "title": "Mine"}, slots=slots)
@@ -206,10 +208,10 @@ def test_instructors_cannot_change_shared_quizzes_but_site_admins_can(course, in
     assert shared.title == "Edited" and shared.course is None
 
 
-def test_a_shared_quiz_takes_only_shared_questions(course):
+def test_a_shared_quiz_takes_only_shared_questions(course, final_exam):
     admin = UserFactory(is_superuser=True)
     own = make_question(section=first_section(), course=course)
-    shared = Quiz.objects.get(key="final-exam")
+    shared = final_exam
     with pytest.raises(QuizInvalid) as error:
         quiz_update(quiz=shared, actor=admin, fields=RULES, slots=fixed(own))
     assert codes(error) == [("question", "question_unavailable", 0)]
@@ -221,8 +223,10 @@ def test_a_user_who_does_not_teach_the_course_cannot_create_quizzes_in_it(course
         quiz_create(course=course, actor=learner, fields=RULES, slots=fixed(*shared_questions(1)))
 
 
-def test_duplicating_copies_rules_and_slots_into_the_course_unpublished(course, instructor):
-    shared = Quiz.objects.get(key="final-exam")
+def test_duplicating_copies_rules_and_slots_into_the_course_unpublished(
+    course, instructor, final_exam
+):
+    shared = final_exam
     copy = quiz_duplicate(quiz=shared, course=course, actor=instructor)
     assert (copy.course, copy.key, copy.is_published) == (course, None, False)
     assert copy.title == f"{shared.title} (copy)"
@@ -253,7 +257,7 @@ def test_duplicating_copies_rules_and_slots_into_the_course_unpublished(course, 
 
 
 def test_a_quiz_of_another_course_cannot_be_duplicated(course, instructor):
-    other = CourseFactory(article=shipped_article())
+    other = CourseFactory(article=course.article)
     theirs = quiz_create(
         course=other,
         actor=UserFactory(is_superuser=True),

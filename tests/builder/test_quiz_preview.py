@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from quizzes.models import Attempt, Question, Quiz, Response, ResponseStep
 from quizzes.services.quiz_building import SlotSpec, quiz_create
-from tests.builder.conftest import RULES, first_section, fixed
+from tests.builder.conftest import RULES, first_section, fixed, shared_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,7 @@ def preview_url(course, quiz: Quiz, query: str = "") -> str:
 
 def one_of_each_type() -> list[Question]:
     picked: dict[str, Question] = {}
-    shared = Question.objects.published().filter(course__isnull=True).order_by("key")
-    for question in shared.select_related("current_version"):
+    for question in shared_questions(100):
         picked.setdefault(question.qtype, question)
     assert sorted(picked) == sorted(TYPES)
     return [picked[t] for t in TYPES]
@@ -49,12 +48,13 @@ def row_counts() -> tuple[int, int, int]:
     return Attempt.objects.count(), Response.objects.count(), ResponseStep.objects.count()
 
 
-def test_previewing_records_no_attempt_response_or_step(teacher_client, course, every_type_quiz):
+def test_previewing_records_no_attempt_response_or_step(
+    teacher_client, course, every_type_quiz, final_exam
+):
     before = row_counts()
     for query in ("", "?review=1", "?seed=7", "?seed=7&review=1"):
         assert teacher_client.get(preview_url(course, every_type_quiz, query)).status_code == 200
-    shared = Quiz.objects.get(key="final-exam")
-    assert teacher_client.get(preview_url(course, shared)).status_code == 200
+    assert teacher_client.get(preview_url(course, final_exam)).status_code == 200
     assert row_counts() == before
 
 
@@ -106,11 +106,10 @@ def test_the_review_follows_the_quizs_policy_and_says_so(teacher_client, course,
     assert "The quiz's review hides the right answers" in page
 
 
-def test_the_same_seed_draws_the_same_questions(teacher_client, course):
-    shared = Quiz.objects.get(key="final-exam")
+def test_the_same_seed_draws_the_same_questions(teacher_client, course, final_exam):
 
     def drawn(query: str) -> list[str]:
-        page = teacher_client.get(preview_url(course, shared, query)).content.decode()
+        page = teacher_client.get(preview_url(course, final_exam, query)).content.decode()
         return re.findall(r'preview-question" id="(q\d+)"', page)
 
     first = drawn("?seed=42")
