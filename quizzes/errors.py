@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -47,6 +48,20 @@ class DomainError(Exception):
     def headers(self) -> dict[str, str]:
         """HTTP headers the answer carries (Retry-After for a throttled write)."""
         return {}
+
+
+AUTHORIZATION_MESSAGES = {
+    "not_allowed": _("You may not do this: it is for the course's instructors or the owner."),
+}
+
+
+class NotAllowed(DomainError, PermissionDenied):
+    """The actor may not make this change (a write service's check in `permissions.py` said
+    no): 403 through every door. It is also Django's PermissionDenied, so a page that lets it
+    through answers the site's 403 page rather than a 500."""
+
+    code = "not_allowed"
+    status = 403
 
 
 class ArticleMismatch(DomainError):
@@ -244,7 +259,7 @@ BUILDING_MESSAGES = {
 }
 
 
-class QuestionNotCopyable(DomainError):
+class QuestionNotCopyable(NotAllowed):
     """The user may not copy this question into this course."""
 
     code = "question_not_copyable"
@@ -260,7 +275,7 @@ class QuizInvalid(DomainError):
         super().__init__("; ".join(p.message for p in problems))
 
 
-class QuizNotEditable(DomainError):
+class QuizNotEditable(NotAllowed):
     """The user may not change this quiz (a shared quiz, or another course's)."""
 
     code = "quiz_not_editable"
@@ -312,6 +327,7 @@ PROTECTION_MESSAGES = {
 
 MESSAGES: Mapping[str, str] = MappingProxyType(
     {
+        **AUTHORIZATION_MESSAGES,
         **CONTENT_MESSAGES,
         **ATTEMPT_MESSAGES,
         **STUDY_MESSAGES,

@@ -80,6 +80,22 @@ def role_in(user: AbstractBaseUser, course: Course) -> str | None:
     return rows.values_list("role", flat=True).first()
 
 
+def course_may_use(question: Question, course: Course) -> bool:
+    """A course uses its own bank and the shared bank of its article (the rule the bank
+    selectors filter by, here for a question already loaded with its section)."""
+    if question.course_id is not None:
+        return question.course_id == course.pk
+    return question.section.article_id == course.article_id
+
+
+def can_write_bank(user: AbstractBaseUser, course: Course | None) -> bool:
+    """Who may add to a bank: the shared bank (no course) is the admins', a course's its
+    teachers'."""
+    if is_site_admin(user):
+        return True
+    return course is not None and teaches(user, course)
+
+
 def can_edit_question(user: AbstractBaseUser, question: Question) -> bool:
     """Shared bank questions (from content packs) are the admins'; a course's are its teachers'."""
     if is_site_admin(user):

@@ -97,14 +97,15 @@ def make_question(
     stem: str = "When?",
     **kwargs: Any,
 ) -> models.Question:
-    """A published question built through the authoring service."""
+    """A published question built through the authoring service, as the site itself (a
+    fixture: no one's permission is checked)."""
     return question_create(
         section=section or SectionFactory(),
         qtype=qtype,
         stem=stem,
         data=data or SINGLE_CHOICE_DATA,
         status=models.QuestionStatus.PUBLISHED,
-        **kwargs,
+        **{"actor": None, **kwargs},
     )
 
 

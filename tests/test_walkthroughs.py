@@ -8,7 +8,7 @@ from quizzes.models import Question, ResponseStep
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from quizzes.services.authoring import question_revise
 from quizzes.services.grading import quiz_regrade
-from tests.factories import course_with_learner, fixed_quiz, key_answer
+from tests.factories import course_with_learner, enrol, fixed_quiz, key_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def test_editing_a_question_after_an_attempt_never_changes_that_attempt():
         data=data,
         explanation=old.explanation,
         source_quote=old.source_quote,
+        actor=None,
     )
     assert new.number == old.number + 1
 
@@ -49,7 +50,7 @@ def test_editing_a_question_after_an_attempt_never_changes_that_attempt():
     ]
 
     # Regrading moves the answer to the new version and adds a step; nothing is overwritten.
-    regrade = quiz_regrade(quiz=quiz, course=course, actor=learner)
+    regrade = quiz_regrade(quiz=quiz, course=course, actor=enrol(course, role="instructor"))
     assert regrade.changed_count == 1
     response.refresh_from_db()
     attempt.refresh_from_db()

@@ -116,6 +116,7 @@ class TokenListView(ListAPIView):
             name=data.validated_data["name"],
             scope=data.validated_data["scope"],
             lifetime_days=data.validated_data["expires_in_days"],
+            actor=request.user,
         )
         body = {**TokenSerializer(token).data, "token": secret}
         return Response(NewTokenSerializer(body).data, status=status.HTTP_201_CREATED)

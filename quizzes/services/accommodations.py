@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .. import clock
-from ..errors import DomainError
+from ..errors import DomainError, NotAllowed
 from ..models import (
     Accommodation,
     AccommodationGroup,
@@ -33,8 +33,8 @@ MAX_EXTRA_MINUTES = 24 * 60
 MAX_EXTRA_ATTEMPTS = 50
 
 
-class AccommodationNotAllowed(DomainError):
-    """The user does not teach the course."""
+class AccommodationNotAllowed(NotAllowed):
+    """The user does not teach the course (403, as every refused write)."""
 
     code = "accommodation_not_allowed"
 

@@ -1,4 +1,7 @@
-"""Writes for the question bank: creating questions and revising them into new versions."""
+"""Writes for the question bank: creating questions and revising them into new versions.
+
+Each public write checks its `actor` first (services/authorization.py): a course's bank is its
+teachers', the shared bank the site admins'; SYSTEM is the content loader and fixtures."""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ from django.db import transaction
 
 from ..errors import QuestionInvalid, QuestionNotCopyable, QuestionTypeChange
 from ..models import Concept, Course, Question, QuestionStatus, QuestionVersion, Section
-from ..permissions import teaches
+from ..permissions import course_may_use, teaches
 from ..qtypes import registry
+from .authorization import Actor, require_bank_writer, require_question_editor
 from .tags import question_tags_set, tags_for_names
 
 
@@ -110,11 +114,47 @@ def question_create(
     status: str = QuestionStatus.DRAFT,
     key: str | None = None,
     course: Course | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor,
     tags: Iterable[str] = (),
 ) -> Question:
     """Create a question with its first version (in a course's bank, or the shared one);
-    `tags` are tag names, created when new."""
+    `tags` are tag names, created when new. NotAllowed unless the actor may write that bank."""
+    require_bank_writer(actor, course, what="add questions to this bank")
+    return _create(
+        section=section,
+        qtype=qtype,
+        stem=stem,
+        data=data,
+        explanation=explanation,
+        source_quote=source_quote,
+        difficulty=difficulty,
+        bloom_level=bloom_level,
+        concepts=concepts,
+        status=status,
+        key=key,
+        course=course,
+        actor=actor,
+        tags=tags,
+    )
+
+
+def _create(
+    *,
+    section: Section,
+    qtype: str,
+    stem: str,
+    data: Mapping[str, Any],
+    explanation: str,
+    source_quote: str,
+    difficulty: int,
+    bloom_level: str,
+    concepts: Iterable[Concept],
+    status: str,
+    key: str | None,
+    course: Course | None,
+    actor: Actor,
+    tags: Iterable[str],
+) -> Question:
     if qtype not in registry.all_keys():
         raise QuestionInvalid([f"type: {qtype!r} is not a question type."])
     question = Question.objects.create(
@@ -150,12 +190,35 @@ def question_revise(
     explanation: str = "",
     source_quote: str = "",
     qtype: str | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor,
 ) -> QuestionVersion:
     """Save an edit as version n+1; an edit that changes nothing returns the current version.
 
     Past attempts keep the version they showed, so their display and grading never change.
+    NotAllowed unless the actor may change the question.
     """
+    require_question_editor(actor, question, what="revise it")
+    return _revise(
+        question=question,
+        stem=stem,
+        data=data,
+        explanation=explanation,
+        source_quote=source_quote,
+        qtype=qtype,
+        actor=actor,
+    )
+
+
+def _revise(
+    *,
+    question: Question,
+    stem: str,
+    data: Mapping[str, Any],
+    explanation: str,
+    source_quote: str,
+    qtype: str | None,
+    actor: Actor,
+) -> QuestionVersion:
     question = Question.objects.select_for_update().get(pk=question.pk)
     if qtype is not None and qtype != question.qtype:
         raise QuestionTypeChange(f"{question.qtype} cannot become {qtype}.")
@@ -181,7 +244,7 @@ def question_revise(
 def question_edit(
     *,
     question: Question,
-    actor: AbstractBaseUser,
+    actor: Actor,
     stem: str,
     data: Mapping[str, Any],
     explanation: str,
@@ -194,13 +257,16 @@ def question_edit(
     tags: Iterable[str] | None = None,
 ) -> QuestionVersion:
     """An editor's save: a new version when the content changed, and the classification
-    (tags included, unless None: they are bank metadata and make no version)."""
-    version = question_revise(
+    (tags included, unless None: they are bank metadata and make no version), publishing
+    included. NotAllowed unless the actor may change the question."""
+    require_question_editor(actor, question, what="edit it")
+    version = _revise(
         question=question,
         stem=stem,
         data=data,
         explanation=explanation,
         source_quote=source_quote,
+        qtype=None,
         actor=actor,
     )
     question.refresh_from_db()
@@ -209,15 +275,8 @@ def question_edit(
     question.save(update_fields=["section", "difficulty", "bloom_level", "status", "updated_at"])
     question.concepts.set(concepts)
     if tags is not None:
-        question_tags_set(question=question, names=tags)
+        question_tags_set(question=question, names=tags, actor=actor)
     return version
-
-
-def _copyable(question: Question, course: Course) -> bool:
-    """A course may take a copy of its own questions and of its article's shared bank."""
-    if question.course_id is not None:
-        return question.course_id == course.pk
-    return question.section.article_id == course.article_id
 
 
 @transaction.atomic
@@ -228,11 +287,11 @@ def question_duplicate(*, question: Question, course: Course, actor: AbstractBas
     admins keep it, and the copy is the course's own. QuestionNotCopyable unless the actor
     teaches the course and the course may use the question.
     """
-    if not teaches(actor, course) or not _copyable(question, course):
+    if not teaches(actor, course) or not course_may_use(question, course):
         raise QuestionNotCopyable()
     version = question.current_version
     qtype = registry.get(version.qtype)
-    return question_create(
+    return _create(
         section=question.section,
         qtype=version.qtype,
         stem=version.stem,
@@ -243,6 +302,7 @@ def question_duplicate(*, question: Question, course: Course, actor: AbstractBas
         bloom_level=question.bloom_level,
         concepts=question.concepts.all(),
         status=QuestionStatus.DRAFT,
+        key=None,
         course=course,
         actor=actor,
         tags=question.tags.values_list("name", flat=True),
@@ -251,7 +311,9 @@ def question_duplicate(*, question: Question, course: Course, actor: AbstractBas
 
 @transaction.atomic
 def question_archive(*, question: Question, actor: AbstractBaseUser) -> Question:
-    """Archive a question: no new attempt draws it; past attempts keep showing it."""
+    """Archive a question (the bank's delete): no new attempt draws it; past attempts keep
+    showing it. NotAllowed unless the actor may change the question."""
+    require_question_editor(actor, question, what="archive it")
     question.status = QuestionStatus.ARCHIVED
     question.save(update_fields=["status", "updated_at"])
     return question

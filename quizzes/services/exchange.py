@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 
-from ..errors import ImportInvalid, QuestionInvalid, QuestionTypeChange
+from ..errors import ImportInvalid, NotAllowed, QuestionInvalid, QuestionTypeChange
 from ..exchange import (
     PARSERS,
     ExchangeItem,
@@ -31,9 +30,11 @@ from ..exchange import (
     write_moodle_xml,
 )
 from ..models import BloomLevel, Concept, Course, Question, QuestionStatus, Section
+from ..permissions import course_may_use
 from ..qtypes import registry
 from ..tagging import parse_tags
 from .authoring import question_create, question_edit, question_revise
+from .authorization import SYSTEM, Actor, require_teacher
 
 MAX_STEM = 4000  # the editor's limits, so an imported question can be edited as it is
 MAX_EXPLANATION = 4000
@@ -111,8 +112,22 @@ def bank_to_json_items(questions: Iterable[Question]) -> list[dict[str, Any]]:
     return [question_to_json_item(q) for q in questions]
 
 
-def bank_export(*, questions: Iterable[Question], fmt: str) -> WriteResult:
-    """A bank written in a format; `skipped` lists what the format cannot hold (GIFT: ordering)."""
+def bank_export(
+    *, questions: Iterable[Question], fmt: str, course: Course | None, actor: Actor
+) -> WriteResult:
+    """A bank written in a format; `skipped` lists what the format cannot hold (GIFT: ordering).
+
+    An export holds every answer key, so a person exports only through a course they teach,
+    and only questions that course uses (its own bank, its article's shared bank): NotAllowed
+    otherwise. SYSTEM (the `export_bank` command) may export any bank, with no course.
+    """
+    if actor is not SYSTEM:
+        if course is None:
+            raise NotAllowed("Export a bank through a course you teach.")
+        require_teacher(actor, course, what="export its bank")
+        questions = list(questions)
+        if not all(course_may_use(question, course) for question in questions):
+            raise NotAllowed("Only the course's own bank and its article's shared bank.")
     if fmt == "json":
         return write_json(bank_to_json_items(questions))
     items = [question_to_exchange_item(q) for q in questions]
@@ -276,7 +291,7 @@ def _classification_changes(plan: _Plan) -> dict[str, Any]:
     return changes
 
 
-def _update(plan: _Plan, actor: AbstractBaseUser | None) -> bool:
+def _update(plan: _Plan, actor: Actor) -> bool:
     """Revise an existing question from its item; whether anything changed."""
     question, item = plan.existing, plan.item
     before = question.current_version_id
@@ -304,7 +319,7 @@ def _update(plan: _Plan, actor: AbstractBaseUser | None) -> bool:
     return True
 
 
-def _create(plan: _Plan, course: Course, status: str, actor: AbstractBaseUser | None) -> None:
+def _create(plan: _Plan, course: Course, status: str, actor: Actor) -> None:
     item = plan.item
     question_create(
         section=plan.section,
@@ -348,7 +363,7 @@ def bank_import(
     *,
     course: Course,
     content: bytes,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     fmt: str | None = None,
     filename: str = "",
     default_section: str = "",
@@ -359,7 +374,10 @@ def bank_import(
     The whole file is validated first; any error raises ImportInvalid listing every error
     with its line or question, and nothing is written. Questions whose key the course's bank
     already holds are revised (a new version only when their content changed).
+    NotAllowed, before the file is read, unless the actor teaches the course; SYSTEM is the
+    `import_bank` command run without `--user`.
     """
+    require_teacher(actor, course, what="import questions into its bank")
     parsed = _parse(content, fmt, filename)
     plans, errors = _plan(course, parsed.items, default_section)
     if parsed.errors or errors:

@@ -35,6 +35,7 @@ from ..models import (
     StepKind,
 )
 from ..qtypes import InvalidResponse, registry
+from .authorization import require_quiz_editor, require_teacher
 from .quiz_grades import refresh_quiz_grades
 
 CENT = Decimal("0.01")
@@ -205,8 +206,14 @@ def _plan_response(
 def quiz_regrade(*, quiz: Quiz, course: Course | None, actor: AbstractBaseUser) -> Regrade:
     """Apply a regrade: new REGRADE steps, updated scores and a Regrade record of who and when.
 
-    Old steps are never changed, so the history still shows every earlier grade.
+    Old steps are never changed, so the history still shows every earlier grade. NotAllowed
+    unless the actor teaches the course (every course offering the quiz, when None: the
+    quiz's owners).
     """
+    if course is not None:
+        require_teacher(actor, course, what="regrade its attempts")
+    else:
+        require_quiz_editor(actor, quiz, what="regrade it in every course")
     with transaction.atomic():
         # Lock the quiz's attempts so no submission or second regrade interleaves.
         list(Attempt.objects.select_for_update().filter(quiz=quiz).values_list("pk", flat=True))

@@ -1,7 +1,8 @@
 """Writes for API tokens: create (the secret is returned once) and revoke.
 
 Tokens are made only by a signed-in person (a browser session) or an admin's command, never by
-another token, so revoking a token leaves no token it made behind (docs/security.md).
+another token, so revoking a token leaves no token it made behind (docs/security.md). A token is
+its user's own: only they or a site admin make or revoke it; the `api_token` command is SYSTEM.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .. import clock
 from ..errors import TokenInvalid
 from ..models import ApiToken
 from ..models.api import TokenScope
+from .authorization import Actor, require_self_or_admin
 
 TOKEN_PREFIX = "kz_"
 DEFAULT_LIFETIME_DAYS = 90
@@ -36,8 +38,13 @@ def token_create(
     name: str,
     scope: str,
     lifetime_days: int = DEFAULT_LIFETIME_DAYS,
+    actor: Actor,
 ) -> tuple[ApiToken, str]:
-    """A new token for the user and its secret, which is never stored nor shown again."""
+    """A new token for the user and its secret, which is never stored nor shown again.
+
+    NotAllowed unless the actor is that user or a site admin (SYSTEM: the admin's command).
+    """
+    require_self_or_admin(actor, user.pk, what="create their API tokens")
     name = name.strip()
     if not name or len(name) > 100 or "\x00" in name:
         raise TokenInvalid("Give the token a name of 1 to 100 characters.")
@@ -60,9 +67,9 @@ def token_create(
 
 @transaction.atomic
 def token_revoke(*, token: ApiToken, actor: AbstractBaseUser) -> ApiToken:
-    """Revoke a token (its owner or a site admin); revoking twice changes nothing."""
-    if token.user_id != actor.pk and not actor.is_superuser:
-        raise TokenInvalid("No such token.")
+    """Revoke a token (its owner or a site admin: NotAllowed for anyone else); revoking twice
+    changes nothing."""
+    require_self_or_admin(actor, token.user_id, what="revoke their API tokens")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])

@@ -108,7 +108,7 @@ def test_an_open_attempt_is_a_conflict(setting):
 def test_a_read_only_token_cannot_grade(setting):
     _api, url, attempt, _questions = setting
     teacher = enrol(attempt.course, role="instructor")
-    _token, secret = token_create(user=teacher, name="reader", scope="read")
+    _token, secret = token_create(user=teacher, name="reader", scope="read", actor=teacher)
     reader = APIClient()
     reader.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert reader.post(url, {"mark": "2"}, format="json").status_code == 403

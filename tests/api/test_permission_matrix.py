@@ -110,7 +110,9 @@ def build_world() -> World:
         card=ReviewCard.objects.create(
             user=users["learner"], kind="concept", concept=concept, due=timezone.now()
         ),
-        token=token_create(user=users["learner"], name="dashboard", scope="write")[0],
+        token=token_create(
+            user=users["learner"], name="dashboard", scope="write", actor=users["learner"]
+        )[0],
         graded_attempt=attempt_submit(attempt_id=graded_attempt.pk, user=users["learner"]),
         other_attempt=attempt_start(quiz=other_quiz, user=users["other_learner"], course=other),
     )

@@ -44,7 +44,7 @@ def token_for(server: KzstudyServer, username: str) -> str:
         "from django.contrib.auth import get_user_model\n"
         "from quizzes.services.tokens import token_create\n"
         f"user = get_user_model().objects.get(username={username!r})\n"
-        "print(token_create(user=user, name='schemathesis', scope='write')[1])"
+        "print(token_create(user=user, name='schemathesis', scope='write', actor=None)[1])"
     )
     return server.shell(code).strip().splitlines()[-1]
 

@@ -42,7 +42,7 @@ questions = [shared.filter(current_version__qtype=kind).first()
 quiz = fixed_quiz(questions, title="Two fixed questions", course=course, mode="practice",
                   max_attempts=None)
 print(json.dumps({"quiz": quiz.pk, "course": course.pk,
-                  "tokens": [token_create(user=user, name="stateful", scope="write")[1]]}))
+                  "tokens": [token_create(user=user, name="stateful", scope="write", actor=None)[1]]}))
 """
 
 

@@ -34,12 +34,12 @@ def learner():
 
 
 def test_bearer_token_cannot_mint_tokens(learner):
-    token, secret = token_create(user=learner, name="script", scope="write")
+    token, secret = token_create(user=learner, name="script", scope="write", actor=learner)
     client = bearer(secret)
     minted = client.post(f"{API}/tokens/", {"name": "child", "scope": "write"}, format="json")
     assert minted.status_code == 403 and error_code(minted) == "session_required"
     assert client.get(f"{API}/tokens/").status_code == 403
-    other, _ = token_create(user=learner, name="other", scope="read")
+    other, _ = token_create(user=learner, name="other", scope="read", actor=learner)
     assert client.delete(f"{API}/tokens/{other.pk}/").status_code == 403
     assert ApiToken.objects.count() == 2 and not ApiToken.objects.filter(revoked_at__isnull=False)
     # Revoked (from a browser session), the token leaves nothing behind that still works.
@@ -50,7 +50,9 @@ def test_bearer_token_cannot_mint_tokens(learner):
 
 
 def test_expired_token_is_refused(learner):
-    token, secret = token_create(user=learner, name="script", scope="read", lifetime_days=1)
+    token, secret = token_create(
+        user=learner, name="script", scope="read", lifetime_days=1, actor=learner
+    )
     assert bearer(secret).get(f"{API}/me/").status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=clock.now() - timedelta(seconds=1))
     refused = bearer(secret).get(f"{API}/me/")
@@ -63,7 +65,9 @@ def test_expired_token_is_refused(learner):
 def test_read_scope_token_cannot_write():
     world = build_world()
     for role in ("learner", "instructor", "admin"):
-        _, secret = token_create(user=world.users[role], name="read", scope="read")
+        _, secret = token_create(
+            user=world.users[role], name="read", scope="read", actor=world.users[role]
+        )
         client = bearer(secret)
         for case in (c for c in CASES if c.method != "get"):
             body = case.body(world) if case.body else None
@@ -78,14 +82,14 @@ def test_read_scope_token_cannot_write():
 def test_read_scope_token_reads_and_write_scope_token_writes():
     world = build_world()
     learner = world.users["learner"]
-    reader = bearer(token_create(user=learner, name="r", scope="read")[1])
-    writer = bearer(token_create(user=learner, name="w", scope="write")[1])
+    reader = bearer(token_create(user=learner, name="r", scope="read", actor=learner)[1])
+    writer = bearer(token_create(user=learner, name="w", scope="write", actor=learner)[1])
     assert reader.get(f"{API}/attempts/{world.attempt.pk}/").status_code == 200
     assert writer.post(f"{API}/quizzes/{world.open_quiz.pk}/attempts/", {}).status_code == 201
 
 
 def test_a_token_is_used_for_its_owner_and_records_use_at_most_hourly(learner):
-    token, secret = token_create(user=learner, name="script", scope="read")
+    token, secret = token_create(user=learner, name="script", scope="read", actor=learner)
     recent = clock.now() - timedelta(minutes=30)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=recent)
     assert bearer(secret).get(f"{API}/me/").status_code == 200

@@ -226,7 +226,12 @@ def test_questions_of_another_course_are_not_found(client, teaching):
     from quizzes.services.authoring import question_create
 
     foreign = question_create(
-        section=section, qtype="true_false", stem="Foreign?", data={"answer": True}, course=other
+        section=section,
+        qtype="true_false",
+        stem="Foreign?",
+        data={"answer": True},
+        course=other,
+        actor=None,
     )
     for name in ("question_edit", "question_preview", "question_history"):
         assert (

@@ -191,7 +191,7 @@ def test_an_earlier_version_is_checked_against_its_own_key(client, editing):
     question = Question.objects.get(course=course)
     first = question.current_version
     data = {"choices": [{**c, "correct": c["text"] == "2017"} for c in THREE_CHOICES]}
-    question_revise(question=question, stem=first.stem, data=data)
+    question_revise(question=question, stem=first.stem, data=data, actor=None)
     url = reverse("teach:question_preview", args=[course.slug, question.pk])
     old_key = right_answer(first)
     assert "Correct: 1 of 1 mark." in client.post(url, {"version": "1", **old_key}).content.decode()

@@ -83,7 +83,12 @@ def test_question_duplicate_refuses_another_courses_question(course, instructor)
     other = CourseFactory(article=shipped_article())
     section = Section.objects.get(article=course.article, slug="womens-rights")
     theirs = question_create(
-        section=section, qtype="true_false", stem="Theirs?", data={"answer": True}, course=other
+        section=section,
+        qtype="true_false",
+        stem="Theirs?",
+        data={"answer": True},
+        course=other,
+        actor=None,
     )
     with pytest.raises(QuestionNotCopyable) as refused:
         question_duplicate(question=theirs, course=course, actor=instructor)
@@ -95,7 +100,7 @@ def test_question_duplicate_refuses_the_shared_bank_of_another_article(course, i
     article = Article.objects.create(title="Another article", slug="another-article")
     section = Section.objects.create(article=article, heading="One", slug="one", position=1)
     elsewhere = question_create(
-        section=section, qtype="true_false", stem="Elsewhere?", data={"answer": True}
+        section=section, qtype="true_false", stem="Elsewhere?", data={"answer": True}, actor=None
     )
     with pytest.raises(QuestionNotCopyable):
         question_duplicate(question=elsewhere, course=course, actor=instructor)

@@ -37,13 +37,13 @@ section = course.article.sections.get(slug="womens-rights")
 year = question_create(section=section, qtype="single_choice",
     stem="In which year did the domestic violence law pass ({name})?",
     data={{"choices": [{{"text": "2009", "correct": True}}, {{"text": "2017"}},
-    {{"text": "2020"}}]}}, status="published", course=course)
+    {{"text": "2020"}}]}}, status="published", course=course, actor=None)
 word = question_create(section=section, qtype="short_answer",
     stem="Name the state scholarship for study abroad ({name}).",
-    data={{"accepted": ["Bolashak"]}}, status="published", course=course)
+    data={{"accepted": ["Bolashak"]}}, status="published", course=course, actor=None)
 fact = question_create(section=section, qtype="true_false",
     stem="Does the article discuss women's rights ({name})?",
-    data={{"answer": True, "feedback": ""}}, status="published", course=course)
+    data={{"answer": True, "feedback": ""}}, status="published", course=course, actor=None)
 quiz = fixed_quiz([year, word, fact], title="{title}", course=course, article=course.article,
     mode="{mode}", is_published=True, layout="one_per_page", time_limit_minutes={minutes})
 print(json.dumps({{"quiz": quiz.pk, "year": year.pk, "word": word.pk, "fact": fact.pk}}))
@@ -311,7 +311,7 @@ course = Course.objects.get(slug="demo")
 section = course.article.sections.get(slug="womens-rights")
 steps = question_create(section=section, qtype="ordering",
     stem="Put the law's steps in order ({name}).",
-    data={{"items": ["Drafted", "Passed", "Amended"]}}, status="published", course=course)
+    data={{"items": ["Drafted", "Passed", "Amended"]}}, status="published", course=course, actor=None)
 quiz = fixed_quiz([steps], title="Ordering {name}", course=course, article=course.article,
     mode="graded", is_published=True)
 print(quiz.pk)

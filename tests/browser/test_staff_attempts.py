@@ -41,10 +41,10 @@ Enrolment.objects.get_or_create(course=course, user=user, defaults={{"role": "le
 section = course.article.sections.get(slug="womens-rights")
 choices = [{{"text": "2017", "correct": True}}, {{"text": "2009"}}, {{"text": "2020"}}]
 year = question_create(section=section, qtype="single_choice", stem="{stem}",
-    data={{"choices": choices}}, status="published", course=course)
+    data={{"choices": choices}}, status="published", course=course, actor=None)
 fact = question_create(section=section, qtype="true_false",
     stem="Does the article discuss women's rights ({name})?",
-    data={{"answer": True, "feedback": ""}}, status="published", course=course)
+    data={{"answer": True, "feedback": ""}}, status="published", course=course, actor=None)
 quiz = fixed_quiz([year, fact], title="{title}", course=course, article=course.article,
     mode="graded", is_published=True, max_attempts=2)
 attempt = attempt_start(quiz=quiz, user=user, course=course)
@@ -60,7 +60,7 @@ from quizzes.models import Question
 from quizzes.services.authoring import question_revise
 question = Question.objects.get(pk={question})
 question_revise(question=question, stem="{stem}", data={{"choices": [
-    {{"text": "2017"}}, {{"text": "2009", "correct": True}}, {{"text": "2020"}}]}})
+    {{"text": "2017"}}, {{"text": "2009", "correct": True}}, {{"text": "2020"}}]}}, actor=None)
 """
 
 

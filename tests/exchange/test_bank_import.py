@@ -10,7 +10,7 @@ import pytest
 from quizzes.models import Question, QuestionStatus
 from quizzes.services.authoring import question_create
 from quizzes.services.exchange import ImportInvalid, bank_export, bank_import, public_key
-from tests.factories import CourseFactory, UserFactory, shipped_article
+from tests.factories import CourseFactory, enrol, shipped_article
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def errors_of(course, text, fmt="gift", **kwargs) -> list[str]:
 
 
 def test_questions_are_created_in_the_course_bank_with_their_classification(course):
-    author = UserFactory()
+    author = enrol(course, role="instructor")
     summary = bank_import(
         course=course,
         content=GIFT.encode(),
@@ -152,7 +152,7 @@ def test_two_courses_import_the_same_file_without_clashing(course):
 
 def test_the_shared_bank_keys_can_be_imported_into_a_course(course):
     shared = Question.objects.filter(key="introduction-01")
-    text = bank_export(questions=shared, fmt="json").text
+    text = bank_export(questions=shared, fmt="json", course=None, actor=None).text
     assert run(course, text, "json").created == ["introduction-01"]
     assert Question.objects.get(key="introduction-01", course__isnull=True).course is None
     assert Question.objects.get(key="introduction-01", course=course).current_version.stem == (
@@ -167,8 +167,9 @@ def test_a_question_written_in_the_editor_is_found_again_by_its_q_id(course):
         stem="Written here?",
         data={"answer": True},
         course=course,
+        actor=None,
     )
-    text = bank_export(questions=[question], fmt="gift").text
+    text = bank_export(questions=[question], fmt="gift", course=None, actor=None).text
     assert f"::Q{question.pk}::" in text
     summary = run(course, text.replace("Written here?", "Written here, then edited?"))
     assert summary.revised == [f"Q{question.pk}"]

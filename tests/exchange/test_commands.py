@@ -118,11 +118,21 @@ def test_export_bank_writes_moodle_xml_for_one_article(tmp_path):
 def test_export_bank_course_exports_only_that_course_bank(course, tmp_path):
     section = shipped_article().sections.get(slug="introduction")
     question_create(
-        section=section, qtype="true_false", stem="Ours?", data={"answer": True}, course=course
+        section=section,
+        qtype="true_false",
+        stem="Ours?",
+        data={"answer": True},
+        course=course,
+        actor=None,
     )
     other = CourseFactory(article=shipped_article())
     question_create(
-        section=section, qtype="true_false", stem="Theirs?", data={"answer": True}, course=other
+        section=section,
+        qtype="true_false",
+        stem="Theirs?",
+        data={"answer": True},
+        course=other,
+        actor=None,
     )
     path = tmp_path / "course.json"
     call_command(
@@ -142,6 +152,7 @@ def test_the_default_export_is_the_shared_bank_without_course_questions(course, 
         data={"answer": True},
         course=course,
         status="published",
+        actor=None,
     )
     path = tmp_path / "bank.json"
     call_command("export_bank", "--output", str(path), stderr=io.StringIO())

@@ -44,6 +44,7 @@ def add_question(course, stem: str) -> Question:
         stem=stem,
         data={"answer": True},
         course=course,
+        actor=None,
     )
 
 

@@ -36,6 +36,7 @@ def submitted():
         data=WRONG_KEY,
         status="published",
         course=course,
+        actor=None,
     )
     quiz = fixed_quiz([question], article=course.article, course=course)
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
@@ -50,7 +51,7 @@ def submitted():
 
 def test_the_dry_run_lists_score_changes_and_writes_nothing(submitted):
     course, quiz, question, attempt = submitted
-    question_revise(question=question, stem="Which year?", data=FIXED_KEY)
+    question_revise(question=question, stem="Which year?", data=FIXED_KEY, actor=None)
     steps = ResponseStep.objects.count()
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert (change.old_score, change.new_score) == (Decimal(0), Decimal(1))
@@ -66,7 +67,7 @@ def test_applying_the_regrade_records_who_when_and_keeps_the_history(submitted):
     course, quiz, question, attempt = submitted
     teacher = enrol(course, role="instructor")
     old_version = question.current_version
-    new_version = question_revise(question=question, stem="Which year?", data=FIXED_KEY)
+    new_version = question_revise(question=question, stem="Which year?", data=FIXED_KEY, actor=None)
     regrade = quiz_regrade(quiz=quiz, course=course, actor=teacher)
     assert (regrade.created_by, regrade.attempt_count, regrade.changed_count) == (teacher, 1, 1)
     assert regrade.changes == [
@@ -104,6 +105,7 @@ def test_an_answer_that_no_longer_fits_keeps_its_version(submitted):
                 {"text": "2020"},
             ]
         },
+        actor=None,
     )
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert not change.changed
@@ -112,7 +114,7 @@ def test_an_answer_that_no_longer_fits_keeps_its_version(submitted):
 def test_the_regrade_page_shows_the_dry_run_then_applies(client, submitted):
     course, quiz, question, attempt = submitted
     client.force_login(enrol(course, role="instructor"))
-    question_revise(question=question, stem="Which year?", data=FIXED_KEY)
+    question_revise(question=question, stem="Which year?", data=FIXED_KEY, actor=None)
     url = reverse("teach:regrade", args=[course.slug, quiz.pk])
     html = client.get(url).content.decode()
     assert "1 of 1 attempt would change" in html

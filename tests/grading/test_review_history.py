@@ -45,6 +45,7 @@ def answered():
         data=WRONG_KEY,
         status="published",
         course=course,
+        actor=None,
     )
     quiz = fixed_quiz([question], article=course.article, course=course)
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
@@ -59,7 +60,7 @@ def answered():
 
 def corrected(answered) -> None:
     course, quiz, question, _attempt, teacher = answered
-    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY)
+    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY, actor=None)
     quiz_regrade(quiz=quiz, course=course, actor=teacher)
 
 
@@ -99,7 +100,7 @@ def test_an_attempt_never_regraded_shows_no_notice(client, answered):
 
 def test_the_dry_run_names_each_question_with_its_mark_before_and_after(client, answered):
     course, quiz, question, attempt, teacher = answered
-    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY)
+    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY, actor=None)
     (change,) = regrade_plan(quiz=quiz, course=course)
     (response_change,) = change.responses
     assert (response_change.response.position, response_change.old_mark) == (1, Decimal(0))
@@ -115,7 +116,7 @@ def test_a_mark_given_by_hand_stands_through_a_regrade(answered):
     response_override_mark(
         attempt_id=attempt.pk, question_id=question.pk, actor=teacher, mark="0.5", comment="Half"
     )
-    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY)
+    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY, actor=None)
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert not change.responses and [r.question_id for r in change.kept] == [question.pk]
     quiz_regrade(quiz=quiz, course=course, actor=teacher)
@@ -128,7 +129,7 @@ def test_a_mark_given_by_hand_stands_through_a_regrade(answered):
 def test_a_grade_given_by_hand_stands_through_a_regrade(answered):
     course, quiz, question, attempt, teacher = answered
     attempt_override_grade(attempt_id=attempt.pk, actor=teacher, score="0", comment="Copied")
-    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY)
+    question_revise(question=question, stem=NEW_STEM, data=FIXED_KEY, actor=None)
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert change.grade_kept and change.new_score == 0 and len(change.responses) == 1
     quiz_regrade(quiz=quiz, course=course, actor=teacher)

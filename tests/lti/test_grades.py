@@ -22,7 +22,7 @@ from quizzes.models import (
 )
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from quizzes.services.grading import quiz_regrade
-from tests.factories import key_answer, wrong_answer
+from tests.factories import enrol, key_answer, wrong_answer
 
 from .conftest import launch
 
@@ -241,7 +241,7 @@ def test_a_regrade_that_changes_the_grade_sends_the_new_one(client, platform, ex
     )
     _rekey_to_the_given_answer(single_choice)
 
-    quiz_regrade(quiz=exam, course=course, actor=user)
+    quiz_regrade(quiz=exam, course=course, actor=enrol(course, role="instructor"))
 
     regraded = LtiScore.objects.order_by("-id").first()
     assert regraded.reason == "regrade" and regraded.score_given > 0

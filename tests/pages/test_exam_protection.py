@@ -371,6 +371,7 @@ def test_flashcard_shows_the_version_the_learner_reviewed(learner):
         stem="Which year did the new law pass?",
         data={"choices": [{"text": "2023", "correct": True}, {"text": "1995"}, {"text": "2002"}]},
         explanation="In 2023.",
+        actor=None,
     )
     assert rewritten != reviewed and rewritten.question.current_version == rewritten
     ReviewCard.objects.filter(user=user).update(due=timezone.now() + timedelta(days=1))

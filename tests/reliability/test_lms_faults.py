@@ -56,7 +56,7 @@ TOKEN = """
 from django.contrib.auth import get_user_model
 from quizzes.services.tokens import token_create
 print(token_create(user=get_user_model().objects.get(username={username!r}), name="lms",
-                   scope="write")[1])
+                   scope="write", actor=None)[1])
 """
 
 

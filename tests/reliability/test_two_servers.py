@@ -296,7 +296,7 @@ def test_an_lti_launch_a_deep_link_and_a_grade_cross_both_servers(balancer, serv
         "from django.contrib.auth import get_user_model; "
         "from quizzes.services.tokens import token_create; "
         f"print(token_create(user=get_user_model().objects.get(username={username!r}), "
-        "name='lb', scope='write')[1])"
+        "name='lb', scope='write', actor=None)[1])"
     ).splitlines()[-1]
     learner = Learner(token, tool)
     attempt = learner.start(Exam(quiz=quiz, course=0, tokens=[])).json()

@@ -207,6 +207,7 @@ def test_pools_never_draw_another_courses_private_questions(article):
         data={"answer": True},
         status="published",
         course=other,
+        actor=None,
     )
     quiz = fixed_quiz([], article=course.article)
     total = Question.objects.published().filter(section=section, course__isnull=True).count()

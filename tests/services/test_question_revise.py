@@ -19,7 +19,7 @@ def test_revising_creates_the_next_version_and_keeps_the_old_one():
     data = {"choices": [{**c} for c in SINGLE_CHOICE_DATA["choices"]]}
     data["choices"][2]["text"] = "2020"
     second = question_revise(
-        question=question, stem="In which year?", data=data, explanation="Second."
+        question=question, stem="In which year?", data=data, explanation="Second.", actor=None
     )
     question.refresh_from_db()
     assert (second.number, question.current_version) == (2, second)
@@ -31,7 +31,7 @@ def test_revising_creates_the_next_version_and_keeps_the_old_one():
 
 def test_an_edit_that_changes_nothing_makes_no_version():
     question = make_question()
-    same = question_revise(question=question, stem=" When? ", data=SINGLE_CHOICE_DATA)
+    same = question_revise(question=question, stem=" When? ", data=SINGLE_CHOICE_DATA, actor=None)
     assert same == question.current_version
     assert question.versions.count() == 1
 
@@ -39,7 +39,9 @@ def test_an_edit_that_changes_nothing_makes_no_version():
 def test_a_question_cannot_change_type():
     question = make_question()
     with pytest.raises(QuestionTypeChange):
-        question_revise(question=question, qtype="true_false", stem="x", data={"answer": True})
+        question_revise(
+            question=question, qtype="true_false", stem="x", data={"answer": True}, actor=None
+        )
     assert question.versions.count() == 1
 
 
@@ -47,10 +49,13 @@ def test_invalid_data_is_rejected_and_nothing_is_saved():
     question = make_question()
     with pytest.raises(QuestionInvalid, match="two wrong"):
         question_revise(
-            question=question, stem="x", data={"choices": [{"text": "a", "correct": True}]}
+            question=question,
+            stem="x",
+            data={"choices": [{"text": "a", "correct": True}]},
+            actor=None,
         )
     with pytest.raises(QuestionInvalid, match="stem"):
-        question_revise(question=question, stem="  ", data=SINGLE_CHOICE_DATA)
+        question_revise(question=question, stem="  ", data=SINGLE_CHOICE_DATA, actor=None)
     assert question.versions.count() == 1
 
 

@@ -164,7 +164,7 @@ def test_a_regrade_moves_the_quiz_grade(setting):
     data = {
         "choices": [{"text": c["text"], "correct": c["key"] == chosen} for c in payload["choices"]]
     }
-    question_revise(question=fourth, stem=fourth.current_version.stem, data=data)
+    question_revise(question=fourth, stem=fourth.current_version.stem, data=data, actor=None)
 
     quiz_regrade(quiz=quiz, course=course, actor=enrol(course, role="instructor"))
 

@@ -43,6 +43,7 @@ def setting(mode: str):
         data=keyed("1995"),
         status="published",
         course=course,
+        actor=None,
     )
     quiz = fixed_quiz([question], article=course.article, course=course, mode=mode)
     return course, learner, enrol(course, role="instructor"), quiz, question
@@ -76,7 +77,7 @@ def history(attempt) -> list[tuple]:
 def test_a_practice_try_right_under_the_new_key_earns_the_full_mark(practised):
     course, teacher, quiz, question, attempt = practised
     before = history(attempt)
-    question_revise(question=question, stem=STEM, data=keyed("2002"))
+    question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
 
     regrade = quiz_regrade(quiz=quiz, course=course, actor=teacher)
 
@@ -94,7 +95,7 @@ def test_a_practice_try_right_under_the_new_key_earns_the_full_mark(practised):
 
 def test_a_try_right_under_the_new_key_keeps_the_cost_of_the_wrong_tries_before_it(practised):
     course, teacher, quiz, question, attempt = practised
-    question_revise(question=question, stem=STEM, data=keyed("2019"))
+    question_revise(question=question, stem=STEM, data=keyed("2019"), actor=None)
 
     quiz_regrade(quiz=quiz, course=course, actor=teacher)
 
@@ -105,7 +106,7 @@ def test_a_try_right_under_the_new_key_keeps_the_cost_of_the_wrong_tries_before_
 
 def test_a_practice_quiz_may_be_regraded(practised):
     course, _, quiz, question, attempt = practised
-    question_revise(question=question, stem=STEM, data=keyed("2002"))
+    question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert (change.attempt, change.old_score, change.new_score) == (
         attempt,
@@ -116,7 +117,7 @@ def test_a_practice_quiz_may_be_regraded(practised):
 
 def test_regrading_a_practice_quiz_again_changes_nothing(practised):
     course, teacher, quiz, question, attempt = practised
-    question_revise(question=question, stem=STEM, data=keyed("2002"))
+    question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
     quiz_regrade(quiz=quiz, course=course, actor=teacher)
     steps = len(history(attempt))
 
@@ -129,7 +130,7 @@ def test_a_practice_regrade_moves_the_stored_quiz_grade(practised):
     course, teacher, quiz, question, attempt = practised
     grade = QuizGrade.objects.get(quiz=quiz, user=attempt.user)
     assert grade.percent == Decimal("33.00")
-    question_revise(question=question, stem=STEM, data=keyed("2002"))
+    question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
 
     quiz_regrade(quiz=quiz, course=course, actor=teacher)
 
@@ -145,6 +146,7 @@ def test_a_try_that_no_longer_fits_the_new_version_keeps_the_version_it_was_show
         question=question,
         stem=STEM,
         data={"choices": [{"text": "1995", "correct": True}, {"text": "2019"}, {"text": "2025"}]},
+        actor=None,
     )
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert not change.changed
@@ -160,7 +162,7 @@ def test_a_graded_attempts_regrade_grades_its_last_saved_answer():
         )
     attempt = attempt_submit(attempt_id=attempt.pk, user=learner)
     assert attempt.score == 0
-    new = question_revise(question=question, stem=STEM, data=keyed("2002"))
+    new = question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
 
     quiz_regrade(quiz=quiz, course=course, actor=teacher)
 
@@ -177,7 +179,7 @@ def test_a_mark_given_by_hand_stands_through_a_practice_regrade(practised):
     response_override_mark(
         attempt_id=attempt.pk, question_id=question.pk, actor=teacher, mark="0.50"
     )
-    question_revise(question=question, stem=STEM, data=keyed("2002"))
+    question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
 
     (change,) = regrade_plan(quiz=quiz, course=course)
     assert [r.pk for r in change.kept] == [attempt.responses.get().pk] and not change.responses
@@ -191,7 +193,7 @@ def test_a_mark_given_by_hand_stands_through_a_practice_regrade(practised):
 
 def test_the_dry_run_names_each_question_with_its_mark_before_and_after(client, practised):
     course, teacher, quiz, question, attempt = practised
-    question_revise(question=question, stem=STEM, data=keyed("2002"))
+    question_revise(question=question, stem=STEM, data=keyed("2002"), actor=None)
     client.force_login(teacher)
 
     html = client.get(reverse("teach:regrade", args=[course.slug, quiz.pk])).content.decode()

@@ -240,6 +240,7 @@ def test_a_question_card_holds_the_version_reviewed_and_moves_only_to_one_review
         question=questions[1],
         stem="A rewritten stem?",
         data={"choices": [{"text": "Yes", "correct": True}, {"text": "No"}, {"text": "Maybe"}]},
+        actor=None,
     )
     card.refresh_from_db()
     assert card.question_version == first  # a rewrite alone never reaches the card

@@ -1,6 +1,7 @@
 """`manage.py api_token USERNAME [--name NAME] [--scope read|write] [--expires-in DAYS]`.
 
-Creates an API token for a user (admins); the secret is printed once and never stored.
+Creates an API token for a user (admins); the secret is printed once and never stored. The
+operator running it is the site itself (SYSTEM), so it may make a token for any user.
 """
 
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ...errors import DomainError
 from ...models.api import TokenScope
+from ...services.authorization import SYSTEM
 from ...services.tokens import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, token_create
 
 
@@ -37,7 +39,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {username!r}.")
         try:
-            _, secret = token_create(user=user, name=name, scope=scope, lifetime_days=expires_in)
+            _, secret = token_create(
+                user=user, name=name, scope=scope, lifetime_days=expires_in, actor=SYSTEM
+            )
         except DomainError as error:
             raise CommandError(error.message) from None
         self.stdout.write(secret)

@@ -6,8 +6,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ...errors import NotAllowed
 from ...exchange import FORMATS, MAX_UPLOAD_BYTES
 from ...models import Course
+from ...services.authorization import SYSTEM
 from ...services.exchange import ImportInvalid, bank_import
 
 
@@ -29,14 +31,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="Publish new questions (default: drafts)."
         )
-        parser.add_argument("--user", help="Record this user (username) as the author.")
+        parser.add_argument(
+            "--user",
+            help="Import as this user (username), recorded as the author; they must teach the "
+            "course. Without it the import is the site's own (no author).",
+        )
 
     def handle(self, *args, file, course, fmt=None, section="", publish=False, user=None, **opts):
         """Import the file; on any error list every one and exit non-zero."""
         course_obj = Course.objects.select_related("article").filter(slug=course).first()
         if course_obj is None:
             raise CommandError(f"--course {course}: no such course.")
-        actor = None
+        actor = SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
@@ -52,6 +58,8 @@ class Command(BaseCommand):
                 default_section=section,
                 publish=publish,
             )
+        except NotAllowed as exc:
+            raise CommandError(f"--user {user}: {exc.message}") from None
         except ImportInvalid as exc:
             if exc.count == 1:  # a file-level problem: one line says it all
                 raise CommandError(f"{file}: {exc.errors[0]} Nothing was imported.") from None

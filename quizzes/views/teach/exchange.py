@@ -59,7 +59,7 @@ def export_bank(request: HttpRequest, course: Course) -> HttpResponse:
     else:
         questions = question_list_for_export(course=course)
         stem = f"{course.slug}-bank"
-    result = bank_export(questions=questions, fmt=fmt)
+    result = bank_export(questions=questions, fmt=fmt, course=course, actor=request.user)
     response = HttpResponse(result.text, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{stem}.{EXTENSIONS[fmt]}"
