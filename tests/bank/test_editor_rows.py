@@ -8,18 +8,18 @@ import re
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Question, Section
+from quizzes.models import Question
 from tests.bank.test_bank_editor import THREE_CHOICES, formset, question_fields
-from tests.factories import course_with_learner, enrol
+from tests.factories import SectionFactory, course_with_learner, enrol
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editing(client):
-    course, _ = course_with_learner()
+    section = SectionFactory()
+    course, _ = course_with_learner(article=section.article)
     client.force_login(enrol(course, role="instructor"))
-    section = Section.objects.get(article=course.article, slug="womens-rights")
     return course, section
 
 

@@ -5,20 +5,25 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Question, Section, Tag
+from quizzes.models import Question, Tag
 from quizzes.services.authoring import question_duplicate
 from tests.bank.test_bank_editor import THREE_CHOICES, formset, question_fields
-from tests.factories import CourseFactory, course_with_learner, enrol, make_question
+from tests.factories import CourseFactory, SectionFactory, course_with_learner, enrol, make_question
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def teaching(client):
-    course, _ = course_with_learner()
+    """An instructor signed in, their course's article and a section whose shared bank has two
+    exam-tagged questions and an untagged one."""
+    section = SectionFactory()
+    course, _ = course_with_learner(article=section.article)
     teacher = enrol(course, role="instructor")
     client.force_login(teacher)
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    for n in range(2):
+        make_question(section, stem=f"Shared exam question {n}?", tags=["exam"])
+    make_question(section, stem="Shared untagged question?")
     return course, teacher, section
 
 
@@ -70,9 +75,9 @@ def test_the_bank_filters_by_tag_and_shows_each_questions_tags(client, teaching)
     course, _, section = teaching
     url = reverse("teach:bank", args=[course.slug])
     page = client.get(url, {"tag": "exam"}).content.decode()
-    # Counted from the shipped bank, whose exam tags the content writers set.
-    tagged = Question.objects.published().filter(tags__name="exam", course__isnull=True).count()
-    assert 0 < tagged < Question.objects.published().count()
+    shared = Question.objects.published().filter(section=section, course__isnull=True)
+    tagged = shared.filter(tags__name="exam").count()
+    assert 0 < tagged < shared.count()
     assert f"{tagged} questions" in page and 'data-role="tag">exam<' in page
     make_question(section, course=course, stem="Ours, tagged?", tags=["ours"])
     assert ">1 question</p>" in client.get(url, {"tag": "ours"}).content.decode()
@@ -86,7 +91,7 @@ def test_the_bank_filters_by_tag_and_shows_each_questions_tags(client, teaching)
 
 
 def test_a_duplicated_question_keeps_its_tags(teaching):
-    course, teacher, _ = teaching
-    shared = Question.objects.filter(tags__name="exam", course__isnull=True).first()
+    course, teacher, section = teaching
+    shared = Question.objects.filter(section=section, tags__name="exam").first()
     copy = question_duplicate(question=shared, course=course, actor=teacher)
     assert list(copy.tags.values_list("name", flat=True)) == ["exam"]
