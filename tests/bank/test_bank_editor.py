@@ -8,17 +8,47 @@ from django.urls import reverse
 
 from quizzes.models import Question, QuestionVersion, Section
 from quizzes.permissions import INSTRUCTORS_GROUP, teaches
-from tests.factories import CourseFactory, UserFactory, course_with_learner, enrol, shipped_article
+from tests.factories import (
+    QUESTION_DATA,
+    ArticleFactory,
+    CourseFactory,
+    SectionFactory,
+    UserFactory,
+    course_with_learner,
+    enrol,
+    make_question,
+    question_of_each_type,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def teaching(client):
-    course, learner = course_with_learner()
+    """An instructor signed in to a course on a factory article of two sections, whose shared
+    bank holds a question of every type in the first and three in the second (one ordering)."""
+    article = ArticleFactory()
+    first, second = SectionFactory(article=article), SectionFactory(article=article)
+    question_of_each_type(first)
+    for n in range(2):
+        make_question(second, stem=f"A question of the second section {n}?", key=f"second-{n}")
+    make_question(
+        second, "ordering", QUESTION_DATA["ordering"], stem="Put in order?", key="second-2"
+    )
+    course, learner = course_with_learner(article=article)
     teacher = enrol(course, role="instructor")
     client.force_login(teacher)
     return course, teacher, learner
+
+
+def first_section(course) -> Section:
+    return course.article.sections.order_by("position").first()
+
+
+def shared_question(course) -> Question:
+    """A question of the shared bank of the course's article."""
+    shared = Question.objects.filter(section__article=course.article, course__isnull=True)
+    return shared.order_by("pk").first()
 
 
 def formset(
@@ -61,7 +91,7 @@ THREE_CHOICES = [
 
 def test_an_instructor_creates_a_three_choice_question_and_previews_it(client, teaching):
     course, teacher, _ = teaching
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    section = first_section(course)
     data = {**question_fields(section), **formset("choices", THREE_CHOICES, extra=2, correct=0)}
     reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
     question = Question.objects.get(course=course)
@@ -83,7 +113,7 @@ def test_an_instructor_creates_a_three_choice_question_and_previews_it(client, t
 
 def test_an_invalid_question_shows_field_errors_and_saves_nothing(client, teaching):
     course, _, _ = teaching
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    section = first_section(course)
     data = {**question_fields(section), **formset("choices", THREE_CHOICES[:2], correct=0)}
     reply = client.post(reverse("teach:question_new", args=[course.slug, "single_choice"]), data)
     assert reply.status_code == 200 and "give at least two wrong choices" in reply.content.decode()
@@ -134,7 +164,7 @@ def test_an_invalid_question_shows_field_errors_and_saves_nothing(client, teachi
 )
 def test_every_type_can_be_written_in_the_editor(client, teaching, qtype, answer_fields):
     course, _, _ = teaching
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    section = first_section(course)
     assert client.get(reverse("teach:question_new", args=[course.slug, qtype])).status_code == 200
     reply = client.post(
         reverse("teach:question_new", args=[course.slug, qtype]),
@@ -149,7 +179,7 @@ def test_every_type_can_be_written_in_the_editor(client, teaching, qtype, answer
 
 def test_editing_makes_a_new_version_and_the_history_shows_the_change(client, teaching):
     course, _, _ = teaching
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    section = first_section(course)
     client.post(
         reverse("teach:question_new", args=[course.slug, "single_choice"]),
         {**question_fields(section), **formset("choices", THREE_CHOICES, correct=0)},
@@ -174,7 +204,7 @@ def test_editing_makes_a_new_version_and_the_history_shows_the_change(client, te
 
 def test_shared_questions_are_read_only_but_can_be_duplicated(client, teaching):
     course, _, _ = teaching
-    shared = Question.objects.get(key="womens-rights-01")
+    shared = shared_question(course)
     assert (
         client.get(reverse("teach:question_edit", args=[course.slug, shared.pk])).status_code == 403
     )
@@ -187,7 +217,7 @@ def test_shared_questions_are_read_only_but_can_be_duplicated(client, teaching):
 
 def test_archiving_takes_a_question_out_of_new_attempts(client, teaching):
     course, _, _ = teaching
-    shared = Question.objects.get(key="womens-rights-01")
+    shared = shared_question(course)
     client.post(reverse("teach:question_duplicate", args=[course.slug, shared.pk]))
     copy = Question.objects.get(course=course)
     client.post(reverse("teach:question_archive", args=[course.slug, copy.pk]))
@@ -204,25 +234,24 @@ def test_the_bank_filters_and_searches(client, teaching, django_assert_max_num_q
     url = reverse("teach:bank", args=[course.slug])
     with django_assert_max_num_queries(12):
         html = client.get(url, {"qtype": "ordering"}).content.decode()
-    # Counted from the shipped bank, which the content writers grow: the filter must show
-    # exactly that type's (that section's) questions, fewer than the whole bank.
-    published = Question.objects.published()
+    # The filter must show exactly that type's (that section's) questions, fewer than the bank.
+    published = Question.objects.published().filter(section__article=course.article)
     orderings = published.filter(qtype="ordering").count()
     assert 0 < orderings < published.count()
     assert f"{orderings} questions" in html
-    section = Section.objects.get(article=course.article, slug="law-enforcement-abuse")
+    section = course.article.sections.order_by("position").last()
     in_section = published.filter(section=section).count()
     assert 0 < in_section < published.count()
     assert f"{in_section} questions" in client.get(url, {"section": section.pk}).content.decode()
-    assert "1 question" in client.get(url, {"q": "law-enforcement-abuse-05"}).content.decode()
+    assert "1 question" in client.get(url, {"q": "second-2"}).content.decode()
     bad = client.get(url, {"difficulty": "7"})
     assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
 
 
 def test_questions_of_another_course_are_not_found(client, teaching):
     course, _, _ = teaching
-    other = CourseFactory(article=shipped_article())
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    other = CourseFactory(article=course.article)
+    section = first_section(course)
     from quizzes.services.authoring import question_create
 
     foreign = question_create(

@@ -10,19 +10,20 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from quizzes.models import Question, QuestionVersion, Response, ResponseStep, Section
+from quizzes.models import Question, QuestionVersion, Response, ResponseStep
 from quizzes.services.authoring import question_revise
 from tests.bank.test_bank_editor import THREE_CHOICES, formset, question_fields
-from tests.factories import course_with_learner, enrol
+from tests.factories import SectionFactory, course_with_learner, enrol, question_of_each_type
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editing(client):
-    course, _ = course_with_learner()
+    section = SectionFactory()
+    question_of_each_type(section)  # the section's shared bank
+    course, _ = course_with_learner(article=section.article)
     client.force_login(enrol(course, role="instructor"))
-    section = Section.objects.get(article=course.article, slug="womens-rights")
     return course, section
 
 
@@ -176,8 +177,8 @@ def right_answer(version: QuestionVersion) -> dict[str, Any]:
     ],
 )
 def test_a_saved_question_of_every_type_can_be_answered_and_checked(client, editing, qtype):
-    course, _ = editing
-    question = Question.objects.filter(course=None, qtype=qtype).first()
+    course, section = editing
+    question = Question.objects.get(section=section, course=None, qtype=qtype)
     url = reverse("teach:question_preview", args=[course.slug, question.pk])
     before = nothing_recorded()
     html = client.post(url, right_answer(question.current_version)).content.decode()

@@ -1,22 +1,35 @@
-"""Shared content (the shipped bank and the Final exam) is read-only for instructors: they are
-told why, and offered a copy of their own (issue #14 item 5)."""
+"""Shared content (the shared bank and shared quizzes such as a Final exam) is read-only for
+instructors: they are told why, and offered a copy of their own (issue #14 item 5)."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Article, Course, Question, Quiz, Section
+from quizzes.models import Article, Concept, Course, Question, Quiz, Section
 from quizzes.services.authoring import QuestionNotCopyable, question_create, question_duplicate
 from quizzes.services.quiz_building import QuizNotEditable, quiz_duplicate
-from tests.factories import CourseFactory, UserFactory, course_with_learner, enrol, shipped_article
+from tests.factories import (
+    CourseFactory,
+    SectionFactory,
+    UserFactory,
+    course_with_learner,
+    enrol,
+    fixed_quiz,
+    make_question,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def course() -> Course:
-    return course_with_learner()[0]
+def section() -> Section:
+    return SectionFactory()
+
+
+@pytest.fixture
+def course(section) -> Course:
+    return course_with_learner(article=section.article)[0]
 
 
 @pytest.fixture
@@ -25,8 +38,22 @@ def instructor(course):
 
 
 @pytest.fixture
-def shared() -> Question:
-    return Question.objects.get(key="womens-rights-01")
+def shared(section) -> Question:
+    """A question of the article's shared bank, tagged with a concept of the glossary."""
+    concept = Concept.objects.create(
+        article=section.article, section=section, slug="ombudsman", term="Ombudsman", definition="."
+    )
+    for n in range(2):  # more of the section's shared bank, for the Final exam's pool
+        make_question(section, stem=f"Another shared question {n}?")
+    return make_question(section, stem="Which year?", concepts=[concept])
+
+
+@pytest.fixture
+def final(section, shared) -> Quiz:
+    """A shared graded quiz of the article: a fixed shared question and a pool of two."""
+    quiz = fixed_quiz([shared], article=section.article, title="Final exam", mode="graded")
+    quiz.slots.create(position=2, kind="random", pool_section=section, pool_count=2)
+    return quiz
 
 
 def test_a_shared_questions_editor_says_why_it_is_read_only_and_offers_a_copy(
@@ -80,8 +107,8 @@ def test_question_duplicate_refuses_a_user_who_does_not_teach_the_course(course,
 
 
 def test_question_duplicate_refuses_another_courses_question(course, instructor):
-    other = CourseFactory(article=shipped_article())
-    section = Section.objects.get(article=course.article, slug="womens-rights")
+    other = CourseFactory(article=course.article)
+    section = course.article.sections.get()
     theirs = question_create(
         section=section,
         qtype="true_false",
@@ -112,10 +139,9 @@ def test_a_site_admin_may_copy_into_any_course(course, shared):
 
 
 def test_the_final_exams_builder_says_why_it_is_read_only_and_offers_a_copy(
-    client, course, instructor
+    client, course, instructor, final
 ):
     client.force_login(instructor)
-    final = Quiz.objects.get(key="final-exam")
     reply = client.get(reverse("teach:quiz_edit", args=[course.slug, final.pk]))
     html = reply.content.decode()
     assert reply.status_code == 403 and "This quiz is shared: read-only here" in html
@@ -123,9 +149,10 @@ def test_the_final_exams_builder_says_why_it_is_read_only_and_offers_a_copy(
     assert f'action="{reverse("teach:quiz_duplicate", args=[course.slug, final.pk])}"' in html
 
 
-def test_duplicating_the_final_exam_keeps_its_slots_on_the_shared_bank(client, course, instructor):
+def test_duplicating_the_final_exam_keeps_its_slots_on_the_shared_bank(
+    client, course, instructor, final
+):
     client.force_login(instructor)
-    final = Quiz.objects.get(key="final-exam")
     reply = client.post(reverse("teach:quiz_duplicate", args=[course.slug, final.pk]))
     copy = Quiz.objects.get(course=course)
     assert reply["Location"] == reverse("teach:quiz_edit", args=[course.slug, copy.pk])
@@ -136,8 +163,10 @@ def test_duplicating_the_final_exam_keeps_its_slots_on_the_shared_bank(client, c
     assert not Question.objects.filter(course=course).exists()  # no copies of its questions
 
 
-def test_a_copy_of_a_quiz_with_fixed_shared_questions_uses_those_same_questions(course, instructor):
-    questions = list(Question.objects.filter(course=None, status="published")[:2])
+def test_a_copy_of_a_quiz_with_fixed_shared_questions_uses_those_same_questions(
+    course, instructor, shared
+):
+    questions = [shared, make_question(course.article.sections.get())]
     shared = Quiz.objects.create(title="Shared check", article=course.article)
     for position, question in enumerate(questions, start=1):
         shared.slots.create(position=position, kind="fixed", question=question, mark=1)
