@@ -22,6 +22,7 @@ from quizzes.services.attempts import (
 from quizzes.services.grading import attempt_override_grade, quiz_regrade
 from quizzes.services.quiz_grades import grade_figures, quiz_settings_changed
 from tests.factories import (
+    SectionFactory,
     course_with_learner,
     enrol,
     fixed_quiz,
@@ -37,8 +38,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setting():
-    course, learner = course_with_learner()
-    questions = [make_question() for _ in range(4)]
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
+    questions = [make_question(section) for _ in range(4)]
     quiz = fixed_quiz(questions, article=course.article, pass_mark=Decimal(50))
     return course, learner, quiz, questions
 
@@ -108,9 +110,9 @@ def test_an_open_attempt_makes_no_grade(setting):
 
 
 def test_each_course_keeps_its_own_grade_on_a_shared_quiz(setting):
-    _course, learner, quiz, questions = setting
+    course, learner, quiz, questions = setting
     submit(setting, 4)
-    other, _ = course_with_learner()
+    other, _ = course_with_learner(article=course.article)
     enrol(other, learner)
 
     submit((other, learner, quiz, questions), 1)

@@ -15,7 +15,7 @@ from quizzes.qtypes import registry
 from quizzes.services.attempts import answer_check, answers_save, attempt_start, attempt_submit
 from quizzes.services.authoring import question_create, question_revise
 from quizzes.services.grading import quiz_regrade, regrade_plan, response_override_mark
-from tests.factories import course_with_learner, enrol, fixed_quiz
+from tests.factories import SectionFactory, course_with_learner, enrol, fixed_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,10 @@ def choice(question, text: str) -> dict:
 def setting(mode: str):
     """A course, its learner, its teacher and a quiz of `mode` on one question keyed 1995,
     in a section of its own (no graded quiz protects it)."""
-    course, learner = course_with_learner()
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
     question = question_create(
-        section=course.article.sections.get(slug="womens-rights"),
+        section=section,
         qtype="single_choice",
         stem=STEM,
         data=keyed("1995"),
