@@ -364,5 +364,5 @@ def attempt_result(attempt: Attempt) -> dict[str, Any]:
         "score": attempt.score,
         "max_score": attempt.max_score,
         "percent": percent,
-        "passed": percent is not None and percent >= attempt.quiz.pass_mark,
+        "passed": attempt.quiz.passes(percent),
     }

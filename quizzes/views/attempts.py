@@ -336,7 +336,7 @@ def attempt_review(request: HttpRequest, attempt: int) -> HttpResponse:
             "quiz": attempt_obj.quiz,
             "items": items,
             "review": review,
-            "passed": percent is not None and percent >= attempt_obj.quiz.pass_mark,
+            "passed": attempt_obj.quiz.passes(percent),
             # Closed by its deadline (a submission then takes the deadline as its time).
             "timed_out": attempt_obj.deadline is not None
             and attempt_obj.submitted_at is not None
