@@ -74,6 +74,20 @@ def question_card(user, question: models.Question, *, due: datetime, version=Non
     )
 
 
+def article_with_concepts(count: int = 4) -> models.Article:
+    """A new one-section article whose glossary has `count` concepts."""
+    section = SectionFactory()
+    for n in range(count):
+        models.Concept.objects.create(
+            article=section.article,
+            section=section,
+            slug=f"{section.slug}-concept-{n}",
+            term=f"Concept {n}",
+            definition=f"Definition {n}.",
+        )
+    return section.article
+
+
 def new_cards(user, count: int, *, due: datetime) -> list[models.ReviewCard]:
     """`count` new concept cards of the user on a new one-section article, in creation order."""
     section = SectionFactory()

@@ -42,9 +42,8 @@ from tests.factories import (
     UserFactory,
     make_attempt,
     make_question,
-    shipped_pack_counts,
 )
-from tests.study_factories import shipped_article, submit
+from tests.study_factories import article_with_concepts, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +65,16 @@ def frozen_now(monkeypatch):
 
 @pytest.fixture
 def card(frozen_now):
-    """A fresh concept card of a new learner on the shipped article's first concept."""
-    concept = Concept.objects.filter(article=shipped_article()).first()
+    """A fresh concept card of a new learner on the first concept of an article of four."""
+    concept = Concept.objects.filter(article=article_with_concepts()).order_by("pk").first()
     return ReviewCard.objects.create(
         user=UserFactory(), kind=CardKind.CONCEPT, concept=concept, due=frozen_now()
     )
 
 
 def test_ensuring_cards_gives_one_due_learning_card_per_concept_and_is_idempotent(frozen_now):
-    user, article = UserFactory(), shipped_article()
-    concepts = shipped_pack_counts()["concepts"]
+    user, article = UserFactory(), article_with_concepts(5)
+    concepts = 5
     assert cards_ensure_for_article(user=user, article=article) == concepts
     assert cards_ensure_for_article(user=user, article=article) == 0
     cards = ReviewCard.objects.filter(user=user)
@@ -87,10 +86,10 @@ def test_ensuring_cards_gives_one_due_learning_card_per_concept_and_is_idempoten
 
 
 def test_ensuring_cards_adds_only_the_missing_ones_and_leaves_other_users_alone():
-    user, other, article = UserFactory(), UserFactory(), shipped_article()
+    user, other, article = UserFactory(), UserFactory(), article_with_concepts(5)
     first = Concept.objects.filter(article=article).first()
     ReviewCard.objects.create(user=user, kind=CardKind.CONCEPT, concept=first, due=timezone.now())
-    concepts = shipped_pack_counts()["concepts"]
+    concepts = 5
     assert cards_ensure_for_article(user=user, article=article) == concepts - 1
     assert cards_ensure_for_article(user=other, article=article) == concepts
     assert ReviewCard.objects.filter(user=user, concept=first).count() == 1
