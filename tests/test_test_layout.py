@@ -1,0 +1,111 @@
+"""The domain's tests build their own data: none of them reads the shipped content pack.
+
+Every test database loads the shipped pack (tests/conftest.py), for the pages, API, LTI and
+browser tests that show its article and quizzes on purpose. Tests of the domain must not lean on
+it, or editing the study material would break them: they build their data with
+tests/factories.py, and tests about the shipped material itself live in tests/content/. This scan
+keeps that true.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from pathlib import Path
+
+import pytest
+
+from quizzes.content_pack import available_packs, read_pack
+
+TESTS = Path(__file__).resolve().parent
+DOMAIN_FOLDERS = (
+    "services",
+    "selectors",
+    "grading",
+    "models",
+    "builder",
+    "bank",
+    "qtypes",
+    "results",
+)
+# Helpers that reach the shipped pack (its article, its counts, its Final exam).
+SHIPPED_HELPERS = (
+    "shipped_article",
+    "shipped_pack_counts",
+    "course_on_shipped_article",
+    "final_exam_unprotected",
+    "SHIPPED_ARTICLE",
+)
+# `course_with_learner()` builds its course on the shipped article unless given another one.
+COURSE_ON_SHIPPED = re.compile(r"course_with_learner\((?![^()]*\barticle=)")
+
+
+def domain_test_files() -> list[Path]:
+    return sorted(path for folder in DOMAIN_FOLDERS for path in (TESTS / folder).rglob("*.py"))
+
+
+@functools.cache
+def shipped_keys() -> frozenset[str]:
+    """Every name the shipped packs give: article and section slugs, concept slugs, question
+    ids and quiz keys."""
+    keys: set[str] = set()
+    for directory in available_packs():
+        pack, _ = read_pack(directory)
+        keys.add(pack.slug)
+        keys.update(section.slug for section in pack.sections)
+        keys.update(concept.slug for concept in pack.concepts)
+        keys.update(question.key for question in pack.questions)
+        keys.update(quiz.key for quiz in pack.quizzes)
+    return frozenset(keys)
+
+
+def shipped_content_in(path: Path) -> list[str]:
+    """What in a test file reaches the shipped pack: string literals that are its keys (not
+    substrings: "q-1" or a docstring naming a section is fine), its helpers, and
+    `course_with_learner()` left on the shipped article."""
+    text = path.read_text(encoding="utf-8")
+    literals = {
+        node.value
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    found = sorted(literals & shipped_keys())
+    found += [name for name in SHIPPED_HELPERS if re.search(rf"\b{name}\b", text)]
+    if COURSE_ON_SHIPPED.search(text):
+        found.append("course_with_learner() without article=")
+    return found
+
+
+def test_the_scan_sees_the_domain_tests_and_the_shipped_keys():
+    # A scan of nothing passes for the wrong reason: both sides must be there.
+    assert len(domain_test_files()) > 50
+    assert {"final-exam", "introduction-01", "womens-rights"} <= shipped_keys()
+
+
+def test_the_scan_finds_each_way_of_reaching_the_shipped_pack(tmp_path):
+    leaning = tmp_path / "test_leaning.py"
+    leaning.write_text(
+        "quiz = Quiz.objects.get(key='final-exam')\n"
+        "article = shipped_article()\n"
+        "course, learner = course_with_learner()\n"
+        "own, _ = course_with_learner(article=ArticleFactory())\n"
+        "question = make_question(section, key='q-1')\n"
+    )
+
+    assert shipped_content_in(leaning) == [
+        "final-exam",
+        "shipped_article",
+        "course_with_learner() without article=",
+    ]
+
+
+@pytest.mark.parametrize("path", domain_test_files(), ids=lambda p: str(p.relative_to(TESTS)))
+def test_domain_tests_do_not_read_the_shipped_content_pack(path: Path):
+    found = shipped_content_in(path)
+
+    assert not found, (
+        f"{path.relative_to(TESTS)} reads the shipped content pack ({', '.join(found)}): build "
+        "the data with tests/factories.py, or move a test of the shipped material to "
+        "tests/content/"
+    )
