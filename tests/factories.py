@@ -86,7 +86,8 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
             {"left": "Shymkent", "right": "south"},
         ]
     },
-    "ordering": {"items": ["First", "Second", "Third"]},
+    # Not in alphabetical order: a sorted list is not the answer by chance.
+    "ordering": {"items": ["Drafted", "Passed", "Amended", "Signed"]},
 }
 
 

@@ -9,22 +9,16 @@ from django.utils import timezone
 from quizzes.models import Question
 from quizzes.qtypes.matching import ARROW
 from quizzes.selectors.study import card_faces
-from tests.factories import UserFactory
+from tests.factories import UserFactory, question_of_each_type
 from tests.pages.test_no_key_leaks import TYPES
 from tests.study_factories import question_card
 
 pytestmark = pytest.mark.django_db
 
 
-def shipped_question(qtype: str) -> Question:
-    """The first published question of the shipped bank of this type."""
-    return (
-        Question.objects.published()
-        .select_related("current_version")
-        .filter(qtype=qtype)
-        .order_by("key")
-        .first()
-    )
+def question_of(qtype: str) -> Question:
+    """A published question of this type, from the factories' hand-checked data."""
+    return question_of_each_type()[qtype]
 
 
 def faces_of(question: Question):
@@ -33,7 +27,7 @@ def faces_of(question: Question):
 
 @pytest.mark.parametrize("qtype", sorted(TYPES))
 def test_every_question_types_card_shows_its_key_on_the_back(qtype):
-    question = shipped_question(qtype)
+    question = question_of(qtype)
     version = question.current_version
     faces = faces_of(question)
     key = version.type.correct_texts(version.payload)
@@ -43,7 +37,7 @@ def test_every_question_types_card_shows_its_key_on_the_back(qtype):
 
 
 def test_a_matching_card_offers_both_sides_on_its_front_and_its_pairs_on_its_back():
-    version = shipped_question("matching").current_version
+    version = question_of("matching").current_version
     faces = faces_of(version.question)
     lefts = [left["text"] for left in version.payload["lefts"]]
     rights = [right["text"] for right in version.payload["rights"]]
@@ -58,7 +52,7 @@ def test_a_matching_card_offers_both_sides_on_its_front_and_its_pairs_on_its_bac
 
 
 def test_an_ordering_card_offers_its_items_out_of_order_and_its_back_in_order():
-    version = shipped_question("ordering").current_version
+    version = question_of("ordering").current_version
     faces = faces_of(version.question)
     right_order = [item["text"] for item in version.payload["items"]]
     (prompt,) = faces.prompts
@@ -68,7 +62,7 @@ def test_an_ordering_card_offers_its_items_out_of_order_and_its_back_in_order():
 
 @pytest.mark.parametrize("qtype", ["single_choice", "multiple_response"])
 def test_a_choice_card_offers_every_choice_and_shows_the_right_ones(qtype):
-    version = shipped_question(qtype).current_version
+    version = question_of(qtype).current_version
     faces = faces_of(version.question)
     choices = version.payload["choices"]
     assert [p.items for p in faces.prompts] == [[c["text"] for c in choices]]
@@ -77,4 +71,4 @@ def test_a_choice_card_offers_every_choice_and_shows_the_right_ones(qtype):
 
 @pytest.mark.parametrize("qtype", ["true_false", "short_answer", "numeric"])
 def test_a_card_to_answer_from_memory_offers_nothing_but_its_stem(qtype):
-    assert faces_of(shipped_question(qtype)).prompts == []
+    assert faces_of(question_of(qtype)).prompts == []
