@@ -26,6 +26,7 @@ from ..models.study import NEW_CARDS_PER_DAY_MAX
 from ..scheduling import rating_previews
 from ..selectors import card_due_count, section_progress, study_next
 from ..selectors.exam_protection import user_guard
+from ..selectors.membership import course_for_member
 from ..selectors.study import CardFaces, card_faces
 from ..selectors.study_queue import new_cards_per_day, study_queue
 from ..services.study import (
@@ -34,7 +35,6 @@ from ..services.study import (
     review_undo,
     study_preferences_update,
 )
-from ..views.common import course_for_member
 from . import examples as ex
 from .views_content import SectionRefSerializer
 
@@ -44,10 +44,9 @@ DUE_LIMIT = 1000
 
 def member_course(user: AbstractBaseUser, course_id: int) -> Course:
     """The course when the user is a member (or a site admin); 404 otherwise."""
-    slug = Course.objects.filter(pk=course_id).values_list("slug", flat=True).first()
-    if slug is None:
+    course = course_for_member(user, course_id=course_id)
+    if course is None:
         raise NotFound("No such course.")
-    course, _role = course_for_member(user, slug)
     return course
 
 
