@@ -29,14 +29,10 @@ DOMAIN_FOLDERS = (
     "qtypes",
     "results",
 )
-# Helpers that reach the shipped pack (its article, its counts, its Final exam).
-SHIPPED_HELPERS = (
-    "shipped_article",
-    "shipped_pack_counts",
-    "course_on_shipped_article",
-    "final_exam_unprotected",
-    "SHIPPED_ARTICLE",
-)
+# Helpers that reach the shipped pack: any name that says so (shipped_article,
+# shipped_pack_counts, SHIPPED_ARTICLE, course_on_shipped_article, a local shipped_question...)
+# and the fixture that opens the shipped Final exam.
+SHIPPED_HELPER = re.compile(r"\b\w*(?:shipped|SHIPPED)_\w+|\bfinal_exam_unprotected\b")
 # `course_with_learner()` builds its course on the shipped article unless given another one.
 COURSE_ON_SHIPPED = re.compile(r"course_with_learner\((?![^()]*\barticle=)")
 
@@ -71,7 +67,7 @@ def shipped_content_in(path: Path) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
     found = sorted(literals & shipped_keys())
-    found += [name for name in SHIPPED_HELPERS if re.search(rf"\b{name}\b", text)]
+    found += sorted(set(SHIPPED_HELPER.findall(text)))
     if COURSE_ON_SHIPPED.search(text):
         found.append("course_with_learner() without article=")
     return found
@@ -91,11 +87,13 @@ def test_the_scan_finds_each_way_of_reaching_the_shipped_pack(tmp_path):
         "course, learner = course_with_learner()\n"
         "own, _ = course_with_learner(article=ArticleFactory())\n"
         "question = make_question(section, key='q-1')\n"
+        "def shipped_question(qtype): ...\n"
     )
 
     assert shipped_content_in(leaning) == [
         "final-exam",
         "shipped_article",
+        "shipped_question",
         "course_with_learner() without article=",
     ]
 

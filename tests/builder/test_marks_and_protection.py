@@ -127,9 +127,10 @@ def test_the_builder_saves_the_protection_chosen_and_a_copy_keeps_it(
 
 
 def test_an_unknown_protection_is_a_field_error(teacher_client, course, instructor):
+    question = shared_questions(1)[0]
     reply = teacher_client.post(
         reverse("teach:quiz_new", args=[course.slug]),
-        post_data({"exam_protection": "none"}, [{"kind": "fixed", "question": 1}]),
+        post_data({"exam_protection": "none"}, [{"kind": "fixed", "question": question.pk}]),
     )
     assert reply.status_code == 200
     assert "exam_protection" in reply.context["form"].errors
@@ -138,7 +139,7 @@ def test_an_unknown_protection_is_a_field_error(teacher_client, course, instruct
             course=course,
             actor=instructor,
             fields={**RULES, "exam_protection": "none"},
-            slots=fixed(shared_questions(1)[0]),
+            slots=fixed(question),
         )
     assert codes(error) == [("exam_protection", "bad_choice", None)]
 
