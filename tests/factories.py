@@ -193,19 +193,6 @@ def pool_quiz(sections: list[models.Section], per_section: int = 1, **fields: An
     return quiz
 
 
-def article_with_questions(
-    sections: int = 3, per_section: int = 3, **article_fields: Any
-) -> models.Article:
-    """A new article of `sections` sections, each with `per_section` published single-choice
-    questions: enough for pools to draw from."""
-    article = ArticleFactory(**article_fields)
-    for _ in range(sections):
-        section = SectionFactory(article=article)
-        for n in range(per_section):
-            make_question(section, stem=f"{section.heading}: question {n + 1}?")
-    return article
-
-
 def key_answer(version: models.QuestionVersion) -> dict[str, Any]:
     """The fully right answer to a version, in the API's answer shape."""
     payload = version.payload
