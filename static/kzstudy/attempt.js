@@ -83,12 +83,15 @@
         return;
       }
       // The server says whether the answer counts (a blank or partial one does not).
-      const answered = body.states[questionId] !== "unanswered";
+      const saved = body.states[questionId];
+      const answered = saved !== "unanswered" && saved !== "incomplete";
       const flag = fieldset.querySelector("input[name$=-flag]");
       markNav(questionId, answered, flag && flag.checked);
       updateProgress();
       const state = fieldset.querySelector("[data-role=state]");
-      if (state && !fieldset.querySelector("[data-role=feedback] .alert")) state.textContent = answered ? "Answered" : "Not yet answered";
+      if (state && !fieldset.querySelector("[data-role=feedback] .alert")) {
+        state.textContent = answered ? "Answered" : saved === "incomplete" ? "Partially answered" : "Not yet answered";
+      }
       if (dirty.get(questionId) === change) dirty.delete(questionId);
       retrying.delete(questionId);
       if (retrying.size) setStatus("Not saved — retrying…", true);

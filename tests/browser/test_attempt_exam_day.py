@@ -396,3 +396,51 @@ def test_an_instructor_opening_a_learners_review_lands_on_the_staff_view(
     page.goto(f"{server.url}/attempts/{attempt}/review/")
     expect(page).to_have_url(f"{server.url}/teach/demo/attempts/{attempt}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("dana")
+
+
+# A matching question of three pairs in a quiz of its own for learner `name`.
+MATCHING = """
+import json
+from django.contrib.auth import get_user_model
+from quizzes.models import Course, Enrolment
+from quizzes.services.authoring import question_create
+from tests.factories import fixed_quiz
+course = Course.objects.get(slug="demo")
+user, _ = get_user_model().objects.get_or_create(username="{name}")
+user.set_password("{name}")
+user.save()
+Enrolment.objects.get_or_create(course=course, user=user, defaults={{"role": "learner"}})
+section = course.article.sections.get(slug="womens-rights")
+pairs = [{{"left": "Astana", "right": "capital"}}, {{"left": "Almaty", "right": "largest city"}},
+    {{"left": "Shymkent", "right": "the south"}}]
+match = question_create(section=section, qtype="matching", stem="Match each city ({name}).",
+    data={{"pairs": pairs}}, status="published", course=course, actor=None)
+quiz = fixed_quiz([match], title="Cities {name}", course=course, article=course.article,
+    is_published=True)
+print(json.dumps({{"quiz": quiz.pk, "match": match.pk}}))
+"""
+
+
+def test_a_half_matched_question_is_partially_answered_not_answered(
+    server: KzstudyServer, page: Page
+):
+    """A matching with pairs left open is "partially answered" once saved: the badge says so
+    and the navigation and progress do not count it (issue #15: `is_complete` decides)."""
+    ids = json.loads(server.shell(MATCHING.format(name="aruzhan")).strip().splitlines()[-1])
+    start(page, server, "aruzhan", ids["quiz"])
+    question = page.locator("fieldset[data-question]")
+    state = question.locator("[data-role=state]")
+    expect(state).to_have_text("Not yet answered")
+    question.get_by_label("Astana").select_option(label="capital")
+    expect(state).to_have_text("Partially answered", timeout=10_000)
+    expect(nav(page, 1)).to_have_accessible_name(re.compile(r"^1\s*,\s*not answered$"))
+    page.reload()
+    expect(page.locator("fieldset[data-question] [data-role=state]")).to_have_text(
+        "Partially answered"
+    )
+    question = page.locator("fieldset[data-question]")
+    question.get_by_label("Almaty").select_option(label="largest city")
+    question.get_by_label("Shymkent").select_option(label="the south")
+    expect(question.locator("[data-role=state]")).to_have_text("Answered", timeout=10_000)
+    expect(nav(page, 1)).to_have_accessible_name(re.compile(r"^1\s*,\s*answered$"))
+    no_serious_axe_violations(Audit(), page, "attempt page, a partly answered matching")
