@@ -313,6 +313,10 @@ def attempt_document(attempt: Attempt, responses: list[Response], now) -> dict[s
         shown = {
             **learner_question(response, history.answered_version(response)),
             "answer": response.answer,
+            # Whether the answer given is complete, from the answer alone: never a verdict.
+            "answer_state": ResponseState.of_saved_answer(
+                response.question_version, response.answer
+            ).value,
             "flagged": response.is_flagged,
         }
         if practice and not submitted:

@@ -320,10 +320,10 @@ OPEN_ATTEMPT = {
     "deadline": None,
     "submitted_at": None,
     "questions": [
-        {**question, "answer": None, "flagged": False}
+        {**question, "answer": None, "answer_state": "unanswered", "flagged": False}
         for question in (Q_SINGLE, Q_MULTIPLE, Q_TRUE_FALSE, Q_SHORT, Q_NUMERIC, Q_MATCHING)
     ]
-    + [{**Q_ORDERING, "answer": None, "flagged": True}],
+    + [{**Q_ORDERING, "answer": None, "answer_state": "unanswered", "flagged": True}],
 }
 SUBMITTED_ATTEMPT = {
     "id": 58,
@@ -339,6 +339,7 @@ SUBMITTED_ATTEMPT = {
         {
             **Q_SINGLE,
             "answer": SAVED_ANSWERS["Single choice"],
+            "answer_state": "answered",
             "flagged": False,
             "review": {
                 "state": "correct",
@@ -358,6 +359,7 @@ SUBMITTED_ATTEMPT = {
             **Q_NUMERIC,
             "position": 2,
             "answer": {"value": "2020"},
+            "answer_state": "answered",
             "flagged": False,
             "review": {
                 "state": "wrong",

@@ -51,6 +51,11 @@ class QuestionSerializer(serializers.Serializer):
     items = OptionSerializer(many=True, required=False)
     unit = serializers.CharField(required=False)
     answer = serializers.JSONField(allow_null=True)
+    answer_state = serializers.ChoiceField(
+        choices=["unanswered", "incomplete", "answered"],
+        help_text="Whether the answer given is complete (incomplete: a matching with pairs "
+        "left open); never whether it is right.",
+    )
     flagged = serializers.BooleanField()
     feedback = PracticeFeedbackSerializer(required=False)
     review = ReviewSerializer(required=False)

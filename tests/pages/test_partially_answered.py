@@ -71,6 +71,8 @@ def test_the_api_says_partially_answered_until_every_pair_is_matched(client, mat
     half = {"pairs": {lefts[0]["key"]: lefts[0]["match"]}}
     assert api.put(url, {"answer": half}, format="json").json()["state"] == "incomplete"
     [shown] = api.get(f"/api/v1/attempts/{attempt.pk}/").json()["questions"]
-    assert shown["answer"] == half
+    assert (shown["answer"], shown["answer_state"]) == (half, "incomplete")
     full = {"pairs": {left["key"]: left["match"] for left in lefts}}
     assert api.put(url, {"answer": full}, format="json").json()["state"] == "answered"
+    [shown] = api.get(f"/api/v1/attempts/{attempt.pk}/").json()["questions"]
+    assert shown["answer_state"] == "answered"
