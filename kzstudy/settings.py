@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "(with CSRF) or `Authorization: Bearer <token>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name get names of their own, not hashed ones.
+    "ENUM_NAME_OVERRIDES": {
+        "GradeNoticeKindEnum": "quizzes.api.serializers.GRADE_NOTICE_KINDS",
+        "CardKindEnum": "quizzes.models.CardKind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

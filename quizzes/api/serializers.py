@@ -72,12 +72,15 @@ class ResultSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
 
 
+GRADE_NOTICE_KINDS = ["regrade", "override", "withdrawn", "question"]
+
+
 class GradeNoticeSerializer(serializers.Serializer):
     """A change to a submitted attempt's grade: a regrade, a grade given or withdrawn by hand,
     or one question's mark given by hand (`question`: its position)."""
 
     at = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["regrade", "override", "withdrawn", "question"])
+    kind = serializers.ChoiceField(choices=GRADE_NOTICE_KINDS)
     old_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     new_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     comment = serializers.CharField(allow_blank=True)
