@@ -8,7 +8,7 @@ changed grade for the course platform.
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -176,9 +176,8 @@ class AttemptOverrideView(TeachingView, APIView):
         except AttemptNotFound:
             raise NotFound("No such attempt in this course.") from None
         except OverrideRefused as error:
-            if error.code == "unknown_question":
+            if error.code == "unknown_question":  # the API's plain 404, as for the attempt
                 raise NotFound(error.message) from None
-            code = status.HTTP_409_CONFLICT if error.code == "attempt_open" else 400
             field = "mark" if error.code in ("invalid_mark", "nothing_given") else None
-            return Response(error_body(error.code, error.message, field), status=code)
+            return Response(error_body(error.code, error.message, field), status=error.status)
         return Response(OverrideResultSerializer(_result(attempt)).data)

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 
-from ..errors import AttemptNotFound, DomainError
+from ..errors import AttemptNotFound, DomainError, NotAllowed
 from ..models import (
     Attempt,
     AttemptGradeOverride,
@@ -55,13 +55,18 @@ COMMENT_MAX_LENGTH = 2000
 
 class OverrideRefused(DomainError):
     """A mark or grade given by hand was refused; `code` says why (the attempt is still open,
-    the mark is out of range, nothing was given)."""
+    the mark is out of range, nothing was given), and the status follows from it."""
 
     code = "override_refused"
+    STATUS_BY_CODE = {"attempt_open": 409, "unknown_question": 404}
+
+    @property
+    def status(self) -> int:  # type: ignore[override]
+        return self.STATUS_BY_CODE.get(self.code, 400)
 
 
-class OverrideNotAllowed(DomainError):
-    """The user does not teach the attempt's course."""
+class OverrideNotAllowed(NotAllowed):
+    """The user does not teach the attempt's course (403 through every door)."""
 
     code = "override_not_allowed"
 
