@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kzstudy.error_envelope import json_error
+
 from .. import behaviours, clock
 from ..answer_forms import posted_answers, raw_answer
 from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
@@ -218,9 +220,9 @@ def attempt_save(request: HttpRequest, attempt: int) -> HttpResponse:
 
 
 def _json_error(error: DomainError) -> JsonResponse:
-    """A refusal for the page's script, with the status and headers the error names (as the
-    API's); the body is the shape static/kzstudy/attempt.js reads."""
-    reply = JsonResponse({"code": error.code, "error": error.message}, status=error.status)
+    """A refusal for the page's script: the one error envelope, with the status and headers the
+    error names (as the API's)."""
+    reply = json_error(error.code, error.message, error.status)
     for name, value in error.headers.items():
         reply[name] = value
     return reply

@@ -77,7 +77,7 @@
       const body = await response.json();
       if (!response.ok || (body.errors && body.errors[questionId])) {
         retrying.delete(questionId);
-        const message = (body.errors && body.errors[questionId]) || body.error || "Not saved.";
+        const message = (body.errors && body.errors[questionId]) || (body.error && body.error.message) || "Not saved.";
         setStatus("Not saved: " + message, true);
         if (response.status === 409) window.location.reload();
         return;
@@ -159,7 +159,7 @@
       box.tabIndex = -1;
       if (!response.ok) {
         box.className = "alert alert-danger mb-0";
-        box.textContent = body.error || "Could not check the answer.";
+        box.textContent = (body.error && body.error.message) || "Could not check the answer.";
         region.appendChild(box);
         box.focus();
         return;

@@ -262,7 +262,7 @@ def test_a_key_free_exam_question_takes_no_check_on_the_page_or_the_api(learner)
         {"question": protected.pk},
         HTTP_ACCEPT="application/json",
     )
-    assert posted.status_code == 400 and posted.json()["code"] == "feedback_withheld"
+    assert posted.status_code == 400 and posted.json()["error"]["code"] == "feedback_withheld"
     response.refresh_from_db()
     assert response.state == ResponseState.UNANSWERED and not response.steps.exists()
     checked = api.post(
