@@ -134,14 +134,18 @@ def attempt_start_or_resume(
     now = clock.now()
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(
-                quiz=quiz,
-                user=user,
-                course_id=offer.course_id,
-                number=offer.attempts_used + 1,
-                started_at=now,
-                deadline=terms.deadline(now),
-                max_score=sum((p.mark for p in picks), Decimal(0)),
+            (attempt,) = insert_new(
+                [
+                    Attempt(
+                        quiz=quiz,
+                        user=user,
+                        course_id=offer.course_id,
+                        number=offer.attempts_used + 1,
+                        started_at=now,
+                        deadline=terms.deadline(now),
+                        max_score=sum((p.mark for p in picks), Decimal(0)),
+                    )
+                ]
             )
             responses = insert_new(
                 [
