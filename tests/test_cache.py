@@ -136,6 +136,15 @@ def test_pgbouncer_in_transaction_mode_turns_server_side_cursors_off(monkeypatch
     assert config["DISABLE_SERVER_SIDE_CURSORS"] is True and config["CONN_MAX_AGE"] == 600
 
 
+def test_postgresql_prepares_hot_statements_unless_behind_pgbouncer(monkeypatch):
+    url = "postgres://kzstudy@db.internal:5432/kzstudy"
+    options = database_from_url(url)["OPTIONS"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
+    monkeypatch.setenv("PGBOUNCER", "1")
+    options = database_from_url(url)["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
 def test_sqlite_keeps_its_connections_open_between_requests_too():
     config = database_from_url("sqlite:////tmp/kzstudy-settings-test.sqlite3")
     assert config["CONN_MAX_AGE"] == 600 and config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
