@@ -17,10 +17,9 @@ class QuizzesConfig(AppConfig):
         from django.urls import register_converter
 
         from . import qtypes  # noqa: F401
+        from . import receivers as core_receivers  # noqa: F401  (study cards after a submission)
         from .converters import IdConverter
-        from .lti import (
-            receivers,  # noqa: F401  (the grade outbox listens to the core)
-            tasks,  # noqa: F401  (a queued grade enqueues a sweep on commit)
-        )
+        from .lti import receivers as lti_receivers  # noqa: F401  (the grade outbox)
+        from .lti import tasks  # noqa: F401  (a queued grade enqueues a sweep on commit)
 
         register_converter(IdConverter, "id")

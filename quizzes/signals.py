@@ -23,3 +23,8 @@ quiz_grade_changed = Signal()
 # the one the grade comes from), and `reason`. One signal for the lot, so receivers can read
 # what they need once rather than once per learner.
 quiz_grades_changed = Signal()
+
+# An attempt was submitted and graded (by its learner, or closed at its deadline). Keyword
+# argument: `attempt`. Sent inside the submission's transaction; the learner's study cards
+# follow it after the commit (`quizzes.receivers`), so nothing they do can undo a submission.
+attempt_submitted = Signal()

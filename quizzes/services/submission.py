@@ -23,6 +23,7 @@ from ..models import (
 from ..qtypes import registry
 from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
+from ..signals import attempt_submitted
 from .quiz_grades import grade_after_submission
 from .row_writes import insert_new
 
@@ -168,13 +169,5 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     attempt.save(update_fields=["score", "state", "submitted_at"])
     # The learner's quiz grade is stored in this transaction, and its signal lets receivers
     # (the LTI outbox) write in it too: a grade leaves if and only if the submission commits.
-    # The learner's study cards are made here too, from the responses just written, so a
-    # submission is one transaction.
     grade_after_submission(attempt=attempt, reason=GradeReason.SUBMIT)
-    _study_cards(attempt)
-
-
-def _study_cards(attempt: Attempt) -> None:
-    from .study import study_cards_from_attempt
-
-    study_cards_from_attempt(attempt=attempt)
+    attempt_submitted.send(sender=Attempt, attempt=attempt)
