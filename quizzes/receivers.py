@@ -16,12 +16,9 @@ logger = logging.getLogger(__name__)
 
 @receiver(attempt_submitted, sender=Attempt, dispatch_uid="kzstudy.study_cards_after_submission")
 def study_cards_after_submission(sender, attempt: Attempt, **kwargs) -> None:
-    """The learner's flashcards from the attempt's review, once the submission has committed:
-    in their own transaction, so a failure here is logged and leaves the submission whole."""
-    from .services.study import study_cards_from_attempt
+    """The learner's flashcards from the attempt's review, once the submission has committed,
+    so a failure here is logged and leaves the submission whole. (Its one write is a single
+    INSERT … ON CONFLICT DO NOTHING: no transaction of its own is needed.)"""
+    from .services import study
 
-    def make_cards() -> None:
-        with transaction.atomic():
-            study_cards_from_attempt(attempt=attempt)
-
-    transaction.on_commit(make_cards, robust=True)
+    transaction.on_commit(lambda: study.study_cards_from_attempt(attempt=attempt), robust=True)

@@ -70,10 +70,12 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
     )
 
 
-def insert_new[M: models.Model](objects: Sequence[M]) -> list[M]:
+def insert_new[M: models.Model](objects: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert unsaved instances of one model in one statement (batched past the database's
     parameter limit); each gets its primary key, as `bulk_create` would give it. No signals,
-    as with `bulk_create`."""
+    as with `bulk_create`. With `ignore_conflicts`, rows that would break a unique constraint
+    are skipped (ON CONFLICT DO NOTHING) and no primary keys are read back. Outside a
+    transaction each statement commits by itself: no BEGIN/COMMIT of its own."""
     if not objects:
         return list(objects)
     model = type(objects[0])
@@ -89,8 +91,11 @@ def insert_new[M: models.Model](objects: Sequence[M]) -> list[M]:
                 for field, prepare in zip(plan.fields, plan.prepares, strict=True):
                     value = field.pre_save(obj, add=True)
                     params.append(value if prepare is None else prepare(value))
-            sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk)) + plan.returning
-            cursor.execute(sql, params)
+            sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk))
+            if ignore_conflicts:
+                cursor.execute(sql + " ON CONFLICT DO NOTHING", params)
+                continue
+            cursor.execute(sql + plan.returning, params)
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding = False

@@ -30,6 +30,7 @@ from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
 from ..scheduling import review_outcome, utc
 from ..selectors.review_policy import ReviewPolicy
 from ..selectors.study_queue import undoable_reviews
+from .row_writes import insert_new
 
 _RATINGS = {rating.value for rating in Rating}
 # A review left open longer than this says nothing about recall: the rating counts, its time is
@@ -171,9 +172,9 @@ def study_preferences_update(
     return preferences
 
 
-# No savepoint: a submission calls this inside its own transaction, and a savepoint would add
-# two statements to every submit.
-@transaction.atomic(savepoint=False)
+# No transaction of its own: it runs after a submission's commit (quizzes.receivers), reads
+# once and writes its new cards in one statement; a BEGIN/COMMIT would only add two statements
+# (and, on SQLite, a second wait for the write lock) to every submit.
 def study_cards_from_attempt(*, attempt: Attempt) -> int:
     """Give the learner a question card for each question not fully right in a submitted attempt.
 
@@ -210,6 +211,8 @@ def study_cards_from_attempt(*, attempt: Attempt) -> int:
                     due=now,
                 )
             )
-    ReviewCard.objects.bulk_update(moved, ["question_version"])
-    ReviewCard.objects.bulk_create(new_cards, ignore_conflicts=True)
+    if moved:
+        ReviewCard.objects.bulk_update(moved, ["question_version"])
+    # One statement (no transaction of its own): this runs after a submission's commit.
+    insert_new(new_cards, ignore_conflicts=True)
     return len(new_cards)

@@ -74,3 +74,26 @@ def test_auto_now_fields_are_set_and_defaults_kept(questions):
 def test_nothing_to_insert_is_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_new([]) == []
+
+
+def test_rows_that_break_a_unique_constraint_are_skipped_when_asked(questions):
+    """Study cards after a submission: a card the learner already has is left as it is."""
+    from django.utils import timezone
+
+    from quizzes.models import CardKind, ReviewCard
+    from tests.factories import UserFactory
+
+    user, question = UserFactory(), questions[0]
+
+    def card():
+        return ReviewCard(
+            user=user,
+            kind=CardKind.QUESTION,
+            question=question,
+            question_version=question.current_version,
+            due=timezone.now(),
+        )
+
+    insert_new([card()], ignore_conflicts=True)
+    insert_new([card(), card()], ignore_conflicts=True)
+    assert ReviewCard.objects.filter(user=user).count() == 1
