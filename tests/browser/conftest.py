@@ -58,7 +58,10 @@ def answer_key(server: KzstudyServer) -> dict[str, dict[str, Any]]:
     return server.answer_key()
 
 
-@pytest.fixture(scope="session")
+# One per module, not per session: while Playwright's sync API is started, its event loop counts
+# as running in the worker's thread, and Django then refuses database connections made outside
+# a request ("cannot call this from an async context") in whichever tests run next there.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium; the tests skip without it unless KZSTUDY_REQUIRE_BROWSER=1 (CI)."""
     if not Path(CHROMIUM).is_file():
