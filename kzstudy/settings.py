@@ -280,6 +280,8 @@ else:
 # success clears the count, and the lock answers 429 with templates/registration/lockout.html.
 # Attempts are counted in the database (axes' default handler), written only on login attempts.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+# Days the records of sign-ins (and failed ones) are kept; the worker prunes older ones daily.
+SIGN_IN_LOGS_KEEP_DAYS = int(os.environ.get("SIGN_IN_LOGS_KEEP_DAYS", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -62,13 +62,26 @@ def clear_expired_sessions() -> None:
     engine.SessionStore.clear_expired()
 
 
+def prune_sign_in_logs() -> int:
+    """Delete django-axes' records of sign-ins (one per login and LTI launch) and of failed
+    sign-ins older than SIGN_IN_LOGS_KEEP_DAYS; lockouts in force are kept (they are
+    another table). Returns how many records went."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    days = settings.SIGN_IN_LOGS_KEEP_DAYS
+    return AxesProxyHandler.reset_logs(age_days=days) + AxesProxyHandler.reset_failure_logs(
+        age_days=days
+    )
+
+
 def default_schedule(*, database_backend: bool) -> list[Periodic]:
-    """The site's schedule: grades, overdue attempts, expired sessions hourly; the database
-    backend's own results are pruned hourly too."""
+    """The site's schedule: grades, overdue attempts, expired sessions hourly, sign-in logs
+    daily; the database backend's own results are pruned hourly too."""
     entries = [
         task_entry(deliver_grades, settings.TASK_GRADE_SWEEP_SECONDS),
         task_entry(close_overdue_attempts, settings.TASK_OVERDUE_SWEEP_SECONDS),
         Periodic(name="clear_expired_sessions", every=3600, run=clear_expired_sessions),
+        Periodic(name="prune_sign_in_logs", every=86400, run=prune_sign_in_logs),
     ]
     if database_backend:
         entries.append(Periodic(name="prune_task_results", every=3600, run=prune_task_results))

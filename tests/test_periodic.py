@@ -48,6 +48,7 @@ def test_each_task_is_enqueued_at_once_then_every_interval():
         deliver_grades.name,
         close_overdue_attempts.name,
         "clear_expired_sessions",
+        "prune_sign_in_logs",
     ]
     assert scheduler.run_due() == []
     clock.seconds += 15
@@ -64,6 +65,7 @@ def test_the_database_backend_schedule_also_prunes_old_task_rows():
         deliver_grades.name,
         close_overdue_attempts.name,
         "clear_expired_sessions",
+        "prune_sign_in_logs",
         "prune_task_results",
     ]
 
@@ -86,6 +88,7 @@ def test_a_failing_entry_is_tried_again_and_does_not_hold_up_the_others(caplog):
         deliver_grades.name,
         close_overdue_attempts.name,
         "clear_expired_sessions",
+        "prune_sign_in_logs",
     ]
     clock.seconds += 1
     assert scheduler.run_due() == []  # the others wait their interval; the broken one retried
@@ -127,3 +130,23 @@ def test_the_schedule_signs_out_sessions_past_their_expiry():
     entry.run()
     assert UserSession.objects.count() == 1
     assert UserSession.objects.get().expire_date > timezone.now()
+
+
+def test_the_schedule_prunes_sign_in_records_older_than_the_kept_days(settings):
+    """Every login and LTI launch leaves a sign-in record (django-axes); a daily entry keeps
+    the table from growing without end."""
+    from axes.models import AccessFailureLog, AccessLog
+
+    settings.SIGN_IN_LOGS_KEEP_DAYS = 30
+    now = timezone.now()
+    old = AccessLog.objects.create(username="old", ip_address="10.0.0.1", user_agent="t")
+    recent = AccessLog.objects.create(username="new", ip_address="10.0.0.2", user_agent="t")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=now - timedelta(days=31))
+    failed = AccessFailureLog.objects.create(username="old", ip_address="10.0.0.1", user_agent="t")
+    AccessFailureLog.objects.filter(pk=failed.pk).update(attempt_time=now - timedelta(days=40))
+    entry = next(
+        e for e in default_schedule(database_backend=False) if e.name == "prune_sign_in_logs"
+    )
+    assert entry.run() == 2
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not AccessFailureLog.objects.exists()
