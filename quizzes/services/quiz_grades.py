@@ -67,8 +67,9 @@ def grade_figures(method: str, attempts: Iterable[Attempt]) -> GradeFigures | No
     return GradeFigures(chosen[1].quantize(CENT), chosen[0].pk, len(scored))
 
 
-def _grade_row(quiz: Quiz, course_id: int, user_id: int, attempts: Iterable[Attempt]):
-    figures = grade_figures(quiz.grading_method, attempts)
+def _grade_row(
+    quiz: Quiz, course_id: int, user_id: int, figures: GradeFigures | None
+) -> QuizGrade | None:
     if figures is None:
         return None
     return QuizGrade(
@@ -81,6 +82,13 @@ def _grade_row(quiz: Quiz, course_id: int, user_id: int, attempts: Iterable[Atte
         passed=quiz.passes(figures.percent),
         updated_at=clock.now(),
     )
+
+
+def _store_and_announce(grade: QuizGrade, attempt: Attempt, reason: str) -> QuizGrade:
+    """Store one learner's grade and send `quiz_grade_changed` in the caller's transaction."""
+    _store([grade])
+    quiz_grade_changed.send(sender=QuizGrade, quiz_grade=grade, attempt=attempt, reason=reason)
+    return grade
 
 
 def _store(grades: list[QuizGrade]) -> None:
@@ -108,32 +116,23 @@ def _submitted(quiz: Quiz, learners: Q) -> list[Attempt]:
     )
 
 
-def refresh_quiz_grade(
-    *, attempt: Attempt, reason: str, submitted: Sequence[Attempt] | None = None
-) -> QuizGrade | None:
-    """Compute and store the grade of the attempt's learner on its quiz in its course, and send
-    `quiz_grade_changed`; call inside the transaction that set the attempt's score.
-
-    `submitted` is every submitted attempt of that learner at the quiz in the course (the
-    attempt included) when the caller has them already; else one query reads them. The write
-    is one statement. None (and no row) when no submitted attempt has a percent.
+def refresh_quiz_grade(*, attempt: Attempt, reason: str) -> QuizGrade | None:
+    """Compute and store the grade of the attempt's learner on its quiz in its course from all
+    their submitted attempts, and send `quiz_grade_changed`; call inside the transaction that
+    set the attempt's score. None (and no row) when no submitted attempt has a percent.
     """
     quiz = attempt.quiz
-    if submitted is None:
-        # The stored grade's row first, as a submission locks it: of two changes to one
-        # learner's grade at once (a submission, a mark given by hand), the second waits and
-        # then reads the attempts as the first left them.
-        _lock_grades(quiz, Q(course_id=attempt.course_id, user_id=attempt.user_id))
-        submitted = _submitted(quiz, Q(course_id=attempt.course_id, user_id=attempt.user_id))
-    grade = _grade_row(quiz, attempt.course_id, attempt.user_id, submitted)
+    learner = Q(course_id=attempt.course_id, user_id=attempt.user_id)
+    # The stored grade's row first, as a submission locks it: of two changes to one learner's
+    # grade at once (a submission, a mark given by hand), the second waits and then reads the
+    # attempts as the first left them.
+    _lock_grades(quiz, learner)
+    figures = grade_figures(quiz.grading_method, _submitted(quiz, learner))
+    grade = _grade_row(quiz, attempt.course_id, attempt.user_id, figures)
     if grade is None:
-        QuizGrade.objects.filter(
-            quiz=quiz, course_id=attempt.course_id, user_id=attempt.user_id
-        ).delete()
+        QuizGrade.objects.filter(learner, quiz=quiz).delete()
         return None
-    _store([grade])
-    quiz_grade_changed.send(sender=QuizGrade, quiz_grade=grade, attempt=attempt, reason=reason)
-    return grade
+    return _store_and_announce(grade, attempt, reason)
 
 
 def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None:
@@ -158,7 +157,8 @@ def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None
         .filter(quiz=quiz, course_id=attempt.course_id, user_id=attempt.user_id)
         .first()
     )
-    chosen = new
+    count = (stored.attempt_count if stored else 0) + 1
+    chosen = GradeFigures(new.percent, new.attempt_id, count)
     if stored is not None and quiz.grading_method != GradingMethod.LAST:
         kept = stored.attempt
         kept_ratio = _ratio(kept) if kept is not None else None
@@ -167,20 +167,9 @@ def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None
             return refresh_quiz_grade(attempt=attempt, reason=reason)
         # First: the first stays. Highest: of equal highest grades, the earliest.
         if quiz.grading_method == GradingMethod.FIRST or kept_ratio >= _ratio(attempt):
-            chosen = GradeFigures(stored.percent, kept.pk, 0)
-    grade = QuizGrade(
-        quiz=quiz,
-        course_id=attempt.course_id,
-        user_id=attempt.user_id,
-        percent=chosen.percent,
-        attempt_count=(stored.attempt_count if stored else 0) + 1,
-        attempt_id=chosen.attempt_id,
-        passed=quiz.passes(chosen.percent),
-        updated_at=clock.now(),
-    )
-    _store([grade])
-    quiz_grade_changed.send(sender=QuizGrade, quiz_grade=grade, attempt=attempt, reason=reason)
-    return grade
+            chosen = GradeFigures(stored.percent, kept.pk, count)
+    grade = _grade_row(quiz, attempt.course_id, attempt.user_id, chosen)
+    return _store_and_announce(grade, attempt, reason)
 
 
 def refresh_quiz_grades(
@@ -207,7 +196,7 @@ def refresh_quiz_grades(
     changed = {(a.course_id, a.user_id): a for a in attempts or []}
     grades, changes = [], []
     for key in sorted(wanted):
-        grade = _grade_row(quiz, *key, by_learner.get(key, []))
+        grade = _grade_row(quiz, *key, grade_figures(quiz.grading_method, by_learner.get(key, [])))
         if grade is None:
             continue
         grades.append(grade)
