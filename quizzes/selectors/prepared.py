@@ -61,7 +61,9 @@ def _entry(
     using = router.db_for_read(model)
     full_key = (using, connections[using].vendor, model, key)
     entry = _compiled.get(full_key)
-    if entry is None:
+    if entry is not None:
+        _compiled.move_to_end(full_key)  # least recently used goes first past MAX_SHAPES
+    else:
         queryset = build()
         if queryset.model is not model:
             raise TypeError(f"prepared query of {queryset.model}, declared as {model}")
