@@ -25,6 +25,7 @@ from ..services.attempts import (
 from ..session_keys import SESSION_COURSE_KEY
 from . import examples as ex
 from . import serializers as s
+from .output import render
 
 ERROR_EXAMPLE = OpenApiExample(
     "Error", value=ex.ATTEMPT_CLOSED, response_only=True, status_codes=["409"]
@@ -181,7 +182,7 @@ class AttemptStartView(APIView):
         responses = started.responses or attempt_responses(attempt=attempt)
         document = attempt_document(attempt, responses, clock.now())
         return Response(
-            s.AttemptSerializer(document).data,
+            render(s.AttemptSerializer, document),
             status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
         )
 
@@ -243,7 +244,7 @@ class AttemptDetailView(APIView):
         attempt = _own_attempt(request, attempt_id)
         attempt_finalize_if_overdue(attempt=attempt)
         document = attempt_document(attempt, attempt_responses(attempt=attempt), clock.now())
-        return Response(s.AttemptSerializer(document).data)
+        return Response(render(s.AttemptSerializer, document))
 
 
 class AnswerView(APIView):
@@ -339,4 +340,4 @@ class SubmitView(APIView):
     )
     def post(self, request, attempt_id: int):
         attempt = attempt_submit(attempt_id=attempt_id, user=request.user)
-        return Response(s.ResultSerializer(attempt_result(attempt)).data)
+        return Response(render(s.ResultSerializer, attempt_result(attempt)))
