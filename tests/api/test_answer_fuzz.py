@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from quizzes.qtypes import InvalidResponse, registry
 from tests.factories import course_with_learner, fixed_quiz, key_answer, wrong_answer
-from tests.pages.test_no_key_leaks import one_question_per_type
+from tests.key_leaks import one_question_per_type
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

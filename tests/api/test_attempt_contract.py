@@ -21,7 +21,7 @@ from tests.factories import (
     make_question,
     shipped_article,
 )
-from tests.pages.test_no_key_leaks import assert_no_key, one_question_per_type
+from tests.key_leaks import assert_no_key, one_question_per_type
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

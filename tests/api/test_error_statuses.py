@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from quizzes.errors import DomainError
 from quizzes.services.attempts import attempt_start_or_resume, attempt_submit
 from tests.factories import course_with_learner, fixed_quiz, key_answer, make_question
-from tests.pages.test_attempt_pages import form_fields
+from tests.views.helpers import form_fields
 
 pytestmark = pytest.mark.django_db
 ENVELOPE_KEYS = {"code", "message", "field", "details"}

@@ -21,7 +21,7 @@ from tests.factories import (
     shipped_pack_counts,
     wrong_answer,
 )
-from tests.pages.test_no_key_leaks import one_question_per_type
+from tests.key_leaks import one_question_per_type
 from tests.study_factories import (
     GUARD_QUERIES,
     concept_card,

@@ -19,7 +19,7 @@ from tests.factories import (
     make_question,
     shipped_article,
 )
-from tests.results.builders import bulk_submitted, hand_fixture
+from tests.submitted_attempts import bulk_submitted, hand_fixture
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

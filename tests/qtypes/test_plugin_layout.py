@@ -21,7 +21,7 @@ from quizzes.qtypes import QuestionType, registry
 from quizzes.qtypes.base import no_option_table
 from quizzes.qtypes.exchange_mapping import ExchangeMapping
 from tests.factories import key_answer, question_of_each_type
-from tests.pages.test_attempt_pages import form_fields
+from tests.views.helpers import form_fields
 
 QTYPES = Path(settings.BASE_DIR) / "quizzes" / "qtypes"
 KEYS = registry.all_keys()

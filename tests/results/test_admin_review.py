@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from quizzes import models
 from tests.factories import CourseFactory, fixed_quiz, make_attempt, make_question
-from tests.results.builders import hand_fixture
+from tests.submitted_attempts import hand_fixture
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:quizzes_attempt_changelist"

@@ -10,11 +10,11 @@ from django.urls import reverse
 from quizzes import models
 from quizzes.selectors.item_analysis import quiz_item_analysis
 from tests.factories import CourseFactory, enrol, fixed_quiz, make_attempt, make_question
-from tests.results.builders import hand_fixture
+from tests.submitted_attempts import hand_fixture
 
 pytestmark = pytest.mark.django_db
 
-# The fixture (tests/results/builders.py), fractions per learner, one mark per question:
+# The fixture (tests/submitted_attempts.py), fractions per learner, one mark per question:
 #            Q1  Q2  Q3   total T
 #   ayan     0   0   0    0
 #   bota     0   1   0    1

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import SINGLE_CHOICE_DATA, CourseFactory, enrol, fixed_quiz, make_question
-from tests.results.builders import MULTIPLE_RESPONSE_DATA, bulk_submitted
+from tests.submitted_attempts import MULTIPLE_RESPONSE_DATA, bulk_submitted
 
 pytestmark = pytest.mark.django_db
 # Every URL: session, user, course, two for teaches(), the quiz (6); then its own reads.

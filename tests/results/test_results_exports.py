@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import models
-from tests.results.builders import hand_fixture
+from tests.submitted_attempts import hand_fixture
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from quizzes import models
 from tests.factories import UserFactory, enrol, make_attempt
-from tests.results.builders import bulk_submitted, hand_fixture
+from tests.submitted_attempts import bulk_submitted, hand_fixture
 
 pytestmark = pytest.mark.django_db
 

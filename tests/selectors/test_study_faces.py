@@ -10,7 +10,7 @@ from quizzes.models import Question
 from quizzes.qtypes.matching import ARROW
 from quizzes.selectors.study import card_faces
 from tests.factories import UserFactory, question_of_each_type
-from tests.pages.test_no_key_leaks import TYPES
+from tests.key_leaks import TYPES
 from tests.study_factories import question_card
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from quizzes.models import CardKind, Concept, ReviewCard, ReviewLog
 from quizzes.models.study import StudyPreferences
 from tests.factories import CourseFactory, UserFactory, make_question, shipped_pack_counts
-from tests.pages.test_no_key_leaks import TYPES, one_question_per_type
+from tests.key_leaks import TYPES, one_question_per_type
 from tests.study_factories import (
     GUARD_QUERIES,
     course_on_shipped_article,

@@ -44,7 +44,7 @@ from tests.factories import (
     make_question,
     wrong_answer,
 )
-from tests.pages.test_no_key_leaks import secrets_of, visible_texts
+from tests.key_leaks import secrets_of, visible_texts
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from tests.factories import (
     make_question,
     wrong_answer,
 )
-from tests.pages.test_attempt_pages import form_fields
+from tests.views.helpers import form_fields
 
 pytestmark = pytest.mark.django_db
 

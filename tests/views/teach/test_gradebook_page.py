@@ -18,7 +18,7 @@ from tests.factories import (
     make_question,
     wrong_answer,
 )
-from tests.results.builders import bulk_submitted
+from tests.submitted_attempts import bulk_submitted
 
 pytestmark = pytest.mark.django_db
 

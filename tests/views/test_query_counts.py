@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quizzes.models import Attempt, Question
 from tests.factories import course_with_learner, fixed_quiz, key_answer
-from tests.pages.test_attempt_pages import form_fields
+from tests.views.helpers import form_fields
 
 pytestmark = pytest.mark.django_db
 START_QUERIES = 10  # offer, questions, then one transaction: attempt and responses

@@ -1,4 +1,5 @@
-"""Attempts for the results tests: a hand-checked fixture and bulk rows for query counts."""
+"""Submitted attempts for the tests of the results, gradebook and staff pages and their API: a
+hand-checked fixture and bulk rows for query counts."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from tests.factories import (
     key_answer,
     make_question,
 )
-from tests.results.builders import hand_fixture
+from tests.submitted_attempts import hand_fixture
 
 pytestmark = pytest.mark.django_db
 
