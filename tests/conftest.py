@@ -12,6 +12,9 @@ from django.core.management import call_command
 
 ARTICLE_FILE = "human-rights-reforms-in-kazakhstan.md"
 
+# The quiz builder's fixtures, shared by its page tests and its service tests.
+pytest_plugins = ["tests.quiz_builder_fixtures"]
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs_article: reads the shared article")

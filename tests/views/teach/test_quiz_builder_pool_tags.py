@@ -9,7 +9,8 @@ from quizzes.models import Question, Quiz, Tag
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import SlotSpec, quiz_create, quiz_duplicate
 from quizzes.services.quiz_rules import QuizInvalid
-from tests.builder.conftest import (
+from tests.factories import CourseFactory, enrol, make_question
+from tests.quiz_builder_fixtures import (
     EXAM_QUESTIONS,
     RULES,
     SECTIONS,
@@ -17,7 +18,6 @@ from tests.builder.conftest import (
     post_data,
     shared_questions,
 )
-from tests.factories import CourseFactory, enrol, make_question
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from quizzes.models import Quiz
 from quizzes.services.quiz_building import SlotSpec, quiz_create
-from tests.builder.conftest import (
+from tests.factories import SectionFactory
+from tests.quiz_builder_fixtures import (
     RULES,
     fill_bank,
     first_section,
@@ -15,7 +16,6 @@ from tests.builder.conftest import (
     post_data,
     shared_questions,
 )
-from tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from quizzes.models import Attempt, ExamProtection, Question, Quiz
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import SlotSpec, quiz_create, quiz_duplicate
 from quizzes.services.quiz_rules import MAX_TOTAL, QuizInvalid
-from tests.builder.conftest import (
+from tests.factories import ArticleFactory, SectionFactory, enrol, make_question
+from tests.quiz_builder_fixtures import (
     FINAL_EXAM,
     PRACTICE,
     PRACTICE_DRAW,
@@ -21,7 +22,6 @@ from tests.builder.conftest import (
     post_data,
     shared_questions,
 )
-from tests.factories import ArticleFactory, SectionFactory, enrol, make_question
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,15 @@
-"""Fixtures of the quiz builder tests: a course on a factory article and its instructor.
+"""Fixtures of the quiz builder tests (its pages in tests/views/teach/, its services in
+tests/services/test_quiz_building.py): a course on a factory article and its instructor.
 
 The article is a content pack in small, built with the factories (the builder's tests do not
 read the shipped pack): two sections, each with one untagged question of every type, a hard
 anchor and two medium exam questions; a shared practice quiz on the first section and a shared
 "Final exam" kept exam only, pairing an anchor pool with an exam pool in every section.
+
+tests/conftest.py registers this module as a plugin, so its fixtures (article, course,
+instructor, teacher_client, final_exam, practice_quiz) are the suite's defaults: a test module
+that wants another `course` or `article` defines its own, which wins. Its helpers are imported
+by name.
 """
 
 from __future__ import annotations

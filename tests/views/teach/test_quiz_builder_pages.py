@@ -13,8 +13,8 @@ from django.utils import timezone
 from quizzes.models import Question, Quiz, QuizSlot
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_building import quiz_create
-from tests.builder.conftest import RULES, first_section, fixed, post_data, shared_questions
 from tests.factories import CourseFactory, UserFactory, enrol, make_question
+from tests.quiz_builder_fixtures import RULES, first_section, fixed, post_data, shared_questions
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Question
-from tests.bank.test_bank_editor import THREE_CHOICES, formset, question_fields
 from tests.factories import SectionFactory, course_with_learner, enrol
+from tests.views.teach.helpers import THREE_CHOICES, formset, question_fields
 
 pytestmark = pytest.mark.django_db
 

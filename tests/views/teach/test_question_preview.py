@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from quizzes.models import Question, QuestionVersion, Response, ResponseStep
 from quizzes.services.authoring import question_revise
-from tests.bank.test_bank_editor import THREE_CHOICES, formset, question_fields
 from tests.factories import SectionFactory, course_with_learner, enrol, question_of_each_type
+from tests.views.teach.helpers import THREE_CHOICES, formset, question_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from quizzes.models import Quiz
 from quizzes.services.quiz_building import quiz_create, quiz_defaults
-
-from .conftest import RULES, fixed, post_data, shared_questions
+from tests.quiz_builder_fixtures import RULES, fixed, post_data, shared_questions
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from quizzes.models import Attempt, Question, Quiz, Response, ResponseStep
 from quizzes.services.quiz_building import SlotSpec, quiz_create
-from tests.builder.conftest import RULES, first_section, fixed, shared_questions
+from tests.quiz_builder_fixtures import RULES, first_section, fixed, shared_questions
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from quizzes.models import LtiScore, Quiz
 from quizzes.services.grading import attempt_override_grade, response_override_mark
 from tests.factories import enrol, fixed_quiz, make_question
-from tests.lti.conftest import platform  # noqa: F401  (the in-repo test platform)
-from tests.lti.test_grades import finish, launched_learner, run_worker
+
+from .test_grades import finish, launched_learner, run_worker
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def exam() -> Quiz:
     return fixed_quiz([make_question(), make_question()], title="Exam", mode="graded")
 
 
-def test_a_grade_given_by_hand_is_queued_and_sent_to_the_platform(client, platform, exam):  # noqa: F811
+def test_a_grade_given_by_hand_is_queued_and_sent_to_the_platform(client, platform, exam):
     learner, course, lineitem = launched_learner(client, platform, exam)
     attempt = finish(exam, learner, course, right=0)
     run_worker()
@@ -38,7 +38,7 @@ def test_a_grade_given_by_hand_is_queued_and_sent_to_the_platform(client, platfo
 
 def test_a_questions_mark_that_changes_the_grade_is_sent_and_a_comment_is_not(
     client,
-    platform,  # noqa: F811
+    platform,
     exam,
 ):
     learner, course, lineitem = launched_learner(client, platform, exam)

@@ -19,8 +19,8 @@ from quizzes.services.quiz_building import (
     quiz_update,
 )
 from quizzes.services.quiz_rules import QuizInvalid
-from tests.builder.conftest import RULES, first_section, fixed, shared_questions
 from tests.factories import CourseFactory, UserFactory, enrol, make_question
+from tests.quiz_builder_fixtures import RULES, first_section, fixed, shared_questions
 
 pytestmark = pytest.mark.django_db
 

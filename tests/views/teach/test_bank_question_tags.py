@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from quizzes.models import Question, Tag
 from quizzes.services.authoring import question_duplicate
-from tests.bank.test_bank_editor import THREE_CHOICES, formset, question_fields
 from tests.factories import CourseFactory, SectionFactory, course_with_learner, enrol, make_question
+from tests.views.teach.helpers import THREE_CHOICES, formset, question_fields
 
 pytestmark = pytest.mark.django_db
 

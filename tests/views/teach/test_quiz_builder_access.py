@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from quizzes.models import Attempt, Quiz, QuizSlot
 from quizzes.views.teach import quizzes as quiz_views
-from tests.builder.conftest import post_data, shared_questions
 from tests.factories import CourseFactory, enrol
+from tests.quiz_builder_fixtures import post_data, shared_questions
 
 pytestmark = pytest.mark.django_db
 

@@ -1,1 +1,0 @@
-"""Results, item analysis and the admin review of scores."""
