@@ -4,9 +4,15 @@ Building and compiling a queryset costs Django more CPU than SQLite or PostgreSQ
 running these small queries (the pool of a 60-question quiz: about 2 ms to build, 0.2 ms to
 run). Here a query is built with the ORM as usual, the first time its *key* is seen, and its
 SQL and parameters are kept; later calls with the same key only execute them. The key must
-therefore name every value the query depends on (ids, filters): the SQL is a pure function
-of it, so nothing can go stale, whatever the data. Rows come back through the same field
-converters the ORM uses.
+therefore name every value the query depends on (ids, filters) other than its `args`: the
+SQL is a pure function of it, so nothing can go stale, whatever the data. Rows come back
+through the same field converters the ORM uses.
+
+A query that differs only in ids (the attempt, the learner) takes them as `args`: `build`
+is called once with stand-in ids, each of which must come out of the compiler as a query
+parameter (never written into the SQL), and every later call puts its own ids in their
+places. Instances may come with `select_related` objects, built as the ORM builds them; a
+`select_for_update` query refuses to run outside a transaction, as the ORM's does.
 """
 
 from __future__ import annotations
@@ -18,8 +24,12 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
 
 MAX_SHAPES = 512
+# Stand-ins for the ids of a parameterised query while it is compiled: no real id is negative.
+_STAND_INS = tuple(-7_340_032_000_000_001 - n for n in range(8))
 
 
 @dataclass(frozen=True)
@@ -29,15 +39,23 @@ class _Compiled:
     model: type[Model]
     attnames: tuple[str, ...] | None  # for instances; None for a values_list query
     converters: tuple[tuple[tuple[Callable, Any], ...], ...]
+    # Where each arg goes: (index in params, index in args).
+    slots: tuple[tuple[int, int], ...] = ()
+    # For instances: the columns of the model itself, and builders of its select_related.
+    own_columns: slice = slice(None)
+    populators: tuple[Any, ...] = ()
+    locks: bool = False
+    arg_count: int = 0
 
 
 _compiled: OrderedDict[tuple, _Compiled] = OrderedDict()
 
 
-def _compile(queryset: QuerySet, using: str) -> _Compiled:
+def _compile(queryset: QuerySet, using: str, arg_count: int) -> _Compiled:
     connection = connections[using]
     compiler = queryset.query.get_compiler(using=using)
     sql, params = compiler.as_sql()
+    slots = _slots(sql, params, arg_count)
     # The selected columns, in order, with what turns each database value into the ORM's.
     columns = [col for col, _, _ in compiler.select]
     converters = tuple(
@@ -49,14 +67,45 @@ def _compile(queryset: QuerySet, using: str) -> _Compiled:
         )
         for col in columns
     )
-    attnames = None
+    attnames, own_columns, populators = None, slice(None), ()
     if not queryset._fields and queryset._iterable_class.__name__ == "ModelIterable":
-        attnames = tuple(col.target.attname for col in columns)
-    return _Compiled(sql, tuple(params), queryset.model, attnames, converters)
+        if compiler.annotation_col_map:
+            raise TypeError("prepared.instances takes no annotations: use prepared.values")
+        klass_info = compiler.klass_info
+        own = klass_info["select_fields"]
+        own_columns = slice(own[0], own[-1] + 1)
+        attnames = tuple(col.target.attname for col in columns[own_columns])
+        populators = tuple(
+            get_related_populators(klass_info, compiler.select, using, queryset._fetch_mode)
+        )
+    return _Compiled(
+        sql,
+        tuple(params),
+        queryset.model,
+        attnames,
+        converters,
+        slots,
+        own_columns,
+        populators,
+        locks=bool(queryset.query.select_for_update),
+        arg_count=arg_count,
+    )
+
+
+def _slots(sql: str, params: list[Any], arg_count: int) -> tuple[tuple[int, int], ...]:
+    """Where each stand-in id came out among the parameters; an id the compiler wrote into
+    the SQL, or dropped, cannot be replaced later, so the query is refused."""
+    slots = []
+    for arg, stand_in in enumerate(_STAND_INS[:arg_count]):
+        places = [n for n, value in enumerate(params) if value == stand_in]
+        if not places or str(stand_in) in sql:
+            raise TypeError(f"argument {arg} of a prepared query is not a query parameter")
+        slots += [(place, arg) for place in places]
+    return tuple(slots)
 
 
 def _entry(
-    model: type[Model], key: Hashable, build: Callable[[], QuerySet]
+    model: type[Model], key: Hashable, build: Callable[..., QuerySet], arg_count: int
 ) -> tuple[_Compiled, str]:
     using = router.db_for_read(model)
     full_key = (using, connections[using].vendor, model, key)
@@ -64,20 +113,35 @@ def _entry(
     if entry is not None:
         _compiled.move_to_end(full_key)  # least recently used goes first past MAX_SHAPES
     else:
-        queryset = build()
+        if arg_count > len(_STAND_INS):
+            raise TypeError(f"a prepared query takes at most {len(_STAND_INS)} arguments")
+        queryset = build(*_STAND_INS[:arg_count])
         if queryset.model is not model:
             raise TypeError(f"prepared query of {queryset.model}, declared as {model}")
-        entry = _compile(queryset, using)
+        entry = _compile(queryset, using, arg_count)
         _compiled[full_key] = entry
         if len(_compiled) > MAX_SHAPES:
             _compiled.popitem(last=False)
     return entry, using
 
 
-def _rows(entry: _Compiled, using: str) -> list[list[Any]]:
+def _rows(entry: _Compiled, using: str, args: tuple[int, ...]) -> list[list[Any]]:
     connection = connections[using]
+    if entry.locks and connection.get_autocommit():
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    if len(args) != entry.arg_count:
+        raise TypeError(f"this prepared query takes {entry.arg_count} arguments")
+    params = entry.params
+    if entry.slots:
+        if any(type(arg) is not int for arg in args):
+            raise TypeError("the arguments of a prepared query are ids (int)")
+        params = list(params)
+        for place, arg in entry.slots:
+            params[place] = args[arg]
     with connection.cursor() as cursor:
-        cursor.execute(entry.sql, entry.params)
+        cursor.execute(entry.sql, params)
         rows = [list(row) for row in cursor.fetchall()]
     for index, converters in enumerate(entry.converters):
         if converters:
@@ -87,17 +151,35 @@ def _rows(entry: _Compiled, using: str) -> list[list[Any]]:
     return rows
 
 
-def values(model: type[Model], key: Hashable, build: Callable[[], QuerySet]) -> list[list[Any]]:
-    """The rows of `build()` (a `values_list` queryset of `model`), built and compiled only
-    the first time `key` is seen."""
-    entry, using = _entry(model, key, build)
-    return _rows(entry, using)
+def values(
+    model: type[Model],
+    key: Hashable,
+    build: Callable[..., QuerySet],
+    *,
+    args: tuple[int, ...] = (),
+) -> list[list[Any]]:
+    """The rows of `build(*args)` (a `values_list` queryset of `model`), built and compiled
+    only the first time `key` is seen."""
+    entry, using = _entry(model, key, build, len(args))
+    return _rows(entry, using, args)
 
 
-def instances(model: type[Model], key: Hashable, build: Callable[[], QuerySet]) -> list[Model]:
-    """The instances of `build()` (a plain queryset of `model`: no select_related, no
-    annotations), built and compiled only the first time `key` is seen."""
-    entry, using = _entry(model, key, build)
+def instances(
+    model: type[Model],
+    key: Hashable,
+    build: Callable[..., QuerySet],
+    *,
+    args: tuple[int, ...] = (),
+) -> list[Model]:
+    """The instances of `build(*args)` (a queryset of `model`, with select_related if need
+    be, no annotations), built and compiled only the first time `key` is seen."""
+    entry, using = _entry(model, key, build, len(args))
     if entry.attnames is None:
-        raise TypeError("prepared.instances needs a plain queryset of model rows")
-    return [entry.model.from_db(using, entry.attnames, row) for row in _rows(entry, using)]
+        raise TypeError("prepared.instances needs a queryset of model rows")
+    found = []
+    for row in _rows(entry, using, args):
+        instance = entry.model.from_db(using, entry.attnames, row[entry.own_columns])
+        for populator in entry.populators:
+            populator.populate(row, instance)
+        found.append(instance)
+    return found

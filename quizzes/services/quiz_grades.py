@@ -19,7 +19,9 @@ from django.db.models import Q
 
 from .. import clock
 from ..models import Attempt, AttemptState, GradeReason, GradingMethod, Quiz, QuizGrade
+from ..selectors import prepared
 from ..signals import quiz_grade_changed, quiz_grades_changed
+from .row_writes import insert_new
 
 CENT = Decimal("0.01")
 GRADE_FIELDS = ["percent", "attempt_count", "attempt", "passed", "updated_at"]
@@ -94,13 +96,7 @@ def _store_and_announce(grade: QuizGrade, attempt: Attempt, reason: str) -> Quiz
 def _store(grades: list[QuizGrade]) -> None:
     """Insert or update the rows in one statement (INSERT … ON CONFLICT on SQLite and
     PostgreSQL alike), their primary keys set."""
-    if grades:
-        QuizGrade.objects.bulk_create(
-            grades,
-            update_conflicts=True,
-            unique_fields=["quiz", "course", "user"],
-            update_fields=GRADE_FIELDS,
-        )
+    insert_new(grades, unique_fields=["quiz", "course", "user"], update_fields=GRADE_FIELDS)
 
 
 def _lock_grades(quiz: Quiz, learners: Q) -> None:
@@ -151,12 +147,7 @@ def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None
     new = grade_figures(quiz.grading_method, [attempt])
     if new is None:  # no percent (an attempt out of 0): the grade stays as it was
         return None
-    stored = (
-        QuizGrade.objects.select_for_update(of=("self",))
-        .select_related("attempt")
-        .filter(quiz=quiz, course_id=attempt.course_id, user_id=attempt.user_id)
-        .first()
-    )
+    stored = _locked_grade(quiz.pk, attempt.course_id, attempt.user_id)
     count = (stored.attempt_count if stored else 0) + 1
     chosen = GradeFigures(new.percent, new.attempt_id, count)
     if stored is not None and quiz.grading_method != GradingMethod.LAST:
@@ -170,6 +161,23 @@ def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None
             chosen = GradeFigures(stored.percent, kept.pk, count)
     grade = _grade_row(quiz, attempt.course_id, attempt.user_id, chosen)
     return _store_and_announce(grade, attempt, reason)
+
+
+def _locked_grade(quiz_id: int, course_id: int, user_id: int) -> QuizGrade | None:
+    """The learner's stored grade with the attempt it names, its row locked (compiled once:
+    every submission reads it)."""
+    found = prepared.instances(
+        QuizGrade,
+        ("locked-grade",),
+        lambda quiz_id, course_id, user_id: (
+            QuizGrade.objects.select_for_update(of=("self",))
+            .select_related("attempt")
+            .filter(quiz_id=quiz_id, course_id=course_id, user_id=user_id)
+            .order_by()
+        ),
+        args=(quiz_id, course_id, user_id),
+    )
+    return found[0] if found else None
 
 
 def refresh_quiz_grades(

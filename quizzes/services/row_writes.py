@@ -70,18 +70,28 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
     )
 
 
-def insert_new[M: models.Model](objects: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
+def insert_new[M: models.Model](
+    objects: Sequence[M],
+    *,
+    ignore_conflicts: bool = False,
+    unique_fields: Sequence[str] = (),
+    update_fields: Sequence[str] = (),
+) -> list[M]:
     """Insert unsaved instances of one model in one statement (batched past the database's
     parameter limit); each gets its primary key, as `bulk_create` would give it. No signals,
     as with `bulk_create`. With `ignore_conflicts`, rows that would break a unique constraint
-    are skipped (ON CONFLICT DO NOTHING) and no primary keys are read back. Outside a
-    transaction each statement commits by itself: no BEGIN/COMMIT of its own."""
+    are skipped (ON CONFLICT DO NOTHING) and no primary keys are read back. With
+    `unique_fields` and `update_fields` (as `bulk_create`'s `update_conflicts`), a row whose
+    unique fields are taken updates those fields of the row there instead, and gets its
+    primary key. Outside a transaction each statement commits by itself: no BEGIN/COMMIT of
+    its own."""
     if not objects:
         return list(objects)
     model = type(objects[0])
     using = router.db_for_write(model)
     connection = connections[using]
     plan = _plan(model, using)
+    conflict = _on_conflict(model, using, tuple(unique_fields), tuple(update_fields))
     batch = max(1, connection.ops.bulk_batch_size(list(plan.fields), objects))
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
@@ -95,9 +105,29 @@ def insert_new[M: models.Model](objects: Sequence[M], *, ignore_conflicts: bool 
             if ignore_conflicts:
                 cursor.execute(sql + " ON CONFLICT DO NOTHING", params)
                 continue
-            cursor.execute(sql + plan.returning, params)
+            cursor.execute(sql + conflict + plan.returning, params)
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = using
     return list(objects)
+
+
+@cache
+def _on_conflict(
+    model: type[models.Model], using: str, unique_fields: tuple[str, ...], updates: tuple[str, ...]
+) -> str:
+    """`ON CONFLICT (unique) DO UPDATE SET field = EXCLUDED.field, …` (SQLite and PostgreSQL
+    spell it alike), or nothing."""
+    if not unique_fields and not updates:
+        return ""
+    if not unique_fields or not updates:
+        raise TypeError("an upsert names both its unique fields and the fields it updates")
+    quote = connections[using].ops.quote_name
+    meta = model._meta
+    unique = ", ".join(quote(meta.get_field(name).column) for name in unique_fields)
+    sets = ", ".join(
+        f"{quote(column)} = EXCLUDED.{quote(column)}"
+        for column in (meta.get_field(name).column for name in updates)
+    )
+    return f" ON CONFLICT ({unique}) DO UPDATE SET {sets}"

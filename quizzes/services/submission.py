@@ -21,6 +21,7 @@ from ..models import (
     StepKind,
 )
 from ..qtypes import registry
+from ..selectors import prepared
 from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
 from ..signals import attempt_submitted
@@ -35,15 +36,7 @@ CENT = Decimal("0.01")
 def locked_attempt(attempt_id: int, user: AbstractBaseUser) -> Attempt:
     """The user's attempt with its quiz, its row locked until the transaction ends (not the
     quiz's: other learners submit the same quiz at the same time); AttemptNotFound otherwise."""
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz")
-        .filter(pk=attempt_id, user=user)
-        .first()
-    )
-    if attempt is None:
-        raise AttemptNotFound()
-    return attempt
+    return _locked(("quiz",), attempt_id, user.pk)
 
 
 def _locked_for_submission(attempt_id: int, user_id: int) -> Attempt:
@@ -51,15 +44,26 @@ def _locked_for_submission(attempt_id: int, user_id: int) -> Attempt:
     ends; AttemptNotFound otherwise. The earlier attempts are not read: the quiz grade is
     updated from the stored one (`grade_after_submission`), so a submission costs the same
     after a hundred practice attempts as after one."""
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz", "course")
-        .filter(pk=attempt_id, user_id=user_id)
-        .first()
+    return _locked(("quiz", "course"), attempt_id, user_id)
+
+
+def _locked(related: tuple[str, ...], attempt_id: int, user_id: int) -> Attempt:
+    """The user's attempt with `related`, its row locked (compiled once: every answer check
+    and submission reads it)."""
+    found = prepared.instances(
+        Attempt,
+        ("locked-attempt", related),
+        lambda attempt_id, user_id: (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related(*related)
+            .filter(pk=attempt_id, user_id=user_id)
+            .order_by()
+        ),
+        args=(attempt_id, user_id),
     )
-    if attempt is None:
+    if not found:
         raise AttemptNotFound()
-    return attempt
+    return found[0]
 
 
 def is_overdue(attempt: Attempt) -> bool:

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.db.transaction import TransactionManagementError
 
 from quizzes import models
 from quizzes.selectors import prepared
@@ -63,3 +65,65 @@ def test_prepared_values_convert_annotations_as_the_orm_does():
 def test_a_query_of_another_model_than_declared_is_refused():
     with pytest.raises(TypeError):
         prepared.values(models.Quiz, ("test-wrong-model",), lambda: models.Question.objects.all())
+
+
+def test_a_prepared_query_with_ids_reads_each_callers_rows_from_one_build():
+    quizzes = [fixed_quiz([make_question(stem=f"Q{n}?")]) for n in range(3)]
+    builds = []
+
+    def build(quiz_id):
+        builds.append(quiz_id)
+        return models.QuizSlot.objects.filter(quiz_id=quiz_id).select_related("question")
+
+    read = [
+        prepared.instances(models.QuizSlot, ("test-slots-by-quiz",), build, args=(quiz.pk,))
+        for quiz in quizzes
+    ]
+
+    assert [[slot.quiz_id for slot in slots] for slots in read] == [[q.pk] for q in quizzes]
+    assert len(builds) == 1 and builds[0] < 0  # built once, with a stand-in id
+
+
+def test_prepared_select_related_objects_equal_what_the_orm_reads(django_assert_num_queries):
+    question = make_question(stem="Related?")
+    quiz = fixed_quiz([question])
+
+    def build(quiz_id):
+        return models.QuizSlot.objects.filter(quiz_id=quiz_id).select_related("quiz", "question")
+
+    with django_assert_num_queries(1):
+        (slot,) = prepared.instances(models.QuizSlot, ("test-related",), build, args=(quiz.pk,))
+        assert slot.quiz.title == quiz.title
+        assert slot.question.current_version_id == question.current_version_id
+
+
+def test_a_prepared_query_refuses_an_id_written_into_its_sql():
+    def build(quiz_id):
+        return models.QuizSlot.objects.filter(quiz_id=7)[:-quiz_id]
+
+    with pytest.raises(TypeError, match="not a query parameter"):
+        prepared.values(models.QuizSlot, ("test-inlined",), build, args=(1,))
+
+
+def test_a_prepared_query_takes_only_ids_as_arguments():
+    def build(quiz_id):
+        return models.QuizSlot.objects.filter(quiz_id=quiz_id).values_list("id")
+
+    with pytest.raises(TypeError, match="ids"):
+        prepared.values(models.QuizSlot, ("test-only-ids",), build, args=("1 OR 1=1",))
+    with pytest.raises(TypeError, match="takes 1 arguments"):
+        prepared.values(models.QuizSlot, ("test-only-ids",), build, args=(1, 2))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_row_lock_refuses_to_run_outside_a_transaction():
+    quiz = fixed_quiz([make_question()])
+
+    def build(quiz_id):
+        return models.Quiz.objects.select_for_update().filter(pk=quiz_id)
+
+    with pytest.raises(TransactionManagementError):
+        prepared.instances(models.Quiz, ("test-lock",), build, args=(quiz.pk,))
+    with transaction.atomic():
+        (locked,) = prepared.instances(models.Quiz, ("test-lock",), build, args=(quiz.pk,))
+    assert locked.pk == quiz.pk

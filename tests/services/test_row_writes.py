@@ -97,3 +97,24 @@ def test_rows_that_break_a_unique_constraint_are_skipped_when_asked(questions):
     insert_new([card()], ignore_conflicts=True)
     insert_new([card(), card()], ignore_conflicts=True)
     assert ReviewCard.objects.filter(user=user).count() == 1
+
+
+def test_an_upsert_updates_the_row_holding_the_unique_fields_and_returns_its_key(questions):
+    attempt = make_attempt()
+    (first,) = insert_new(new_responses(attempt, questions[:1]))
+    again = new_responses(attempt, questions[:1])[0]
+    again.state, again.score = "correct", Decimal("1.50")
+
+    (updated,) = insert_new(
+        [again], unique_fields=["attempt", "position"], update_fields=["state", "score"]
+    )
+
+    assert updated.pk == first.pk
+    stored = Response.objects.get(pk=first.pk)
+    assert (stored.state, stored.score) == ("correct", Decimal("1.50"))
+    assert Response.objects.filter(attempt=attempt).count() == 1
+
+
+def test_an_upsert_must_name_what_it_updates(questions):
+    with pytest.raises(TypeError, match="upsert"):
+        insert_new(new_responses(make_attempt(), questions[:1]), unique_fields=["attempt"])
