@@ -131,3 +131,27 @@ def _on_conflict(
         for column in (meta.get_field(name).column for name in updates)
     )
     return f" ON CONFLICT ({unique}) DO UPDATE SET {sets}"
+
+
+@cache
+def _update_plan(
+    model: type[models.Model], using: str, names: tuple[str, ...]
+) -> tuple[str, tuple[models.Field, ...]]:
+    quote = connections[using].ops.quote_name
+    meta = model._meta
+    fields = tuple(meta.get_field(name) for name in names)
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"
+    return sql, fields
+
+
+def update_row(obj: models.Model, fields: Sequence[str]) -> None:
+    """Write these fields of a saved instance to its row in one UPDATE, as
+    `save(update_fields=…)` writes them (each value prepared by its field) but with the SQL
+    built once per model and fields, and no signals. No BEGIN/COMMIT of its own."""
+    using = router.db_for_write(type(obj))
+    connection = connections[using]
+    sql, plan = _update_plan(type(obj), using, tuple(fields))
+    params = [field.get_db_prep_save(field.pre_save(obj, add=False), connection) for field in plan]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])

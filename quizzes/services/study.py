@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from fsrs import Rating
 
 from .. import clock
@@ -22,12 +22,14 @@ from ..models import (
     CardKind,
     CardState,
     Concept,
+    Response,
     ResponseState,
     ReviewCard,
     ReviewLog,
 )
 from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
 from ..scheduling import review_outcome, utc
+from ..selectors import prepared
 from ..selectors.review_policy import ReviewPolicy
 from ..selectors.study_queue import undoable_reviews
 from .row_writes import insert_new
@@ -172,6 +174,21 @@ def study_preferences_update(
     return preferences
 
 
+def _card_rows(attempt_id: int, user_id: int) -> QuerySet:
+    """Each response of the attempt: its question, version and state, and the learner's card
+    of that question (its id and version) if they have one."""
+    cards = ReviewCard.objects.filter(user_id=user_id, question_id=OuterRef("question_id"))
+    return (
+        Response.objects.filter(attempt_id=attempt_id)
+        .annotate(
+            card_id=Subquery(cards.values("pk")[:1]),
+            card_version_id=Subquery(cards.values("question_version_id")[:1]),
+        )
+        .order_by("position")
+        .values_list("question_id", "question_version_id", "state", "card_id", "card_version_id")
+    )
+
+
 # No transaction of its own: it runs after a submission's commit (quizzes.receivers), reads
 # once and writes its new cards in one statement; a BEGIN/COMMIT would only add two statements
 # (and, on SQLite, a second wait for the write lock) to every submit.
@@ -187,14 +204,8 @@ def study_cards_from_attempt(*, attempt: Attempt) -> int:
     now = clock.now()
     if not ReviewPolicy.for_attempt(attempt, now).show_answers:
         return 0
-    cards = ReviewCard.objects.filter(user_id=attempt.user_id, question_id=OuterRef("question_id"))
-    rows = (
-        attempt.responses.annotate(
-            card_id=Subquery(cards.values("pk")[:1]),
-            card_version_id=Subquery(cards.values("question_version_id")[:1]),
-        )
-        .order_by("position")
-        .values_list("question_id", "question_version_id", "state", "card_id", "card_version_id")
+    rows = prepared.values(
+        Response, ("study-card-rows",), _card_rows, args=(attempt.pk, attempt.user_id)
     )
     moved, new_cards = [], []
     for question_id, version_id, state, card_id, card_version_id in rows:

@@ -26,7 +26,7 @@ from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
 from ..signals import attempt_submitted
 from .quiz_grades import grade_after_submission
-from .row_writes import insert_new
+from .row_writes import insert_new, update_row
 
 # The penalty rule belongs to the interactive behaviour; it stays importable from here for the
 # modules that word it (practice_wording) and the tests that pin it.
@@ -170,7 +170,7 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     attempt.score = min(sum((r.score for r in responses), Decimal(0)), attempt.max_score)
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = submitted_at
-    attempt.save(update_fields=["score", "state", "submitted_at"])
+    update_row(attempt, ["score", "state", "submitted_at"])
     # The learner's quiz grade is stored in this transaction, and its signal lets receivers
     # (the LTI outbox) write in it too: a grade leaves if and only if the submission commits.
     grade_after_submission(attempt=attempt, reason=GradeReason.SUBMIT)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from quizzes.models import Response, ResponseStep, StepKind
-from quizzes.services.row_writes import insert_new
+from quizzes.services.row_writes import insert_new, update_row
 from tests.factories import make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,19 @@ def test_an_upsert_updates_the_row_holding_the_unique_fields_and_returns_its_key
 def test_an_upsert_must_name_what_it_updates(questions):
     with pytest.raises(TypeError, match="upsert"):
         insert_new(new_responses(make_attempt(), questions[:1]), unique_fields=["attempt"])
+
+
+def test_update_row_writes_only_the_named_fields_as_save_would(django_assert_num_queries):
+    attempt = make_attempt()
+    attempt.refresh_from_db()
+    attempt.score, attempt.state = Decimal("0.50"), "submitted"
+    attempt.submitted_at = attempt.started_at
+    attempt.max_score = Decimal("99")  # changed, but not named: stays as stored
+
+    with django_assert_num_queries(1):
+        update_row(attempt, ["score", "state", "submitted_at"])
+
+    stored = type(attempt).objects.get(pk=attempt.pk)
+    assert (stored.score, stored.state) == (Decimal("0.50"), "submitted")
+    assert stored.submitted_at == attempt.started_at
+    assert stored.max_score != Decimal("99")
