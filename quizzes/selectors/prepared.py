@@ -29,7 +29,11 @@ from django.db.transaction import TransactionManagementError
 
 MAX_SHAPES = 512
 # Stand-ins for the ids of a parameterised query while it is compiled: no real id is negative.
-_STAND_INS = tuple(-7_340_032_000_000_001 - n for n in range(8))
+_FIRST_STAND_IN = -7_340_032_000_000_001
+
+
+def _stand_ins(count: int) -> tuple[int, ...]:
+    return tuple(_FIRST_STAND_IN - n for n in range(count))
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,17 @@ def _compile(queryset: QuerySet, using: str, arg_count: int) -> _Compiled:
 def _slots(sql: str, params: list[Any], arg_count: int) -> tuple[tuple[int, int], ...]:
     """Where each stand-in id came out among the parameters; an id the compiler wrote into
     the SQL, or dropped, cannot be replaced later, so the query is refused."""
-    slots = []
-    for arg, stand_in in enumerate(_STAND_INS[:arg_count]):
-        places = [n for n, value in enumerate(params) if value == stand_in]
-        if not places or str(stand_in) in sql:
+    arg_of = {stand_in: arg for arg, stand_in in enumerate(_stand_ins(arg_count))}
+    slots = tuple(
+        (place, arg_of[value])
+        for place, value in enumerate(params)
+        if type(value) is int and value in arg_of
+    )
+    placed = {arg for _, arg in slots}
+    for stand_in, arg in arg_of.items():
+        if arg not in placed or str(stand_in) in sql:
             raise TypeError(f"argument {arg} of a prepared query is not a query parameter")
-        slots += [(place, arg) for place in places]
-    return tuple(slots)
+    return slots
 
 
 def _entry(
@@ -113,9 +121,7 @@ def _entry(
     if entry is not None:
         _compiled.move_to_end(full_key)  # least recently used goes first past MAX_SHAPES
     else:
-        if arg_count > len(_STAND_INS):
-            raise TypeError(f"a prepared query takes at most {len(_STAND_INS)} arguments")
-        queryset = build(*_STAND_INS[:arg_count])
+        queryset = build(*_stand_ins(arg_count))
         if queryset.model is not model:
             raise TypeError(f"prepared query of {queryset.model}, declared as {model}")
         entry = _compile(queryset, using, arg_count)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .. import clock
 from ..errors import QuizUnavailable
@@ -89,20 +90,32 @@ def _versions(
 ) -> tuple[dict[int, QuestionVersion], dict[int, QuestionVersion]]:
     """The pinned versions by id and the current versions of the other questions by question
     id, in one query."""
-    pinned_ids = {pinned_id for _, pinned_id, _ in chosen if pinned_id}
-    unpinned = {question_id for question_id, pinned_id, _ in chosen if not pinned_id}
-    current_ids = Question.objects.filter(pk__in=unpinned).values("current_version")
-    wanted = Q(pk__in=current_ids)
-    if pinned_ids:
-        wanted |= Q(pk__in=pinned_ids)
+    pinned_ids = sorted({pinned_id for _, pinned_id, _ in chosen if pinned_id})
+    unpinned = sorted({question_id for question_id, pinned_id, _ in chosen if not pinned_id})
     pinned: dict[int, QuestionVersion] = {}
     current: dict[int, QuestionVersion] = {}
-    for version in QuestionVersion.objects.filter(wanted).order_by():
+    found = prepared.instances(
+        QuestionVersion,
+        ("versions", len(pinned_ids), len(unpinned)),
+        functools.partial(_versions_query, len(pinned_ids)),
+        args=(*pinned_ids, *unpinned),
+    )
+    for version in found:
         if version.pk in pinned_ids:
             pinned[version.pk] = version
         if version.question_id in unpinned:
             current[version.question_id] = version
     return pinned, current
+
+
+def _versions_query(pinned_count: int, *ids: int) -> QuerySet[QuestionVersion]:
+    """The versions `ids[:pinned_count]`, and the current versions of the questions
+    `ids[pinned_count:]`."""
+    pinned_ids, unpinned = ids[:pinned_count], ids[pinned_count:]
+    wanted = Q(pk__in=Question.objects.filter(pk__in=unpinned).values("current_version"))
+    if pinned_ids:
+        wanted |= Q(pk__in=pinned_ids)
+    return QuestionVersion.objects.filter(wanted).order_by()
 
 
 def _choice_order(version: QuestionVersion, *, shuffle: bool, rng: random.Random) -> list[str]:
