@@ -1,6 +1,12 @@
-"""The domain's tests build their own data: none of them reads the shipped content pack.
+"""The layout of tests/: its folders mirror the code, and the domain's tests build their own data.
 
-Every test database loads the shipped pack (tests/conftest.py), for the pages, API, LTI and
+A folder of tests/ is named after the package or module of the code its tests test:
+tests/<name>/ for quizzes/<name>/ (or quizzes/<name>.py), tests/kzstudy/<name>/ for
+kzstudy/<name>/, and tests of a top-level module sit loose in tests/ or tests/kzstudy/. Only the
+folders in NOT_MIRRORED mirror nothing: the end-to-end runs on live servers (browser,
+reliability), the tests of the shipped content pack (content) and test data (fixtures).
+
+None of the domain's tests reads the shipped content pack. Every test database loads the shipped pack (tests/conftest.py), for the pages, API, LTI and
 browser tests that show its article and quizzes on purpose. Tests of the domain must not lean on
 it, or editing the study material would break them: they build their data with
 tests/factories.py, and tests about the shipped material itself live in tests/content/. This scan
@@ -19,6 +25,9 @@ import pytest
 from quizzes.content_pack import available_packs, read_pack
 
 TESTS = Path(__file__).resolve().parent
+CODE = TESTS.parent
+# Folders of tests/ that mirror no package of the code.
+NOT_MIRRORED = ("browser", "reliability", "content", "fixtures")
 # Folders of domain tests, scanned whole but for the files named in SHOWS_THE_SHIPPED_PACK.
 DOMAIN_FOLDERS = (
     "services",
@@ -132,3 +141,71 @@ def test_domain_tests_do_not_read_the_shipped_content_pack(path: Path):
         "the data with tests/factories.py, or move a test of the shipped material to "
         "tests/content/"
     )
+
+
+def folders_of(root: Path) -> list[Path]:
+    """The folders under `root` that hold files, relative to it (caches left out)."""
+    return sorted(
+        folder.relative_to(root)
+        for folder in root.rglob("*")
+        if folder.is_dir()
+        and not any(part.startswith((".", "__")) for part in folder.relative_to(root).parts)
+        and any(
+            path.is_file() and "__pycache__" not in path.relative_to(root).parts
+            for path in folder.rglob("*")
+        )
+    )
+
+
+def mirrored_code(folder: Path) -> Path:
+    """The package of the code a folder of tests/ mirrors: kzstudy/... or quizzes/..."""
+    if folder.parts[0] == "kzstudy":
+        return CODE.joinpath(*folder.parts)
+    return CODE.joinpath("quizzes", *folder.parts)
+
+
+def unmirrored_folders(root: Path) -> list[str]:
+    """The folders under `root` that mirror no package or module of the code."""
+    return [
+        folder.as_posix()
+        for folder in folders_of(root)
+        if folder.parts[0] not in NOT_MIRRORED
+        and not mirrored_code(folder).is_dir()
+        and not mirrored_code(folder).with_suffix(".py").is_file()
+    ]
+
+
+def test_the_folder_check_tells_a_mirrored_folder_from_a_feature_folder(tmp_path):
+    for folder in ("views/teach", "kzstudy/user_sessions", "outbound", "browser", "grading"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "__init__.py").touch()
+    (tmp_path / "pages" / "__pycache__").mkdir(parents=True)  # a cache left by a move
+    (tmp_path / "pages" / "__pycache__" / "test_x.pyc").touch()
+
+    assert unmirrored_folders(tmp_path) == ["grading"]
+
+
+def test_every_folder_of_tests_mirrors_a_package_of_the_code():
+    assert {"views/teach", "kzstudy/user_sessions", "management/commands"} <= {
+        folder.as_posix() for folder in folders_of(TESTS)
+    }
+    unmirrored = unmirrored_folders(TESTS)
+
+    assert not unmirrored, (
+        f"{', '.join(f'tests/{name}/' for name in unmirrored)} mirrors no package of the code: "
+        "put each test in the folder of the code it tests (tests/<name>/ for quizzes/<name>, "
+        "tests/kzstudy/<name>/ for kzstudy/<name>), or add an end-to-end or data folder to "
+        "NOT_MIRRORED in tests/test_test_layout.py"
+    )
+
+
+def test_every_folder_of_tests_with_python_files_is_a_package():
+    # Test modules share basenames across folders (test_settings.py, test_query_counts.py...):
+    # pytest tells them apart by their package.
+    missing = [
+        folder.as_posix()
+        for folder in folders_of(TESTS)
+        if any((TESTS / folder).glob("*.py")) and not (TESTS / folder / "__init__.py").is_file()
+    ]
+
+    assert not missing, f"add an __init__.py to tests/{', tests/'.join(missing)}"
