@@ -121,8 +121,10 @@ def database_from_url(url: str) -> dict:
     """Build the default database from a URL, tuned per engine."""
     config = dj_database_url.parse(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN
-        # so threaded workers queue on busy_timeout instead of failing with "database is locked".
+        # Django's backend, with writers queued on a file lock rather than SQLite's busy wait
+        # (kzstudy/sqlite_backend). WAL lets readers run beside the writer; IMMEDIATE takes
+        # the write lock at BEGIN so workers queue instead of failing with "database is locked".
+        config["ENGINE"] = "kzstudy.sqlite_backend"
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             # Seconds a request waits for the write lock before giving up (then: 503).

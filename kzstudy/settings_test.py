@@ -26,3 +26,8 @@ OUTBOUND_ALLOW_PRIVATE_NETWORKS = True
 # Enqueued tasks are kept, not run: a test about the worker sets the database backend itself
 # (tests/lti/test_grade_tasks.py), so no other test sends grades behind its back.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+# The project's SQLite engine is Django's with a writers' queue (kzstudy/sqlite_backend), and
+# pytest-django knows SQLite by Django's engine name only: name the test database as Django
+# would (in memory), or xdist workers would each be given a file name built from the path.
+if DATABASES["default"]["ENGINE"] == "kzstudy.sqlite_backend":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"  # noqa: F405
