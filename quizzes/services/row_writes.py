@@ -32,6 +32,10 @@ _PLAIN = (
 )
 
 
+# Fields that write None as NULL without preparing it: a None of theirs skips the preparation.
+NONE_AS_NULL = (models.DecimalField, models.JSONField, models.DateTimeField, models.DateField)
+
+
 @dataclass(frozen=True)
 class _Plan:
     fields: tuple[models.Field, ...]
@@ -58,6 +62,12 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
         None
         if _is_plain(field)
         else (lambda value, field=field: field.get_db_prep_save(value, connection))
+        if not isinstance(field, NONE_AS_NULL)
+        else (
+            lambda value, field=field: (
+                None if value is None else field.get_db_prep_save(value, connection)
+            )
+        )
         for field in fields
     )
     columns = ", ".join(quote(f.column) for f in fields)

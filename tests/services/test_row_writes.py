@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.models import DecimalField
 
 from quizzes.models import Response, ResponseStep, StepKind
-from quizzes.services.row_writes import insert_new, update_row
+from quizzes.services.row_writes import NONE_AS_NULL, insert_new, update_row
 from tests.factories import make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,36 @@ def test_update_row_writes_only_the_named_fields_as_save_would(django_assert_num
     assert (stored.score, stored.state) == (Decimal("0.50"), "submitted")
     assert stored.submitted_at == attempt.started_at
     assert stored.max_score != Decimal("99")
+
+
+@pytest.mark.parametrize("field_class", NONE_AS_NULL, ids=lambda c: c.__name__)
+def test_the_fields_whose_none_skips_preparation_write_none_as_null(field_class):
+    field = (
+        field_class(max_digits=6, decimal_places=2)
+        if field_class is DecimalField
+        else field_class(null=True)
+    )
+
+    assert field.get_db_prep_save(None, connection) is None
+
+
+def test_unset_optional_fields_are_stored_as_null(questions):
+    attempt = make_attempt()
+    (response,) = insert_new(
+        [
+            Response(
+                attempt=attempt,
+                position=1,
+                question=questions[0],
+                question_version=questions[0].current_version,
+                max_mark=Decimal("1.00"),
+                answer=None,
+                fraction=None,
+                score=None,
+            )
+        ]
+    )
+
+    assert Response.objects.filter(
+        pk=response.pk, answer__isnull=True, fraction__isnull=True, score__isnull=True
+    ).exists()
