@@ -43,6 +43,9 @@ class _Plan:
     sql_head: str
     row_sql: str
     returning: str
+    # PostgreSQL: every row in one array per column, so the statement is the same text
+    # whatever the number of rows (parsed, cached and planned once), as Django's bulk_create.
+    unnest_sql: str | None
 
 
 def _is_plain(field: models.Field) -> bool:
@@ -71,13 +74,28 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
         for field in fields
     )
     columns = ", ".join(quote(f.column) for f in fields)
+    unnest_sql = None
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"(%s)::{array_type(field, connection)}" for field in fields)
+        unnest_sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM UNNEST({arrays})"
+        )
     return _Plan(
         fields=fields,
         prepares=prepares,
         sql_head=f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ",
         row_sql="(" + ", ".join(["%s"] * len(fields)) + ")",
         returning=f" RETURNING {quote(meta.pk.column)}",
+        unnest_sql=unnest_sql,
     )
+
+
+def array_type(field: models.Field, connection: Any) -> str:
+    """The PostgreSQL array type of a column's values, without the column's own limits
+    (`varchar[]`, not `varchar(20)[]`: nothing is truncated on the way), as Django's own
+    bulk_create writes it."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return target.db_type(connection).split("(")[0] + "[]"
 
 
 def insert_new[M: models.Model](
@@ -111,7 +129,12 @@ def insert_new[M: models.Model](
                 for field, prepare in zip(plan.fields, plan.prepares, strict=True):
                     value = field.pre_save(obj, add=True)
                     params.append(value if prepare is None else prepare(value))
-            sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk))
+            if plan.unnest_sql is not None and len(chunk) > 1:
+                width = len(plan.fields)
+                sql = plan.unnest_sql
+                params = [params[column::width] for column in range(width)]
+            else:
+                sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk))
             if ignore_conflicts:
                 cursor.execute(sql + " ON CONFLICT DO NOTHING", params)
                 continue
@@ -165,3 +188,70 @@ def update_row(obj: models.Model, fields: Sequence[str]) -> None:
     params = [field.get_db_prep_save(field.pre_save(obj, add=False), connection) for field in plan]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
+
+
+def update_rows(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write these fields of many saved instances of one model in one UPDATE, as
+    `bulk_update` writes them but without building an expression per cell: on PostgreSQL
+    from one array per column (`UPDATE … FROM UNNEST(…)`, the same text whatever the number
+    of rows), elsewhere a CASE on the primary key per column. No BEGIN/COMMIT of its own."""
+    if not objects:
+        return
+    model = type(objects[0])
+    using = router.db_for_write(model)
+    connection = connections[using]
+    meta = model._meta
+    plan = [meta.get_field(name) for name in fields]
+    values = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects]
+        for field in plan
+    ]
+    ids = [obj.pk for obj in objects]
+    if connection.vendor == "postgresql":
+        sql, params = _unnest_update_sql(model, using, tuple(fields)), [ids, *values]
+    else:
+        sql, params = _case_update(model, connection, plan, ids, values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@cache
+def _unnest_update_sql(model: type[models.Model], using: str, names: tuple[str, ...]) -> str:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in names)]
+    arrays = ", ".join(f"(%s)::{array_type(field, connection)}" for field in fields)
+    aliases = ", ".join(quote(field.column) for field in fields)
+    sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields[1:])
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    return (
+        f"UPDATE {table} SET {sets} FROM UNNEST({arrays}) AS v({aliases}) "
+        f"WHERE {table}.{pk} = v.{pk}"
+    )
+
+
+def _case_update(
+    model: type[models.Model],
+    connection: Any,
+    fields: list[models.Field],
+    ids: list[Any],
+    values: list[list[Any]],
+) -> tuple[str, list[Any]]:
+    """`SET column = CASE pk WHEN … THEN … END, …`, as Django's bulk_update writes it."""
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    cast = connection.features.requires_casted_case_in_updates
+    sets, params = [], []
+    for field, column_values in zip(fields, values, strict=True):
+        case = f"CASE {pk} {' '.join(['WHEN %s THEN %s'] * len(ids))} END"
+        if cast:
+            case = f"CAST({case} AS {field.cast_db_type(connection)})"
+        sets.append(f"{quote(field.column)} = {case}")
+        for pk_value, value in zip(ids, column_values, strict=True):
+            params += [pk_value, value]
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    return sql, [*params, *ids]

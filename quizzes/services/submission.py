@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 
 from .. import behaviours, clock
 from ..behaviours import Mark
@@ -26,7 +26,7 @@ from ..selectors.delivery import as_live
 from ..selectors.response_rows import open_attempt_responses
 from ..signals import attempt_submitted
 from .quiz_grades import grade_after_submission
-from .row_writes import insert_new, update_row
+from .row_writes import insert_new, update_row, update_rows
 
 # The penalty rule belongs to the interactive behaviour; it stays importable from here for the
 # modules that word it (practice_wording) and the tests that pin it.
@@ -106,32 +106,8 @@ def _final_responses(attempt: Attempt, *, wrong_tries: bool) -> list[Response]:
 
 
 def _write_final(responses: list[Response]) -> None:
-    """One UPDATE of every response's final answer, flag and grade, a CASE on the id per
-    column, as Django's bulk_update writes it, without building an expression per cell."""
-    if not responses:
-        return
-    quote = connection.ops.quote_name
-    fields = [
-        Response._meta.get_field(name)
-        for name in ("answer", "is_flagged", "state", "fraction", "score")
-    ]
-    cast = connection.features.requires_casted_case_in_updates
-    sets, params = [], []
-    for field in fields:
-        case = f"CASE {quote('id')} {' '.join(['WHEN %s THEN %s'] * len(responses))} END"
-        if cast:
-            case = f"CAST({case} AS {field.cast_db_type(connection)})"
-        sets.append(f"{quote(field.column)} = {case}")
-        for response in responses:
-            value = field.get_db_prep_save(getattr(response, field.attname), connection)
-            params += [response.pk, value]
-    ids = [response.pk for response in responses]
-    sql = (
-        f"UPDATE {quote(Response._meta.db_table)} SET {', '.join(sets)} "
-        f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *ids])
+    """One UPDATE of every response's final answer, flag and grade."""
+    update_rows(responses, ["answer", "is_flagged", "state", "fraction", "score"])
 
 
 def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:

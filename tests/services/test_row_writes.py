@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.models import DecimalField
+from django.test.utils import CaptureQueriesContext
 
 from quizzes.models import Response, ResponseStep, StepKind
-from quizzes.services.row_writes import NONE_AS_NULL, insert_new, update_row
+from quizzes.services.row_writes import NONE_AS_NULL, insert_new, update_row, update_rows
 from tests.factories import make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,50 @@ def test_unset_optional_fields_are_stored_as_null(questions):
     assert Response.objects.filter(
         pk=response.pk, answer__isnull=True, fraction__isnull=True, score__isnull=True
     ).exists()
+
+
+def test_updated_rows_read_back_as_bulk_update_writes_them(questions):
+    fields = ["answer", "is_flagged", "state", "fraction", "score"]
+    mine = insert_new(new_responses(make_attempt(), questions))
+    theirs = insert_new(new_responses(make_attempt(), questions))
+    finals = [
+        ({"choice": "a"}, True, "correct", Decimal("1"), Decimal("1.50")),
+        (None, False, "unanswered", Decimal("0"), Decimal("0.00")),
+        ({"order": ["x", "é"]}, False, "partial", Decimal("0.33333"), Decimal("0.50")),
+    ]
+    for rows in (mine, theirs):
+        for row, values in zip(rows, finals, strict=True):
+            for name, value in zip(fields, values, strict=True):
+                setattr(row, name, value)
+
+    with CaptureQueriesContext(connection) as statements:
+        update_rows(mine, fields)
+    Response.objects.bulk_update(theirs, fields)
+
+    assert len(statements) == 1
+    mine_rows, their_rows = row_values([r.pk for r in mine]), row_values([r.pk for r in theirs])
+    for row in mine_rows + their_rows:
+        row.pop("attempt_id")
+    assert mine_rows == their_rows
+    assert [row["state"] for row in mine_rows] == ["correct", "unanswered", "partial"]
+    assert mine_rows[1]["answer"] is None
+
+
+def test_many_rows_are_written_by_one_statement_whatever_their_number(questions):
+    more = questions + [make_question(stem=f"More {n}?") for n in range(4)]
+    texts = []
+
+    def record(execute, sql, params, many, context):
+        texts.append(sql)  # the text sent, before any parameter is put in
+        return execute(sql, params, many, context)
+
+    for count in (2, len(more)):
+        rows = new_responses(make_attempt(), more[:count])
+        with connection.execute_wrapper(record):
+            insert_new(rows)
+
+    if connection.vendor == "postgresql":
+        # One text for any number of rows: PostgreSQL parses and plans it once per connection.
+        assert len(texts) == 2 and "UNNEST" in texts[0] and len(set(texts)) == 1
+    else:
+        assert len(texts) == 2 and len(set(texts)) == 2
