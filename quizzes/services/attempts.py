@@ -44,7 +44,7 @@ from .answers import (
     write_limit,
 )
 from .quiz_assembly import quiz_pick_questions
-from .row_writes import insert_new
+from .row_writes import insert_with_children
 from .submission import (
     CENT,
     attempt_finalize_if_overdue,
@@ -132,34 +132,30 @@ def attempt_start_or_resume(
         quiz=quiz, rng=rng or random.SystemRandom(), course=course, learner_id=user.pk
     )
     now = clock.now()
+    new = Attempt(
+        quiz=quiz,
+        user=user,
+        course_id=offer.course_id,
+        number=offer.attempts_used + 1,
+        started_at=now,
+        deadline=terms.deadline(now),
+        max_score=sum((p.mark for p in picks), Decimal(0)),
+    )
     try:
-        with transaction.atomic():
-            (attempt,) = insert_new(
-                [
-                    Attempt(
-                        quiz=quiz,
-                        user=user,
-                        course_id=offer.course_id,
-                        number=offer.attempts_used + 1,
-                        started_at=now,
-                        deadline=terms.deadline(now),
-                        max_score=sum((p.mark for p in picks), Decimal(0)),
-                    )
-                ]
-            )
-            responses = insert_new(
-                [
-                    Response(
-                        attempt=attempt,
-                        position=n,
-                        question_id=p.question_id,
-                        question_version=p.version,
-                        max_mark=p.mark,
-                        choice_order=p.choice_order,
-                    )
-                    for n, p in enumerate(picks, start=1)
-                ]
-            )
+        attempt, responses = insert_with_children(
+            new,
+            [
+                Response(
+                    position=n,
+                    question_id=p.question_id,
+                    question_version=p.version,
+                    max_mark=p.mark,
+                    choice_order=p.choice_order,
+                )
+                for n, p in enumerate(picks, start=1)
+            ],
+            link="attempt",
+        )
     except IntegrityError:
         # Two tabs started at once: the database let one win; show that one.
         attempt = (

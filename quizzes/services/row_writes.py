@@ -11,11 +11,12 @@ passed as they are (ints, strings, booleans, None), as Django itself would pass 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 
 # Fields whose Python value the database drivers (sqlite3, psycopg) take as it is.
 _PLAIN = (
@@ -255,3 +256,70 @@ def _case_update(
         f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))})"
     )
     return sql, [*params, *ids]
+
+
+def insert_with_children[P: models.Model, C: models.Model](
+    parent: P, children: Sequence[C], *, link: str
+) -> tuple[P, list[C]]:
+    """Insert a new row and new rows pointing at it (by their `link` foreign key), each given
+    its primary key. On PostgreSQL it is one statement, the parent's INSERT … RETURNING feeding
+    the children's, so it needs no BEGIN and COMMIT either (a start of an exam: three round
+    trips fewer); elsewhere one transaction of two INSERTs. A unique constraint broken by the
+    parent raises IntegrityError and writes nothing, either way."""
+    using = router.db_for_write(type(parent))
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not children:
+        with transaction.atomic(using=using):
+            insert_new([parent])
+            for child in children:
+                setattr(child, link, parent)
+            insert_new(children)
+        return parent, list(children)
+    sql, child_fields = _family_sql(type(parent), type(children[0]), link, using)
+    parent_plan = _plan(type(parent), using)
+    params: list[Any] = []
+    for field, prepare in zip(parent_plan.fields, parent_plan.prepares, strict=True):
+        value = field.pre_save(parent, add=True)
+        params.append(value if prepare is None else prepare(value))
+    for field in child_fields:
+        column = [field.pre_save(child, add=True) for child in children]
+        params.append([field.get_db_prep_save(value, connection) for value in column])
+    # Inside a caller's transaction a broken constraint must not abort it: a savepoint.
+    guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+    with guard, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for obj in (parent, *children):
+        obj._state.adding = False
+        obj._state.db = using
+    parent.pk = rows[0][1]
+    for child, (pk, _parent_pk) in zip(children, rows, strict=True):
+        child.pk = pk
+        setattr(child, link, parent)
+    return parent, list(children)
+
+
+@cache
+def _family_sql(
+    parent_model: type[models.Model], child_model: type[models.Model], link: str, using: str
+) -> tuple[str, tuple[models.Field, ...]]:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    parent_plan = _plan(parent_model, using)
+    link_field = child_model._meta.get_field(link)
+    fields = tuple(f for f in _plan(child_model, using).fields if f is not link_field)
+    parent_columns = ", ".join(quote(f.column) for f in parent_plan.fields)
+    arrays = ", ".join(f"(%s)::{array_type(f, connection)}" for f in fields)
+    names = [f"c{n}" for n in range(len(fields))]
+    child_table = quote(child_model._meta.db_table)
+    child_pk = quote(child_model._meta.pk.column)
+    sql = (
+        f"WITH parent AS (INSERT INTO {quote(parent_model._meta.db_table)} ({parent_columns}) "
+        f"VALUES {parent_plan.row_sql} RETURNING {quote(parent_model._meta.pk.column)} AS id) "
+        f"INSERT INTO {child_table} ({quote(link_field.column)}, "
+        f"{', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT parent.id, {', '.join(f'v.{name}' for name in names)} FROM parent, "
+        f"UNNEST({arrays}) WITH ORDINALITY AS v({', '.join(names)}, n) ORDER BY v.n "
+        f"RETURNING {child_pk}, {quote(link_field.column)}"
+    )
+    return sql, fields

@@ -3,12 +3,19 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from quizzes.models import Response, ResponseStep, StepKind
-from quizzes.services.row_writes import NONE_AS_NULL, insert_new, update_row, update_rows
+from quizzes.models import Attempt, Response, ResponseStep, StepKind
+from quizzes.services.row_writes import (
+    NONE_AS_NULL,
+    insert_new,
+    insert_with_children,
+    update_row,
+    update_rows,
+)
 from tests.factories import make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +224,75 @@ def test_many_rows_are_written_by_one_statement_whatever_their_number(questions)
         assert len(texts) == 2 and "UNNEST" in texts[0] and len(set(texts)) == 1
     else:
         assert len(texts) == 2 and len(set(texts)) == 2
+
+
+def attempt_like(attempt: Attempt, number: int) -> Attempt:
+    return Attempt(
+        quiz=attempt.quiz,
+        user=attempt.user,
+        course=attempt.course,
+        number=number,
+        started_at=attempt.started_at,
+        max_score=Decimal(3),
+    )
+
+
+def children_of(questions) -> list[Response]:
+    return [
+        Response(
+            position=n,
+            question=question,
+            question_version=question.current_version,
+            max_mark=Decimal("1.00"),
+            choice_order=["c", "a"],
+        )
+        for n, question in enumerate(questions, start=1)
+    ]
+
+
+def test_a_row_and_its_children_are_inserted_together_and_linked(questions):
+    first = make_attempt(state="submitted", score=Decimal(0), submitted_at=timezone.now())
+
+    attempt, responses = insert_with_children(
+        attempt_like(first, 2), children_of(questions), link="attempt"
+    )
+
+    assert attempt.pk and Attempt.objects.filter(pk=attempt.pk, number=2).exists()
+    stored = Response.objects.filter(attempt=attempt).order_by("position")
+    assert [r.pk for r in stored] == [r.pk for r in responses]
+    assert [r.question_id for r in stored] == [q.pk for q in questions]
+    assert all(r.attempt is attempt and not r._state.adding for r in responses)
+    assert stored[0].choice_order == ["c", "a"]
+
+
+def test_a_parent_that_breaks_a_constraint_writes_nothing_and_leaves_the_transaction_usable(
+    questions,
+):
+    first = make_attempt()  # number 1, still open
+    before = Response.objects.count()
+
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert_with_children(attempt_like(first, 1), children_of(questions), link="attempt")
+        assert Attempt.objects.filter(quiz=first.quiz).count() == 1  # still usable
+
+    assert Response.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_and_its_children_are_one_statement_on_postgresql(questions):
+    """Outside a transaction: PostgreSQL needs no BEGIN or COMMIT for one statement."""
+    first = make_attempt(state="submitted", score=Decimal(0), submitted_at=timezone.now())
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        insert_with_children(attempt_like(first, 2), children_of(questions), link="attempt")
+
+    if connection.vendor == "postgresql":
+        assert len(sent) == 1 and sent[0].startswith("WITH parent AS (INSERT")
+    else:
+        assert [sql.split()[0] for sql in sent] == ["BEGIN", "INSERT", "INSERT"]
