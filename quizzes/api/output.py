@@ -21,6 +21,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from rest_framework import fields, serializers
 from rest_framework.fields import SkipField, empty
 
@@ -65,7 +66,10 @@ def _step(field: fields.Field) -> tuple[str, Renderer, Renderer]:
 def _converter(field: fields.Field) -> Renderer:
     if isinstance(field, serializers.ListSerializer):
         item = _compile(field.child)
-        return lambda items: [item(each) for each in items]
+        # A related manager is read as DRF reads it: all its rows.
+        return lambda items: [
+            item(each) for each in (items.all() if isinstance(items, BaseManager) else items)
+        ]
     if isinstance(field, serializers.Serializer):
         return _compile(field)
     if isinstance(field, fields.ListField):

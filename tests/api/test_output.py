@@ -21,6 +21,7 @@ from quizzes.services.attempts import (
     attempt_submit,
 )
 from tests.factories import (
+    QUESTION_DATA,
     ArticleFactory,
     SectionFactory,
     course_with_learner,
@@ -138,3 +139,23 @@ def test_render_writes_the_result_as_the_serializer_does():
     result = attempt_result(attempt)
 
     assert render(s.ResultSerializer, result) == s.ResultSerializer(result).data
+
+
+class ResponseIds(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+
+
+class AttemptWithResponses(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz_title = serializers.CharField(source="quiz.title")
+    responses = ResponseIds(many=True)
+
+
+def test_render_reads_model_instances_and_related_managers_as_drf_does():
+    attempt = next(_documents(QuizMode.GRADED))  # just started
+
+    rendered = render(AttemptWithResponses, attempt)
+
+    assert rendered == AttemptWithResponses(attempt).data
+    assert len(rendered["responses"]) == len(QUESTION_DATA)
