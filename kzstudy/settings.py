@@ -365,6 +365,8 @@ TASKS = {
 # every so many seconds; finished task rows are kept this many days.
 TASK_GRADE_SWEEP_SECONDS = float(os.environ.get("TASK_GRADE_SWEEP_SECONDS", "15"))
 TASK_OVERDUE_SWEEP_SECONDS = float(os.environ.get("TASK_OVERDUE_SWEEP_SECONDS", "60"))
+# How often the worker computes again the item analyses of quizzes whose grades changed.
+TASK_ITEM_ANALYSIS_SWEEP_SECONDS = float(os.environ.get("TASK_ITEM_ANALYSIS_SWEEP_SECONDS", "300"))
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
 
 # The article an LTI course studies when a platform creates one (empty: the first loaded).

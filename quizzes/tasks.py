@@ -1,14 +1,14 @@
-"""The quiz core's background work, as tasks of Django's tasks framework (`django.tasks`).
-
-Item analysis is not a task: it is four aggregate queries whatever the number of attempts
-(`selectors/item_analysis.py`), so reading it on request is cheaper than storing and
-invalidating a precomputed copy.
-"""
+"""The quiz core's background work, as tasks of Django's tasks framework (`django.tasks`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.tasks import task
 
+from . import clock
+from .selectors.analysis_snapshots import refresh_changed_snapshots
 from .services.submission import attempts_close_overdue
 
 
@@ -17,3 +17,13 @@ def close_overdue_attempts() -> int:
     """Submit every open attempt whose deadline has passed, with its saved answers; returns how
     many were closed. Idempotent: an attempt closed once is no longer open."""
     return attempts_close_overdue()
+
+
+@task
+def refresh_item_analyses() -> int:
+    """Compute again the item analyses of the quizzes whose grades changed since the sweep
+    before last (`selectors.analysis_snapshots`), so the results pages find them ready; returns
+    how many were computed. A sweep lost or run twice does no harm: a page computes a stale
+    analysis itself."""
+    window = timedelta(seconds=2 * settings.TASK_ITEM_ANALYSIS_SWEEP_SECONDS)
+    return refresh_changed_snapshots(since=clock.now() - window)

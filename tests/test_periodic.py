@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from quizzes.lti.tasks import deliver_grades
 from quizzes.periodic import Periodic, Scheduler, default_schedule, prune_task_results
-from quizzes.tasks import close_overdue_attempts
+from quizzes.tasks import close_overdue_attempts, refresh_item_analyses
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.TASK_GRADE_SWEEP_SECONDS = 15
     settings.TASK_OVERDUE_SWEEP_SECONDS = 60
+    settings.TASK_ITEM_ANALYSIS_SWEEP_SECONDS = 300
 
 
 class Clock:
@@ -47,6 +48,7 @@ def test_each_task_is_enqueued_at_once_then_every_interval():
     assert scheduler.run_due() == [
         deliver_grades.name,
         close_overdue_attempts.name,
+        refresh_item_analyses.name,
         "clear_expired_sessions",
         "prune_sign_in_logs",
     ]
@@ -64,6 +66,7 @@ def test_the_database_backend_schedule_also_prunes_old_task_rows():
     assert names == [
         deliver_grades.name,
         close_overdue_attempts.name,
+        refresh_item_analyses.name,
         "clear_expired_sessions",
         "prune_sign_in_logs",
         "prune_task_results",
@@ -87,6 +90,7 @@ def test_a_failing_entry_is_tried_again_and_does_not_hold_up_the_others(caplog):
     assert scheduler.run_due() == [
         deliver_grades.name,
         close_overdue_attempts.name,
+        refresh_item_analyses.name,
         "clear_expired_sessions",
         "prune_sign_in_logs",
     ]

@@ -34,8 +34,8 @@ from ..selectors import (
     question_list_for_course,
     question_versions,
     quiz_get_for_results,
-    quiz_item_analysis,
 )
+from ..selectors.analysis_snapshots import item_analysis_snapshot
 from ..selectors.gradebook import gradebook_learners, gradebook_rows
 from ..selectors.results import attempt_row
 from ..services.authoring import question_archive, question_create, question_edit
@@ -382,7 +382,7 @@ class AnalysisView(TeachingView, APIView):
     )
     def get(self, request, course_id: int, quiz_id: int):
         quiz = self.get_quiz()
-        analysis = quiz_item_analysis(course=self.get_course(), quiz=quiz)
+        analysis = item_analysis_snapshot(course=self.get_course(), quiz=quiz).analysis
         body = {
             "quiz": quiz,
             **{

@@ -19,7 +19,7 @@ from ...charts import histogram_svg
 from ...csv_safe import csv_lines
 from ...forms.results import ResultFilterForm
 from ...models import Course, Quiz
-from ...selectors.item_analysis import quiz_item_analysis
+from ...selectors.analysis_snapshots import item_analysis_snapshot
 from ...selectors.results import (
     PAGE_SIZE,
     SORTS,
@@ -139,13 +139,15 @@ def histogram(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
 def analysis(request: HttpRequest, course: Course, quiz: int) -> HttpResponse:
     """Item analysis of the quiz's submitted attempts in this course."""
     quiz_obj = _quiz_or_404(course, quiz)
+    snapshot = item_analysis_snapshot(course=course, quiz=quiz_obj)
     return render(
         request,
         "quizzes/teach/analysis.html",
         {
             "course": course,
             "quiz": quiz_obj,
-            "analysis": quiz_item_analysis(course=course, quiz=quiz_obj),
+            "analysis": snapshot.analysis,
+            "computed_at": snapshot.computed_at,
             "teach_area": "results",
         },
     )

@@ -12,7 +12,11 @@ from django_tasks_db.models import DBTaskResult
 
 pytestmark = pytest.mark.django_db
 
-SCHEDULED = {"quizzes.lti.tasks.deliver_grades", "quizzes.tasks.close_overdue_attempts"}
+SCHEDULED = {
+    "quizzes.lti.tasks.deliver_grades",
+    "quizzes.tasks.close_overdue_attempts",
+    "quizzes.tasks.refresh_item_analyses",
+}
 
 
 def run(*args: str) -> str:

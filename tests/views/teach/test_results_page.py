@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from quizzes import models
+from quizzes.selectors.analysis_snapshots import item_analysis_snapshot
 from tests.factories import UserFactory, enrol, make_attempt
 from tests.submitted_attempts import bulk_submitted, hand_fixture
 
@@ -176,3 +178,14 @@ def test_the_table_pages_fifty_attempts_at_a_time(client):
     assert client.get(url, {"page": "nonsense"}).status_code == 200
     # The summary covers every page, not only the one shown.
     assert second.context["summary"].attempt_count == 65
+
+
+def test_the_analysis_page_says_when_its_figures_were_calculated(client):
+    hand = hand_fixture()
+    snapshot = item_analysis_snapshot(course=hand.course, quiz=hand.quiz)
+    client.force_login(hand.instructor)
+
+    page = client.get(reverse("teach:analysis", args=[hand.course.slug, hand.quiz.pk]))
+
+    shown = timezone.localtime(snapshot.computed_at).strftime("%H:%M")
+    assert f"as calculated at {shown}" in page.content.decode()

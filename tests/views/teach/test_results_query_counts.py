@@ -11,7 +11,10 @@ from tests.submitted_attempts import MULTIPLE_RESPONSE_DATA, bulk_submitted
 pytestmark = pytest.mark.django_db
 # Every URL: session, user, course, two for teaches(), the quiz (6); then its own reads.
 RESULTS_QUERIES = 10  # + count, page of rows, summary with bins, median
-ANALYSIS_QUERIES = 10  # + item sums, attempt totals, answer counts, question versions
+# Computed: + its stamp (2), the cache read, item sums, attempt totals, answer counts, question
+# versions and the cache write (2). Kept: 6 + the stamp and the cache read.
+ANALYSIS_QUERIES = 15
+ANALYSIS_KEPT_QUERIES = 9
 CSV_QUERIES = 7  # + the attempts, streamed
 HISTOGRAM_QUERIES = 8  # + summary with bins, median
 
@@ -50,3 +53,14 @@ def test_each_results_url_makes_a_fixed_number_of_queries(
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200
+
+
+def test_the_analysis_kept_since_nothing_changed_reads_no_response(
+    teaching, django_assert_max_num_queries
+):
+    client, course, quiz = teaching
+    url = reverse("teach:analysis", args=[course.slug, quiz.pk])
+    assert client.get(url).status_code == 200
+
+    with django_assert_max_num_queries(ANALYSIS_KEPT_QUERIES):
+        assert client.get(url).status_code == 200
