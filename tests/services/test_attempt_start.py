@@ -10,10 +10,11 @@ import pytest
 
 from quizzes import clock
 from quizzes.errors import QuizUnavailable
-from quizzes.models import Attempt, Question
+from quizzes.models import Attempt, Question, QuizSlot
 from quizzes.services.attempts import attempt_start, attempt_submit
-from quizzes.services.authoring import question_create
+from quizzes.services.authoring import question_create, question_revise
 from tests.factories import (
+    SINGLE_CHOICE_DATA,
     ArticleFactory,
     CourseFactory,
     SectionFactory,
@@ -218,3 +219,23 @@ def test_pools_never_draw_another_courses_private_questions(article):
         )
     )
     assert private.pk not in drawn and len(drawn) == total
+
+
+@pytest.mark.parametrize("pinned", ["all", "some"])
+def test_a_pinned_slot_shows_its_pinned_version_and_the_others_the_current_one(article, pinned):
+    section = SectionFactory(article=article)
+    first, second = make_question(section, stem="First v1?"), make_question(section, stem="Second?")
+    quiz = fixed_quiz([first, second], article=article)
+    pinned_version = first.current_version
+    question_revise(question=first, stem="First v2?", data=SINGLE_CHOICE_DATA, actor=None)
+    QuizSlot.objects.filter(quiz=quiz, question=first).update(pinned_version=pinned_version)
+    if pinned == "all":
+        QuizSlot.objects.filter(quiz=quiz, question=second).update(
+            pinned_version=second.current_version
+        )
+    course, learner = course_with_learner(article=article)
+
+    attempt = attempt_start(quiz=quiz, user=learner, course=course)
+
+    shown = {r.question_id: r.question_version.stem for r in attempt.responses.all()}
+    assert shown == {first.pk: "First v1?", second.pk: "Second?"}
