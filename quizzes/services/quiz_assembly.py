@@ -100,10 +100,11 @@ def _versions(
         functools.partial(_versions_query, len(pinned_ids)),
         args=(*pinned_ids, *unpinned),
     )
+    pinned_set, unpinned_set = set(pinned_ids), set(unpinned)
     for version in found:
-        if version.pk in pinned_ids:
+        if version.pk in pinned_set:
             pinned[version.pk] = version
-        if version.question_id in unpinned:
+        if version.question_id in unpinned_set:
             current[version.question_id] = version
     return pinned, current
 

@@ -62,18 +62,7 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
     quote = connection.ops.quote_name
     meta = model._meta
     fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
-    prepares = tuple(
-        None
-        if _is_plain(field)
-        else (lambda value, field=field: field.get_db_prep_save(value, connection))
-        if not isinstance(field, NONE_AS_NULL)
-        else (
-            lambda value, field=field: (
-                None if value is None else field.get_db_prep_save(value, connection)
-            )
-        )
-        for field in fields
-    )
+    prepares = tuple(_preparer(field, connection) for field in fields)
     columns = ", ".join(quote(f.column) for f in fields)
     unnest_sql = None
     if connection.vendor == "postgresql":
@@ -89,6 +78,32 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
         returning=f" RETURNING {quote(meta.pk.column)}",
         unnest_sql=unnest_sql,
     )
+
+
+def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """What turns the field's value into the database's: None when the driver takes it as
+    it is; for a field that writes None as NULL, None is passed without preparing it."""
+    if _is_plain(field):
+        return None
+    if isinstance(field, NONE_AS_NULL):
+        return lambda value: None if value is None else field.get_db_prep_save(value, connection)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _row_values(plan: _Plan, obj: models.Model) -> list[Any]:
+    """The values of a new instance in the plan's column order, each prepared as it needs."""
+    values = []
+    for field, prepare in zip(plan.fields, plan.prepares, strict=True):
+        value = field.pre_save(obj, add=True)
+        values.append(value if prepare is None else prepare(value))
+    return values
+
+
+def _saved(obj: models.Model, pk: Any, using: str) -> None:
+    """Mark an instance as stored, with its primary key, as the ORM does after an INSERT."""
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
 
 
 def array_type(field: models.Field, connection: Any) -> str:
@@ -125,11 +140,7 @@ def insert_new[M: models.Model](
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
             chunk = objects[start : start + batch]
-            params: list[Any] = []
-            for obj in chunk:
-                for field, prepare in zip(plan.fields, plan.prepares, strict=True):
-                    value = field.pre_save(obj, add=True)
-                    params.append(value if prepare is None else prepare(value))
+            params = [value for obj in chunk for value in _row_values(plan, obj)]
             if plan.unnest_sql is not None and len(chunk) > 1:
                 width = len(plan.fields)
                 sql = plan.unnest_sql
@@ -141,9 +152,7 @@ def insert_new[M: models.Model](
                 continue
             cursor.execute(sql + conflict + plan.returning, params)
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = using
+                _saved(obj, pk, using)
     return list(objects)
 
 
@@ -275,26 +284,22 @@ def insert_with_children[P: models.Model, C: models.Model](
                 setattr(child, link, parent)
             insert_new(children)
         return parent, list(children)
-    sql, child_fields = _family_sql(type(parent), type(children[0]), link, using)
-    parent_plan = _plan(type(parent), using)
-    params: list[Any] = []
-    for field, prepare in zip(parent_plan.fields, parent_plan.prepares, strict=True):
-        value = field.pre_save(parent, add=True)
-        params.append(value if prepare is None else prepare(value))
-    for field in child_fields:
-        column = [field.pre_save(child, add=True) for child in children]
-        params.append([field.get_db_prep_save(value, connection) for value in column])
+    sql, link_column = _family_sql(type(parent), type(children[0]), link, using)
+    child_plan = _plan(type(children[0]), using)
+    # The children's values as one array per column, their link left to the statement.
+    columns = zip(*(_row_values(child_plan, child) for child in children), strict=True)
+    params = [
+        *_row_values(_plan(type(parent), using), parent),
+        *(list(column) for n, column in enumerate(columns) if n != link_column),
+    ]
     # Inside a caller's transaction a broken constraint must not abort it: a savepoint.
     guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
     with guard, connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for obj in (parent, *children):
-        obj._state.adding = False
-        obj._state.db = using
-    parent.pk = rows[0][1]
+    _saved(parent, rows[0][1], using)
     for child, (pk, _parent_pk) in zip(children, rows, strict=True):
-        child.pk = pk
+        _saved(child, pk, using)
         setattr(child, link, parent)
     return parent, list(children)
 
@@ -302,12 +307,14 @@ def insert_with_children[P: models.Model, C: models.Model](
 @cache
 def _family_sql(
     parent_model: type[models.Model], child_model: type[models.Model], link: str, using: str
-) -> tuple[str, tuple[models.Field, ...]]:
+) -> tuple[str, int]:
+    """The statement, and where the link column stands among the child plan's columns."""
     connection = connections[using]
     quote = connection.ops.quote_name
     parent_plan = _plan(parent_model, using)
     link_field = child_model._meta.get_field(link)
-    fields = tuple(f for f in _plan(child_model, using).fields if f is not link_field)
+    child_fields = _plan(child_model, using).fields
+    fields = tuple(f for f in child_fields if f is not link_field)
     parent_columns = ", ".join(quote(f.column) for f in parent_plan.fields)
     arrays = ", ".join(f"(%s)::{array_type(f, connection)}" for f in fields)
     names = [f"c{n}" for n in range(len(fields))]
@@ -322,4 +329,4 @@ def _family_sql(
         f"UNNEST({arrays}) WITH ORDINALITY AS v({', '.join(names)}, n) ORDER BY v.n "
         f"RETURNING {child_pk}, {quote(link_field.column)}"
     )
-    return sql, fields
+    return sql, child_fields.index(link_field)
