@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.dispatch import receiver
 
 from .models import Attempt
 from .signals import attempt_submitted
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(attempt_submitted, sender=Attempt, dispatch_uid="kzstudy.study_cards_after_submission")
