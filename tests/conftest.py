@@ -27,6 +27,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0, stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _versions_read_afresh():
+    """Each test reads question versions from its own database: ids come back after a
+    rolled-back test, and a version kept by the process (selectors/version_store) must not
+    outlive the test that read it."""
+    from quizzes.selectors import version_store
+
+    version_store.forget_all()
+    yield
+    version_store.forget_all()
+
+
 @pytest.fixture(scope="session")
 def article_path() -> Path:
     """The shared article; tests skip without it unless KZSTUDY_REQUIRE_ARTICLE=1 (CI)."""

@@ -6,7 +6,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.db.models import (
     BooleanField,
@@ -182,15 +182,15 @@ def in_pool(slot: PoolFilters, question: PoolQuestion) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class PoolCandidate:
-    """A published question some random slot could draw."""
+class PoolCandidate(NamedTuple):
+    """A published question some random slot could draw (a tuple: a start builds dozens)."""
 
     id: int
     section_id: int
     difficulty: int
     concept_ids: frozenset[int]
     tag_ids: frozenset[int] = frozenset()
+    current_version_id: int | None = None
 
 
 def _with_tags(questions: QuerySet[Question], tag_ids: set[int]) -> QuerySet[Question]:
@@ -225,7 +225,8 @@ def pool_candidates(*, quiz: Quiz, slots: Sequence[PoolFilters]) -> list[PoolCan
         if tagged_only:
             has_a_tag = reduce(operator.or_, (Q(**{f"tag_{t}": True}) for t in tags))
             questions = questions.filter(has_a_tag)
-        columns = ["id", "section_id", "difficulty", *(f"tag_{t}" for t in tags)]
+        columns = ["id", "section_id", "difficulty", "current_version_id"]
+        columns += [f"tag_{t}" for t in tags]
         return questions.order_by().values_list(*columns)
 
     # Run at every start: compiled once per shape (prepared.py), keyed by all it depends on.
@@ -245,7 +246,8 @@ def pool_candidates(*, quiz: Quiz, slots: Sequence[PoolFilters]) -> list[PoolCan
             section_id=row[1],
             difficulty=row[2],
             concept_ids=frozenset(concept_ids.get(row[0], ())),
-            tag_ids=frozenset(t for t, has in zip(tags, row[3:], strict=True) if has),
+            tag_ids=frozenset(t for t, has in zip(tags, row[4:], strict=True) if has),
+            current_version_id=row[3],
         )
         for row in rows
     ]

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-
-from django.db.models import Q, QuerySet
+from typing import NamedTuple
 
 from .. import clock
 from ..errors import QuizUnavailable
-from ..models import Course, Question, QuestionVersion, Quiz, QuizSlot, SlotKind
+from ..models import Course, QuestionVersion, Quiz, QuizSlot, SlotKind
 from ..qtypes import registry
 from ..selectors import prepared
 from ..selectors.exam_protection import practice_guard
-from ..selectors.quiz_building import in_pool, pool_candidates
+from ..selectors.quiz_building import PoolCandidate, in_pool, pool_candidates
+from ..selectors.version_store import versions_by_id
 from .quiz_rules import marks_fit_an_attempt
 
 MAX_ORDER_RESHUFFLES = 20
@@ -31,6 +30,37 @@ class Pick:
     choice_order: list[str]
 
 
+class _Slot(NamedTuple):
+    """A slot as the draw reads it (a row, not a model instance: a start reads every slot)."""
+
+    position: int
+    kind: str
+    question_id: int | None
+    current_version_id: int | None  # the fixed question's
+    pinned_version_id: int | None
+    mark: Decimal
+    pool_count: int
+    pool_section_id: int | None
+    pool_difficulty: int | None
+    pool_concept_id: int | None
+    pool_tag_id: int | None
+
+
+_SLOT_COLUMNS = (
+    "position",
+    "kind",
+    "question_id",
+    "question__current_version_id",
+    "pinned_version_id",
+    "mark",
+    "pool_count",
+    "pool_section_id",
+    "pool_difficulty",
+    "pool_concept_id",
+    "pool_tag_id",
+)
+
+
 def quiz_pick_questions(
     *,
     quiz: Quiz,
@@ -43,21 +73,34 @@ def quiz_pick_questions(
     Given the course (and the learner), a practice quiz's pools leave out the questions an
     "exam only" graded quiz keeps for itself, drawing fewer if that is all they have left.
     """
-    # No JOIN to the versions here: the versions every slot needs are read in one query below.
-    slots = prepared.instances(QuizSlot, ("slots", quiz.pk), lambda: quiz.slots.all())
+    slots = [
+        _Slot(*row)
+        for row in prepared.values(
+            QuizSlot,
+            ("slot rows", quiz.pk),
+            lambda: quiz.slots.order_by("position").values_list(*_SLOT_COLUMNS),
+        )
+    ]
     kept_out = (
         practice_guard(quiz=quiz, user_id=learner_id, course=course, now=clock.now()).exam_only
         if course is not None
         else frozenset()
     )
     candidates = pool_candidates(quiz=quiz, slots=[s for s in slots if s.kind == SlotKind.RANDOM])
-    chosen: list[tuple[int, int | None, Decimal]] = []
+    current_version = {c.id: c.current_version_id for c in candidates}
+    # A slot looks only at its section's candidates (slots mostly draw from one section).
+    in_section: dict[int, list[PoolCandidate]] = {}
+    for candidate in candidates:
+        in_section.setdefault(candidate.section_id, []).append(candidate)
+    chosen: list[tuple[int, int | None, Decimal]] = []  # question, version, mark
     taken: set[int] = {s.question_id for s in slots if s.kind == SlotKind.FIXED}
-    for slot in sorted(slots, key=lambda s: s.position):
+    for slot in slots:
         if slot.kind == SlotKind.FIXED:
-            chosen.append((slot.question_id, slot.pinned_version_id, slot.mark))
+            version_id = slot.pinned_version_id or slot.current_version_id
+            chosen.append((slot.question_id, version_id, slot.mark))
             continue
-        pool = [c.id for c in candidates if in_pool(slot, c) and c.id not in taken]
+        scope = in_section.get(slot.pool_section_id, []) if slot.pool_section_id else candidates
+        pool = [c.id for c in scope if in_pool(slot, c) and c.id not in taken]
         if len(pool) < slot.pool_count:
             raise QuizUnavailable(
                 f"Slot {slot.position} draws {slot.pool_count} of {len(pool)}.",
@@ -66,7 +109,7 @@ def quiz_pick_questions(
         drawable = sorted(set(pool) - kept_out)
         for question_id in rng.sample(drawable, min(slot.pool_count, len(drawable))):
             taken.add(question_id)
-            chosen.append((question_id, None, slot.mark))
+            chosen.append((question_id, current_version[question_id], slot.mark))
     if not chosen:
         raise QuizUnavailable(code="practice_withheld")
     if not marks_fit_an_attempt(sum((mark for _, _, mark in chosen), Decimal(0))):
@@ -74,49 +117,15 @@ def quiz_pick_questions(
         raise QuizUnavailable(code="marks_overflow")
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
-    pinned, current = _versions(chosen)
+    versions = versions_by_id(version_id for _, version_id, _ in chosen if version_id)
     picks = []
-    for question_id, pinned_id, mark in chosen:
-        version = pinned.get(pinned_id) if pinned_id else current.get(question_id)
+    for question_id, version_id, mark in chosen:
+        version = versions.get(version_id) if version_id else None
         if version is None:
             raise QuizUnavailable("A question of this quiz has no version.", code="pool_too_small")
         order = _choice_order(version, shuffle=quiz.shuffle_choices, rng=rng)
         picks.append(Pick(question_id, version, mark, order))
     return picks
-
-
-def _versions(
-    chosen: list[tuple[int, int | None, Decimal]],
-) -> tuple[dict[int, QuestionVersion], dict[int, QuestionVersion]]:
-    """The pinned versions by id and the current versions of the other questions by question
-    id, in one query."""
-    pinned_ids = sorted({pinned_id for _, pinned_id, _ in chosen if pinned_id})
-    unpinned = sorted({question_id for question_id, pinned_id, _ in chosen if not pinned_id})
-    pinned: dict[int, QuestionVersion] = {}
-    current: dict[int, QuestionVersion] = {}
-    found = prepared.instances(
-        QuestionVersion,
-        ("versions", len(pinned_ids), len(unpinned)),
-        functools.partial(_versions_query, len(pinned_ids)),
-        args=(*pinned_ids, *unpinned),
-    )
-    pinned_set, unpinned_set = set(pinned_ids), set(unpinned)
-    for version in found:
-        if version.pk in pinned_set:
-            pinned[version.pk] = version
-        if version.question_id in unpinned_set:
-            current[version.question_id] = version
-    return pinned, current
-
-
-def _versions_query(pinned_count: int, *ids: int) -> QuerySet[QuestionVersion]:
-    """The versions `ids[:pinned_count]`, and the current versions of the questions
-    `ids[pinned_count:]`."""
-    pinned_ids, unpinned = ids[:pinned_count], ids[pinned_count:]
-    wanted = Q(pk__in=Question.objects.filter(pk__in=unpinned).values("current_version"))
-    if pinned_ids:
-        wanted |= Q(pk__in=pinned_ids)
-    return QuestionVersion.objects.filter(wanted).order_by()
 
 
 def _choice_order(version: QuestionVersion, *, shuffle: bool, rng: random.Random) -> list[str]:
