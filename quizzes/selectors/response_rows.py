@@ -172,34 +172,107 @@ def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> li
     """Every response of an attempt, in position order, with its version and its last step
     (one query): what an attempt page and the API's attempt document show. `wrong_tries`
     adds how many practice checks of each were not right (as `wrong_tries`)."""
-    steps = _quoted(ResponseStep)
-    tries = (
-        f"(SELECT COUNT(*) FROM {steps} c WHERE c.response_id = r.id "
-        f"AND c.kind = '{StepKind.CHECK.value}' AND c.state <> '{ResponseState.CORRECT.value}')"
-    )
-    select = [
-        *_columns(Response, "r", RESPONSE),
-        *_columns(QuestionVersion, "v", PAGE_VERSION),
-        *STEP,
-        tries if wrong_tries else "0",
-    ]
     sql = (
-        f"SELECT {', '.join(select)} FROM {_quoted(Response)} r "
+        f"SELECT {', '.join(_response_columns(wrong_tries))} FROM {_quoted(Response)} r "
         f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
         f"{_last_step_join()}WHERE r.attempt_id = %s ORDER BY r.position"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt.pk])
         rows = cursor.fetchall()
-    responses = []
-    for row in rows:
-        values = _split(row, [len(RESPONSE), len(PAGE_VERSION), 4, 1])
-        response = _load(Response, RESPONSE, values[0])
-        response.attempt = attempt
-        response.question_version = _load(QuestionVersion, PAGE_VERSION, values[1])
-        response.wrong_tries = values[3][0]
-        responses.append(_with_last_step(response, values[2]))
-    return responses
+    return [_response_of(attempt, row) for row in rows]
+
+
+def attempt_with_responses(
+    *, attempt_id: int, user_id: int
+) -> tuple[Attempt, list[Response]] | None:
+    """The user's attempt with its quiz and course, and every response of it as
+    `open_attempt_responses(wrong_tries=True)` gives them (one query). None when the user has
+    no such attempt, or it has no responses."""
+    attempt_names = _all_fields(Attempt)
+    quiz_names, course_names = _all_fields(Quiz), _all_fields(Course)
+    sql = (
+        f"SELECT {', '.join(_columns(Attempt, 'a', attempt_names))}, "
+        f"{', '.join(_columns(Quiz, 'q', quiz_names))}, "
+        f"{', '.join(_columns(Course, 'co', course_names))}, "
+        f"{', '.join(_response_columns(True))} FROM {_quoted(Attempt)} a "
+        f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
+        f"LEFT JOIN {_quoted(Course)} co ON co.id = a.course_id "
+        f"JOIN {_quoted(Response)} r ON r.attempt_id = a.id "
+        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
+        f"{_last_step_join()}WHERE a.id = %s AND a.user_id = %s ORDER BY r.position"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id, user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    sizes = [len(attempt_names), len(quiz_names), len(course_names)]
+    attempt_values, quiz_values, course_values = _split(rows[0], sizes)
+    attempt = _load(Attempt, attempt_names, attempt_values)
+    attempt.quiz = _load(Quiz, quiz_names, quiz_values)
+    attempt.course = _load(Course, course_names, course_values) if attempt.course_id else None
+    skip = sum(sizes)
+    return attempt, [_response_of(attempt, row[skip:]) for row in rows]
+
+
+def _all_fields(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _response_columns(wrong_tries: bool) -> list[str]:
+    tries = (
+        f"(SELECT COUNT(*) FROM {_quoted(ResponseStep)} c WHERE c.response_id = r.id "
+        f"AND c.kind = '{StepKind.CHECK.value}' AND c.state <> '{ResponseState.CORRECT.value}')"
+    )
+    return [
+        *_columns(Response, "r", RESPONSE),
+        *_columns(QuestionVersion, "v", PAGE_VERSION),
+        *STEP,
+        tries if wrong_tries else "0",
+    ]
+
+
+def _response_of(attempt: Attempt, row: Sequence[Any]) -> Response:
+    values = _split(row, [len(RESPONSE), len(PAGE_VERSION), 4, 1])
+    response = _load(Response, RESPONSE, values[0])
+    response.attempt = attempt
+    response.question_version = _load(QuestionVersion, PAGE_VERSION, values[1])
+    response.wrong_tries = values[3][0]
+    return _with_last_step(response, values[2])
+
+
+SUBMISSION_CHECK = ["id", "state", "deadline"]
+
+
+@functools.lru_cache(maxsize=4)
+def _submission_check_sql(vendor: str) -> str:
+    steps, responses = _quoted(ResponseStep), _quoted(Response)
+    return (
+        f"SELECT {', '.join(_columns(Attempt, 'a', SUBMISSION_CHECK))}, "
+        f"(SELECT COALESCE(SUM(x.last_seq), 0) FROM (SELECT MAX(s.seq) AS last_seq "
+        f"FROM {steps} s JOIN {responses} r ON r.id = s.response_id "
+        f"WHERE r.attempt_id = %s GROUP BY s.response_id) x) "
+        f"FROM {_quoted(Attempt)} a WHERE a.id = %s AND a.user_id = %s"
+    )
+
+
+def submission_check(*, attempt_id: int, user_id: int) -> tuple[Attempt, int] | None:
+    """The user's attempt's state and deadline (as an Attempt of those fields), and the sum of
+    its responses' last step numbers, which every saved answer or flag raises (steps are only
+    appended): enough to tell that nothing changed since its responses were read (one query).
+    None when the user has no such attempt."""
+    with connection.cursor() as cursor:
+        cursor.execute(_submission_check_sql(connection.vendor), [attempt_id, attempt_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _load(Attempt, SUBMISSION_CHECK, row[:-1]), row[-1]
+
+
+def saved_steps(responses: Iterable[Response]) -> int:
+    """The sum of these responses' last step numbers, as `submission_check` counts it."""
+    return sum(response.last_seq or 0 for response in responses)
 
 
 def _split(row: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from .. import behaviours, clock
 from ..behaviours import Mark
@@ -23,7 +25,12 @@ from ..models import (
 from ..qtypes import registry
 from ..selectors import prepared
 from ..selectors.delivery import as_live
-from ..selectors.response_rows import open_attempt_responses
+from ..selectors.response_rows import (
+    attempt_with_responses,
+    open_attempt_responses,
+    saved_steps,
+    submission_check,
+)
 from ..signals import attempt_submitted
 from .quiz_grades import grade_after_submission
 from .row_writes import insert_new, update_row, update_rows
@@ -72,13 +79,59 @@ def is_overdue(attempt: Attempt) -> bool:
 
 
 def attempt_submit(*, attempt_id: int, user: AbstractBaseUser) -> Attempt:
-    """Submit and grade an attempt; submitting again returns the same result, graded once."""
+    """Submit and grade an attempt; submitting again returns the same result, graded once.
+
+    On SQLite a transaction holds the whole database's one write lock, and every learner's
+    writes wait for it: there the answers are read and graded before the transaction, which
+    then only checks that nothing changed since (the attempt still open, its deadline the
+    same, no answer or flag saved) and writes. A change meanwhile (an answer saved from
+    another tab, a deadline moved) means grading again under the lock. On PostgreSQL the
+    attempt's row lock holds back only this attempt's saves, so grading happens under it.
+    """
+    early = _graded_before_locking(attempt_id, user.pk)
     with transaction.atomic():
+        if early is not None and _unchanged_since_graded(early):
+            attempt = early.attempt
+            _close(early, submitted_at=_submitted_at(attempt))
+            return attempt
         attempt = _locked_for_submission(attempt_id, user.pk)
         if attempt.state == AttemptState.IN_PROGRESS:
-            when = attempt.deadline if is_overdue(attempt) else clock.now()
-            _grade_and_close(attempt, submitted_at=when)
+            _grade_and_close(attempt, submitted_at=_submitted_at(attempt))
     return attempt
+
+
+def _submitted_at(attempt: Attempt) -> datetime:
+    """When an attempt submitted now counts as submitted: at its deadline if that has passed."""
+    return attempt.deadline if is_overdue(attempt) else clock.now()
+
+
+def _graded_before_locking(attempt_id: int, user_id: int) -> Graded | None:
+    """On SQLite, the user's open attempt graded outside any transaction; None elsewhere, or
+    when there is no such open attempt (the locked path then says why)."""
+    if connections[router.db_for_write(Attempt)].vendor != "sqlite":
+        return None
+    found = attempt_with_responses(attempt_id=attempt_id, user_id=user_id)
+    if found is None or found[0].state != AttemptState.IN_PROGRESS:
+        return None
+    attempt, responses = found
+    if not behaviours.for_quiz(attempt.quiz).counts_wrong_tries:
+        for response in responses:
+            response.wrong_tries = 0
+    return _graded(attempt, [as_live(r) for r in responses])
+
+
+def _unchanged_since_graded(early: Graded) -> bool:
+    """Whether, under the write lock, the attempt is still as it was graded: open, with the
+    same deadline and no step saved since."""
+    found = submission_check(attempt_id=early.attempt.pk, user_id=early.attempt.user_id)
+    if found is None:
+        return False
+    now, steps = found
+    return (
+        now.state == AttemptState.IN_PROGRESS
+        and now.deadline == early.attempt.deadline
+        and steps == early.saved_steps
+    )
 
 
 def attempt_finalize_if_overdue(*, attempt: Attempt) -> bool:
@@ -110,9 +163,27 @@ def _write_final(responses: list[Response]) -> None:
     update_rows(responses, ["answer", "is_flagged", "state", "fraction", "score"])
 
 
-def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
+@dataclass
+class Graded:
+    """An open attempt's responses graded, with the SUBMIT steps to append, not yet written."""
+
+    attempt: Attempt
+    responses: list[Response]
+    steps: list[ResponseStep]
+    saved_steps: int  # the responses' last step numbers summed, when they were read
+
+
+def _grade_and_close(attempt: Attempt, *, submitted_at: datetime) -> None:
     """Grade every response once, append SUBMIT steps, total the score, close the attempt and
-    update the learner's quiz grade.
+    update the learner's quiz grade."""
+    behaviour = behaviours.for_quiz(attempt.quiz)
+    responses = _final_responses(attempt, wrong_tries=behaviour.counts_wrong_tries)
+    _close(_graded(attempt, responses), submitted_at=submitted_at)
+
+
+def _graded(attempt: Attempt, responses: list[Response]) -> Graded:
+    """The attempt's responses (live, with their wrong tries when they count) graded once,
+    as each final answer stands.
 
     The answers and flags saved as steps become the response rows' for good. The quiz's
     behaviour says what each answer is worth: graded now (deferred), or, when it checks
@@ -120,7 +191,6 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
     wrong tries before it (`Behaviour.at_submit`).
     """
     behaviour = behaviours.for_quiz(attempt.quiz)
-    responses = _final_responses(attempt, wrong_tries=behaviour.counts_wrong_tries)
     steps = []
     for response in responses:
         version = response.question_version
@@ -141,8 +211,15 @@ def _grade_and_close(attempt: Attempt, *, submitted_at) -> None:
                 fraction=response.fraction,
             )
         )
+    return Graded(attempt, responses, steps, saved_steps(responses))
+
+
+def _close(graded: Graded, *, submitted_at: datetime) -> None:
+    """Write a graded attempt: its responses, their SUBMIT steps, its score and state, and the
+    learner's quiz grade (inside the caller's transaction)."""
+    attempt, responses = graded.attempt, graded.responses
     _write_final(responses)
-    insert_new(steps)
+    insert_new(graded.steps)
     attempt.score = min(sum((r.score for r in responses), Decimal(0)), attempt.max_score)
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = submitted_at

@@ -462,3 +462,75 @@ def test_flags_and_answers_live_in_the_steps_until_the_submission_writes_them(st
     attempt_submit(attempt_id=attempt.pk, user=learner)
     row.refresh_from_db()
     assert (row.answer, row.is_flagged, row.state) == (answer, True, "correct")
+
+
+def between_grading_and_writing(monkeypatch, action):
+    """Run `action` after a submission has read and graded the answers and before it takes
+    the write lock (SQLite grades first: services/submission.py), as a request from another
+    tab would that commits in between."""
+    from quizzes.services import submission
+
+    grade = submission._graded_before_locking
+
+    def grade_then_act(*args):
+        graded = grade(*args)
+        action()
+        return graded
+
+    monkeypatch.setattr(submission, "_graded_before_locking", grade_then_act)
+
+
+def test_an_answer_saved_while_a_submission_grades_is_the_one_graded(started, monkeypatch):
+    attempt, learner, questions = started
+    first = questions[0]
+    answers_save(
+        attempt_id=attempt.pk, user=learner, answers={first.pk: wrong_answer(first.current_version)}
+    )
+    between_grading_and_writing(
+        monkeypatch,
+        lambda: answers_save(
+            attempt_id=attempt.pk,
+            user=learner,
+            answers={first.pk: key_answer(first.current_version)},
+            flags={first.pk: True},
+        ),
+    )
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
+    graded = submitted.responses.get(question=first)
+    assert (submitted.score, graded.state, graded.is_flagged) == (Decimal(1), "correct", True)
+    assert graded.answer == key_answer(first.current_version)
+    assert ResponseStep.objects.filter(response__attempt=attempt, kind="submit").count() == 3
+
+
+def test_a_submission_racing_another_is_graded_once(started, monkeypatch):
+    attempt, learner, questions = started
+    answers_save(
+        attempt_id=attempt.pk,
+        user=learner,
+        answers={questions[0].pk: key_answer(questions[0].current_version)},
+    )
+    other_tab = []
+
+    def submit_from_another_tab():
+        if not other_tab:  # once: that submission grades first too
+            other_tab.append(None)
+            other_tab[0] = attempt_submit(attempt_id=attempt.pk, user=learner)
+
+    between_grading_and_writing(monkeypatch, submit_from_another_tab)
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
+    assert (submitted.score, submitted.submitted_at) == (
+        other_tab[0].score,
+        other_tab[0].submitted_at,
+    )
+    assert ResponseStep.objects.filter(response__attempt=attempt, kind="submit").count() == 3
+
+
+def test_a_deadline_moved_while_a_submission_grades_is_the_one_applied(started, monkeypatch):
+    attempt, learner, _questions = started
+    # Shortened to a moment after the start (an accommodation withdrawn): already past.
+    later = attempt.started_at + timedelta(microseconds=1)
+    between_grading_and_writing(
+        monkeypatch, lambda: type(attempt).objects.filter(pk=attempt.pk).update(deadline=later)
+    )
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
+    assert submitted.submitted_at == later
