@@ -68,7 +68,7 @@ def _quoted(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _columns(model: type[Model], alias: str, names: list[str]) -> list[str]:
+def _columns(model: type[Model], alias: str, names: Sequence[str]) -> list[str]:
     meta = model._meta
     return [f"{alias}.{connection.ops.quote_name(meta.get_field(n).column)}" for n in names]
 
@@ -93,7 +93,7 @@ def _loader(model: type[Model], names: tuple[str, ...], vendor: str):
     return converters, order, positions
 
 
-def _load(model: type[Model], names: list[str], values: Sequence[Any]) -> Model:
+def _load(model: type[Model], names: Sequence[str], values: Sequence[Any]) -> Model:
     """An instance from raw column values, converted as the ORM converts them."""
     converters, order, positions = _loader(model, tuple(names), connection.vendor)
     converted = []
@@ -283,35 +283,21 @@ def _split(row: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:
     return parts
 
 
-def quiz_offer_row(
-    *,
-    quiz_id: int,
-    user_id: int,
-    all_courses: bool,
-    course_id: int | None,
-    course_slug: str | None,
-    since: datetime,
-) -> tuple[Quiz, dict[str, Any]] | None:
-    """The published quiz and, in one query, which of the user's courses offer it (all courses
-    for a site admin; only the one asked for, when one is): the first such course's id, how
-    many there are, whether the user belongs to the course asked for, and the user's attempts
-    at the quiz in that course (how many, the open one, how many began after `since`)."""
+@functools.lru_cache(maxsize=16)
+def _offer_sql(vendor: str, all_courses: bool, asked_by: str | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL of `quiz_offer_row` for a site admin or a member, and a course asked for by id,
+    by slug or not at all, with the quiz's field names (built once: every start runs it)."""
     quote = connection.ops.quote_name
     course, enrolment = _quoted(Course), _quoted(Enrolment)
     # A learner's courses are found from their enrolments (CROSS JOIN keeps SQLite on that
     # side: a shared quiz is offered by every course of its article, which may be thousands).
     if all_courses:
-        members, member_params = f"FROM {course} c WHERE 1 = 1", []
+        members = f"FROM {course} c WHERE 1 = 1"
     else:
         members = (
             f"FROM {enrolment} e CROSS JOIN {course} c WHERE e.user_id = %s AND c.id = e.course_id"
         )
-        member_params = [user_id]
-    asked, asked_params = "", []
-    if course_id is not None:
-        asked, asked_params = "AND c.id = %s", [course_id]
-    elif course_slug is not None:
-        asked, asked_params = "AND c.slug = %s", [course_slug]
+    asked = {"id": "AND c.id = %s", "slug": "AND c.slug = %s", None: ""}[asked_by]
     # A course's own quiz, or a shared one: for every course of its article, or of any.
     offers = (
         "(c.id = q.course_id OR (q.course_id IS NULL "
@@ -319,7 +305,7 @@ def quiz_offer_row(
     )
     courses = f"{members} AND {offers} {asked}"
     member = f"(SELECT COUNT(*) {members} {asked})" if asked else "0"
-    names = [f.name for f in Quiz._meta.concrete_fields]
+    names = tuple(f.name for f in Quiz._meta.concrete_fields)
     inner = (
         f"SELECT {', '.join(_columns(Quiz, 'q', names))}, "
         f"(SELECT MIN(c.id) {courses}) AS offered, (SELECT COUNT(*) {courses}) AS offers, "
@@ -337,6 +323,27 @@ def quiz_offer_row(
         f"{', '.join(_columns(Accommodation, 'ac', ACCOMMODATION))} "
         f"FROM ({inner}) x {_accommodations_join()}"
     )
+    return sql, names
+
+
+def quiz_offer_row(
+    *,
+    quiz_id: int,
+    user_id: int,
+    all_courses: bool,
+    course_id: int | None,
+    course_slug: str | None,
+    since: datetime,
+) -> tuple[Quiz, dict[str, Any]] | None:
+    """The published quiz and, in one query, which of the user's courses offer it (all courses
+    for a site admin; only the one asked for, when one is): the first such course's id, how
+    many there are, whether the user belongs to the course asked for, and the user's attempts
+    at the quiz in that course (how many, the open one, how many began after `since`)."""
+    asked_by = "id" if course_id is not None else "slug" if course_slug is not None else None
+    sql, names = _offer_sql(connection.vendor, all_courses, asked_by)
+    member_params = [] if all_courses else [user_id]
+    asked_params = [course_id if asked_by == "id" else course_slug] if asked_by else []
+    asked = asked_by is not None
     courses_params = member_params + asked_params
     params = [
         user_id,

@@ -41,6 +41,7 @@ NONE_AS_NULL = (models.DecimalField, models.JSONField, models.DateTimeField, mod
 class _Plan:
     fields: tuple[models.Field, ...]
     prepares: tuple[Callable[[Any], Any] | None, ...]  # None: the value as it is
+    stamps: frozenset[int]  # the fields set to the moment of the insert (auto_now, auto_now_add)
     sql_head: str
     row_sql: str
     returning: str
@@ -73,6 +74,11 @@ def _plan(model: type[models.Model], using: str) -> _Plan:
     return _Plan(
         fields=fields,
         prepares=prepares,
+        stamps=frozenset(
+            n
+            for n, field in enumerate(fields)
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        ),
         sql_head=f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ",
         row_sql="(" + ", ".join(["%s"] * len(fields)) + ")",
         returning=f" RETURNING {quote(meta.pk.column)}",
@@ -92,11 +98,32 @@ def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any] | No
 
 def _row_values(plan: _Plan, obj: models.Model) -> list[Any]:
     """The values of a new instance in the plan's column order, each prepared as it needs."""
-    values = []
-    for field, prepare in zip(plan.fields, plan.prepares, strict=True):
-        value = field.pre_save(obj, add=True)
-        values.append(value if prepare is None else prepare(value))
-    return values
+    return _rows_values(plan, [obj])[0]
+
+
+def _rows_values(plan: _Plan, objects: Sequence[models.Model]) -> list[list[Any]]:
+    """The values of new instances, each row in the plan's column order. Their automatic
+    timestamps (`auto_now`, `auto_now_add`) are one moment for the lot, prepared once (on
+    SQLite a timestamp's preparation cost as much as the rest of a response's row)."""
+    stamped = {}
+    for index in plan.stamps if objects else ():
+        # The field's own pre_save gives the moment (a datetime, a date or a time) once.
+        now = plan.fields[index].pre_save(objects[0], add=True)
+        prepare = plan.prepares[index]
+        stamped[index] = (plan.fields[index].attname, now, now if prepare is None else prepare(now))
+    rows = []
+    for obj in objects:
+        values = []
+        for index, (field, prepare) in enumerate(zip(plan.fields, plan.prepares, strict=True)):
+            if index in stamped:
+                attname, now, prepared = stamped[index]
+                setattr(obj, attname, now)
+                values.append(prepared)
+                continue
+            value = field.pre_save(obj, add=True)
+            values.append(value if prepare is None else prepare(value))
+        rows.append(values)
+    return rows
 
 
 def _saved(obj: models.Model, pk: Any, using: str) -> None:
@@ -140,7 +167,7 @@ def insert_new[M: models.Model](
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
             chunk = objects[start : start + batch]
-            params = [value for obj in chunk for value in _row_values(plan, obj)]
+            params = [value for row in _rows_values(plan, chunk) for value in row]
             if plan.unnest_sql is not None and len(chunk) > 1:
                 width = len(plan.fields)
                 sql = plan.unnest_sql
@@ -154,6 +181,23 @@ def insert_new[M: models.Model](
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 _saved(obj, pk, using)
     return list(objects)
+
+
+def _insert_rows(
+    plan: _Plan, objects: Sequence[models.Model], rows: list[list[Any]], using: str
+) -> None:
+    """INSERT rows already prepared for these new instances (not on PostgreSQL, whose many
+    rows go as arrays: `insert_new`), batched past the database's parameter limit; each
+    instance gets its primary key."""
+    connection = connections[using]
+    batch = max(1, connection.ops.bulk_batch_size(list(plan.fields), objects))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            chunk, chunk_rows = objects[start : start + batch], rows[start : start + batch]
+            sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk)) + plan.returning
+            cursor.execute(sql, [value for row in chunk_rows for value in row])
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                _saved(obj, pk, using)
 
 
 @cache
@@ -277,17 +321,28 @@ def insert_with_children[P: models.Model, C: models.Model](
     parent raises IntegrityError and writes nothing, either way."""
     using = router.db_for_write(type(parent))
     connection = connections[using]
-    if connection.vendor != "postgresql" or not children:
+    if not children:
         with transaction.atomic(using=using):
             insert_new([parent])
-            for child in children:
-                setattr(child, link, parent)
-            insert_new(children)
+        return parent, []
+    if connection.vendor != "postgresql":
+        # The children's rows are prepared before the transaction, which on SQLite holds the
+        # whole database's write lock: only their link to the parent is left to fill in.
+        child_plan = _plan(type(children[0]), using)
+        link_at = child_plan.fields.index(type(children[0])._meta.get_field(link))
+        rows = _rows_values(child_plan, children)
+        with transaction.atomic(using=using):
+            insert_new([parent])
+            for row in rows:
+                row[link_at] = parent.pk
+            _insert_rows(child_plan, children, rows, using)
+        for child in children:
+            setattr(child, link, parent)
         return parent, list(children)
     sql, link_column = _family_sql(type(parent), type(children[0]), link, using)
     child_plan = _plan(type(children[0]), using)
     # The children's values as one array per column, their link left to the statement.
-    columns = zip(*(_row_values(child_plan, child) for child in children), strict=True)
+    columns = zip(*_rows_values(child_plan, children), strict=True)
     params = [
         *_row_values(_plan(type(parent), using), parent),
         *(list(column) for n, column in enumerate(columns) if n != link_column),

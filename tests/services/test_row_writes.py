@@ -81,6 +81,30 @@ def test_auto_now_fields_are_set_and_defaults_kept(questions):
     assert stored.state == step.state
 
 
+def test_rows_inserted_together_share_one_moment_for_their_automatic_timestamps(questions):
+    before = timezone.now()
+    rows = insert_new(new_responses(make_attempt(), questions))
+    stored = set(
+        Response.objects.filter(pk__in=[r.pk for r in rows]).values_list("updated_at", flat=True)
+    )
+    assert len(stored) == 1 and before <= stored.pop() <= timezone.now()
+    assert len({r.updated_at for r in rows}) == 1
+
+
+def test_a_row_and_its_children_from_a_failed_insert_can_be_inserted_again(questions):
+    """The children's rows are prepared before the transaction; a parent refused leaves them
+    unlinked and unsaved, as they were."""
+    first = make_attempt()  # number 1, still open
+    children = children_of(questions)
+    with pytest.raises(IntegrityError):
+        insert_with_children(attempt_like(first, 1), children, link="attempt")
+    assert all(child.pk is None and child._state.adding for child in children)
+    first.state, first.score, first.submitted_at = "submitted", Decimal(0), timezone.now()
+    first.save()
+    attempt, responses = insert_with_children(attempt_like(first, 2), children, link="attempt")
+    assert [r.attempt_id for r in responses] == [attempt.pk] * len(questions)
+
+
 def test_nothing_to_insert_is_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_new([]) == []
