@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.transaction import TransactionManagementError
 
 from ..models import (
     Accommodation,
@@ -184,23 +185,17 @@ def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> li
 
 
 def attempt_with_responses(
-    *, attempt_id: int, user_id: int
+    *, attempt_id: int, user_id: int, lock: bool = False
 ) -> tuple[Attempt, list[Response]] | None:
     """The user's attempt with its quiz and course, and every response of it as
-    `open_attempt_responses(wrong_tries=True)` gives them (one query). None when the user has
-    no such attempt, or it has no responses."""
-    attempt_names = _all_fields(Attempt)
-    quiz_names, course_names = _all_fields(Quiz), _all_fields(Course)
-    sql = (
-        f"SELECT {', '.join(_columns(Attempt, 'a', attempt_names))}, "
-        f"{', '.join(_columns(Quiz, 'q', quiz_names))}, "
-        f"{', '.join(_columns(Course, 'co', course_names))}, "
-        f"{', '.join(_response_columns(True))} FROM {_quoted(Attempt)} a "
-        f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
-        f"LEFT JOIN {_quoted(Course)} co ON co.id = a.course_id "
-        f"JOIN {_quoted(Response)} r ON r.attempt_id = a.id "
-        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
-        f"{_last_step_join()}WHERE a.id = %s AND a.user_id = %s ORDER BY r.position"
+    `open_attempt_responses(wrong_tries=True)` gives them (one query). With `lock`, the
+    attempt's row is locked until the transaction ends where the database locks rows (on
+    SQLite the transaction holds the whole database). None when the user has no such attempt,
+    or it has no responses."""
+    if lock and connection.get_autocommit():
+        raise TransactionManagementError("a row lock outside a transaction would end at once")
+    sql, attempt_names, quiz_names, course_names = _attempt_with_responses_sql(
+        connection.vendor, lock and connection.features.has_select_for_update_of
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt_id, user_id])
@@ -216,8 +211,30 @@ def attempt_with_responses(
     return attempt, [_response_of(attempt, row[skip:]) for row in rows]
 
 
-def _all_fields(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+@functools.lru_cache(maxsize=4)
+def _attempt_with_responses_sql(
+    vendor: str, lock: bool
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The SQL of `attempt_with_responses` and the fields it reads of the attempt, the quiz and
+    the course (built once: every submission runs it)."""
+    attempt_names = _all_fields(Attempt)
+    quiz_names, course_names = _all_fields(Quiz), _all_fields(Course)
+    sql = (
+        f"SELECT {', '.join(_columns(Attempt, 'a', attempt_names))}, "
+        f"{', '.join(_columns(Quiz, 'q', quiz_names))}, "
+        f"{', '.join(_columns(Course, 'co', course_names))}, "
+        f"{', '.join(_response_columns(True))} FROM {_quoted(Attempt)} a "
+        f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
+        f"LEFT JOIN {_quoted(Course)} co ON co.id = a.course_id "
+        f"JOIN {_quoted(Response)} r ON r.attempt_id = a.id "
+        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
+        f"{_last_step_join()}WHERE a.id = %s AND a.user_id = %s ORDER BY r.position"
+    )
+    return sql + (" FOR UPDATE OF a" if lock else ""), attempt_names, quiz_names, course_names
+
+
+def _all_fields(model: type[Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def _response_columns(wrong_tries: bool) -> list[str]:

@@ -467,17 +467,22 @@ def test_flags_and_answers_live_in_the_steps_until_the_submission_writes_them(st
 def between_grading_and_writing(monkeypatch, action):
     """Run `action` after a submission has read and graded the answers and before it takes
     the write lock (SQLite grades first: services/submission.py), as a request from another
-    tab would that commits in between."""
+    tab would that commits in between. On PostgreSQL nothing is read before the row lock, so
+    the action comes just before the locked read: what it changes must be graded all the same."""
     from quizzes.services import submission
 
-    grade = submission._graded_before_locking
+    grade = submission._graded_open_attempt
+    pending = [action]
 
-    def grade_then_act(*args):
-        graded = grade(*args)
-        action()
+    def grade_then_act(*args, lock=False):
+        if lock and pending:
+            pending.pop()()
+        graded = grade(*args, lock=lock)
+        if not lock and pending:
+            pending.pop()()
         return graded
 
-    monkeypatch.setattr(submission, "_graded_before_locking", grade_then_act)
+    monkeypatch.setattr(submission, "_graded_open_attempt", grade_then_act)
 
 
 def test_an_answer_saved_while_a_submission_grades_is_the_one_graded(started, monkeypatch):

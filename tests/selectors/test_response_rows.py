@@ -1,0 +1,79 @@
+"""response_rows.attempt_with_responses and submission_check: the submission's reads."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from quizzes.models import ResponseStep, StepKind
+from quizzes.selectors.response_rows import (
+    attempt_with_responses,
+    open_attempt_responses,
+    saved_steps,
+    submission_check,
+)
+from tests.factories import make_attempt, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def attempt():
+    return make_attempt(questions=[make_question(stem=f"Question {n}?") for n in range(3)])
+
+
+def test_the_attempt_its_quiz_course_and_responses_are_one_query(attempt):
+    with CaptureQueriesContext(connection) as read:
+        found, responses = attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id)
+    assert len(read.captured_queries) == 1
+    assert (found.pk, found.quiz.pk, found.course.pk) == (
+        attempt.pk,
+        attempt.quiz_id,
+        attempt.course_id,
+    )
+    alone = open_attempt_responses(attempt, wrong_tries=True)
+    assert [(r.pk, r.question_version.stem, r.last_seq) for r in responses] == [
+        (r.pk, r.question_version.stem, r.last_seq) for r in alone
+    ]
+
+
+def test_another_learners_attempt_is_not_read(attempt):
+    other = make_attempt()
+    assert attempt_with_responses(attempt_id=attempt.pk, user_id=other.user_id) is None
+    assert submission_check(attempt_id=attempt.pk, user_id=other.user_id) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_lock_is_taken_inside_a_transaction_and_refused_outside(attempt):
+    with transaction.atomic(), CaptureQueriesContext(connection) as read:
+        assert attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id, lock=True)
+    locks = read.captured_queries[-1]["sql"].endswith("FOR UPDATE OF a")
+    assert locks == connection.features.has_select_for_update_of
+    with pytest.raises(TransactionManagementError):
+        attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id, lock=True)
+
+
+def test_every_saved_step_moves_the_check(attempt):
+    def check():
+        found, steps = submission_check(attempt_id=attempt.pk, user_id=attempt.user_id)
+        return found.state, found.deadline, steps
+
+    responses = open_attempt_responses(attempt)
+    before = check()
+    assert (
+        before
+        == (attempt.state, attempt.deadline, saved_steps(responses))
+        == (
+            "in_progress",
+            attempt.deadline,
+            0,
+        )
+    )
+    first = responses[0]
+    for seq in (1, 2):
+        ResponseStep.objects.create(response=first, seq=seq, kind=StepKind.SAVE, data={})
+        assert check()[2] == seq == saved_steps(open_attempt_responses(attempt))
+    ResponseStep.objects.create(response=responses[1], seq=1, kind=StepKind.SAVE, data={})
+    assert check()[2] == 3 == saved_steps(open_attempt_responses(attempt))
