@@ -25,9 +25,16 @@ class AttemptState(models.TextChoices):
 class Attempt(models.Model):
     """A learner's attempt at a quiz in a course; its questions are fixed when it starts."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # No index of their own: the unique (quiz, user, course, number) and the (user, quiz) index
+    # lead with them, and every index more is a write more on each start and submission.
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="quiz_attempts",
+        db_index=False,
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="attempts")
     number = models.PositiveSmallIntegerField(_("attempt number"))
@@ -126,7 +133,10 @@ SAVED_STATES = frozenset(
 class Response(models.Model):
     """One question of an attempt: the exact version shown, its choice order and the answer."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: both unique constraints lead with it.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
     question_version = models.ForeignKey(
@@ -190,7 +200,10 @@ class StepKind(models.TextChoices):
 class ResponseStep(models.Model):
     """An append-only history of a response: the current state is the last step (Moodle)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="steps")
+    # No index of its own: the unique (response, seq) leads with it.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=12, choices=StepKind)
     data = models.JSONField(_("data"), default=dict, blank=True)

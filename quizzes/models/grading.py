@@ -83,8 +83,12 @@ class QuizGrade(models.Model):
     the transaction of whatever changed an attempt's score, and everything that shows or sends
     a quiz grade (gradebook, roster, history, LTI) reads it."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="grades")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_grades")
+    # No index of their own: the unique (quiz, course, user) and the (course, quiz) index lead
+    # with them.
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="grades", db_index=False)
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="quiz_grades", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_grades"
     )

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.db.transaction import TransactionManagementError
 
 from ..models import (
     Accommodation,
@@ -185,18 +184,12 @@ def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> li
 
 
 def attempt_with_responses(
-    *, attempt_id: int, user_id: int, lock: bool = False
+    *, attempt_id: int, user_id: int
 ) -> tuple[Attempt, list[Response]] | None:
     """The user's attempt with its quiz and course, and every response of it as
-    `open_attempt_responses(wrong_tries=True)` gives them (one query). With `lock`, the
-    attempt's row is locked until the transaction ends where the database locks rows (on
-    SQLite the transaction holds the whole database). None when the user has no such attempt,
-    or it has no responses."""
-    if lock and connection.get_autocommit():
-        raise TransactionManagementError("a row lock outside a transaction would end at once")
-    sql, attempt_names, quiz_names, course_names = _attempt_with_responses_sql(
-        connection.vendor, lock and connection.features.has_select_for_update_of
-    )
+    `open_attempt_responses(wrong_tries=True)` gives them (one query; no row lock). None when
+    the user has no such attempt, or it has no responses."""
+    sql, attempt_names, quiz_names, course_names = _attempt_with_responses_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt_id, user_id])
         rows = cursor.fetchall()
@@ -213,7 +206,7 @@ def attempt_with_responses(
 
 @functools.lru_cache(maxsize=4)
 def _attempt_with_responses_sql(
-    vendor: str, lock: bool
+    vendor: str,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The SQL of `attempt_with_responses` and the fields it reads of the attempt, the quiz and
     the course (built once: every submission runs it)."""
@@ -230,7 +223,7 @@ def _attempt_with_responses_sql(
         f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
         f"{_last_step_join()}WHERE a.id = %s AND a.user_id = %s ORDER BY r.position"
     )
-    return sql + (" FOR UPDATE OF a" if lock else ""), attempt_names, quiz_names, course_names
+    return sql, attempt_names, quiz_names, course_names
 
 
 def _all_fields(model: type[Model]) -> tuple[str, ...]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
-from django.db.transaction import TransactionManagementError
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quizzes.models import ResponseStep, StepKind
@@ -43,16 +42,6 @@ def test_another_learners_attempt_is_not_read(attempt):
     other = make_attempt()
     assert attempt_with_responses(attempt_id=attempt.pk, user_id=other.user_id) is None
     assert submission_check(attempt_id=attempt.pk, user_id=other.user_id) is None
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_row_lock_is_taken_inside_a_transaction_and_refused_outside(attempt):
-    with transaction.atomic(), CaptureQueriesContext(connection) as read:
-        assert attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id, lock=True)
-    locks = read.captured_queries[-1]["sql"].endswith("FOR UPDATE OF a")
-    assert locks == connection.features.has_select_for_update_of
-    with pytest.raises(TransactionManagementError):
-        attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id, lock=True)
 
 
 def test_every_saved_step_moves_the_check(attempt):

@@ -471,18 +471,24 @@ def between_grading_and_writing(monkeypatch, action):
     the action comes just before the locked read: what it changes must be graded all the same."""
     from quizzes.services import submission
 
-    grade = submission._graded_open_attempt
+    grade, lock = submission._graded_open_attempt, submission._locked_for_submission
     pending = [action]
 
-    def grade_then_act(*args, lock=False):
-        if lock and pending:
+    def act():
+        while pending:  # once: the action may submit too
             pending.pop()()
-        graded = grade(*args, lock=lock)
-        if not lock and pending:
-            pending.pop()()
+
+    def grade_then_act(*args):
+        graded = grade(*args)
+        act()
         return graded
 
+    def act_then_lock(*args):
+        act()
+        return lock(*args)
+
     monkeypatch.setattr(submission, "_graded_open_attempt", grade_then_act)
+    monkeypatch.setattr(submission, "_locked_for_submission", act_then_lock)
 
 
 def test_an_answer_saved_while_a_submission_grades_is_the_one_graded(started, monkeypatch):
