@@ -160,14 +160,37 @@ def insert_new[M: models.Model](
         return list(objects)
     model = type(objects[0])
     using = router.db_for_write(model)
-    connection = connections[using]
     plan = _plan(model, using)
     conflict = _on_conflict(model, using, tuple(unique_fields), tuple(update_fields))
+    _insert_rows(
+        plan,
+        objects,
+        _rows_values(plan, objects),
+        using,
+        conflict=conflict,
+        ignore_conflicts=ignore_conflicts,
+    )
+    return list(objects)
+
+
+def _insert_rows(
+    plan: _Plan,
+    objects: Sequence[models.Model],
+    rows: list[list[Any]],
+    using: str,
+    *,
+    conflict: str = "",
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT the prepared rows of these new instances, batched past the database's parameter
+    limit (on PostgreSQL many rows go as one array per column); each instance gets its primary
+    key unless conflicts are ignored."""
+    connection = connections[using]
     batch = max(1, connection.ops.bulk_batch_size(list(plan.fields), objects))
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
             chunk = objects[start : start + batch]
-            params = [value for row in _rows_values(plan, chunk) for value in row]
+            params = [value for row in rows[start : start + batch] for value in row]
             if plan.unnest_sql is not None and len(chunk) > 1:
                 width = len(plan.fields)
                 sql = plan.unnest_sql
@@ -178,24 +201,6 @@ def insert_new[M: models.Model](
                 cursor.execute(sql + " ON CONFLICT DO NOTHING", params)
                 continue
             cursor.execute(sql + conflict + plan.returning, params)
-            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                _saved(obj, pk, using)
-    return list(objects)
-
-
-def _insert_rows(
-    plan: _Plan, objects: Sequence[models.Model], rows: list[list[Any]], using: str
-) -> None:
-    """INSERT rows already prepared for these new instances (not on PostgreSQL, whose many
-    rows go as arrays: `insert_new`), batched past the database's parameter limit; each
-    instance gets its primary key."""
-    connection = connections[using]
-    batch = max(1, connection.ops.bulk_batch_size(list(plan.fields), objects))
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), batch):
-            chunk, chunk_rows = objects[start : start + batch], rows[start : start + batch]
-            sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk)) + plan.returning
-            cursor.execute(sql, [value for row in chunk_rows for value in row])
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 _saved(obj, pk, using)
 

@@ -1,5 +1,5 @@
-"""The attempt path's tables: every foreign key still leads an index, none has two, and on
-PostgreSQL a response leaves room on its page for its one update (migration 0018)."""
+"""The attempt path's tables: every foreign key still leads an index, and none has two
+(migration 0018)."""
 
 from __future__ import annotations
 
@@ -35,15 +35,3 @@ def test_no_index_of_the_attempt_path_repeats_the_start_of_another(model):
     wider = {columns[0] for columns in indexes if len(columns) > 1}
     primary = model._meta.pk.column
     assert [column for column in single if column in wider and column != primary] == []
-
-
-def test_a_response_leaves_half_its_page_for_its_update_on_postgresql():
-    if connection.vendor != "postgresql":
-        assert connection.vendor == "sqlite"  # SQLite has no fill factor; nothing to set
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reloptions FROM pg_class WHERE relname = %s", [Response._meta.db_table]
-        )
-        (options,) = cursor.fetchone()
-    assert options == ["fillfactor=50"]
