@@ -25,16 +25,9 @@ class AttemptState(models.TextChoices):
 class Attempt(models.Model):
     """A learner's attempt at a quiz in a course; its questions are fixed when it starts."""
 
-    # No index of their own: the unique (quiz, user, course, number) and the (user, quiz) index
-    # lead with them, and every index more is a write more on each start and submission.
-    quiz = models.ForeignKey(
-        Quiz, on_delete=models.PROTECT, related_name="attempts", db_index=False
-    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="quiz_attempts",
-        db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="attempts")
     number = models.PositiveSmallIntegerField(_("attempt number"))
@@ -133,10 +126,7 @@ SAVED_STATES = frozenset(
 class Response(models.Model):
     """One question of an attempt: the exact version shown, its choice order and the answer."""
 
-    # No index of its own: both unique constraints lead with it.
-    attempt = models.ForeignKey(
-        Attempt, on_delete=models.CASCADE, related_name="responses", db_index=False
-    )
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
     question_version = models.ForeignKey(
@@ -200,10 +190,7 @@ class StepKind(models.TextChoices):
 class ResponseStep(models.Model):
     """An append-only history of a response: the current state is the last step (Moodle)."""
 
-    # No index of its own: the unique (response, seq) leads with it.
-    response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="steps", db_index=False
-    )
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="steps")
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=12, choices=StepKind)
     data = models.JSONField(_("data"), default=dict, blank=True)

@@ -83,12 +83,8 @@ class QuizGrade(models.Model):
     the transaction of whatever changed an attempt's score, and everything that shows or sends
     a quiz grade (gradebook, roster, history, LTI) reads it."""
 
-    # No index of their own: the unique (quiz, course, user) and the (course, quiz) index lead
-    # with them.
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="grades", db_index=False)
-    course = models.ForeignKey(
-        Course, on_delete=models.CASCADE, related_name="quiz_grades", db_index=False
-    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="grades")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_grades")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_grades"
     )
