@@ -26,13 +26,14 @@ from ..models import (
     AttemptState,
     Course,
     Enrolment,
-    QuestionVersion,
     Quiz,
     Response,
     ResponseState,
     ResponseStep,
     StepKind,
 )
+from ..permissions import platform_switched_off_sql
+from .version_store import versions_by_id
 
 RESPONSE = [
     "id",
@@ -59,8 +60,6 @@ ACCOMMODATION = [
 ]
 ATTEMPT = ["id", "quiz_id", "user_id", "course_id", "state", "deadline", "submitted_at"]
 QUIZ = ["id", "mode"]
-SAVE_VERSION = ["id", "qtype", "payload"]
-PAGE_VERSION = ["id", "question_id", "qtype", "stem", "payload", "explanation", "source_quote"]
 STEP = ["s.seq", "s.kind", "s.state", "s.data"]
 
 
@@ -127,7 +126,6 @@ def _responses_to_save_sql(vendor: str, question_count: int) -> str:
         *_columns(Response, "r", RESPONSE),
         *_columns(Attempt, "a", ATTEMPT),
         *_columns(Quiz, "q", QUIZ),
-        *_columns(QuestionVersion, "v", SAVE_VERSION),
         *STEP,
         f"(SELECT COUNT(*) FROM {_quoted(ResponseStep)} w JOIN {_quoted(Response)} wr "
         "ON wr.id = w.response_id WHERE wr.attempt_id = a.id AND w.created_at >= %s)",
@@ -136,7 +134,6 @@ def _responses_to_save_sql(vendor: str, question_count: int) -> str:
         f"SELECT {', '.join(select)} FROM {_quoted(Response)} r "
         f"JOIN {_quoted(Attempt)} a ON a.id = r.attempt_id "
         f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
-        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
         f"{_last_step_join()}"
         f"WHERE r.attempt_id = %s AND a.user_id = %s "
         f"AND r.question_id IN ({', '.join(['%s'] * question_count)}) ORDER BY r.position"
@@ -157,15 +154,14 @@ def responses_to_save(
         rows = cursor.fetchall()
     responses = []
     for row in rows:
-        values = _split(row, [len(RESPONSE), len(ATTEMPT), len(QUIZ), len(SAVE_VERSION), 4, 1])
+        values = _split(row, [len(RESPONSE), len(ATTEMPT), len(QUIZ), 4, 1])
         response = _load(Response, RESPONSE, values[0])
         attempt = _load(Attempt, ATTEMPT, values[1])
         attempt.quiz = _load(Quiz, QUIZ, values[2])
         response.attempt = attempt
-        response.question_version = _load(QuestionVersion, SAVE_VERSION, values[3])
-        response.recent_writes = values[5][0]
-        responses.append(_with_last_step(response, values[4]))
-    return responses
+        response.recent_writes = values[4][0]
+        responses.append(_with_last_step(response, values[3]))
+    return _with_versions(responses)
 
 
 def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> list[Response]:
@@ -174,13 +170,12 @@ def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> li
     adds how many practice checks of each were not right (as `wrong_tries`)."""
     sql = (
         f"SELECT {', '.join(_response_columns(wrong_tries))} FROM {_quoted(Response)} r "
-        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
         f"{_last_step_join()}WHERE r.attempt_id = %s ORDER BY r.position"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt.pk])
         rows = cursor.fetchall()
-    return [_response_of(attempt, row) for row in rows]
+    return _with_versions([_response_of(attempt, row) for row in rows])
 
 
 def attempt_with_responses(
@@ -201,7 +196,7 @@ def attempt_with_responses(
     attempt.quiz = _load(Quiz, quiz_names, quiz_values)
     attempt.course = _load(Course, course_names, course_values) if attempt.course_id else None
     skip = sum(sizes)
-    return attempt, [_response_of(attempt, row[skip:]) for row in rows]
+    return attempt, _with_versions([_response_of(attempt, row[skip:]) for row in rows])
 
 
 @functools.lru_cache(maxsize=4)
@@ -220,7 +215,6 @@ def _attempt_with_responses_sql(
         f"JOIN {_quoted(Quiz)} q ON q.id = a.quiz_id "
         f"LEFT JOIN {_quoted(Course)} co ON co.id = a.course_id "
         f"JOIN {_quoted(Response)} r ON r.attempt_id = a.id "
-        f"JOIN {_quoted(QuestionVersion)} v ON v.id = r.question_version_id "
         f"{_last_step_join()}WHERE a.id = %s AND a.user_id = %s ORDER BY r.position"
     )
     return sql, attempt_names, quiz_names, course_names
@@ -237,19 +231,26 @@ def _response_columns(wrong_tries: bool) -> list[str]:
     )
     return [
         *_columns(Response, "r", RESPONSE),
-        *_columns(QuestionVersion, "v", PAGE_VERSION),
         *STEP,
         tries if wrong_tries else "0",
     ]
 
 
 def _response_of(attempt: Attempt, row: Sequence[Any]) -> Response:
-    values = _split(row, [len(RESPONSE), len(PAGE_VERSION), 4, 1])
+    values = _split(row, [len(RESPONSE), 4, 1])
     response = _load(Response, RESPONSE, values[0])
     response.attempt = attempt
-    response.question_version = _load(QuestionVersion, PAGE_VERSION, values[1])
-    response.wrong_tries = values[3][0]
-    return _with_last_step(response, values[2])
+    response.wrong_tries = values[2][0]
+    return _with_last_step(response, values[1])
+
+
+def _with_versions(responses: list[Response]) -> list[Response]:
+    """The responses, each with its question version from the process's kept versions
+    (`version_store`): a version never changes, so none is read or decoded again here."""
+    versions = versions_by_id(response.question_version_id for response in responses)
+    for response in responses:
+        response.question_version = versions[response.question_version_id]
+    return responses
 
 
 SUBMISSION_CHECK = ["id", "state", "deadline"]
@@ -300,12 +301,14 @@ def _offer_sql(vendor: str, all_courses: bool, asked_by: str | None) -> tuple[st
     quote = connection.ops.quote_name
     course, enrolment = _quoted(Course), _quoted(Enrolment)
     # A learner's courses are found from their enrolments (CROSS JOIN keeps SQLite on that
-    # side: a shared quiz is offered by every course of its article, which may be thousands).
+    # side: a shared quiz is offered by every course of its article, which may be thousands),
+    # those of a deactivated platform left out (`permissions.enrolments_in_force`, in SQL).
     if all_courses:
         members = f"FROM {course} c WHERE 1 = 1"
     else:
         members = (
-            f"FROM {enrolment} e CROSS JOIN {course} c WHERE e.user_id = %s AND c.id = e.course_id"
+            f"FROM {enrolment} e CROSS JOIN {course} c WHERE e.user_id = %s AND c.id = e.course_id "
+            f"AND NOT {platform_switched_off_sql('c')}"
         )
     asked = {"id": "AND c.id = %s", "slug": "AND c.slug = %s", None: ""}[asked_by]
     # A course's own quiz, or a shared one: for every course of its article, or of any.

@@ -13,6 +13,7 @@ from quizzes.selectors.response_rows import (
     saved_steps,
     submission_check,
 )
+from quizzes.selectors.version_store import versions_by_id
 from tests.factories import make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,7 @@ def attempt():
 
 
 def test_the_attempt_its_quiz_course_and_responses_are_one_query(attempt):
+    versions_by_id(attempt.responses.values_list("question_version_id", flat=True))
     with CaptureQueriesContext(connection) as read:
         found, responses = attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id)
     assert len(read.captured_queries) == 1
@@ -36,6 +38,22 @@ def test_the_attempt_its_quiz_course_and_responses_are_one_query(attempt):
     assert [(r.pk, r.question_version.stem, r.last_seq) for r in responses] == [
         (r.pk, r.question_version.stem, r.last_seq) for r in alone
     ]
+
+
+def test_versions_not_kept_yet_are_read_in_one_more_query_then_kept(attempt):
+    with CaptureQueriesContext(connection) as cold:
+        _found, responses = attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id)
+    with CaptureQueriesContext(connection) as warm:
+        attempt_with_responses(attempt_id=attempt.pk, user_id=attempt.user_id)
+    assert (len(cold.captured_queries), len(warm.captured_queries)) == (2, 1)
+    assert [r.question_version.stem for r in responses] == [f"Question {n}?" for n in range(3)]
+
+
+def test_each_response_gets_its_own_version_instance(attempt):
+    first = open_attempt_responses(attempt)
+    second = open_attempt_responses(attempt)
+    assert first[0].question_version == second[0].question_version
+    assert first[0].question_version is not second[0].question_version
 
 
 def test_another_learners_attempt_is_not_read(attempt):
