@@ -17,6 +17,7 @@ places. Instances may come with `select_related` objects, built as the ORM build
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ class _Compiled:
 
 
 _compiled: OrderedDict[tuple, _Compiled] = OrderedDict()
+# Threaded servers (runserver, gunicorn's gthread) share `_compiled`: an entry evicted by one
+# thread between another's lookup and its move to the end would raise KeyError there.
+_compiled_lock = threading.Lock()
 
 
 def _compile(queryset: QuerySet, using: str, arg_count: int) -> _Compiled:
@@ -117,17 +121,20 @@ def _entry(
 ) -> tuple[_Compiled, str]:
     using = router.db_for_read(model)
     full_key = (using, connections[using].vendor, model, key)
-    entry = _compiled.get(full_key)
-    if entry is not None:
-        _compiled.move_to_end(full_key)  # least recently used goes first past MAX_SHAPES
-    else:
+    with _compiled_lock:
+        entry = _compiled.get(full_key)
+        if entry is not None:
+            _compiled.move_to_end(full_key)  # least recently used goes first past MAX_SHAPES
+    if entry is None:
+        # Compiled outside the lock: two threads may both compile a new shape, to equal SQL.
         queryset = build(*_stand_ins(arg_count))
         if queryset.model is not model:
             raise TypeError(f"prepared query of {queryset.model}, declared as {model}")
         entry = _compile(queryset, using, arg_count)
-        _compiled[full_key] = entry
-        if len(_compiled) > MAX_SHAPES:
-            _compiled.popitem(last=False)
+        with _compiled_lock:
+            _compiled[full_key] = entry
+            if len(_compiled) > MAX_SHAPES:
+                _compiled.popitem(last=False)
     return entry, using
 
 

@@ -1,5 +1,7 @@
 """Queries compiled once per shape: the data is always read afresh, only the SQL is kept."""
 
+import sys
+import threading
 from decimal import Decimal
 
 import pytest
@@ -127,3 +129,34 @@ def test_a_prepared_row_lock_refuses_to_run_outside_a_transaction():
     with transaction.atomic():
         (locked,) = prepared.instances(models.Quiz, ("test-lock",), build, args=(quiz.pk,))
     assert locked.pk == quiz.pk
+
+
+def test_threads_sharing_the_compiled_queries_never_lose_an_entry_to_eviction(monkeypatch):
+    """runserver and gthread workers serve requests in threads of one process; one thread's
+    eviction of a shape must not break another's lookup of it."""
+    monkeypatch.setattr(prepared, "MAX_SHAPES", 2)
+    monkeypatch.setattr(prepared, "_compiled", prepared.OrderedDict())
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    failures: list[BaseException] = []
+
+    def build():
+        return models.Course.objects.filter(pk=1)
+
+    def hammer(offset: int) -> None:
+        try:
+            for n in range(3000):
+                prepared._entry(models.Course, ("thread-test", (n + offset) % 5), build, 0)
+        except BaseException as error:
+            failures.append(error)
+
+    try:
+        threads = [threading.Thread(target=hammer, args=(t,)) for t in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
+    assert failures == []
+    assert len(prepared._compiled) <= 2
