@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 ARTICLE ?= ../shared/article/human-rights-reforms-in-kazakhstan.md
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKER_LOG ?= var/worker.log
 
 .PHONY: run test install setup lint content serve clean worker backup restore chaos
 
@@ -28,9 +29,13 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py load_content
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# The background worker runs beside the server (grades to LMSs, overdue attempts closed, item
+# analyses): a newcomer's exam closes on time as it would in production. Ctrl-C stops both.
 run: setup
-	@echo "kzstudy is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "kzstudy is serving on http://$(HOST):$(PORT)/ with its background worker (log: $(WORKER_LOG)); Ctrl-C stops both"
+	@DEBUG=1 $(BIN)/python manage.py run_worker >>"$(WORKER_LOG)" 2>&1 & worker=$$!; \
+	 trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The background worker: django-tasks-db's worker and the periodic schedule (grades sent to
 # LMSs, overdue attempts closed). Run it beside `make run` when testing with an LMS; a
