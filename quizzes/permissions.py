@@ -1,17 +1,30 @@
-"""Who may teach where: course roles, the standalone Instructors group, and site admins.
+"""Who may teach where and who belongs to a course: course roles, the standalone Instructors
+group, and site admins.
 
 Pure rules over a few queries; pages, the API and LTI launches all ask these functions, so a
-rule holds the same way everywhere. `courses_taught` is the one definition of "teaches";
-`with_role` and `role_in` give a member's role in a course from it, so the "Teach this course"
+rule holds the same way everywhere. `courses_taught` is the one definition of "teaches",
+`enrolments_in_force` of "is a member" (`courses_as_member` for the courses themselves), and
+`platform_switched_off` of the courses neither grants, for a platform a site admin deactivated;
+`with_role` and `role_in` give a member's role in a course from them, so the "Teach this course"
 button, `/api/v1/me/` and the teaching pages cannot disagree.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from .models import Course, CourseRole, Enrolment, LtiIdentity, Question, Quiz
+from .models import (
+    Course,
+    CourseRole,
+    Enrolment,
+    LtiContext,
+    LtiIdentity,
+    LtiPlatform,
+    Question,
+    Quiz,
+)
 
 INSTRUCTORS_GROUP = "Instructors"
 
@@ -24,6 +37,32 @@ def is_site_admin(user: AbstractBaseUser) -> bool:
 def in_instructors_group(user: AbstractBaseUser) -> bool:
     """Members of the Instructors group teach every standalone (non-LTI) course."""
     return bool(user.is_authenticated and user.groups.filter(name=INSTRUCTORS_GROUP).exists())
+
+
+def platform_switched_off(course: str = "") -> Q:
+    """The courses whose LTI platform a site admin has deactivated: they grant no one anything,
+    neither teaching nor membership, and are the site admins' alone until it is reactivated.
+    A standalone course has no platform and is never switched off. `course` is the lookup path
+    from the model filtered to the course (`"course__"` for enrolments)."""
+    return Q(**{f"{course}lti_context__platform__is_active": False})
+
+
+def platform_switched_off_sql(course: str) -> str:
+    """`platform_switched_off` in SQL, for the raw reads of the hot path (the start's
+    `selectors/response_rows.quiz_offer_row`): a condition, without parameters, true when the
+    course row aliased `course` belongs to a deactivated platform. One index probe per course
+    (an LTI context is unique per course); `tests/test_permissions_deactivated_platform.py`
+    keeps it equal to the Q above."""
+    quote = connection.ops.quote_name
+    context, platform = LtiContext._meta, LtiPlatform._meta
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(context.db_table)} lc "
+        f"JOIN {quote(platform.db_table)} lp "
+        f"ON lp.{quote(platform.pk.column)} = lc.{quote(context.get_field('platform').column)} "
+        f"WHERE lc.{quote(context.get_field('course').column)} = "
+        f"{course}.{quote(Course._meta.pk.column)} "
+        f"AND NOT lp.{quote(platform.get_field('is_active').column)})"
+    )
 
 
 def courses_taught(user: AbstractBaseUser) -> QuerySet[Course]:
@@ -48,7 +87,7 @@ def courses_taught(user: AbstractBaseUser) -> QuerySet[Course]:
     # A subquery, not a query first: the whole rule stays one query that `with_role` can nest.
     in_group = Group.objects.filter(user=user, name=INSTRUCTORS_GROUP)
     rule |= Q(lti_issuer="") & Exists(in_group)
-    return Course.objects.filter(rule).exclude(lti_context__platform__is_active=False).distinct()
+    return Course.objects.filter(rule).exclude(platform_switched_off()).distinct()
 
 
 def teaches(user: AbstractBaseUser, course: Course) -> bool:
@@ -56,14 +95,35 @@ def teaches(user: AbstractBaseUser, course: Course) -> bool:
     return courses_taught(user).filter(pk=course.pk).exists()
 
 
+def enrolments_in_force(user: AbstractBaseUser) -> QuerySet[Enrolment]:
+    """The user's enrolments that make them a member of their course: every one, except in a
+    course of a deactivated platform (`platform_switched_off`). The one definition of "is a
+    member" (a learner, or an instructor by enrolment): the course pages, the quiz lists, the
+    start of an attempt, flashcards and `/api/v1/me/` all ask it, through `courses_as_member`,
+    `with_role` or, in SQL, `platform_switched_off_sql`. Site admins reach every course
+    without it (`is_site_admin`)."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    return Enrolment.objects.filter(user=user).exclude(platform_switched_off("course__"))
+
+
+def courses_as_member(user: AbstractBaseUser) -> QuerySet[Course]:
+    """The courses the user may enter as a member: those of their `enrolments_in_force`, one
+    row each; every course for a site admin."""
+    if is_site_admin(user):
+        return Course.objects.all()
+    return Course.objects.filter(Exists(enrolments_in_force(user).filter(course=OuterRef("pk"))))
+
+
 def with_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:
     """The courses annotated with the user's `role` in each: "instructor" wherever they teach
-    (by `courses_taught`), else their enrolment's role, else None (not a member)."""
+    (by `courses_taught`), else their enrolment's role (`enrolments_in_force`), else None (not
+    a member)."""
     if is_site_admin(user):
         return courses.annotate(role=Value(CourseRole.INSTRUCTOR.value))
     if not user.is_authenticated:
         return courses.annotate(role=Value(None))
-    enrolled = Enrolment.objects.filter(course=OuterRef("pk"), user=user).values("role")[:1]
+    enrolled = enrolments_in_force(user).filter(course=OuterRef("pk")).values("role")[:1]
     taught = courses_taught(user).filter(pk=OuterRef("pk"))
     return courses.annotate(
         role=Case(
@@ -75,7 +135,7 @@ def with_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Cou
 
 def role_in(user: AbstractBaseUser, course: Course) -> str | None:
     """The user's role in the course ("instructor" or "learner"); None when they neither teach
-    it nor are enrolled in it."""
+    it nor are a member of it (`enrolments_in_force`)."""
     rows = with_role(Course.objects.filter(pk=course.pk), user)
     return rows.values_list("role", flat=True).first()
 

@@ -21,7 +21,7 @@ from ..models import (
     StepKind,
 )
 from ..models.attempts import SAVED_STATES
-from ..permissions import is_site_admin, with_role
+from ..permissions import courses_as_member, is_site_admin, with_role
 from .accommodations import learner_terms_in
 from .response_rows import open_attempt_responses, quiz_offer_row
 
@@ -175,14 +175,9 @@ def attempt_history(*, user: AbstractBaseUser, course: Course | None = None) -> 
 
 
 def member_courses(user) -> list[Course]:
-    """The courses a user belongs to (every course for site admins), each with the user's
-    `role` in it (`permissions.with_role`)."""
-    courses = (
-        Course.objects.all()
-        if is_site_admin(user)
-        else Course.objects.filter(enrolments__user=user)
-    )
-    return list(with_role(courses, user).distinct().order_by("title"))
+    """The courses a user belongs to (`permissions.courses_as_member`; every course for site
+    admins), each with the user's `role` in it (`permissions.with_role`)."""
+    return list(with_role(courses_as_member(user), user).order_by("title"))
 
 
 def offered_quizzes(user) -> list[dict]:

@@ -9,19 +9,17 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 
 from ..models import Course
-from ..permissions import is_site_admin, with_role
+from ..permissions import courses_as_member, with_role
 
 
 def course_for_member(
     user: AbstractBaseUser, *, slug: str | None = None, course_id: int | None = None
 ) -> Course | None:
     """The course named by slug or id, annotated with the user's `role` in it
-    (`permissions.with_role`, one query), or None when the user is not a member (enrolled, or a
+    (`permissions.with_role`, one query), or None when the user is not a member
+    (`permissions.courses_as_member`: enrolled, the course's platform not deactivated; or a
     site admin) or there is no such course; the two look the same, so no door reveals which
     courses exist."""
-    courses = Course.objects.select_related("article")
+    courses = courses_as_member(user).select_related("article")
     courses = courses.filter(slug=slug) if course_id is None else courses.filter(pk=course_id)
-    courses = with_role(courses, user)
-    if not is_site_admin(user):
-        courses = courses.filter(enrolments__user=user)
-    return courses.first()
+    return with_role(courses, user).first()

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from .. import clock
 from ..glossary import glossary_terms
 from ..models import Concept, Course, Quiz, Section
-from ..permissions import is_site_admin
+from ..permissions import courses_as_member
 from ..selectors import (
     article_list_with_sections,
     member_courses,
@@ -101,13 +101,10 @@ def section_detail(request: HttpRequest, article: str, section: str) -> HttpResp
 
 def _practice_quizzes(request: HttpRequest, section: Section) -> list[tuple[Course, Quiz]]:
     """The section's practice quizzes each of the user's courses on this article offers (the
-    shared ones, and a course's own)."""
+    shared ones, and a course's own); the user's courses are `permissions.courses_as_member`."""
     if not request.user.is_authenticated:
         return []
-    courses = Course.objects.filter(article=section.article)
-    if not is_site_admin(request.user):
-        courses = courses.filter(enrolments__user=request.user)
-    courses = list(courses)
+    courses = list(courses_as_member(request.user).filter(article=section.article))
     if not courses:
         return []
     quizzes = list(Quiz.objects.published().offered_in(*courses).filter(section=section))
