@@ -16,6 +16,7 @@ from tests.factories import (
     UserFactory,
     enrol,
     fixed_quiz,
+    key_answer,
     make_question,
 )
 from tests.lti_courses import deactivate_platform, lti_course, reactivate_platform
@@ -131,3 +132,23 @@ def test_a_standalone_courses_learner_keeps_every_api_door(section, door):
     deactivate_platform(course)
 
     assert knock(signed_in(learner), door, standalone, own_quiz) == as_member(door)
+
+
+def test_an_attempt_started_before_the_platform_was_deactivated_can_still_be_saved_and_submitted(
+    section,
+):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    api = signed_in(learner)
+    attempt = api.post(f"{API}/quizzes/{quiz.pk}/attempts/", {}, format="json").json()
+    question = quiz.slots.get().question
+    deactivate_platform(course)
+
+    saved = api.put(
+        f"{API}/attempts/{attempt['id']}/answers/{question.pk}/",
+        {"answer": key_answer(question.current_version)},
+        format="json",
+    )
+    assert saved.status_code == 200
+    submitted = api.post(f"{API}/attempts/{attempt['id']}/submit/")
+    assert (submitted.status_code, submitted.json()["state"]) == (200, "submitted")
+    assert api.get(f"{API}/attempts/{attempt['id']}/").status_code == 200
