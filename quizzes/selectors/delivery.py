@@ -23,7 +23,8 @@ from ..models import (
 from ..models.attempts import SAVED_STATES
 from ..permissions import courses_as_member, is_site_admin, with_role
 from .accommodations import learner_terms_in
-from .response_rows import open_attempt_responses, quiz_offer_row
+from .offer_rows import quiz_offer_row
+from .response_rows import open_attempt_responses
 
 
 def quiz_list_for_course(*, course: Course) -> QuerySet[Quiz]:

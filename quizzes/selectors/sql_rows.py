@@ -1,0 +1,68 @@
+"""Rows of hand-written SQL read as the ORM reads them: quoted table and column names, and
+instances built through the ORM's own field converters (`selectors/response_rows.py` and
+`selectors/offer_rows.py`, the hot reads of an exam)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+def quoted(model: type[Model]) -> str:
+    """The model's table name, quoted for this database."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def columns(model: type[Model], alias: str, names: Sequence[str]) -> list[str]:
+    """The columns of these fields of the model's table aliased `alias`, quoted."""
+    meta = model._meta
+    return [f"{alias}.{connection.ops.quote_name(meta.get_field(n).column)}" for n in names]
+
+
+@functools.cache
+def _loader(model: type[Model], names: tuple[str, ...], vendor: str):
+    """How to load `names` of `model` on this database: each column's converters (the ORM's)
+    and where each value goes in the model's field order; built once per process."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    converters = [
+        (
+            field.cached_col,
+            connection.ops.get_db_converters(field.cached_col)
+            + field.get_db_converters(connection),
+        )
+        for field in fields
+    ]
+    attnames = [field.attname for field in fields]
+    order = [f.attname for f in meta.concrete_fields if f.attname in attnames]
+    positions = [attnames.index(attname) for attname in order]
+    return converters, order, positions
+
+
+def load(model: type[Model], names: Sequence[str], values: Sequence[Any]) -> Model:
+    """An instance from raw column values, converted as the ORM converts them."""
+    converters, order, positions = _loader(model, tuple(names), connection.vendor)
+    converted = []
+    for value, (column, functions) in zip(values, converters, strict=True):
+        for convert in functions:
+            value = convert(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, order, [converted[i] for i in positions])
+
+
+def split(row: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:
+    """The row cut into consecutive parts of these sizes (one per model it joins)."""
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(row[start : start + size])
+        start += size
+    return parts
+
+
+def all_fields(model: type[Model]) -> tuple[str, ...]:
+    """The attribute names of every concrete field of the model, in its field order."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
