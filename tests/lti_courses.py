@@ -7,7 +7,7 @@ from typing import Any
 
 from quizzes import models
 from quizzes.lti import trust
-from tests.factories import CourseFactory
+from tests.factories import CourseFactory, enrol, fixed_quiz, make_question
 
 
 def lti_course(platform: models.LtiPlatform | None = None, **course_fields: Any) -> models.Course:
@@ -43,3 +43,14 @@ def deactivate_platform(course: models.Course) -> None:
 def reactivate_platform(course: models.Course) -> None:
     """The site admin approves the course's platform again (`lti/trust.platform_approve`)."""
     assert trust.platform_approve(platform_of(course), by=None)
+
+
+def course_with_quiz(
+    on: models.Section, *, lti: bool, **quiz_fields: Any
+) -> tuple[models.Course, models.Quiz, Any]:
+    """A course on the article of section `on` (from a new platform, or standalone), its quiz
+    of one question of that section (`quiz_fields` as `fixed_quiz` takes them), and a learner
+    enrolled in it alone."""
+    course = (lti_course if lti else CourseFactory)(article=on.article)
+    quiz = fixed_quiz([make_question(on)], course=course, **quiz_fields)
+    return course, quiz, enrol(course)

@@ -11,15 +11,12 @@ from rest_framework.test import APIClient
 from quizzes.models import Attempt
 from tests.factories import (
     ArticleFactory,
-    CourseFactory,
     SectionFactory,
     UserFactory,
     enrol,
-    fixed_quiz,
     key_answer,
-    make_question,
 )
-from tests.lti_courses import deactivate_platform, lti_course, reactivate_platform
+from tests.lti_courses import course_with_quiz, deactivate_platform, reactivate_platform
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -34,14 +31,6 @@ def signed_in(user) -> APIClient:
 @pytest.fixture
 def section():
     return SectionFactory(article=ArticleFactory())
-
-
-def course_with_quiz(section, *, lti: bool):
-    """A course on the section's article (from a platform, or standalone), its quiz of one
-    question, and a learner enrolled in it alone."""
-    course = (lti_course if lti else CourseFactory)(article=section.article)
-    quiz = fixed_quiz([make_question(section)], course=course)
-    return course, quiz, enrol(course)
 
 
 # Each door of a course for its members: method, URL, body, and what a member gets.

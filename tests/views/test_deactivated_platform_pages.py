@@ -11,14 +11,12 @@ from django.urls import reverse
 from quizzes.models import Attempt
 from tests.factories import (
     ArticleFactory,
-    CourseFactory,
     SectionFactory,
     UserFactory,
     enrol,
-    fixed_quiz,
-    make_question,
 )
-from tests.lti_courses import deactivate_platform, lti_course, reactivate_platform
+from tests.lti_courses import course_with_quiz as lti_course_with_quiz
+from tests.lti_courses import deactivate_platform, reactivate_platform
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +33,8 @@ def section():
 
 
 def course_with_quiz(section, *, lti: bool):
-    """A course on the section's article (from a platform, or standalone), its practice quiz
-    of one question on the section, and a learner enrolled in it alone."""
-    course = (lti_course if lti else CourseFactory)(article=section.article)
-    quiz = fixed_quiz([make_question(section)], course=course, section=section, mode="practice")
-    return course, quiz, enrol(course)
+    """The course, its practice quiz on the section, and its learner (`lti_courses`)."""
+    return lti_course_with_quiz(section, lti=lti, section=section, mode="practice")
 
 
 # Each door of a course for its members: method, URL (by the course's slug and quiz id), what
