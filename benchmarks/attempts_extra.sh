@@ -16,19 +16,7 @@ shell_run() {  # shell_run SCRIPT [ENV=VALUE ...]: manage.py shell with the serv
   local script=$1; shift
   env "${SERVE_ENV[@]}" "$@" PERF_VARS="$RUN/vars.json" "$PY" manage.py shell -c "$(cat "$script")"
 }
-summary_line() {  # summary_line LABEL SUMMARY_JSON
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-label, path = sys.argv[1], sys.argv[2]
-s = json.load(open(path))
-failed = s.get("requests_failed", 0)
-print(f"{label} {s['req_per_s']} req/s, p50 {s['req_p50_ms']} ms, p99 {s['req_p99_ms']} ms, "
-      f"failed {failed} of {s['requests'] + failed}")
-for name, r in s["per_request"].items():
-    print(f"    {name}: n {r['n']}, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms")
-sys.exit(3 if failed else 0)
-PY
-}
+. "$BENCH/locust_summary.sh"
 api_flow() {  # api_flow LABEL: measure.sh's own locust flow, PAGE_USERS learners
   FLOW_FILE="$PERF/flows/kzstudy_attempt.json" FLOW_VARS="$RUN/vars.json" \
     LOCUST_SUMMARY="$RUN/api-$1.json" LOCUST_WARMUP_S="$WARM" \

@@ -8,23 +8,14 @@
 # request failed. (With the server's request log captured, `benchmarks/convoy_order.py` tells
 # how many starts and submits were served next to another: all of them in lock-step.)
 PAUSE_S=${PAUSE_S:-0.2}
+. "$CHECKOUT/benchmarks/locust_summary.sh"
 status=0
 flow_run() {  # flow_run LABEL FLOW_FILE
   FLOW_FILE="$2" FLOW_VARS="$RUN/vars.json" LOCUST_SUMMARY="$RUN/convoy-$1.json" \
     LOCUST_WARMUP_S="$WARM" timeout $((SECS + WARM + 60)) "$LOCUST" -f "$PERF/locustfile_flow.py" \
     --headless -u "$USERS" -r "$USERS" -t "$((SECS + WARM))s" --host "http://127.0.0.1:$PORT" \
     --only-summary --loglevel WARNING >"$RUN/locust-convoy-$1.log" 2>&1
-  python3 - "$1" "$RUN/convoy-$1.json" <<'PY' || status=3
-import json, sys
-label, path = sys.argv[1], sys.argv[2]
-s = json.load(open(path))
-failed = s.get("requests_failed", 0)
-print(f"CONVOY {label}: {s['req_per_s']} req/s, p50 {s['req_p50_ms']} ms, p99 {s['req_p99_ms']} ms, "
-      f"failed {failed} of {s['requests'] + failed}")
-for name, r in s["per_request"].items():
-    print(f"    {name}: n {r['n']}, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms")
-sys.exit(3 if failed else 0)
-PY
+  summary_line "CONVOY $1:" "$RUN/convoy-$1.json" || status=3
 }
 python3 - "$PERF/flows/kzstudy_attempt.json" "$RUN/staggered.json" "$PAUSE_S" <<'PY'
 import json, os, sys
