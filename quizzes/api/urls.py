@@ -5,10 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views_accommodations as accommodations
 from . import views_attempts as attempts
+from . import views_bank as bank
 from . import views_content as content
 from . import views_grading as grading
+from . import views_results as results
 from . import views_study as study
-from . import views_teach as teach
 from . import views_tokens as tokens
 
 v1 = [
@@ -55,37 +56,37 @@ v1 = [
     path("courses/<id:course_id>/progress/", study.ProgressView.as_view(), name="progress"),
     path(
         "courses/<id:course_id>/questions/",
-        teach.QuestionListView.as_view(),
+        bank.QuestionListView.as_view(),
         name="course-questions",
     ),
     path(
         "courses/<id:course_id>/questions/<id:question_id>/",
-        teach.QuestionDetailView.as_view(),
+        bank.QuestionDetailView.as_view(),
         name="course-question",
     ),
     path(
         "courses/<id:course_id>/questions/<id:question_id>/versions/",
-        teach.QuestionVersionsView.as_view(),
+        bank.QuestionVersionsView.as_view(),
         name="course-question-versions",
     ),
     path(
         "courses/<id:course_id>/questions/<id:question_id>/archive/",
-        teach.QuestionArchiveView.as_view(),
+        bank.QuestionArchiveView.as_view(),
         name="course-question-archive",
     ),
     path(
         "courses/<id:course_id>/quizzes/<id:quiz_id>/results/",
-        teach.ResultsView.as_view(),
+        results.ResultsView.as_view(),
         name="course-quiz-results",
     ),
     path(
         "courses/<id:course_id>/quizzes/<id:quiz_id>/analysis/",
-        teach.AnalysisView.as_view(),
+        results.AnalysisView.as_view(),
         name="course-quiz-analysis",
     ),
     path(
         "courses/<id:course_id>/quizzes/<id:quiz_id>/roster/",
-        teach.RosterView.as_view(),
+        results.RosterView.as_view(),
         name="course-quiz-roster",
     ),
     path(
@@ -105,7 +106,7 @@ v1 = [
     ),
     path(
         "courses/<id:course_id>/gradebook/",
-        teach.GradebookView.as_view(),
+        results.GradebookView.as_view(),
         name="course-gradebook",
     ),
 ]

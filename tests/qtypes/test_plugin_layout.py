@@ -55,7 +55,7 @@ ALLOWED = {
     "quizzes/api/examples.py": {"*": "the API schema's example documents (data)"},
     # `?ordering=` is DRF's sort parameter, a word that happens to be a type's key.
     "quizzes/api/views_attempts.py": {"ordering": "the list's ?ordering= parameter"},
-    "quizzes/api/views_teach.py": {"ordering": "the list's ?ordering= parameter"},
+    "quizzes/api/views_bank.py": {"ordering": "the list's ?ordering= parameter"},
 }
 SEARCHED = ("quizzes", "templates", "static/kzstudy")
 EXCLUDED = ("quizzes/qtypes/", "quizzes/migrations/", "quizzes/content/")
