@@ -31,17 +31,11 @@ from ...services.quiz_building import (
     quiz_update,
 )
 from ...services.quiz_rules import QuizInvalid
+from .builder_form_parts import add_problems
 from .common import instructor_required
-from .quiz_forms import (
-    EXTRA_ROWS,
-    PreviewForm,
-    QuizForm,
-    SlotFormSet,
-    add_problems,
-    quiz_initial,
-    slot_initial,
-)
+from .quiz_forms import PreviewForm, QuizForm, quiz_initial
 from .shared import shared_read_only
+from .slot_forms import EXTRA_ROWS, SlotFormSet, slot_initial
 
 SLOTS_PREFIX = "slots"
 
