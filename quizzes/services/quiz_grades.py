@@ -131,11 +131,30 @@ def refresh_quiz_grade(*, attempt: Attempt, reason: str) -> QuizGrade | None:
     return _store_and_announce(grade, attempt, reason)
 
 
-def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None:
+@dataclass(frozen=True)
+class StoredGrade:
+    """The learner's stored grade as read, its row locked (None: they have none yet)."""
+
+    row: QuizGrade | None
+
+
+def stored_grade_for_submission(attempt: Attempt) -> StoredGrade | None:
+    """What `grade_after_submission` reads of the stored grade (None when its grading method
+    needs every attempt instead), to be read with the submission's writes: call inside the
+    submission's transaction, after the attempt's row is locked."""
+    if attempt.quiz.grading_method == GradingMethod.AVERAGE:
+        return None
+    return StoredGrade(_locked_grade(attempt.quiz_id, attempt.course_id, attempt.user_id))
+
+
+def grade_after_submission(
+    *, attempt: Attempt, reason: str, stored: StoredGrade | None = None
+) -> QuizGrade | None:
     """The learner's quiz grade after `attempt` (the newest, just submitted) was scored: from
-    the stored grade, in one locked read, whatever the number of earlier attempts; the same
-    grade `refresh_quiz_grade` computes from them all. An average needs every percent, so it
-    is computed in full. Call inside the submission's transaction.
+    the stored grade, in one locked read (`stored`, when the caller has read it already),
+    whatever the number of earlier attempts; the same grade `refresh_quiz_grade` computes
+    from them all. An average needs every percent, so it is computed in full. Call inside the
+    submission's transaction.
 
     Attempts are submitted in the order they were started (a learner has one open attempt at
     a quiz, and an overdue one is closed before the next starts), so the new attempt is the
@@ -147,18 +166,20 @@ def grade_after_submission(*, attempt: Attempt, reason: str) -> QuizGrade | None
     new = grade_figures(quiz.grading_method, [attempt])
     if new is None:  # no percent (an attempt out of 0): the grade stays as it was
         return None
-    stored = _locked_grade(quiz.pk, attempt.course_id, attempt.user_id)
-    count = (stored.attempt_count if stored else 0) + 1
+    if stored is None:
+        stored = StoredGrade(_locked_grade(quiz.pk, attempt.course_id, attempt.user_id))
+    kept_grade = stored.row
+    count = (kept_grade.attempt_count if kept_grade else 0) + 1
     chosen = GradeFigures(new.percent, new.attempt_id, count)
-    if stored is not None and quiz.grading_method != GradingMethod.LAST:
-        kept = stored.attempt
+    if kept_grade is not None and quiz.grading_method != GradingMethod.LAST:
+        kept = kept_grade.attempt
         kept_ratio = _ratio(kept) if kept is not None else None
         if kept_ratio is None:
             # The stored grade names no scored attempt any more: compute it from them all.
             return refresh_quiz_grade(attempt=attempt, reason=reason)
         # First: the first stays. Highest: of equal highest grades, the earliest.
         if quiz.grading_method == GradingMethod.FIRST or kept_ratio >= _ratio(attempt):
-            chosen = GradeFigures(stored.percent, kept.pk, count)
+            chosen = GradeFigures(kept_grade.percent, kept.pk, count)
     grade = _grade_row(quiz, attempt.course_id, attempt.user_id, chosen)
     return _store_and_announce(grade, attempt, reason)
 

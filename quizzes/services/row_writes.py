@@ -147,6 +147,7 @@ def insert_new[M: models.Model](
     ignore_conflicts: bool = False,
     unique_fields: Sequence[str] = (),
     update_fields: Sequence[str] = (),
+    read_keys: bool = True,
 ) -> list[M]:
     """Insert unsaved instances of one model in one statement (batched past the database's
     parameter limit); each gets its primary key, as `bulk_create` would give it. No signals,
@@ -155,7 +156,8 @@ def insert_new[M: models.Model](
     `unique_fields` and `update_fields` (as `bulk_create`'s `update_conflicts`), a row whose
     unique fields are taken updates those fields of the row there instead, and gets its
     primary key. Outside a transaction each statement commits by itself: no BEGIN/COMMIT of
-    its own."""
+    its own. Without `read_keys` the instances get no primary keys and nothing is read back,
+    so the INSERT can travel with the statements after it (`pipelined`)."""
     if not objects:
         return list(objects)
     model = type(objects[0])
@@ -169,6 +171,7 @@ def insert_new[M: models.Model](
         using,
         conflict=conflict,
         ignore_conflicts=ignore_conflicts,
+        read_keys=read_keys,
     )
     return list(objects)
 
@@ -181,6 +184,7 @@ def _insert_rows(
     *,
     conflict: str = "",
     ignore_conflicts: bool = False,
+    read_keys: bool = True,
 ) -> None:
     """INSERT the prepared rows of these new instances, batched past the database's parameter
     limit (on PostgreSQL many rows go as one array per column); each instance gets its primary
@@ -199,6 +203,9 @@ def _insert_rows(
                 sql = plan.sql_head + ", ".join([plan.row_sql] * len(chunk))
             if ignore_conflicts:
                 cursor.execute(sql + " ON CONFLICT DO NOTHING", params)
+                continue
+            if not read_keys:
+                cursor.execute(sql + conflict, params)
                 continue
             cursor.execute(sql + conflict + plan.returning, params)
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
