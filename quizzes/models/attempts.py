@@ -25,9 +25,16 @@ class AttemptState(models.TextChoices):
 class Attempt(models.Model):
     """A learner's attempt at a quiz in a course; its questions are fixed when it starts."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # No index of their own on quiz and user: the indexes that begin with them (below) serve
+    # every lookup by either, and each index is one more write on every start and submission.
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="quiz_attempts",
+        db_index=False,
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="attempts")
     number = models.PositiveSmallIntegerField(_("attempt number"))
@@ -126,7 +133,10 @@ SAVED_STATES = frozenset(
 class Response(models.Model):
     """One question of an attempt: the exact version shown, its choice order and the answer."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    # Indexed by the unique (attempt, position) that begins with it: no index of its own.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
     question_version = models.ForeignKey(
@@ -190,7 +200,11 @@ class StepKind(models.TextChoices):
 class ResponseStep(models.Model):
     """An append-only history of a response: the current state is the last step (Moodle)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="steps")
+    # Indexed by the unique (response, seq) that begins with it; every saved answer inserts a
+    # step, so each index less is one write less on the exam's hottest path.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=12, choices=StepKind)
     data = models.JSONField(_("data"), default=dict, blank=True)
@@ -199,7 +213,12 @@ class ResponseStep(models.Model):
         _("fraction"), max_digits=6, decimal_places=5, null=True, blank=True
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed where set (Meta.indexes): a learner's own steps have none
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -207,6 +226,11 @@ class ResponseStep(models.Model):
         verbose_name = _("response step")
         verbose_name_plural = _("response steps")
         ordering = ["response", "seq"]
+        indexes = [
+            models.Index(
+                fields=["actor"], name="step_actor_when_set", condition=Q(actor__isnull=False)
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "seq"], name="unique_step_seq_per_response"
