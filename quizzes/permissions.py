@@ -6,7 +6,8 @@ rule holds the same way everywhere. `courses_taught` is the one definition of "t
 `enrolments_in_force` of "is a member" (`courses_as_member` for the courses themselves), and
 `platform_switched_off` of the courses neither grants, for a platform a site admin deactivated;
 `with_role` and `role_in` give a member's role in a course from them, so the "Teach this course"
-button, `/api/v1/me/` and the teaching pages cannot disagree.
+button, `/api/v1/me/` and the teaching pages cannot disagree. `cards_as_member` is the one
+definition of which of a learner's flashcards they may still study.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from .models import (
+    Article,
     Course,
     CourseRole,
     Enrolment,
@@ -24,6 +26,7 @@ from .models import (
     LtiPlatform,
     Question,
     Quiz,
+    ReviewCard,
 )
 
 INSTRUCTORS_GROUP = "Instructors"
@@ -113,6 +116,25 @@ def courses_as_member(user: AbstractBaseUser) -> QuerySet[Course]:
     if is_site_admin(user):
         return Course.objects.all()
     return Course.objects.filter(Exists(enrolments_in_force(user).filter(course=OuterRef("pk"))))
+
+
+def cards_as_member(user: AbstractBaseUser, article: Article | None = None) -> QuerySet[ReviewCard]:
+    """The user's flashcards they may study now: their own cards about the article of a course
+    they are a member of (`courses_as_member`, so never through a deactivated platform's
+    course alone); with `article`, only that article's (a course's flashcards). The one rule
+    for rating and undoing a card, through the page and the API alike (`services/study.py`);
+    the queue reaches cards only through a member's course (`selectors.membership`), which is
+    this rule for that course's article. It joins the card's concept or question (outer
+    joins), so a caller that locks the card locks its own row only
+    (`select_for_update(of=("self",))`)."""
+    if not user.is_authenticated:
+        return ReviewCard.objects.none()
+    articles = courses_as_member(user).values("article_id")
+    if article is not None:
+        articles = articles.filter(article=article)
+    return ReviewCard.objects.filter(user=user).filter(
+        Q(concept__article__in=articles) | Q(question__section__article__in=articles)
+    )
 
 
 def with_role(courses: QuerySet[Course], user: AbstractBaseUser) -> QuerySet[Course]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from quizzes import models
-from tests.factories import CourseFactory, SectionFactory, UserFactory
+from tests.factories import CourseFactory, SectionFactory, UserFactory, enrol
 
 SHIPPED_ARTICLE = "human-rights-reforms-in-kazakhstan"
 # What the exam guard costs a learner of one course while one graded quiz protects questions:
@@ -89,8 +89,10 @@ def article_with_concepts(count: int = 4) -> models.Article:
 
 
 def new_cards(user, count: int, *, due: datetime) -> list[models.ReviewCard]:
-    """`count` new concept cards of the user on a new one-section article, in creation order."""
+    """`count` new concept cards of the user on a new one-section article, in creation order;
+    the user is a learner of a course on it, so may rate them (`permissions.cards_as_member`)."""
     section = SectionFactory()
+    enrol(CourseFactory(article=section.article), user)
     return [
         concept_card(
             user,

@@ -2,7 +2,9 @@
 anyone a member (`permissions.enrolments_in_force`), as its instructors already stop teaching
 (`permissions.courses_taught`), until it is reactivated. Standalone courses and other
 platforms' courses are untouched; site admins still reach every course. The start's SQL
-(`permissions.platform_switched_off_sql`) says the same as the ORM's rule."""
+(`permissions.platform_switched_off_sql`) says the same as the ORM's rule. A learner's
+flashcards about its article may be studied only through another course still switched on
+(`permissions.cards_as_member`)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from quizzes.models import Course
+from quizzes.models import CardKind, Concept, Course, ReviewCard
 from quizzes.permissions import (
+    cards_as_member,
     courses_as_member,
     courses_taught,
     enrolments_in_force,
@@ -23,7 +26,14 @@ from quizzes.permissions import (
 )
 from quizzes.selectors.delivery import member_courses, start_offer
 from quizzes.selectors.membership import course_for_member
-from tests.factories import ArticleFactory, CourseFactory, QuizFactory, UserFactory, enrol
+from tests.factories import (
+    ArticleFactory,
+    CourseFactory,
+    QuizFactory,
+    SectionFactory,
+    UserFactory,
+    enrol,
+)
 from tests.lti_courses import deactivate_platform, lti_course, reactivate_platform
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +166,30 @@ def test_a_shared_quiz_is_offered_only_in_the_learners_courses_still_switched_on
     offer = start_offer(user=learner, quiz_id=shared.pk, since=timezone.now())
     assert offer.course_count == 2
     assert offer.course_id == min(standalone.pk, other.pk)
+
+
+def test_a_switched_off_platforms_learner_may_study_its_articles_cards_through_no_course_of_it():
+    article = ArticleFactory()
+    switched = lti_course(article=article)
+    learner = enrol(switched)
+    section = SectionFactory(article=article)
+    concept = Concept.objects.create(
+        article=article, section=section, slug="c", term="Term", definition="Definition."
+    )
+    card = ReviewCard.objects.create(
+        user=learner, kind=CardKind.CONCEPT, concept=concept, due=timezone.now()
+    )
+    assert list(cards_as_member(learner)) == [card]
+    assert list(cards_as_member(learner, article)) == [card]
+    assert not cards_as_member(learner, ArticleFactory()).exists()
+
+    deactivate_platform(switched)
+
+    assert not cards_as_member(learner).exists()
+    assert cards_as_member(UserFactory(is_superuser=True)).count() == 0  # only one's own cards
+    enrol(CourseFactory(article=article), learner)  # a course still switched on offers it
+    assert list(cards_as_member(learner, article)) == [card]
+
+
+def test_no_one_signed_out_may_study_a_card():
+    assert not cards_as_member(AnonymousUser()).exists()

@@ -215,16 +215,29 @@ class ReviewedCardSerializer(serializers.Serializer):
 
 
 class ReviewView(APIView):
-    """Rate one of your cards; FSRS schedules it."""
+    """Rate one of your cards; FSRS schedules it. Which cards a learner may rate is
+    `services/study.review_record`'s rule (`permissions.cards_as_member`), as on the page."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "writes"
 
     @extend_schema(
         request=ReviewInputSerializer,
-        responses=ReviewedCardSerializer,
+        responses={
+            200: ReviewedCardSerializer,
+            404: OpenApiResponse(
+                ex.ERROR_REF,
+                description="No such card of yours in a course you are a member of; "
+                "nothing was changed",
+            ),
+        },
         summary="Review a flashcard",
         operation_id="flashcard_review",
+        description="Rates one of your cards and schedules it. The card must be yours and "
+        "about the article of a course you are a member of (as the queue of "
+        "`/api/v1/courses/{course_id}/flashcards/due/` shows it); any other card, one of a "
+        "course whose platform was deactivated too, is `404` and its schedule and history "
+        "stay as they were.",
         examples=[
             OpenApiExample("Good", value={"rating": 3}, request_only=True),
             OpenApiExample("Good, after 8.4 s", value=ex.REVIEW_REQUEST, request_only=True),

@@ -28,6 +28,7 @@ from ..models import (
     ReviewLog,
 )
 from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
+from ..permissions import cards_as_member
 from ..scheduling import review_outcome, utc
 from ..selectors import prepared
 from ..selectors.review_policy import ReviewPolicy
@@ -80,18 +81,26 @@ def recorded_duration(duration_ms: object) -> int | None:
 
 @transaction.atomic
 def review_record(
-    *, user: AbstractBaseUser, card_id: int, rating: int, duration_ms: int | None = None
+    *,
+    user: AbstractBaseUser,
+    card_id: int,
+    rating: int,
+    duration_ms: int | None = None,
+    article: Article | None = None,
 ) -> ReviewCard:
     """Apply one review to the user's card: schedule it with FSRS and append a review log
     that keeps the card's state before it (for undo).
 
     Raises InvalidRating unless rating is 1 (again) to 4 (easy), InvalidDuration for a negative
-    or non-integer time, and CardNotFound when the card does not exist or is another user's.
-    The row is locked so two tabs cannot both apply a review computed from the same old state.
+    or non-integer time, and CardNotFound, changing nothing, when the card does not exist, is
+    another user's, or is not one they may study (`permissions.cards_as_member`: no course of
+    theirs offers its article, as when its platform was deactivated; with `article`, the
+    card is not about it). The row is locked so two tabs cannot both apply a review computed
+    from the same old state.
     """
     fsrs_rating = _validated_rating(rating)
     duration = recorded_duration(duration_ms)
-    row = ReviewCard.objects.select_for_update().filter(pk=card_id, user=user).first()
+    row = cards_as_member(user, article).select_for_update(of=("self",)).filter(pk=card_id).first()
     if row is None:
         raise CardNotFound(f"Card {card_id}.")
     now = utc(clock.now())
@@ -132,10 +141,13 @@ def review_undo(*, user: AbstractBaseUser, article: Article) -> ReviewLog:
 
     The log row stays, marked undone, so the history is never rewritten; the rating before it
     becomes the next one to undo. Raises NothingToUndo when there is none (`undoable_reviews`
-    says which count) or when the card changed since (a second tab rated or undid it).
+    says which count), when the user may not study the article's cards
+    (`permissions.cards_as_member`) or when the card changed since (a second tab rated or
+    undid it).
     """
     now = clock.now()
-    target = undoable_reviews(user=user, article=article, now=now).first()
+    studied = cards_as_member(user, article).values("pk")
+    target = undoable_reviews(user=user, article=article, now=now).filter(card__in=studied).first()
     if target is None:
         raise NothingToUndo()
     row = ReviewCard.objects.select_for_update().get(pk=target.card_id)

@@ -141,14 +141,18 @@ def _duration_ms(raw: str | None) -> int | None:
 @login_required
 @require_POST
 def flashcard_review(request: HttpRequest, course: str, card: int) -> HttpResponse:
-    """Record a rating (again / hard / good / easy) for one card (POST)."""
+    """Record a rating (again / hard / good / easy) for one card of this course's flashcards
+    (POST); a card the learner may not study here is a 404 (`review_record` says which)."""
     course_obj, _role = course_for_member(request.user, course)
+    if course_obj.article is None:
+        raise Http404("This course has no flashcards.")
     try:
         review_record(
             user=request.user,
             card_id=card,
             rating=_as_int(request.POST.get("rating")),
             duration_ms=_duration_ms(request.POST.get("shown_at")),
+            article=course_obj.article,
         )
     except CardNotFound:
         raise Http404("No such card.") from None

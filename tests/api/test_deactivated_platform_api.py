@@ -1,14 +1,17 @@
 """The API answers the learner of a course whose LTI platform a site admin deactivated as it
 answers someone outside the course: the course is not theirs in `/api/v1/me/`, its quizzes are
-not listed, a start is refused and its flashcards and progress are 404, until the platform is
-reactivated; a standalone course is unaffected (`permissions.enrolments_in_force`)."""
+not listed, a start is refused and its flashcards and progress are 404, and so is a review of
+a card about its article (`permissions.cards_as_member`) unless another course of theirs still
+offers that article, until the platform is reactivated; a standalone course is unaffected
+(`permissions.enrolments_in_force`)."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from quizzes.models import Attempt
+from quizzes.models import Attempt, ReviewCard, ReviewLog
 from tests.factories import (
     ArticleFactory,
     SectionFactory,
@@ -17,6 +20,7 @@ from tests.factories import (
     key_answer,
 )
 from tests.lti_courses import course_with_quiz, deactivate_platform, reactivate_platform
+from tests.study_factories import question_card
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -141,3 +145,59 @@ def test_an_attempt_started_before_the_platform_was_deactivated_can_still_be_sav
     submitted = api.post(f"{API}/attempts/{attempt['id']}/submit/")
     assert (submitted.status_code, submitted.json()["state"]) == (200, "submitted")
     assert api.get(f"{API}/attempts/{attempt['id']}/").status_code == 200
+
+
+def review_card(api: APIClient, card) -> int:
+    return api.post(f"{API}/flashcards/{card.pk}/review/", {"rating": 3}, format="json").status_code
+
+
+def card_and_history(card) -> tuple[dict, list]:
+    """The card's schedule and its review log, to show that a refusal changed neither."""
+    return (
+        ReviewCard.objects.values().get(pk=card.pk),
+        list(ReviewLog.objects.filter(card=card).values()),
+    )
+
+
+def test_switched_off_platform_learner_cannot_review_flashcard_via_api(section):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    card = question_card(learner, quiz.slots.get().question, due=timezone.now())
+    api = signed_in(learner)
+    assert review_card(api, card) == 200
+    before = card_and_history(card)
+    deactivate_platform(course)
+
+    reply = api.post(f"{API}/flashcards/{card.pk}/review/", {"rating": 4}, format="json")
+
+    assert (reply.status_code, reply.json()["error"]["code"]) == (404, "not_found")
+    assert card_and_history(card) == before
+
+    reactivate_platform(course)
+
+    assert review_card(api, card) == 200
+    assert ReviewLog.objects.filter(card=card).count() == 2
+
+
+def test_a_learner_still_member_through_another_course_can_review_flashcard_via_api(section):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    standalone, _own_quiz, _ = course_with_quiz(section, lti=False)
+    enrol(standalone, learner)
+    card = question_card(learner, quiz.slots.get().question, due=timezone.now())
+    deactivate_platform(course)
+
+    assert review_card(signed_in(learner), card) == 200
+    assert ReviewLog.objects.filter(card=card).count() == 1
+
+
+def test_switched_off_platform_card_stays_unreviewable_beside_another_articles_course(section):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    elsewhere, _other_quiz, _ = course_with_quiz(
+        SectionFactory(article=ArticleFactory()), lti=False
+    )
+    enrol(elsewhere, learner)
+    card = question_card(learner, quiz.slots.get().question, due=timezone.now())
+    before = card_and_history(card)
+    deactivate_platform(course)
+
+    assert review_card(signed_in(learner), card) == 404
+    assert card_and_history(card) == before

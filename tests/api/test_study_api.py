@@ -14,6 +14,7 @@ from quizzes.models import CardKind, Concept, Question, ReviewCard, ReviewLog
 from quizzes.models.study import StudyPreferences
 from quizzes.services.study import study_cards_from_attempt
 from tests.factories import (
+    ArticleFactory,
     CourseFactory,
     enrol,
     fixed_quiz,
@@ -312,6 +313,38 @@ def test_study_reads_take_a_fixed_number_of_queries(
     assert reply.json()["count"] == min(cards, 20)  # new cards: 20 a day
     with django_assert_max_num_queries(10 + GUARD_QUERIES):
         assert api.get(f"{API}/courses/{course.pk}/progress/").status_code == 200
+
+
+# A review: the write throttle's cache (five: read, then in a savepoint check and write), the
+# card read with the rule of who may study it (`permissions.cards_as_member`) in one SELECT,
+# its UPDATE, the log's INSERT, and the savepoint around them.
+REVIEW_QUERIES = 10
+
+
+@pytest.mark.parametrize("other_courses", [0, 3])
+def test_a_review_takes_a_fixed_number_of_queries_however_many_courses(
+    api, course, learner, other_courses, django_assert_max_num_queries
+):
+    for _ in range(other_courses):
+        enrol(CourseFactory(article=shipped_article()), learner)
+    card = concept_card(learner, reading_order().first(), due=timezone.now())
+    with django_assert_max_num_queries(REVIEW_QUERIES) as captured:
+        assert review(api, card, {"rating": 3}).status_code == 200
+    card_reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "quizzes_reviewcard"' in q["sql"]
+    ]
+    assert len(card_reads) == 1  # the rule is a condition of the card's read, not a query
+
+
+def test_a_refused_review_takes_no_more_queries_and_writes_nothing(django_assert_max_num_queries):
+    outsider = enrol(CourseFactory(article=ArticleFactory()))
+    card = concept_card(outsider, reading_order().first(), due=timezone.now())
+    api = APIClient()
+    api.force_authenticate(outsider)
+    with django_assert_max_num_queries(REVIEW_QUERIES):
+        assert review(api, card, {"rating": 3}).status_code == 404
+    assert ReviewCard.objects.get(pk=card.pk).review_count == 0
+    assert not ReviewLog.objects.exists()
 
 
 def test_reviews_are_throttled_and_the_queue_is_not(api, course, learner, monkeypatch):

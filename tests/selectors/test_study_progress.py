@@ -20,9 +20,11 @@ from quizzes.selectors.exam_protection import NO_PROTECTION
 from quizzes.services.study import cards_ensure_for_article, review_record
 from tests.factories import (
     ArticleFactory,
+    CourseFactory,
     QuizFactory,
     SectionFactory,
     UserFactory,
+    enrol,
     make_attempt,
     make_question,
 )
@@ -150,7 +152,8 @@ def test_section_progress_takes_three_queries_however_much_there_is(
         assert progress[0].mastery == 100
 
     # Four sections of six concepts each: more of everything than the small case.
-    user, article = UserFactory(), ArticleFactory()
+    article = ArticleFactory()
+    user = enrol(CourseFactory(article=article))  # a member studies (and rates) its cards
     for position in range(1, 5):
         concepts(SectionFactory(article=article, position=position), 6)
     cards_ensure_for_article(user=user, article=article)

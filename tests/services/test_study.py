@@ -38,11 +38,15 @@ from quizzes.services.study import (
 )
 from tests.factories import (
     ArticleFactory,
+    CourseFactory,
     QuizFactory,
+    SectionFactory,
     UserFactory,
+    enrol,
     make_attempt,
     make_question,
 )
+from tests.lti_courses import course_with_quiz, deactivate_platform, reactivate_platform
 from tests.study_factories import article_with_concepts, submit
 
 pytestmark = pytest.mark.django_db
@@ -65,10 +69,12 @@ def frozen_now(monkeypatch):
 
 @pytest.fixture
 def card(frozen_now):
-    """A fresh concept card of a new learner on the first concept of an article of four."""
+    """A fresh concept card on the first concept of an article of four, of a new learner of a
+    course on that article (only a member may study a card: `permissions.cards_as_member`)."""
     concept = Concept.objects.filter(article=article_with_concepts()).order_by("pk").first()
+    learner = enrol(CourseFactory(article=concept.article))
     return ReviewCard.objects.create(
-        user=UserFactory(), kind=CardKind.CONCEPT, concept=concept, due=frozen_now()
+        user=learner, kind=CardKind.CONCEPT, concept=concept, due=frozen_now()
     )
 
 
@@ -159,6 +165,60 @@ def test_another_users_card_is_not_found_and_stays_unchanged(card):
 def test_a_card_that_does_not_exist_is_not_found(card):
     with pytest.raises(CardNotFound):
         review_record(user=card.user, card_id=card.pk + 1000, rating=GOOD)
+
+
+def test_switched_off_platform_learner_cannot_review_or_undo_and_nothing_changes(frozen_now):
+    section = SectionFactory(article=article_with_concepts())
+    course, _quiz, learner = course_with_quiz(section, lti=True)
+    concept = Concept.objects.filter(article=course.article).first()
+    card = ReviewCard.objects.create(
+        user=learner, kind=CardKind.CONCEPT, concept=concept, due=frozen_now()
+    )
+    review_record(user=learner, card_id=card.pk, rating=GOOD)
+    before = ReviewCard.objects.values().get(pk=card.pk)
+    deactivate_platform(course)
+
+    with pytest.raises(CardNotFound):
+        review_record(user=learner, card_id=card.pk, rating=EASY)
+    with pytest.raises(NothingToUndo):
+        review_undo(user=learner, article=course.article)
+    assert ReviewCard.objects.values().get(pk=card.pk) == before
+    assert list(ReviewLog.objects.values_list("rating", "undone_at")) == [(GOOD, None)]
+
+    reactivate_platform(course)
+
+    assert review_record(user=learner, card_id=card.pk, rating=EASY).review_count == 2
+
+
+def test_a_card_stays_studied_through_another_course_still_switched_on(frozen_now):
+    section = SectionFactory(article=article_with_concepts())
+    course, _quiz, learner = course_with_quiz(section, lti=True)
+    enrol(CourseFactory(article=course.article), learner)
+    concept = Concept.objects.filter(article=course.article).first()
+    card = ReviewCard.objects.create(
+        user=learner, kind=CardKind.CONCEPT, concept=concept, due=frozen_now()
+    )
+    deactivate_platform(course)
+
+    assert review_record(user=learner, card_id=card.pk, rating=GOOD).review_count == 1
+
+
+def test_a_learner_of_no_course_on_the_cards_article_cannot_review_it(card):
+    CourseFactory(article=card.concept.article)  # offered, but not to this learner
+    stranger_card = ReviewCard.objects.create(
+        user=UserFactory(), kind=CardKind.CONCEPT, concept=card.concept, due=card.due
+    )
+    with pytest.raises(CardNotFound):
+        review_record(user=stranger_card.user, card_id=stranger_card.pk, rating=GOOD)
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_review_for_one_article_refuses_a_card_of_another(card):
+    with pytest.raises(CardNotFound):
+        review_record(user=card.user, card_id=card.pk, rating=GOOD, article=ArticleFactory())
+    assert not ReviewLog.objects.exists()
+    review_record(user=card.user, card_id=card.pk, rating=GOOD, article=card.concept.article)
+    assert ReviewLog.objects.get().rating == GOOD
 
 
 # Cards from quiz attempts

@@ -1,14 +1,17 @@
 """The pages of a course whose LTI platform a site admin deactivated answer its learner as they
-answer someone outside the course (404, the course and its quizzes unlisted), until the
-platform is reactivated; a standalone course is unaffected (`permissions.enrolments_in_force`)."""
+answer someone outside the course (404, the course and its quizzes unlisted; a rating of a card
+about its article, through any course's page, changes nothing: `permissions.cards_as_member`),
+until the platform is reactivated; a standalone course is unaffected
+(`permissions.enrolments_in_force`)."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from quizzes.models import Attempt
+from quizzes.models import Attempt, ReviewCard, ReviewLog
 from tests.factories import (
     ArticleFactory,
     SectionFactory,
@@ -17,6 +20,7 @@ from tests.factories import (
 )
 from tests.lti_courses import course_with_quiz as lti_course_with_quiz
 from tests.lti_courses import deactivate_platform, reactivate_platform
+from tests.study_factories import question_card
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +152,59 @@ def test_a_sections_page_offers_no_practice_from_a_deactivated_platforms_course(
         (course, quiz),
         (standalone, own_quiz),
     ]
+
+
+def review_on_page(client: Client, course, card, rating: str = "3") -> int:
+    url = reverse("quizzes:flashcard_review", args=[course.slug, card.pk])
+    return client.post(url, {"rating": rating}).status_code
+
+
+def card_and_history(card) -> tuple[dict, list]:
+    """The card's schedule and its review log, to show that a refusal changed neither."""
+    return (
+        ReviewCard.objects.values().get(pk=card.pk),
+        list(ReviewLog.objects.filter(card=card).values()),
+    )
+
+
+def test_switched_off_platform_learner_cannot_review_flashcard_via_page(section):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    card = question_card(learner, quiz.slots.get().question, due=timezone.now())
+    client = signed_in(learner)
+    assert review_on_page(client, course, card) == 303
+    before = card_and_history(card)
+    deactivate_platform(course)
+
+    assert review_on_page(client, course, card, rating="4") == 404
+    assert card_and_history(card) == before
+
+    reactivate_platform(course)
+
+    assert review_on_page(client, course, card) == 303
+    assert ReviewLog.objects.filter(card=card).count() == 2
+
+
+def test_switched_off_platform_card_cannot_be_reviewed_through_another_courses_page(section):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    elsewhere, _other_quiz, _ = course_with_quiz(
+        SectionFactory(article=ArticleFactory()), lti=False
+    )
+    enrol(elsewhere, learner)
+    card = question_card(learner, quiz.slots.get().question, due=timezone.now())
+    before = card_and_history(card)
+    deactivate_platform(course)
+
+    # The learner may still open the other course's flashcards, but this card is not among them.
+    assert review_on_page(signed_in(learner), elsewhere, card) == 404
+    assert card_and_history(card) == before
+
+
+def test_a_learner_still_member_through_a_standalone_course_can_review_flashcard_via_page(section):
+    course, quiz, learner = course_with_quiz(section, lti=True)
+    standalone, _own_quiz, _ = course_with_quiz(section, lti=False)
+    enrol(standalone, learner)
+    card = question_card(learner, quiz.slots.get().question, due=timezone.now())
+    deactivate_platform(course)
+
+    assert review_on_page(signed_in(learner), standalone, card) == 303
+    assert ReviewLog.objects.filter(card=card).count() == 1
