@@ -6,7 +6,8 @@
 #      autosave per question, submit), WARM + SECS seconds, the first WARM dropped;
 #   3. the API flow again (the contract measure.sh times), then seeds SEED_LEARNERS learners
 #      with 1,000,000 responses (benchmarks/seed_volume.py), then the API flow once more;
-#   4. EXPLAIN of every query of a learner's requests on the seeded database.
+#   4. EXPLAIN of every query of a learner's requests on the seeded database;
+#   5. what one attempt writes there (WAL pages or bytes) and, on PostgreSQL, its round trips.
 # Each part prints one line (BURST, PAGES, API, SEED, EXPLAIN …); the status is 1 if a burst
 # start or an explained request failed, 3 if a load run had failed requests.
 BENCH=$CHECKOUT/benchmarks
@@ -48,4 +49,8 @@ say "extra: EXPLAIN of a learner's queries on the seeded database"
 shell_run "$BENCH/explain_hot.py" | grep -v 'imported automatically' | tee "$RUN/explain.log" | grep -v '^EXPLAIN '
 grep -q '"ok": true' "$RUN/explain.log" || { say "extra: a big table is scanned (see $RUN/explain.log)"; status=1; }
 grep '^EXPLAIN ' "$RUN/explain.log" >"$RUN/explain.json"
+
+say "extra: what one attempt writes on the seeded database"
+shell_run "$BENCH/write_cost.py" PERF="$PERF" | grep -v 'imported automatically' | tee "$RUN/write_cost.log" \
+  | grep -v '^WRITE_COST ' || status=1
 (exit $status)
