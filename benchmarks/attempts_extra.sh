@@ -52,5 +52,6 @@ grep '^EXPLAIN ' "$RUN/explain.log" >"$RUN/explain.json"
 
 say "extra: what one attempt writes on the seeded database"
 shell_run "$BENCH/write_cost.py" PERF="$PERF" | grep -v 'imported automatically' | tee "$RUN/write_cost.log" \
-  | grep -v '^WRITE_COST ' || status=1
+  | grep -v '^WRITE_COST '
+grep -q '^WRITE_COST ' "$RUN/write_cost.log" || { say "extra: write_cost failed (see $RUN/write_cost.log)"; status=1; }
 (exit $status)
