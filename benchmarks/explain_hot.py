@@ -12,28 +12,17 @@ then EXPLAIN {json}.
 
 import functools
 import json
-import os
 import re
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-with open(os.environ["PERF_VARS"], encoding="utf-8") as fh:
-    V = json.load(fh)
+from benchmarks.perf_learner import learner_client, perf_vars
+
+V = perf_vars()
 # A full scan is a failure on a table this big: one that grows with learners or attempts.
 BIG_ROWS = 10_000
-host, _, port = V["origin"].split("://", 1)[1].partition(":")
-meta = {
-    "HTTP_" + V["proxy_header"].upper().replace("-", "_"): V["proxy_value"],
-    "HTTP_" + V["csrf_header"].upper().replace("-", "_"): V["csrf"],
-    "HTTP_ORIGIN": V["origin"],
-    "HTTP_REFERER": V["origin"] + "/",
-    "HTTP_HOST": f"{host}:{port}",
-}
-client = Client(**meta)
-client.cookies[V["session_cookie"]] = V["learners"][-1]["sid"]
-client.cookies[V["csrf_cookie"]] = V["csrf"]
+client = learner_client(V, learner=-1, json_api=False)
 
 
 def scans(sql: str) -> list[str]:

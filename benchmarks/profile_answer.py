@@ -9,44 +9,24 @@ by cumulative time (PROFILE_SORT=tottime|cumulative, PROFILE_TOP=40).
 """
 
 import cProfile
-import importlib.util
 import io
 import json
 import os
 import pstats
 import time
 
-from django.test import Client
+from benchmarks.perf_learner import learner_client, load_generator_hooks, perf_vars
 
-with open(os.environ["PERF_VARS"], encoding="utf-8") as fh:
-    V = json.load(fh)
+V = perf_vars()
 N = int(os.environ.get("PROFILE_N", "2000"))
 TOP = int(os.environ.get("PROFILE_TOP", "40"))
-host, _, port = V["origin"].split("://", 1)[1].partition(":")
-client = Client(
-    **{
-        "HTTP_" + V["proxy_header"].upper().replace("-", "_"): V["proxy_value"],
-        "HTTP_" + V["csrf_header"].upper().replace("-", "_"): V["csrf"],
-        "HTTP_ORIGIN": V["origin"],
-        "HTTP_REFERER": V["origin"] + "/",
-        "HTTP_HOST": f"{host}:{port}",
-        "HTTP_ACCEPT": "application/json",
-    }
-)
-client.cookies[V["session_cookie"]] = V["learners"][0]["sid"]
-client.cookies[V["csrf_cookie"]] = V["csrf"]
+client = learner_client(V)
 reply = client.post(
     f"/api/v1/quizzes/{V['quiz_id']}/attempts/", "{}", content_type="application/json"
 )
 assert reply.status_code in (200, 201), (reply.status_code, reply.content[:300])
 attempt = reply.json()
-# The load generator's own answers (../shared/perf/flows/kzstudy_hooks.py): every type answered.
-spec = importlib.util.spec_from_file_location(
-    "kzstudy_hooks",
-    os.path.join(os.environ.get("PERF_DIR", "../shared/perf"), "flows", "kzstudy_hooks.py"),
-)
-hooks = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hooks)
+hooks = load_generator_hooks()  # the load generator's own answers: every type answered
 answers = [(a["question"], a["body"]) for a in hooks.answers_for(attempt["questions"])]
 bodies = [
     (f"/api/v1/attempts/{attempt['id']}/answers/{qid}/", json.dumps(body)) for qid, body in answers

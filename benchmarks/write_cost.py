@@ -10,37 +10,19 @@ round trips per request (client-to-server turns in libpq's trace). Then WRITE_CO
 """
 
 import collections
-import importlib.util
 import json
 import os
 import tempfile
 
 from django.db import connection
-from django.test import Client
+
+from benchmarks.perf_learner import learner_client, load_generator_hooks, perf_vars
 
 ATTEMPTS = int(os.environ.get("WRITE_COST_ATTEMPTS", "20"))
 
-with open(os.environ["PERF_VARS"], encoding="utf-8") as fh:
-    V = json.load(fh)
-host, _, port = V["origin"].split("://", 1)[1].partition(":")
-client = Client(
-    **{
-        "HTTP_" + V["proxy_header"].upper().replace("-", "_"): V["proxy_value"],
-        "HTTP_" + V["csrf_header"].upper().replace("-", "_"): V["csrf"],
-        "HTTP_ORIGIN": V["origin"],
-        "HTTP_REFERER": V["origin"] + "/",
-        "HTTP_HOST": f"{host}:{port}",
-        "HTTP_ACCEPT": "application/json",
-    }
-)
-client.cookies[V["session_cookie"]] = V["learners"][0]["sid"]
-client.cookies[V["csrf_cookie"]] = V["csrf"]
-PERF = os.environ.get("PERF", "../shared/perf")
-_spec = importlib.util.spec_from_file_location(
-    "kzstudy_hooks", os.path.join(PERF, "flows/kzstudy_hooks.py")
-)
-hooks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hooks)
+V = perf_vars()
+client = learner_client(V)
+hooks = load_generator_hooks()
 
 
 def attempt(measure=lambda kind, send: send()) -> None:
