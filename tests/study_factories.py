@@ -74,6 +74,14 @@ def question_card(user, question: models.Question, *, due: datetime, version=Non
     )
 
 
+def card_and_history(card: models.ReviewCard) -> tuple[dict, list]:
+    """The card's schedule and its review log, to show that a refusal changed neither."""
+    return (
+        models.ReviewCard.objects.values().get(pk=card.pk),
+        list(models.ReviewLog.objects.filter(card=card).values()),
+    )
+
+
 def article_with_concepts(count: int = 4) -> models.Article:
     """A new one-section article whose glossary has `count` concepts."""
     section = SectionFactory()

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from quizzes.models import Attempt, ReviewCard, ReviewLog
+from quizzes.models import Attempt, ReviewLog
 from tests.factories import (
     ArticleFactory,
     SectionFactory,
@@ -20,7 +20,7 @@ from tests.factories import (
     key_answer,
 )
 from tests.lti_courses import course_with_quiz, deactivate_platform, reactivate_platform
-from tests.study_factories import question_card
+from tests.study_factories import card_and_history, question_card
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -149,14 +149,6 @@ def test_an_attempt_started_before_the_platform_was_deactivated_can_still_be_sav
 
 def review_card(api: APIClient, card) -> int:
     return api.post(f"{API}/flashcards/{card.pk}/review/", {"rating": 3}, format="json").status_code
-
-
-def card_and_history(card) -> tuple[dict, list]:
-    """The card's schedule and its review log, to show that a refusal changed neither."""
-    return (
-        ReviewCard.objects.values().get(pk=card.pk),
-        list(ReviewLog.objects.filter(card=card).values()),
-    )
 
 
 def test_switched_off_platform_learner_cannot_review_flashcard_via_api(section):

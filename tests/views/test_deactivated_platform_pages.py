@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Attempt, ReviewCard, ReviewLog
+from quizzes.models import Attempt, ReviewLog
 from tests.factories import (
     ArticleFactory,
     SectionFactory,
@@ -20,7 +20,7 @@ from tests.factories import (
 )
 from tests.lti_courses import course_with_quiz as lti_course_with_quiz
 from tests.lti_courses import deactivate_platform, reactivate_platform
-from tests.study_factories import question_card
+from tests.study_factories import card_and_history, question_card
 
 pytestmark = pytest.mark.django_db
 
@@ -157,14 +157,6 @@ def test_a_sections_page_offers_no_practice_from_a_deactivated_platforms_course(
 def review_on_page(client: Client, course, card, rating: str = "3") -> int:
     url = reverse("quizzes:flashcard_review", args=[course.slug, card.pk])
     return client.post(url, {"rating": rating}).status_code
-
-
-def card_and_history(card) -> tuple[dict, list]:
-    """The card's schedule and its review log, to show that a refusal changed neither."""
-    return (
-        ReviewCard.objects.values().get(pk=card.pk),
-        list(ReviewLog.objects.filter(card=card).values()),
-    )
 
 
 def test_switched_off_platform_learner_cannot_review_flashcard_via_page(section):
