@@ -104,23 +104,27 @@ class QuestionListView(TeachingView, ListAPIView):
         fields = data.validated_data
         try:
             question = question_create(
-                section=fields["section"],
-                qtype=fields["type"],
-                stem=fields["stem"],
-                data=fields["data"],
-                explanation=fields["explanation"],
-                source_quote=fields["source_quote"],
-                difficulty=fields["difficulty"],
-                bloom_level=fields["bloom"],
-                concepts=fields.get("concepts", []),
-                status=fields["status"],
-                course=course,
-                actor=request.user,
-                tags=fields.get("tags", []),
+                qtype=fields["type"], course=course, actor=request.user, **_authored(fields)
             )
         except QuestionInvalid as error:
             raise ValidationError({"data": error.errors}) from None
         return Response(_detail(question, request.user), status=status.HTTP_201_CREATED)
+
+
+def _authored(fields: dict[str, Any]) -> dict[str, Any]:
+    """A question's fields as the API names them, named as the authoring services take them."""
+    return {
+        "section": fields["section"],
+        "stem": fields["stem"],
+        "data": fields["data"],
+        "explanation": fields["explanation"],
+        "source_quote": fields["source_quote"],
+        "difficulty": fields["difficulty"],
+        "bloom_level": fields["bloom"],
+        "status": fields["status"],
+        "concepts": fields.get("concepts", []),
+        "tags": fields.get("tags", []),
+    }
 
 
 def _current_fields(question: Question) -> dict[str, Any]:
@@ -211,20 +215,7 @@ class QuestionDetailView(TeachingView, APIView):
         if fields.get("type", question.qtype) != question.qtype:
             raise QuestionTypeChange(f"{question.qtype} cannot become {fields['type']}.")
         try:
-            question_edit(
-                question=question,
-                actor=request.user,
-                stem=fields["stem"],
-                data=fields["data"],
-                explanation=fields["explanation"],
-                source_quote=fields["source_quote"],
-                section=fields["section"],
-                difficulty=fields["difficulty"],
-                bloom_level=fields["bloom"],
-                status=fields["status"],
-                concepts=fields["concepts"],
-                tags=fields["tags"],
-            )
+            question_edit(question=question, actor=request.user, **_authored(fields))
         except QuestionInvalid as error:
             raise ValidationError({"data": error.errors}) from None
         return Response(_detail(self.get_question(), request.user))
