@@ -5,6 +5,7 @@
 - `postgresql`: a live server on the suite's PostgreSQL; run in the PostgreSQL pass only.
   KZSTUDY_REQUIRE_POSTGRES=1 (CI's PostgreSQL pass) makes a missing PostgreSQL a failure.
 - `haproxy`: also needs Debian's haproxy; KZSTUDY_REQUIRE_HAPROXY=1 makes it required.
+- `pgbouncer`: also needs Debian's pgbouncer; KZSTUDY_REQUIRE_PGBOUNCER=1 makes it required.
 - `chaos`: the fault-injection runs (PostgreSQL servers of their own); `make chaos` runs
   them at full size.
 - `needs_root`: mounts a small file system to fill it or make it read-only; CI runs as root,
@@ -19,6 +20,7 @@ import shutil
 import pytest
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
 def suite_on_postgresql() -> bool:
@@ -30,6 +32,7 @@ def pytest_configure(config):
         "sqlite_server: a live server on its own SQLite file (the SQLite pass)",
         "postgresql: a live server on the suite's PostgreSQL (the PostgreSQL pass)",
         "haproxy: two app servers behind HAProxy",
+        "pgbouncer: an app server behind PgBouncer in transaction mode",
         "needs_root: mounts a small file system",
         "chaos: the fault-injection runs of `make chaos` (short versions in CI)",
     ):
@@ -68,6 +71,16 @@ def haproxy() -> str:
             pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_HAPROXY=1")
         pytest.skip(reason)
     return HAPROXY
+
+
+@pytest.fixture(scope="session")
+def pgbouncer() -> str:
+    if not os.path.exists(PGBOUNCER):
+        reason = "PgBouncer is not installed (apt-get install pgbouncer)"
+        if os.environ.get("KZSTUDY_REQUIRE_PGBOUNCER") == "1":
+            pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_PGBOUNCER=1")
+        pytest.skip(reason)
+    return PGBOUNCER
 
 
 @pytest.fixture(scope="session")
