@@ -86,6 +86,18 @@ def _self_signed_certificate(workdir: Path) -> None:
     )
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Terminate a server process the test started, killing it after 10 s if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -265,11 +277,4 @@ class KzstudyServer:
             _drop_database(self.database_url)
 
     def _stop_server(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)

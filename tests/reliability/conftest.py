@@ -63,33 +63,41 @@ def postgres_url() -> str:
     return os.environ["DATABASE_URL"]
 
 
+def needed(missing: str | None, variable: str) -> None:
+    """Nothing when what a test needs is here; else a failure where `variable`=1 says it is
+    required (CI), a skip elsewhere."""
+    if missing is None:
+        return
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{missing}, and {variable}=1")
+    pytest.skip(missing)
+
+
+def installed(program: str, name: str, package: str, variable: str) -> str:
+    """The path of a Debian program a test runs, as `needed` says when it is missing."""
+    missing = (
+        None if os.path.exists(program) else f"{name} is not installed (apt-get install {package})"
+    )
+    needed(missing, variable)
+    return program
+
+
 @pytest.fixture(scope="session")
 def haproxy() -> str:
-    if not os.path.exists(HAPROXY):
-        reason = "HAProxy is not installed (apt-get install haproxy)"
-        if os.environ.get("KZSTUDY_REQUIRE_HAPROXY") == "1":
-            pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_HAPROXY=1")
-        pytest.skip(reason)
-    return HAPROXY
+    return installed(HAPROXY, "HAProxy", "haproxy", "KZSTUDY_REQUIRE_HAPROXY")
 
 
 @pytest.fixture(scope="session")
 def pgbouncer() -> str:
-    if not os.path.exists(PGBOUNCER):
-        reason = "PgBouncer is not installed (apt-get install pgbouncer)"
-        if os.environ.get("KZSTUDY_REQUIRE_PGBOUNCER") == "1":
-            pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_PGBOUNCER=1")
-        pytest.skip(reason)
-    return PGBOUNCER
+    return installed(PGBOUNCER, "PgBouncer", "pgbouncer", "KZSTUDY_REQUIRE_PGBOUNCER")
 
 
 @pytest.fixture(scope="session")
 def as_root() -> None:
-    if os.geteuid() != 0:
-        reason = "mounting a small file system needs root"
-        if os.environ.get("KZSTUDY_REQUIRE_FAULTS") == "1":
-            pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_FAULTS=1")
-        pytest.skip(reason)
+    needed(
+        None if os.geteuid() == 0 else "mounting a small file system needs root",
+        "KZSTUDY_REQUIRE_FAULTS",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +106,12 @@ def pg_cluster():
     from .pg_cluster import PgCluster, postgresql_bin
 
     bin_dir = postgresql_bin()
-    if bin_dir is None:
-        reason = "PostgreSQL's server programs are not installed (apt-get install postgresql)"
-        if os.environ.get("KZSTUDY_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{reason}, and KZSTUDY_REQUIRE_POSTGRES=1")
-        pytest.skip(reason)
+    needed(
+        "PostgreSQL's server programs are not installed (apt-get install postgresql)"
+        if bin_dir is None
+        else None,
+        "KZSTUDY_REQUIRE_POSTGRES",
+    )
     cluster = PgCluster(bin_dir)
     yield cluster
     cluster.stop()

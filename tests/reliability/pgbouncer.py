@@ -16,6 +16,8 @@ from typing import Any
 
 import psycopg
 
+from tests.browser.server import stop_process
+
 CONFIG = """
 [databases]
 * = host=127.0.0.1 port={server_port}
@@ -115,12 +117,7 @@ class PgBouncer:
         if self.process is None or self.process.poll() is not None:
             return
         # runuser passes SIGTERM on to PgBouncer: an immediate shutdown (its clients are gone).
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
         pidfile = self.directory / "pgbouncer.pid"
         if pidfile.exists():  # still there: PgBouncer outlived runuser
             with contextlib.suppress(ProcessLookupError, ValueError):
