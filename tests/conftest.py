@@ -30,13 +30,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _versions_read_afresh():
     """Each test reads question versions from its own database: ids come back after a
-    rolled-back test, and a version kept by the process (selectors/version_store) must not
-    outlive the test that read it."""
+    rolled-back test, and what the process keeps of them (selectors/version_store, the
+    answers it saw saved in services/first_answer) must not outlive the test that read it."""
     from quizzes.selectors import version_store
+    from quizzes.services import first_answer
 
     version_store.forget_all()
+    first_answer.forget_saved()
     yield
     version_store.forget_all()
+    first_answer.forget_saved()
 
 
 @pytest.fixture(scope="session")

@@ -248,7 +248,8 @@ class AttemptDetailView(APIView):
 
 
 class AnswerView(APIView):
-    """Save the answer to one question of an open attempt (one read and one INSERT)."""
+    """Save the answer to one question of an open attempt (one read and one INSERT; on
+    PostgreSQL a question's first answer is the INSERT alone)."""
 
     @extend_schema(
         request=s.AnswerInputSerializer,

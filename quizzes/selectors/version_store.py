@@ -28,6 +28,8 @@ MAX_KEPT = 4096
 _ATTNAMES = tuple(field.attname for field in QuestionVersion._meta.concrete_fields)
 _PK = _ATTNAMES.index(QuestionVersion._meta.pk.attname)
 _kept: OrderedDict[tuple[str, int], tuple[Any, ...]] = OrderedDict()
+# (database, question id) -> the version id new attempts were last seen to get.
+_in_use: OrderedDict[tuple[str, int], int] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -65,11 +67,32 @@ def versions_by_id(ids: Iterable[int]) -> dict[int, QuestionVersion]:
     }
 
 
+def note_versions_in_use(pairs: Iterable[tuple[int, int]]) -> None:
+    """Remember, for each (question id, version id), that new attempts get that version of
+    the question: a start's picks and an open attempt's responses tell it."""
+    using = router.db_for_read(QuestionVersion)
+    with _lock:
+        for question_id, version_id in pairs:
+            _in_use[(using, question_id)] = version_id
+            _in_use.move_to_end((using, question_id))
+        while len(_in_use) > MAX_KEPT:
+            _in_use.popitem(last=False)
+
+
+def version_in_use(question_id: int) -> int | None:
+    """The version of the question this process last saw an attempt get (None: none seen).
+    A hint, not a fact: a question edited since, or another server's view, may differ, so
+    whoever acts on it checks it in the database as it writes (`services.answers`)."""
+    with _lock:
+        return _in_use.get((router.db_for_read(QuestionVersion), question_id))
+
+
 def _by_id_query(*ids: int):
     return QuestionVersion.objects.filter(pk__in=ids).order_by().values_list(*_ATTNAMES)
 
 
 def forget_all() -> None:
-    """Drop every kept version (tests whose database reuses ids after a rollback)."""
+    """Drop every kept version and hint (tests whose database reuses ids after a rollback)."""
     with _lock:
         _kept.clear()
+        _in_use.clear()

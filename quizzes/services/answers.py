@@ -1,6 +1,8 @@
 """Saving answers to an open attempt: the hot path of an exam.
 
-A save is one read and one write. The read fetches the responses asked for with everything
+On PostgreSQL a question's first answer in an attempt, most of an exam's saves, is one
+statement with no read (`_first_answer_saved`, services/first_answer.py). Any other save is one
+read and one write. The read fetches the responses asked for with everything
 the rules need (owner, state and deadline of the attempt, the version to normalise against,
 the last step, the learner's recent writes). The write is one INSERT of the new steps that
 takes effect only while the attempt is still open and before its deadline, so it needs no lock
@@ -42,6 +44,8 @@ from ..models import (
 from ..qtypes import InvalidResponse, registry
 from ..selectors.delivery import as_live
 from ..selectors.response_rows import responses_to_save
+from ..selectors.version_store import note_versions_in_use, version_in_use, versions_by_id
+from .first_answer import first_step_written, note_saved, saved_before
 from .submission import attempt_finalize_if_overdue, is_overdue
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -88,11 +92,15 @@ def answers_save(
             raise AttemptNotFound()
         return SaveResult(saved=[], errors={})
     now = timezone.now()
+    first = _first_answer_saved(attempt_id, user, answers, flags, now)
+    if first is not None:
+        return SaveResult(saved=[first], errors={})
     responses = _responses_to_save(attempt_id, user, wanted, now)
     if not responses:
         _refuse_missing(attempt_id, user)
     attempt = responses[0].attempt
     ensure_open(attempt)
+    note_versions_in_use((r.question_id, r.question_version_id) for r in responses)
     unknown = wanted - {r.question_id for r in responses}
     if unknown:
         raise UnknownQuestion(f"Question {min(unknown)} is not part of this attempt.")
@@ -119,6 +127,7 @@ def answers_save(
         return answers_save(
             attempt_id=attempt_id, user=user, answers=answers, flags=flags, retry=False
         )
+    note_saved(attempt_id, (r.question_id for r in saved))
     return SaveResult(saved=saved, errors=errors)
 
 
@@ -135,6 +144,78 @@ def _responses_to_save(
         writes_since=now - timedelta(seconds=period),
     )
     return [as_live(response) for response in responses]
+
+
+def _first_answer_saved(
+    attempt_id: int,
+    user: AbstractBaseUser,
+    answers: Mapping[int, Any],
+    flags: Mapping[int, bool],
+    now: datetime,
+) -> Response | None:
+    """The first answer to a question of an open attempt, saved in one statement without
+    reading the response first; None when this is not such a save or the database says
+    otherwise, and the full save (a read, then a write) decides.
+
+    A question's first answer is most of an exam's saves, and nothing of it needs reading: the
+    response is as the start left it (unanswered, unflagged, no step). What the write needs
+    from outside the request, the question's version (to read the answer and tell its state),
+    is the one this process saw new attempts get (`version_in_use`); the statement writes only
+    where the database agrees with every assumption: that version, the response untouched,
+    the attempt the user's, open and within its time, and the write limit not reached.
+    Anything else writes nothing, so a stale hint costs a statement and never a wrong save.
+
+    PostgreSQL only: there it saves a round trip (a wake-up of the worker and the database
+    process each). On SQLite a statement costs no trip, and the read it would fold in runs
+    outside the write lock when it is a statement of its own, which keeps the lock held less.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    if len(answers) != 1 or not set(flags) <= set(answers):
+        return None
+    ((question_id, raw),) = answers.items()
+    if saved_before(attempt_id, question_id):
+        return None
+    version_id = version_in_use(question_id)
+    version = versions_by_id([version_id]).get(version_id) if version_id else None
+    if version is None:
+        return None
+    try:
+        answer = registry.get(version.qtype).read_answer(version.payload, raw)
+    except InvalidResponse:
+        return None  # told against the response's own version, by the full save
+    flagged = bool(flags.get(question_id, False))
+    if answer is None and not flagged:
+        return None  # nothing changes: the full save says so
+    response = Response(
+        attempt_id=attempt_id,
+        question_id=question_id,
+        question_version=version,
+        answer=answer,
+        is_flagged=flagged,
+        state=ResponseState.of_saved_answer(version, answer),
+    )
+    response.last_seq = None  # no step yet: the statement checks it
+    step = save_step(response, now)
+    limit, period = write_limit()
+    try:
+        written = first_step_written(
+            step,
+            user_id=user.pk,
+            attempt_id=attempt_id,
+            question_id=question_id,
+            version_id=version.pk,
+            writes_since=now - timedelta(seconds=period),
+            write_limit=limit,
+        )
+    except IntegrityError:
+        # Another first save of this question committed while this one waited (PostgreSQL):
+        # as when the full save meets it (`_append_while_open`).
+        raise SaveConflict() from None
+    if not written:
+        return None
+    note_saved(attempt_id, [question_id])
+    return response
 
 
 def _refuse_missing(attempt_id: int, user: AbstractBaseUser) -> None:

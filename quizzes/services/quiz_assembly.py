@@ -14,7 +14,7 @@ from ..qtypes import registry
 from ..selectors import prepared
 from ..selectors.exam_protection import practice_guard
 from ..selectors.quiz_building import PoolCandidate, in_pool, pool_candidates
-from ..selectors.version_store import versions_by_id
+from ..selectors.version_store import note_versions_in_use, versions_by_id
 from .quiz_rules import marks_fit_an_attempt
 
 MAX_ORDER_RESHUFFLES = 20
@@ -125,6 +125,8 @@ def quiz_pick_questions(
             raise QuizUnavailable("A question of this quiz has no version.", code="pool_too_small")
         order = _choice_order(version, shuffle=quiz.shuffle_choices, rng=rng)
         picks.append(Pick(question_id, version, mark, order))
+    # What this start gave is what a first save of these questions will most likely meet.
+    note_versions_in_use((pick.question_id, pick.version.pk) for pick in picks)
     return picks
 
 

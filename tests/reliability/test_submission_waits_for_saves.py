@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.db import connections, transaction
 
+from quizzes.errors import AttemptClosed
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from tests.factories import (
     SectionFactory,
@@ -64,3 +65,70 @@ def test_an_answer_committed_while_a_submission_waits_for_it_is_the_one_graded()
         "correct",
         Decimal(1),
     )
+
+
+def _one_question_exam():
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
+    question = make_question(section, stem="When?")
+    quiz = fixed_quiz([question], article=course.article, mode="graded", time_limit_minutes=30)
+    return attempt_start(quiz=quiz, user=learner, course=course), learner, question
+
+
+def test_a_first_answer_committed_while_a_submission_waits_for_it_is_the_one_graded():
+    # A question's first answer is one statement that holds the attempt's row FOR SHARE too.
+    attempt, learner, question = _one_question_exam()
+    version = question.current_version
+    saved, release = threading.Event(), threading.Event()
+
+    def first_answer_in_another_tab() -> None:
+        try:
+            with transaction.atomic():
+                answers_save(
+                    attempt_id=attempt.pk, user=learner, answers={question.pk: key_answer(version)}
+                )
+                saved.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    other_tab = threading.Thread(target=first_answer_in_another_tab)
+    other_tab.start()
+    assert saved.wait(10)
+    threading.Timer(0.5, release.set).start()
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
+    other_tab.join(10)
+
+    graded = submitted.responses.get(question=question)
+    assert (graded.answer, graded.state, submitted.score) == (key_answer(version), "correct", 1)
+
+
+def test_a_first_answer_waiting_for_a_submission_writes_nothing_after_it():
+    attempt, learner, question = _one_question_exam()
+    version = question.current_version
+    locked, outcome = threading.Event(), []
+
+    def submit_in_another_tab() -> None:
+        try:
+            with transaction.atomic():
+                attempt_submit(attempt_id=attempt.pk, user=learner)
+                locked.set()
+                threading.Event().wait(0.5)  # the answer arrives meanwhile, and waits
+        finally:
+            connections.close_all()
+
+    other_tab = threading.Thread(target=submit_in_another_tab)
+    other_tab.start()
+    assert locked.wait(10)
+    try:
+        answers_save(
+            attempt_id=attempt.pk, user=learner, answers={question.pk: key_answer(version)}
+        )
+    except AttemptClosed as closed:
+        outcome.append(closed)
+    other_tab.join(10)
+
+    assert len(outcome) == 1
+    graded = attempt.responses.get(question=question)
+    assert (graded.answer, graded.state) == (None, "gave_up")
+    assert set(graded.steps.values_list("kind", flat=True)) == {"submit"}

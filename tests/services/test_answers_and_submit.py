@@ -344,20 +344,31 @@ def test_a_partial_answer_is_kept_graded_and_partially_answered_not_answered():
 
 
 def between_read_and_write(monkeypatch, action):
-    """Run `action` after a save has read its responses and before it writes its step, as
-    another request would that commits in between."""
+    """Run `action` after a save has read what it goes by and before it writes its step, as
+    another request would that commits in between: for a question's first answer that is the
+    version this process saw attempts get (`_first_answer_saved`), for any other save its
+    responses read from the database."""
     from quizzes.services import answers
 
-    read = answers._responses_to_save
+    read, hint = answers._responses_to_save, answers.version_in_use
     pending = [action]
+
+    def act():
+        while pending:  # once: the action may save too
+            pending.pop()()
 
     def read_then_act(*args):
         responses = read(*args)
-        while pending:  # once: the action may save too
-            pending.pop()()
+        act()
         return responses
 
+    def hint_then_act(question_id):
+        version_id = hint(question_id)
+        act()
+        return version_id
+
     monkeypatch.setattr(answers, "_responses_to_save", read_then_act)
+    monkeypatch.setattr(answers, "version_in_use", hint_then_act)
 
 
 def test_a_save_racing_a_submission_writes_nothing_after_it(started, monkeypatch):
@@ -432,6 +443,8 @@ def test_a_save_that_keeps_losing_the_race_is_refused_not_lost_silently(started,
         return responses
 
     monkeypatch.setattr(answers, "_responses_to_save", read_then_lose)
+    # The full save's own race (read, then a rival writes, twice); a first answer's is above.
+    monkeypatch.setattr(answers, "version_in_use", lambda question_id: None)
     last_wrong = [c["key"] for c in version.payload["choices"] if not c["correct"]][-1]
     with pytest.raises(SaveConflict):
         answers_save(
