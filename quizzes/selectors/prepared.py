@@ -139,6 +139,11 @@ def _entry(
 
 
 def _rows(entry: _Compiled, using: str, args: tuple[int, ...]) -> list[list[Any]]:
+    return _fetched(entry, using, _sent(entry, using, args))
+
+
+def _sent(entry: _Compiled, using: str, args: tuple[int, ...]) -> Any:
+    """A cursor that has executed the query with these ids (its rows not fetched yet)."""
     connection = connections[using]
     if entry.locks and connection.get_autocommit():
         raise TransactionManagementError(
@@ -153,8 +158,19 @@ def _rows(entry: _Compiled, using: str, args: tuple[int, ...]) -> list[list[Any]
         params = list(params)
         for place, arg in entry.slots:
             params[place] = args[arg]
-    with connection.cursor() as cursor:
+    cursor = connection.cursor()
+    try:
         cursor.execute(entry.sql, params)
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
+
+
+def _fetched(entry: _Compiled, using: str, cursor: Any) -> list[list[Any]]:
+    """The cursor's rows, converted as the ORM converts them (the cursor is then closed)."""
+    connection = connections[using]
+    with cursor:
         rows = [list(row) for row in cursor.fetchall()]
     for index, converters in enumerate(entry.converters):
         if converters:
@@ -186,13 +202,31 @@ def instances(
 ) -> list[Model]:
     """The instances of `build(*args)` (a queryset of `model`, with select_related if need
     be, no annotations), built and compiled only the first time `key` is seen."""
+    return instances_sent(model, key, build, args=args)()
+
+
+def instances_sent(
+    model: type[Model],
+    key: Hashable,
+    build: Callable[..., QuerySet],
+    *,
+    args: tuple[int, ...] = (),
+) -> Callable[[], list[Model]]:
+    """Send the query of `instances` now and return what fetches its instances: sent inside
+    a `services.pipelined` block, it travels with the block's other statements and its rows
+    arrive when the block ends, so it is fetched after the block."""
     entry, using = _entry(model, key, build, len(args))
     if entry.attnames is None:
         raise TypeError("prepared.instances needs a queryset of model rows")
-    found = []
-    for row in _rows(entry, using, args):
-        instance = entry.model.from_db(using, entry.attnames, row[entry.own_columns])
-        for populator in entry.populators:
-            populator.populate(row, instance)
-        found.append(instance)
-    return found
+    cursor = _sent(entry, using, args)
+
+    def fetch() -> list[Model]:
+        found = []
+        for row in _fetched(entry, using, cursor):
+            instance = entry.model.from_db(using, entry.attnames, row[entry.own_columns])
+            for populator in entry.populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
+
+    return fetch

@@ -11,7 +11,7 @@ mark changes; each time a domain signal tells integrations (the LTI outbox) abou
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -138,13 +138,15 @@ class StoredGrade:
     row: QuizGrade | None
 
 
-def stored_grade_for_submission(attempt: Attempt) -> StoredGrade | None:
-    """What `grade_after_submission` reads of the stored grade (None when its grading method
-    needs every attempt instead), to be read with the submission's writes: call inside the
-    submission's transaction, after the attempt's row is locked."""
+def stored_grade_for_submission(attempt: Attempt) -> Callable[[], StoredGrade | None]:
+    """Send the read of what `grade_after_submission` needs of the stored grade, and return
+    what fetches it (None when the grading method needs every attempt instead). Sent inside a
+    `pipelined` block with the submission's writes, its rows arrive when the block ends: fetch
+    after it. Call inside the submission's transaction, after the attempt's row is locked."""
     if attempt.quiz.grading_method == GradingMethod.AVERAGE:
-        return None
-    return StoredGrade(_locked_grade(attempt.quiz_id, attempt.course_id, attempt.user_id))
+        return lambda: None
+    fetch = _locked_grade_sent(attempt.quiz_id, attempt.course_id, attempt.user_id)
+    return lambda: StoredGrade(fetch())
 
 
 def grade_after_submission(
@@ -185,9 +187,16 @@ def grade_after_submission(
 
 
 def _locked_grade(quiz_id: int, course_id: int, user_id: int) -> QuizGrade | None:
-    """The learner's stored grade with the attempt it names, its row locked (compiled once:
-    every submission reads it)."""
-    found = prepared.instances(
+    """The learner's stored grade with the attempt it names, its row locked."""
+    return _locked_grade_sent(quiz_id, course_id, user_id)()
+
+
+def _locked_grade_sent(
+    quiz_id: int, course_id: int, user_id: int
+) -> Callable[[], QuizGrade | None]:
+    """Send the read of `_locked_grade` and return what fetches it (compiled once: every
+    submission reads it)."""
+    fetch = prepared.instances_sent(
         QuizGrade,
         ("locked-grade",),
         lambda quiz_id, course_id, user_id: (
@@ -198,7 +207,12 @@ def _locked_grade(quiz_id: int, course_id: int, user_id: int) -> QuizGrade | Non
         ),
         args=(quiz_id, course_id, user_id),
     )
-    return found[0] if found else None
+
+    def first() -> QuizGrade | None:
+        found = fetch()
+        return found[0] if found else None
+
+    return first
 
 
 def refresh_quiz_grades(

@@ -223,12 +223,13 @@ def _close(graded: Graded, *, submitted_at: datetime) -> None:
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = submitted_at
     # The three writes need no answer, so on PostgreSQL they travel with the read of the
-    # stored grade: one round trip for the four.
+    # stored grade: one round trip for the four, whose rows are fetched once the block ends.
     with pipelined(Attempt):
         _write_final(responses)
         insert_new(graded.steps, read_keys=False)
         update_row(attempt, ["score", "state", "submitted_at"])
-        stored = stored_grade_for_submission(attempt)
+        stored_grade = stored_grade_for_submission(attempt)
+    stored = stored_grade()
     # The learner's quiz grade is stored in this transaction, and its signal lets receivers
     # (the LTI outbox) write in it too: a grade leaves if and only if the submission commits.
     grade_after_submission(attempt=attempt, reason=GradeReason.SUBMIT, stored=stored)

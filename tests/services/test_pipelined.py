@@ -98,6 +98,9 @@ def test_a_submission_sends_its_writes_with_the_read_of_the_stored_grade():
         assert 'INSERT INTO "quizzes_responsestep"' in together[0]
         assert 'UPDATE "quizzes_attempt"' in together[0]
         assert 'FROM "quizzes_quizgrade"' in together[0]
+        # The block ends in that round trip too (its rows fetched after it): no turn of the
+        # submission sends nothing but the pipeline's Sync.
+        assert all("\tBind\t" in turn or "\tQuery\t" in turn for turn in turns), turns
     else:
         with CaptureQueriesContext(connection) as queries:
             attempt_submit(attempt_id=attempt.pk, user=learner)
