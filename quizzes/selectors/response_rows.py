@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -115,14 +115,32 @@ def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> li
     """Every response of an attempt, in position order, with its version and its last step
     (one query): what an attempt page and the API's attempt document show. `wrong_tries`
     adds how many practice checks of each were not right (as `wrong_tries`)."""
+    return open_attempt_responses_sent(attempt.pk, wrong_tries=wrong_tries)(attempt)
+
+
+def open_attempt_responses_sent(
+    attempt_id: int, *, wrong_tries: bool = False
+) -> Callable[[Attempt], list[Response]]:
+    """Send the read of `open_attempt_responses` now and return what fetches it, given the
+    attempt the rows belong to: sent inside a `services.pipelined` block, it travels with
+    the block's other statements, and is fetched after the block."""
     sql = (
         f"SELECT {', '.join(_response_columns(wrong_tries))} FROM {quoted(Response)} r "
         f"{_last_step_join()}WHERE r.attempt_id = %s ORDER BY r.position"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [attempt.pk])
-        rows = cursor.fetchall()
-    return _with_versions([_response_of(attempt, row) for row in rows])
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, [attempt_id])
+    except BaseException:
+        cursor.close()
+        raise
+
+    def fetch(attempt: Attempt) -> list[Response]:
+        with cursor:
+            rows = cursor.fetchall()
+        return _with_versions([_response_of(attempt, row) for row in rows])
+
+    return fetch
 
 
 def attempt_with_responses(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -28,6 +29,7 @@ from ..selectors.delivery import as_live
 from ..selectors.response_rows import (
     attempt_with_responses,
     open_attempt_responses,
+    open_attempt_responses_sent,
     saved_steps,
     submission_check,
 )
@@ -47,18 +49,40 @@ def locked_attempt(attempt_id: int, user: AbstractBaseUser) -> Attempt:
     return _locked(("quiz",), attempt_id, user.pk)
 
 
-def _locked_for_submission(attempt_id: int, user_id: int) -> Attempt:
+def _locked_for_submission(attempt_id: int, user_id: int) -> tuple[Attempt, list[Response]]:
     """The user's attempt with its quiz and course, its row locked until the transaction
-    ends; AttemptNotFound otherwise. The earlier attempts are not read: the quiz grade is
-    updated from the stored one (`grade_after_submission`), so a submission costs the same
-    after a hundred practice attempts as after one."""
-    return _locked(("quiz", "course"), attempt_id, user_id)
+    ends, and its responses as they stand (their wrong tries when its behaviour counts them);
+    AttemptNotFound otherwise. On PostgreSQL the responses' read travels with the lock's, in
+    one round trip: it runs once the lock is granted, as a statement of its own, so it sees
+    every save that committed while the lock was awaited. The earlier attempts are not read:
+    the quiz grade is updated from the stored one (`grade_after_submission`), so a submission
+    costs the same after a hundred practice attempts as after one."""
+    with pipelined(Attempt):
+        locked = _locked_sent(("quiz", "course"), attempt_id, user_id)
+        read_responses = open_attempt_responses_sent(attempt_id)
+    attempt = _found(locked())
+    if behaviours.for_quiz(attempt.quiz).counts_wrong_tries:
+        return attempt, _final_responses(attempt, wrong_tries=True)
+    return attempt, [as_live(r) for r in read_responses(attempt)]
 
 
 def _locked(related: tuple[str, ...], attempt_id: int, user_id: int) -> Attempt:
     """The user's attempt with `related`, its row locked (compiled once: every answer check
     and submission reads it)."""
-    found = prepared.instances(
+    return _found(_locked_sent(related, attempt_id, user_id)())
+
+
+def _found(attempts: list[Attempt]) -> Attempt:
+    if not attempts:
+        raise AttemptNotFound()
+    return attempts[0]
+
+
+def _locked_sent(
+    related: tuple[str, ...], attempt_id: int, user_id: int
+) -> Callable[[], list[Attempt]]:
+    """Send the read of `_locked` and return what fetches it."""
+    return prepared.instances_sent(
         Attempt,
         ("locked-attempt", related),
         lambda attempt_id, user_id: (
@@ -69,9 +93,6 @@ def _locked(related: tuple[str, ...], attempt_id: int, user_id: int) -> Attempt:
         ),
         args=(attempt_id, user_id),
     )
-    if not found:
-        raise AttemptNotFound()
-    return found[0]
 
 
 def is_overdue(attempt: Attempt) -> bool:
@@ -97,9 +118,9 @@ def attempt_submit(*, attempt_id: int, user: AbstractBaseUser) -> Attempt:
         if early is not None and _unchanged_since_graded(early):
             _close(early, submitted_at=_submitted_at(early.attempt))
             return early.attempt
-        attempt = _locked_for_submission(attempt_id, user.pk)
+        attempt, responses = _locked_for_submission(attempt_id, user.pk)
         if attempt.state == AttemptState.IN_PROGRESS:
-            _grade_and_close(attempt, submitted_at=_submitted_at(attempt))
+            _close(_graded(attempt, responses), submitted_at=_submitted_at(attempt))
     return attempt
 
 
@@ -140,10 +161,10 @@ def attempt_finalize_if_overdue(*, attempt: Attempt) -> bool:
     if attempt.state != AttemptState.IN_PROGRESS or not is_overdue(attempt):
         return False
     with transaction.atomic():
-        locked = _locked_for_submission(attempt.pk, attempt.user_id)
+        locked, responses = _locked_for_submission(attempt.pk, attempt.user_id)
         if locked.state != AttemptState.IN_PROGRESS:
             return False
-        _grade_and_close(locked, submitted_at=locked.deadline)
+        _close(_graded(locked, responses), submitted_at=locked.deadline)
     attempt.refresh_from_db()
     return True
 
@@ -172,14 +193,6 @@ class Graded:
     responses: list[Response]
     steps: list[ResponseStep]
     saved_steps: int  # the responses' last step numbers summed, when they were read
-
-
-def _grade_and_close(attempt: Attempt, *, submitted_at: datetime) -> None:
-    """Grade every response once, append SUBMIT steps, total the score, close the attempt and
-    update the learner's quiz grade."""
-    behaviour = behaviours.for_quiz(attempt.quiz)
-    responses = _final_responses(attempt, wrong_tries=behaviour.counts_wrong_tries)
-    _close(_graded(attempt, responses), submitted_at=submitted_at)
 
 
 def _graded(attempt: Attempt, responses: list[Response]) -> Graded:
