@@ -25,7 +25,6 @@ from quizzes.services.attempts import (
     attempts_close_overdue,
 )
 from tests.factories import (
-    QUESTION_DATA,
     SectionFactory,
     UserFactory,
     course_with_learner,
@@ -37,21 +36,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def started():
-    """A learner's graded attempt at three questions: single choice, numeric, single choice."""
-    section = SectionFactory()
-    course, learner = course_with_learner(article=section.article)
-    questions = [
-        make_question(section, stem="When?"),
-        make_question(section, "numeric", QUESTION_DATA["numeric"], stem="How many?"),
-        make_question(section, stem="When again?"),
-    ]
-    quiz = fixed_quiz(questions, article=course.article, mode="graded", time_limit_minutes=30)
-    attempt = attempt_start(quiz=quiz, user=learner, course=course)
-    return attempt, learner, questions
 
 
 def test_saving_an_answer_records_a_step_and_marks_it_answered(started):

@@ -12,31 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from quizzes.errors import AttemptNotFound, TooManyWrites
 from quizzes.models import ResponseStep
 from quizzes.selectors.version_store import note_versions_in_use
-from quizzes.services.attempts import answers_save, attempt_start
+from quizzes.services.attempts import answers_save
 from quizzes.services.authoring import question_revise
 from tests.factories import (
-    SINGLE_CHOICE_DATA,
-    SectionFactory,
     UserFactory,
-    course_with_learner,
-    fixed_quiz,
     key_answer,
     live_response,
-    make_question,
     wrong_answer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def started():
-    """A learner's graded attempt at two single-choice questions."""
-    section = SectionFactory()
-    course, learner = course_with_learner(article=section.article)
-    questions = [make_question(section, stem="When?"), make_question(section, stem="Again?")]
-    quiz = fixed_quiz(questions, article=course.article, mode="graded", time_limit_minutes=30)
-    return attempt_start(quiz=quiz, user=learner, course=course), learner, questions
 
 
 def saves(attempt) -> list[tuple[int, int, dict]]:
@@ -45,7 +30,7 @@ def saves(attempt) -> list[tuple[int, int, dict]]:
 
 
 def test_a_questions_first_answer_is_one_statement_and_a_changed_answer_reads_first(started):
-    attempt, learner, (question, _) = started
+    attempt, learner, (question, *_) = started
     version = question.current_version
 
     with CaptureQueriesContext(connection) as first:
@@ -72,7 +57,7 @@ def test_a_questions_first_answer_is_one_statement_and_a_changed_answer_reads_fi
 
 
 def test_a_first_answer_keeps_the_flag_sent_with_it(started):
-    attempt, learner, (question, _) = started
+    attempt, learner, (question, *_) = started
     answer = key_answer(question.current_version)
 
     answers_save(
@@ -89,7 +74,7 @@ def test_a_first_answer_keeps_the_flag_sent_with_it(started):
 def test_a_first_answer_is_read_against_the_version_the_attempt_showed(started):
     # The question was edited after the attempt began: new attempts get the new version, and
     # this process saw that, but this attempt keeps the version it showed.
-    attempt, learner, (question, _) = started
+    attempt, learner, (question, *_) = started
     shown = question.current_version
     edited = question_revise(
         question=question,
@@ -113,7 +98,7 @@ def test_a_first_answer_is_read_against_the_version_the_attempt_showed(started):
 
 
 def test_a_first_answer_to_another_learners_attempt_writes_nothing(started):
-    attempt, _, (question, _) = started
+    attempt, _, (question, *_) = started
     stranger = UserFactory()
 
     with pytest.raises(AttemptNotFound):
@@ -128,7 +113,7 @@ def test_a_first_answer_to_another_learners_attempt_writes_nothing(started):
 
 def test_a_first_answer_past_the_write_limit_is_refused_and_writes_nothing(started, settings):
     settings.ATTEMPT_WRITE_RATE = "1/minute"
-    attempt, learner, (first, second) = started
+    attempt, learner, (first, second, _) = started
     answers_save(
         attempt_id=attempt.pk, user=learner, answers={first.pk: key_answer(first.current_version)}
     )
@@ -144,9 +129,8 @@ def test_a_first_answer_past_the_write_limit_is_refused_and_writes_nothing(start
 
 
 def test_a_first_answer_that_gives_nothing_writes_nothing(started):
-    attempt, learner, (question, _) = started
+    attempt, learner, (question, *_) = started
 
     result = answers_save(attempt_id=attempt.pk, user=learner, answers={question.pk: None})
 
     assert (result.errors, saves(attempt)) == ({}, [])
-    assert SINGLE_CHOICE_DATA["choices"]  # the fixture's question is the single-choice one
