@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -23,7 +24,7 @@ from ..models import (
 from ..models.attempts import SAVED_STATES
 from ..permissions import courses_as_member, is_site_admin, with_role
 from .accommodations import learner_terms_in
-from .offer_rows import quiz_offer_row
+from .offer_rows import quiz_offer_row_sent
 from .response_rows import open_attempt_responses
 
 
@@ -115,7 +116,22 @@ def start_offer(
     """What starting a quiz needs to know, in one query: the published quiz, the user's
     courses that offer it, and their attempts at it there (how many, the open one, how many
     began after `since`). None when no published quiz has that id."""
-    found = quiz_offer_row(
+    return start_offer_sent(
+        user=user, quiz_id=quiz_id, course_id=course_id, course_slug=course_slug, since=since
+    )()
+
+
+def start_offer_sent(
+    *,
+    user: AbstractBaseUser,
+    quiz_id: int,
+    course_id: int | None = None,
+    course_slug: str | None = None,
+    since: datetime,
+) -> Callable[[], StartOffer | None]:
+    """Send the query of `start_offer` now and return what fetches it: sent inside a
+    `services.pipelined` block, it travels with the block's other statements."""
+    fetch = quiz_offer_row_sent(
         quiz_id=quiz_id,
         user_id=user.pk,
         all_courses=is_site_admin(user),
@@ -123,10 +139,15 @@ def start_offer(
         course_slug=course_slug,
         since=since,
     )
-    if found is None:
-        return None
-    quiz, offer = found
-    return StartOffer(quiz=quiz, **offer)
+
+    def offer() -> StartOffer | None:
+        found = fetch()
+        if found is None:
+            return None
+        quiz, terms = found
+        return StartOffer(quiz=quiz, **terms)
+
+    return offer
 
 
 @dataclass(frozen=True)

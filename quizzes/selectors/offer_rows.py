@@ -9,6 +9,7 @@ courses offer a quiz equal to `Quiz.objects.offered_in`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -95,6 +96,27 @@ def quiz_offer_row(
     for a site admin; only the one asked for, when one is): the first such course's id, how
     many there are, whether the user belongs to the course asked for, and the user's attempts
     at the quiz in that course (how many, the open one, how many began after `since`)."""
+    return quiz_offer_row_sent(
+        quiz_id=quiz_id,
+        user_id=user_id,
+        all_courses=all_courses,
+        course_id=course_id,
+        course_slug=course_slug,
+        since=since,
+    )()
+
+
+def quiz_offer_row_sent(
+    *,
+    quiz_id: int,
+    user_id: int,
+    all_courses: bool,
+    course_id: int | None,
+    course_slug: str | None,
+    since: datetime,
+) -> Callable[[], tuple[Quiz, dict[str, Any]] | None]:
+    """Send the query of `quiz_offer_row` now and return what fetches its answer: sent inside
+    a `services.pipelined` block, it travels with the block's other statements."""
     asked_by = "id" if course_id is not None else "slug" if course_slug is not None else None
     sql, names = _offer_sql(connection.vendor, all_courses, asked_by)
     member_params = [] if all_courses else [user_id]
@@ -115,11 +137,22 @@ def quiz_offer_row(
         user_id,
         user_id,
     ]
-    with connection.cursor() as cursor:
+    cursor = connection.cursor()
+    try:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return None
+    except BaseException:
+        cursor.close()
+        raise
+
+    def fetch() -> tuple[Quiz, dict[str, Any]] | None:
+        with cursor:
+            rows = cursor.fetchall()
+        return _offer(names, rows) if rows else None
+
+    return fetch
+
+
+def _offer(names: tuple[str, ...], rows: list[Any]) -> tuple[Quiz, dict[str, Any]]:
     row = rows[0]
     quiz = load(Quiz, names, row[: len(names)])
     offered, offers, member_count, used, open_id, recent = row[len(names) : len(names) + 6]

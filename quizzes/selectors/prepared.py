@@ -189,8 +189,21 @@ def values(
 ) -> list[list[Any]]:
     """The rows of `build(*args)` (a `values_list` queryset of `model`), built and compiled
     only the first time `key` is seen."""
+    return values_sent(model, key, build, args=args)()
+
+
+def values_sent(
+    model: type[Model],
+    key: Hashable,
+    build: Callable[..., QuerySet],
+    *,
+    args: tuple[int, ...] = (),
+) -> Callable[[], list[list[Any]]]:
+    """Send the query of `values` now and return what fetches its rows (see
+    `instances_sent`)."""
     entry, using = _entry(model, key, build, len(args))
-    return _rows(entry, using, args)
+    cursor = _sent(entry, using, args)
+    return lambda: _fetched(entry, using, cursor)
 
 
 def instances(

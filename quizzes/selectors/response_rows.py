@@ -115,15 +115,15 @@ def open_attempt_responses(attempt: Attempt, *, wrong_tries: bool = False) -> li
     """Every response of an attempt, in position order, with its version and its last step
     (one query): what an attempt page and the API's attempt document show. `wrong_tries`
     adds how many practice checks of each were not right (as `wrong_tries`)."""
-    return open_attempt_responses_sent(attempt.pk, wrong_tries=wrong_tries)(attempt)
+    return responses_of(attempt, open_attempt_responses_sent(attempt.pk, wrong_tries=wrong_tries)())
 
 
 def open_attempt_responses_sent(
     attempt_id: int, *, wrong_tries: bool = False
-) -> Callable[[Attempt], list[Response]]:
-    """Send the read of `open_attempt_responses` now and return what fetches it, given the
-    attempt the rows belong to: sent inside a `services.pipelined` block, it travels with
-    the block's other statements, and is fetched after the block."""
+) -> Callable[[], list[Sequence[Any]]]:
+    """Send the read of `open_attempt_responses` now and return what fetches its rows (for
+    `responses_of`): sent inside a `services.pipelined` block, it travels with the block's
+    other statements, and is fetched after the block."""
     sql = (
         f"SELECT {', '.join(_response_columns(wrong_tries))} FROM {quoted(Response)} r "
         f"{_last_step_join()}WHERE r.attempt_id = %s ORDER BY r.position"
@@ -135,12 +135,16 @@ def open_attempt_responses_sent(
         cursor.close()
         raise
 
-    def fetch(attempt: Attempt) -> list[Response]:
+    def fetch() -> list[Sequence[Any]]:
         with cursor:
-            rows = cursor.fetchall()
-        return _with_versions([_response_of(attempt, row) for row in rows])
+            return cursor.fetchall()
 
     return fetch
+
+
+def responses_of(attempt: Attempt, rows: list[Sequence[Any]]) -> list[Response]:
+    """The responses of `open_attempt_responses_sent`'s rows, with their versions."""
+    return _with_versions([_response_of(attempt, row) for row in rows])
 
 
 def attempt_with_responses(

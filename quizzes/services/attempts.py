@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..qtypes import Grade, GradeState, registry
 from ..selectors.accommodations import QuizTerms, quiz_terms
-from ..selectors.delivery import StartOffer, as_live, start_offer, with_last_step
+from ..selectors.delivery import StartOffer, as_live, start_offer_sent, with_last_step
 from ..selectors.exam_protection import attempt_guard
 from .answers import (
     SaveResult,
@@ -44,7 +44,8 @@ from .answers import (
     save_step,
     write_limit,
 )
-from .quiz_assembly import quiz_pick_questions
+from .pipelined import pipelined
+from .quiz_assembly import quiz_pick_questions, quiz_slots_sent
 from .row_writes import insert_with_children
 from .submission import (
     CENT,
@@ -106,13 +107,18 @@ def attempt_start_or_resume(
     attempt; the other is told it resumed that one.
     """
     limit, period = write_limit()
-    offer = start_offer(
-        user=user,
-        quiz_id=quiz_id,
-        course_id=course_id,
-        course_slug=course_slug,
-        since=timezone.now() - timedelta(seconds=period),
-    )
+    # The quiz's slots are read with the offer, in one round trip on PostgreSQL; both are
+    # fetched at once (an unread SQLite cursor would keep its snapshot), whatever comes next.
+    with pipelined(Attempt):
+        read_offer = start_offer_sent(
+            user=user,
+            quiz_id=quiz_id,
+            course_id=course_id,
+            course_slug=course_slug,
+            since=timezone.now() - timedelta(seconds=period),
+        )
+        read_slots = quiz_slots_sent(quiz_id)
+    offer, slots = read_offer(), read_slots()
     terms = _check_may_start(
         offer, asked_for_course=course_id is not None or course_slug is not None
     )
@@ -130,7 +136,7 @@ def attempt_start_or_resume(
     gives_feedback = behaviours.for_quiz(quiz).gives_feedback_during_attempt
     course = Course.objects.get(pk=offer.course_id) if gives_feedback else None
     picks = quiz_pick_questions(
-        quiz=quiz, rng=rng or unpredictable_rng(), course=course, learner_id=user.pk
+        quiz=quiz, rng=rng or unpredictable_rng(), course=course, learner_id=user.pk, slots=slots
     )
     now = clock.now()
     new = Attempt(

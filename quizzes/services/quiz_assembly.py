@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -30,7 +31,7 @@ class Pick:
     choice_order: list[str]
 
 
-class _Slot(NamedTuple):
+class QuizSlotRow(NamedTuple):
     """A slot as the draw reads it (a row, not a model instance: a start reads every slot)."""
 
     position: int
@@ -61,26 +62,39 @@ _SLOT_COLUMNS = (
 )
 
 
+def quiz_slots_sent(quiz_id: int) -> Callable[[], list[QuizSlotRow]]:
+    """Send the read of the quiz's slots, in order, and return what fetches them (compiled
+    once for every quiz): sent inside a `pipelined` block, it travels with the block's other
+    statements, as a start's does with its offer."""
+    fetch = prepared.values_sent(
+        QuizSlot,
+        ("slot rows",),
+        lambda quiz_id: (
+            QuizSlot.objects.filter(quiz_id=quiz_id)
+            .order_by("position")
+            .values_list(*_SLOT_COLUMNS)
+        ),
+        args=(quiz_id,),
+    )
+    return lambda: [QuizSlotRow(*row) for row in fetch()]
+
+
 def quiz_pick_questions(
     *,
     quiz: Quiz,
     rng: random.Random,
     course: Course | None = None,
     learner_id: int | None = None,
+    slots: list[QuizSlotRow] | None = None,
 ) -> list[Pick]:
     """Fix the questions of a new attempt (a constant number of queries, whatever the size).
+    `slots` are the quiz's, when the caller has read them (`quiz_slots_sent`).
 
     Given the course (and the learner), a practice quiz's pools leave out the questions an
     "exam only" graded quiz keeps for itself, drawing fewer if that is all they have left.
     """
-    slots = [
-        _Slot(*row)
-        for row in prepared.values(
-            QuizSlot,
-            ("slot rows", quiz.pk),
-            lambda: quiz.slots.order_by("position").values_list(*_SLOT_COLUMNS),
-        )
-    ]
+    if slots is None:
+        slots = quiz_slots_sent(quiz.pk)()
     kept_out = (
         practice_guard(quiz=quiz, user_id=learner_id, course=course, now=clock.now()).exam_only
         if course is not None

@@ -30,6 +30,7 @@ from ..selectors.response_rows import (
     attempt_with_responses,
     open_attempt_responses,
     open_attempt_responses_sent,
+    responses_of,
     saved_steps,
     submission_check,
 )
@@ -60,10 +61,11 @@ def _locked_for_submission(attempt_id: int, user_id: int) -> tuple[Attempt, list
     with pipelined(Attempt):
         locked = _locked_sent(("quiz", "course"), attempt_id, user_id)
         read_responses = open_attempt_responses_sent(attempt_id)
-    attempt = _found(locked())
+    found, rows = locked(), read_responses()
+    attempt = _found(found)
     if behaviours.for_quiz(attempt.quiz).counts_wrong_tries:
         return attempt, _final_responses(attempt, wrong_tries=True)
-    return attempt, [as_live(r) for r in read_responses(attempt)]
+    return attempt, [as_live(r) for r in responses_of(attempt, rows)]
 
 
 def _locked(related: tuple[str, ...], attempt_id: int, user_id: int) -> Attempt:

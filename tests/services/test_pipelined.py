@@ -114,3 +114,31 @@ def test_a_submission_sends_its_writes_with_the_read_of_the_stored_grade():
     grade = QuizGrade.objects.get(quiz=quiz, user=learner)
     assert grade.percent == Decimal("0.00") and grade.attempt_count == 1
     assert ResponseStep.objects.filter(response__attempt=attempt, kind=StepKind.SUBMIT).count() == 3
+
+
+def test_a_start_reads_its_offer_and_the_quizs_slots_in_one_round_trip():
+    section = SectionFactory()
+    course, learner = course_with_learner(article=section.article)
+    quiz = fixed_quiz([make_question(section, stem="Q?")], article=course.article, mode="graded")
+
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        pgconn = connection.connection.pgconn
+        with tempfile.TemporaryFile("w+") as trace:
+            pgconn.trace(trace.fileno())
+            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            try:
+                attempt = attempt_start(quiz=quiz, user=learner, course=course)
+            finally:
+                pgconn.untrace()
+            trace.seek(0)
+            turns = _round_trips(trace.read().replace('\\"', '"'))
+        together = [t for t in turns if 'FROM "quizzes_quizslot"' in t]
+        assert len(together) == 1 and 'FROM "quizzes_quiz" q' in together[0]
+    else:
+        with CaptureQueriesContext(connection) as queries:
+            attempt = attempt_start(quiz=quiz, user=learner, course=course)
+        sent = [q["sql"] for q in queries.captured_queries]
+        assert 'FROM "quizzes_quizslot"' in sent[1] and 'FROM "quizzes_quiz" q' in sent[0]
+
+    assert attempt.responses.count() == 1
