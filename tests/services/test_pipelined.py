@@ -4,7 +4,9 @@ the submission's writes travelling with its read of the stored grade."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -74,6 +76,21 @@ def _round_trips(trace: str) -> list[str]:
     return turns
 
 
+def _traced(action: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """What `action` returns, and the round trips it made to PostgreSQL (libpq's trace)."""
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile("w+") as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            result = action()
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        return result, _round_trips(trace.read().replace('\\"', '"'))
+
+
 def test_a_submission_sends_its_writes_with_the_read_of_the_stored_grade():
     section = SectionFactory()
     course, learner = course_with_learner(article=section.article)
@@ -82,17 +99,7 @@ def test_a_submission_sends_its_writes_with_the_read_of_the_stored_grade():
     attempt = attempt_start(quiz=quiz, user=learner, course=course)
 
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        pgconn = connection.connection.pgconn
-        with tempfile.TemporaryFile("w+") as trace:
-            pgconn.trace(trace.fileno())
-            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-            try:
-                attempt_submit(attempt_id=attempt.pk, user=learner)
-            finally:
-                pgconn.untrace()
-            trace.seek(0)
-            turns = _round_trips(trace.read().replace('\\"', '"'))
+        _, turns = _traced(lambda: attempt_submit(attempt_id=attempt.pk, user=learner))
         together = [t for t in turns if 'UPDATE "quizzes_response"' in t]
         assert len(together) == 1
         assert 'INSERT INTO "quizzes_responsestep"' in together[0]
@@ -122,17 +129,7 @@ def test_a_start_reads_its_offer_and_the_quizs_slots_in_one_round_trip():
     quiz = fixed_quiz([make_question(section, stem="Q?")], article=course.article, mode="graded")
 
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        pgconn = connection.connection.pgconn
-        with tempfile.TemporaryFile("w+") as trace:
-            pgconn.trace(trace.fileno())
-            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-            try:
-                attempt = attempt_start(quiz=quiz, user=learner, course=course)
-            finally:
-                pgconn.untrace()
-            trace.seek(0)
-            turns = _round_trips(trace.read().replace('\\"', '"'))
+        attempt, turns = _traced(lambda: attempt_start(quiz=quiz, user=learner, course=course))
         together = [t for t in turns if 'FROM "quizzes_quizslot"' in t]
         assert len(together) == 1 and 'FROM "quizzes_quiz" q' in together[0]
     else:
