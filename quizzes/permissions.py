@@ -52,7 +52,7 @@ def platform_switched_off(course: str = "") -> Q:
 
 def platform_switched_off_sql(course: str) -> str:
     """`platform_switched_off` in SQL, for the raw reads of the hot path (the start's
-    `selectors/offer_rows.quiz_offer_row`): a condition, without parameters, true when the
+    `selectors/offer_rows.quiz_offer_row_sent`): a condition, without parameters, true when the
     course row aliased `course` belongs to a deactivated platform. One index probe per course
     (an LTI context is unique per course); `tests/test_permissions_deactivated_platform.py`
     keeps it equal to the Q above."""

@@ -135,7 +135,7 @@ class QuizQuerySet(models.QuerySet):
     def offered_in(self, *courses: Course) -> QuizQuerySet:
         """Quizzes offered in any of these courses: each course's own, and the shared ones (no
         course) of its article or of no article. The one definition; `Quiz.is_offered_in` says
-        it of one quiz, and `selectors.offer_rows.quiz_offer_row` says it in SQL for the
+        it of one quiz, and `selectors.offer_rows.quiz_offer_row_sent` says it in SQL for the
         start's hot path (a test keeps the two in step)."""
         article_ids = {c.article_id for c in courses if c.article_id}
         shared = Q(course__isnull=True) & (Q(article__isnull=True) | Q(article_id__in=article_ids))

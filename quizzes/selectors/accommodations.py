@@ -2,7 +2,7 @@
 date as changed by the accommodations that apply to them.
 
 `quiz_terms` is the pure rule; `effective_quiz_terms` reads the accommodations and applies it.
-Starting an attempt reads them in its own offer query (`offer_rows.quiz_offer_row`) and
+Starting an attempt reads them in its own offer query (`offer_rows.quiz_offer_row_sent`) and
 applies the same `quiz_terms`, so every door (pages, API, LTI) and every deadline agree.
 
 How several accommodations combine (Moodle's rule for overrides, extended to the course):

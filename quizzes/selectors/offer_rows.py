@@ -1,5 +1,5 @@
 """The start's offer, written in SQL: in one query, whether a learner may start a quiz where,
-how many attempts they used and the accommodations they have (`quiz_offer_row`).
+how many attempts they used and the accommodations they have (`quiz_offer_row_sent`).
 
 Every exam start runs it, so it is built once per shape and its rows are loaded through the
 ORM's converters (`sql_rows`); `tests/selectors/test_offered_in.py` keeps its rule of which
@@ -25,7 +25,7 @@ from ..models import (
     Quiz,
 )
 from ..permissions import platform_switched_off_sql
-from .sql_rows import columns, load, quoted
+from .sql_rows import columns, load, quoted, sent
 
 ACCOMMODATION = [
     "id",
@@ -40,7 +40,7 @@ ACCOMMODATION = [
 
 @functools.lru_cache(maxsize=16)
 def _offer_sql(vendor: str, all_courses: bool, asked_by: str | None) -> tuple[str, tuple[str, ...]]:
-    """The SQL of `quiz_offer_row` for a site admin or a member, and a course asked for by id,
+    """The SQL of `quiz_offer_row_sent` for a site admin or a member, and a course asked for by id,
     by slug or not at all, with the quiz's field names (built once: every start runs it)."""
     quote = connection.ops.quote_name
     course, enrolment = quoted(Course), quoted(Enrolment)
@@ -83,29 +83,6 @@ def _offer_sql(vendor: str, all_courses: bool, asked_by: str | None) -> tuple[st
     return sql, names
 
 
-def quiz_offer_row(
-    *,
-    quiz_id: int,
-    user_id: int,
-    all_courses: bool,
-    course_id: int | None,
-    course_slug: str | None,
-    since: datetime,
-) -> tuple[Quiz, dict[str, Any]] | None:
-    """The published quiz and, in one query, which of the user's courses offer it (all courses
-    for a site admin; only the one asked for, when one is): the first such course's id, how
-    many there are, whether the user belongs to the course asked for, and the user's attempts
-    at the quiz in that course (how many, the open one, how many began after `since`)."""
-    return quiz_offer_row_sent(
-        quiz_id=quiz_id,
-        user_id=user_id,
-        all_courses=all_courses,
-        course_id=course_id,
-        course_slug=course_slug,
-        since=since,
-    )()
-
-
 def quiz_offer_row_sent(
     *,
     quiz_id: int,
@@ -115,8 +92,11 @@ def quiz_offer_row_sent(
     course_slug: str | None,
     since: datetime,
 ) -> Callable[[], tuple[Quiz, dict[str, Any]] | None]:
-    """Send the query of `quiz_offer_row` now and return what fetches its answer: sent inside
-    a `services.pipelined` block, it travels with the block's other statements."""
+    """Send now, fetch later (`sql_rows.sent`): the published quiz and, in one query, which
+    of the user's courses offer it (all courses for a site admin; only the one asked for, when
+    one is): the first such course's id, how many there are, whether the user belongs to the
+    course asked for, and the user's attempts at the quiz in that course (how many, the open
+    one, how many began after `since`)."""
     asked_by = "id" if course_id is not None else "slug" if course_slug is not None else None
     sql, names = _offer_sql(connection.vendor, all_courses, asked_by)
     member_params = [] if all_courses else [user_id]
@@ -137,16 +117,10 @@ def quiz_offer_row_sent(
         user_id,
         user_id,
     ]
-    cursor = connection.cursor()
-    try:
-        cursor.execute(sql, params)
-    except BaseException:
-        cursor.close()
-        raise
+    fetch_rows = sent(sql, params)
 
     def fetch() -> tuple[Quiz, dict[str, Any]] | None:
-        with cursor:
-            rows = cursor.fetchall()
+        rows = fetch_rows()
         return _offer(names, rows) if rows else None
 
     return fetch

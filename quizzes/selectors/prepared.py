@@ -28,6 +28,8 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
+from .sql_rows import sent
+
 MAX_SHAPES = 512
 # Stand-ins for the ids of a parameterised query while it is compiled: no real id is negative.
 _FIRST_STAND_IN = -7_340_032_000_000_001
@@ -142,8 +144,8 @@ def _rows(entry: _Compiled, using: str, args: tuple[int, ...]) -> list[list[Any]
     return _fetched(entry, using, _sent(entry, using, args))
 
 
-def _sent(entry: _Compiled, using: str, args: tuple[int, ...]) -> Any:
-    """A cursor that has executed the query with these ids (its rows not fetched yet)."""
+def _sent(entry: _Compiled, using: str, args: tuple[int, ...]) -> Callable[[], list[Any]]:
+    """Execute the query with these ids now; what fetches its raw rows (`sql_rows.sent`)."""
     connection = connections[using]
     if entry.locks and connection.get_autocommit():
         raise TransactionManagementError(
@@ -158,20 +160,13 @@ def _sent(entry: _Compiled, using: str, args: tuple[int, ...]) -> Any:
         params = list(params)
         for place, arg in entry.slots:
             params[place] = args[arg]
-    cursor = connection.cursor()
-    try:
-        cursor.execute(entry.sql, params)
-    except BaseException:
-        cursor.close()
-        raise
-    return cursor
+    return sent(entry.sql, params, connection)
 
 
-def _fetched(entry: _Compiled, using: str, cursor: Any) -> list[list[Any]]:
-    """The cursor's rows, converted as the ORM converts them (the cursor is then closed)."""
+def _fetched(entry: _Compiled, using: str, fetch: Callable[[], list[Any]]) -> list[list[Any]]:
+    """The rows `fetch` gives, converted as the ORM converts them."""
     connection = connections[using]
-    with cursor:
-        rows = [list(row) for row in cursor.fetchall()]
+    rows = [list(row) for row in fetch()]
     for index, converters in enumerate(entry.converters):
         if converters:
             for row in rows:
@@ -202,8 +197,8 @@ def values_sent(
     """Send the query of `values` now and return what fetches its rows (see
     `instances_sent`)."""
     entry, using = _entry(model, key, build, len(args))
-    cursor = _sent(entry, using, args)
-    return lambda: _fetched(entry, using, cursor)
+    fetch = _sent(entry, using, args)
+    return lambda: _fetched(entry, using, fetch)
 
 
 def instances(
@@ -231,11 +226,11 @@ def instances_sent(
     entry, using = _entry(model, key, build, len(args))
     if entry.attnames is None:
         raise TypeError("prepared.instances needs a queryset of model rows")
-    cursor = _sent(entry, using, args)
+    fetch_rows = _sent(entry, using, args)
 
     def fetch() -> list[Model]:
         found = []
-        for row in _fetched(entry, using, cursor):
+        for row in _fetched(entry, using, fetch_rows):
             instance = entry.model.from_db(using, entry.attnames, row[entry.own_columns])
             for populator in entry.populators:
                 populator.populate(row, instance)

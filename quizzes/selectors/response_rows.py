@@ -28,7 +28,7 @@ from ..models import (
     ResponseStep,
     StepKind,
 )
-from .sql_rows import all_fields, columns, load, quoted, split
+from .sql_rows import all_fields, columns, load, quoted, sent, split
 from .version_store import versions_by_id
 
 RESPONSE = [
@@ -128,18 +128,7 @@ def open_attempt_responses_sent(
         f"SELECT {', '.join(_response_columns(wrong_tries))} FROM {quoted(Response)} r "
         f"{_last_step_join()}WHERE r.attempt_id = %s ORDER BY r.position"
     )
-    cursor = connection.cursor()
-    try:
-        cursor.execute(sql, [attempt_id])
-    except BaseException:
-        cursor.close()
-        raise
-
-    def fetch() -> list[Sequence[Any]]:
-        with cursor:
-            return cursor.fetchall()
-
-    return fetch
+    return sent(sql, [attempt_id])
 
 
 def responses_of(attempt: Attempt, rows: list[Sequence[Any]]) -> list[Response]:

@@ -5,7 +5,7 @@ instances built through the ORM's own field converters (`selectors/response_rows
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -66,3 +66,21 @@ def split(row: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:
 def all_fields(model: type[Model]) -> tuple[str, ...]:
     """The attribute names of every concrete field of the model, in its field order."""
     return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def sent(sql: str, params: Sequence[Any], using: Any = connection) -> Callable[[], list[Any]]:
+    """Execute the query now and return what fetches its rows (closing its cursor): inside a
+    `services.pipelined` block it travels with the block's other statements, and it is fetched
+    after the block, in the same round trip."""
+    cursor = using.cursor()
+    try:
+        cursor.execute(sql, params)
+    except BaseException:
+        cursor.close()
+        raise
+
+    def fetch() -> list[Any]:
+        with cursor:
+            return cursor.fetchall()
+
+    return fetch

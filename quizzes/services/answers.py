@@ -45,7 +45,7 @@ from ..qtypes import InvalidResponse, registry
 from ..selectors.delivery import as_live
 from ..selectors.response_rows import responses_to_save
 from ..selectors.version_store import note_versions_in_use, version_in_use, versions_by_id
-from .first_answer import first_step_written, note_saved, saved_before
+from .first_answer import first_step_written, note_saved, one_statement_saves, saved_before
 from .submission import attempt_finalize_if_overdue, is_overdue
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -100,7 +100,8 @@ def answers_save(
         _refuse_missing(attempt_id, user)
     attempt = responses[0].attempt
     ensure_open(attempt)
-    note_versions_in_use((r.question_id, r.question_version_id) for r in responses)
+    if one_statement_saves():
+        note_versions_in_use((r.question_id, r.question_version_id) for r in responses)
     unknown = wanted - {r.question_id for r in responses}
     if unknown:
         raise UnknownQuestion(f"Question {min(unknown)} is not part of this attempt.")
@@ -127,7 +128,8 @@ def answers_save(
         return answers_save(
             attempt_id=attempt_id, user=user, answers=answers, flags=flags, retry=False
         )
-    note_saved(attempt_id, (r.question_id for r in saved))
+    if one_statement_saves():
+        note_saved(attempt_id, (r.question_id for r in saved))
     return SaveResult(saved=saved, errors=errors)
 
 
@@ -169,7 +171,7 @@ def _first_answer_saved(
     process each). On SQLite a statement costs no trip, and the read it would fold in runs
     outside the write lock when it is a statement of its own, which keeps the lock held less.
     """
-    if connection.vendor != "postgresql":
+    if not one_statement_saves():
         return None
     if len(answers) != 1 or not set(flags) <= set(answers):
         return None

@@ -33,6 +33,13 @@ _saved_here: OrderedDict[tuple[int, int], None] = OrderedDict()
 _saved_here_lock = threading.Lock()
 
 
+def one_statement_saves() -> bool:
+    """Whether a first answer is saved in one statement on this database: on PostgreSQL,
+    where that saves a round trip (`services.answers`). Elsewhere nothing here is used, so
+    nothing is noted for it either."""
+    return connection.vendor == "postgresql"
+
+
 def first_step_written(
     step: ResponseStep,
     *,

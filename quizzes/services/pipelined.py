@@ -8,11 +8,11 @@ this changes nothing.
 
 Inside `pipelined()` a statement is sent when the block ends or when a result is fetched, and
 its errors are raised then. A read whose rows are fetched only after the block (the `_sent`
-reads: `prepared.instances_sent`, `response_rows.open_attempt_responses_sent`) travels in the
-block's one round trip; fetched inside it, it would cost the block a second one (the results,
-then the closing Sync). So only code that never reads a cursor's `rowcount` belongs in it (the
-`row_writes` helpers and fetching reads): `Model.save()`, `QuerySet.update()` and `delete()`
-count rows and do not; nor do signal receivers, which may call them.
+reads, all made with `sql_rows.sent`) travels in the block's one round trip; fetched inside it,
+it would cost the block a second one (the results, then the closing Sync). So only code that
+never reads a cursor's `rowcount` belongs in it (the `row_writes` helpers and fetching reads):
+`Model.save()`, `QuerySet.update()` and `delete()` count rows and do not; nor do signal
+receivers, which may call them.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from ..selectors import prepared
 from ..selectors.exam_protection import practice_guard
 from ..selectors.quiz_building import PoolCandidate, in_pool, pool_candidates
 from ..selectors.version_store import note_versions_in_use, versions_by_id
+from .first_answer import one_statement_saves
 from .quiz_rules import marks_fit_an_attempt
 
 MAX_ORDER_RESHUFFLES = 20
@@ -139,8 +140,9 @@ def quiz_pick_questions(
             raise QuizUnavailable("A question of this quiz has no version.", code="pool_too_small")
         order = _choice_order(version, shuffle=quiz.shuffle_choices, rng=rng)
         picks.append(Pick(question_id, version, mark, order))
-    # What this start gave is what a first save of these questions will most likely meet.
-    note_versions_in_use((pick.question_id, pick.version.pk) for pick in picks)
+    if one_statement_saves():
+        # What this start gave is what a first save of these questions will most likely meet.
+        note_versions_in_use((pick.question_id, pick.version.pk) for pick in picks)
     return picks
 
 

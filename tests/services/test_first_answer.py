@@ -17,7 +17,6 @@ from quizzes.services.authoring import question_revise
 from tests.factories import (
     UserFactory,
     key_answer,
-    live_response,
     wrong_answer,
 )
 
@@ -54,21 +53,6 @@ def test_a_questions_first_answer_is_one_statement_and_a_changed_answer_reads_fi
         (question.pk, 1, {"answer": wrong_answer(version), "flagged": False}),
         (question.pk, 2, {"answer": key_answer(version), "flagged": False}),
     ]
-
-
-def test_a_first_answer_keeps_the_flag_sent_with_it(started):
-    attempt, learner, (question, *_) = started
-    answer = key_answer(question.current_version)
-
-    answers_save(
-        attempt_id=attempt.pk,
-        user=learner,
-        answers={question.pk: answer},
-        flags={question.pk: True},
-    )
-
-    shown = live_response(attempt, question)
-    assert (shown.answer, shown.is_flagged, shown.state) == (answer, True, "answered")
 
 
 def test_a_first_answer_is_read_against_the_version_the_attempt_showed(started):
