@@ -214,7 +214,10 @@ def _claim(limit: int) -> list[LtiScore]:
             status__in=[ScoreStatus.PENDING, ScoreStatus.SENDING], next_try_at__lte=now
         ).order_by("next_try_at", "id")
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
+            # Only the scores themselves: every score of a placement joins the same link and
+            # platform rows, and locking those too made a second worker skip every score while
+            # the first held its claim (and end its sweep as if nothing were due).
+            due = due.select_for_update(skip_locked=True, of=("self",))
         claimed = list(due.select_related("link__platform", "identity")[:limit])
         LtiScore.objects.filter(pk__in=[s.pk for s in claimed]).update(
             status=ScoreStatus.SENDING, next_try_at=now + LEASE
