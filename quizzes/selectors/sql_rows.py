@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 
 def quoted(model: type[Model]) -> str:
@@ -26,7 +28,7 @@ def columns(model: type[Model], alias: str, names: Sequence[str]) -> list[str]:
 @functools.cache
 def _loader(model: type[Model], names: tuple[str, ...], vendor: str):
     """How to load `names` of `model` on this database: each column's converters (the ORM's)
-    and where each value goes in the model's field order; built once per process."""
+    and the attribute each value goes to; built once per process."""
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     converters = [
@@ -37,21 +39,30 @@ def _loader(model: type[Model], names: tuple[str, ...], vendor: str):
         )
         for field in fields
     ]
-    attnames = [field.attname for field in fields]
-    order = [f.attname for f in meta.concrete_fields if f.attname in attnames]
-    positions = [attnames.index(attname) for attname in order]
-    return converters, order, positions
+    return converters, [field.attname for field in fields]
 
 
 def load(model: type[Model], names: Sequence[str], values: Sequence[Any]) -> Model:
-    """An instance from raw column values, converted as the ORM converts them."""
-    converters, order, positions = _loader(model, tuple(names), connection.vendor)
+    """An instance from raw column values, converted as the ORM converts them; as `from_db`
+    gives it (fields not read are deferred: read on access)."""
+    converters, attnames = _loader(model, tuple(names), connection.vendor)
     converted = []
     for value, (column, functions) in zip(values, converters, strict=True):
         for convert in functions:
             value = convert(value, column, connection)
         converted.append(value)
-    return model.from_db(connection.alias, order, [converted[i] for i in positions])
+    # The hot reads build up to sixty instances a request, and Model.__init__ (its signals and
+    # its walk over every field) costs more than the rest of loading them. With nothing
+    # listening to the model's init signals, an instance is its attributes and its state.
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        by_name = dict(zip(attnames, converted, strict=True))
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
+        return model.from_db(connection.alias, fields, [by_name[name] for name in fields])
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, connection.alias
+    instance.__dict__.update(zip(attnames, converted, strict=True))
+    return instance
 
 
 def split(row: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:
