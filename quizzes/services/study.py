@@ -3,6 +3,8 @@ the last one, and the learner's daily limit of new cards."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -31,6 +33,7 @@ from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
 from ..permissions import cards_as_member
 from ..scheduling import review_outcome, utc
 from ..selectors import prepared
+from ..selectors.exam_protection import user_guard
 from ..selectors.review_policy import ReviewPolicy
 from ..selectors.study_queue import undoable_reviews
 from .row_writes import insert_new
@@ -95,15 +98,16 @@ def review_record(
     or non-integer time, and CardNotFound, changing nothing, when the card does not exist, is
     another user's, or is not one they may study (`permissions.cards_as_member`: no course of
     theirs offers its article, as when its platform was deactivated; with `article`, the
-    card is not about it). The row is locked so two tabs cannot both apply a review computed
+    card is not about it; or a graded quiz protects its question now, as the queue leaves it
+    out). The row is locked so two tabs cannot both apply a review computed
     from the same old state.
     """
     fsrs_rating = _validated_rating(rating)
     duration = recorded_duration(duration_ms)
     row = cards_as_member(user, article).select_for_update(of=("self",)).filter(pk=card_id).first()
-    if row is None:
-        raise CardNotFound(f"Card {card_id}.")
     now = utc(clock.now())
+    if row is None or _protected_now(user, row, now):
+        raise CardNotFound(f"Card {card_id}.")
     card = review_outcome(row, fsrs_rating, now)
     # A lapse is forgetting a card that had graduated to review, as in Anki.
     is_lapse = row.state == CardState.REVIEW and fsrs_rating == Rating.Again
@@ -134,6 +138,15 @@ def review_record(
     return row
 
 
+def _protected_now(user: AbstractBaseUser, card: ReviewCard, now: datetime) -> bool:
+    """Whether the card is a question card that a graded quiz protects from the user now: the
+    queue leaves such cards out (`study_queue.article_cards`), so they cannot be rated or
+    undone by id either until the exam is over for them."""
+    if card.question_id is None:
+        return False
+    return user_guard(user=user, now=now).withholds(card.question_id)
+
+
 @transaction.atomic
 def review_undo(*, user: AbstractBaseUser, article: Article) -> ReviewLog:
     """Take back the user's last rating of this article's cards in this session; returns its
@@ -142,8 +155,8 @@ def review_undo(*, user: AbstractBaseUser, article: Article) -> ReviewLog:
     The log row stays, marked undone, so the history is never rewritten; the rating before it
     becomes the next one to undo. Raises NothingToUndo when there is none (`undoable_reviews`
     says which count), when the user may not study the article's cards
-    (`permissions.cards_as_member`) or when the card changed since (a second tab rated or
-    undid it).
+    (`permissions.cards_as_member`), when a graded quiz has protected the card's question since,
+    or when the card changed since (a second tab rated or undid it).
     """
     now = clock.now()
     studied = cards_as_member(user, article).values("pk")
@@ -151,6 +164,8 @@ def review_undo(*, user: AbstractBaseUser, article: Article) -> ReviewLog:
     if target is None:
         raise NothingToUndo()
     row = ReviewCard.objects.select_for_update().get(pk=target.card_id)
+    if _protected_now(user, row, now):
+        raise NothingToUndo()
     log = ReviewLog.objects.select_for_update().get(pk=target.pk)
     # Under the lock: the rating is still standing and the card is as it left the card.
     if log.undone_at is not None or (row.due, row.last_review) != (log.due_after, log.reviewed_at):

@@ -10,7 +10,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from quizzes import clock
-from quizzes.models import CardKind, Concept, Question, ReviewCard, ReviewLog
+from quizzes.models import (
+    CardKind,
+    Concept,
+    ExamProtection,
+    Question,
+    Quiz,
+    ReviewCard,
+    ReviewLog,
+)
 from quizzes.models.study import StudyPreferences
 from quizzes.services.study import study_cards_from_attempt
 from tests.factories import (
@@ -25,6 +33,7 @@ from tests.factories import (
 from tests.key_leaks import one_question_per_type
 from tests.study_factories import (
     GUARD_QUERIES,
+    card_and_history,
     concept_card,
     course_on_shipped_article,
     question_card,
@@ -223,6 +232,31 @@ def test_another_learners_card_and_an_unknown_card_are_404(api, course):
     assert reply.status_code == 404 and reply.json()["error"]["code"] == "not_found"
     assert api.post(f"{API}/flashcards/987654/review/", {"rating": 3}).status_code == 404
     assert not ReviewLog.objects.exists()
+
+
+def test_a_card_the_exam_protects_cannot_be_rated_by_id(api, learner):
+    # The Final exam keeps its exam-tagged questions to itself; the queue leaves their cards
+    # out, and a rating by the card's id is refused the same way.
+    question = Question.objects.filter(tags__name="exam").order_by("key").first()
+    card = question_card(learner, question, due=timezone.now() - timedelta(days=1))
+    before = card_and_history(card)
+    reply = review(api, card, {"rating": 3})
+    assert reply.status_code == 404 and reply.json()["error"]["code"] == "not_found"
+    assert card_and_history(card) == before
+
+
+def test_a_rating_made_before_the_exam_protected_its_card_cannot_be_undone(api, course, learner):
+    question = Question.objects.filter(tags__name="exam").order_by("key").first()
+    card = question_card(learner, question, due=timezone.now() - timedelta(days=1))
+    final = Quiz.objects.get(key="final-exam")
+    protection = final.exam_protection
+    Quiz.objects.filter(pk=final.pk).update(exam_protection=ExamProtection.OPEN)
+    assert review(api, card, {"rating": 3}).status_code == 200
+    Quiz.objects.filter(pk=final.pk).update(exam_protection=protection)
+    rated = card_and_history(card)
+    reply = api.post(undo_url(course))
+    assert reply.status_code == 409 and reply.json()["error"]["code"] == "nothing_to_undo"
+    assert card_and_history(card) == rated
 
 
 def test_non_members_and_unknown_courses_are_404_and_get_no_cards(course):

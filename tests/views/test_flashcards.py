@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from quizzes.models import CardKind, Concept, ReviewCard, ReviewLog
+from quizzes.models import CardKind, Concept, Question, ReviewCard, ReviewLog
 from quizzes.models.study import StudyPreferences
 from tests.factories import CourseFactory, UserFactory, make_question, shipped_pack_counts
 from tests.key_leaks import TYPES, one_question_per_type
@@ -162,6 +162,17 @@ def test_a_bad_rating_is_refused_with_a_message_and_nothing_changes(client, cour
         ) in response.content.decode()
     assert not ReviewLog.objects.exists()
     assert "20 cards due" in client.get(queue_url(course)).content.decode()
+
+
+def test_the_page_refuses_a_rating_of_a_card_the_exam_protects(client, course, learner):
+    # The same rule as the API's (services/study.review_record): the queue never shows the
+    # card, and posting its id changes nothing.
+    question = Question.objects.filter(tags__name="exam").order_by("key").first()
+    card = question_card(learner, question, due=timezone.now() - timedelta(days=1))
+    response = client.post(review_url(course, card), {"rating": "3"})
+    assert response.status_code == 404
+    assert not ReviewLog.objects.filter(card=card).exists()
+    assert ReviewCard.objects.get(pk=card.pk).review_count == 0
 
 
 def test_undo_restores_the_last_rated_card_and_shows_it_again(client, course, learner):
