@@ -51,17 +51,25 @@ def load(model: type[Model], names: Sequence[str], values: Sequence[Any]) -> Mod
         for convert in functions:
             value = convert(value, column, connection)
         converted.append(value)
+    return instance_of(model, attnames, converted, connection.alias)
+
+
+def instance_of(
+    model: type[Model], attnames: Sequence[str], values: Sequence[Any], using: str
+) -> Model:
+    """The instance `model.from_db` makes of these converted values of these fields (any others
+    deferred), read from the database `using`."""
     # The hot reads build up to sixty instances a request, and Model.__init__ (its signals and
     # its walk over every field) costs more than the rest of loading them. With nothing
     # listening to the model's init signals, an instance is its attributes and its state.
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        by_name = dict(zip(attnames, converted, strict=True))
+        by_name = dict(zip(attnames, values, strict=True))
         fields = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
-        return model.from_db(connection.alias, fields, [by_name[name] for name in fields])
+        return model.from_db(using, fields, [by_name[name] for name in fields])
     instance = model.__new__(model)
     state = instance._state = ModelState()
-    state.adding, state.db = False, connection.alias
-    instance.__dict__.update(zip(attnames, converted, strict=True))
+    state.adding, state.db = False, using
+    instance.__dict__.update(zip(attnames, values, strict=True))
     return instance
 
 

@@ -22,6 +22,7 @@ from django.db import router
 
 from ..models import QuestionVersion
 from . import prepared
+from .sql_rows import instance_of
 
 MAX_KEPT = 4096
 
@@ -62,7 +63,7 @@ def versions_by_id(ids: Iterable[int]) -> dict[int, QuestionVersion]:
             while len(_kept) > MAX_KEPT:
                 _kept.popitem(last=False)
     return {
-        version_id: QuestionVersion.from_db(using, _ATTNAMES, row)
+        version_id: instance_of(QuestionVersion, _ATTNAMES, row, using)
         for version_id, row in rows.items()
     }
 
