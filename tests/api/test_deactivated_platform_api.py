@@ -147,12 +147,14 @@ def test_an_attempt_started_before_the_platform_was_deactivated_can_still_be_sav
     assert api.get(f"{API}/attempts/{attempt['id']}/").status_code == 200
 
 
+# The flashcard tests' quizzes are practice ones, as on the pages: a graded quiz would protect
+# its question, whose card could then not be rated for that reason alone.
 def review_card(api: APIClient, card) -> int:
     return api.post(f"{API}/flashcards/{card.pk}/review/", {"rating": 3}, format="json").status_code
 
 
 def test_switched_off_platform_learner_cannot_review_flashcard_via_api(section):
-    course, quiz, learner = course_with_quiz(section, lti=True)
+    course, quiz, learner = course_with_quiz(section, lti=True, mode="practice")
     card = question_card(learner, quiz.slots.get().question, due=timezone.now())
     api = signed_in(learner)
     assert review_card(api, card) == 200
@@ -171,8 +173,8 @@ def test_switched_off_platform_learner_cannot_review_flashcard_via_api(section):
 
 
 def test_a_learner_still_member_through_another_course_can_review_flashcard_via_api(section):
-    course, quiz, learner = course_with_quiz(section, lti=True)
-    standalone, _own_quiz, _ = course_with_quiz(section, lti=False)
+    course, quiz, learner = course_with_quiz(section, lti=True, mode="practice")
+    standalone, _own_quiz, _ = course_with_quiz(section, lti=False, mode="practice")
     enrol(standalone, learner)
     card = question_card(learner, quiz.slots.get().question, due=timezone.now())
     deactivate_platform(course)
@@ -182,7 +184,7 @@ def test_a_learner_still_member_through_another_course_can_review_flashcard_via_
 
 
 def test_switched_off_platform_card_stays_unreviewable_beside_another_articles_course(section):
-    course, quiz, learner = course_with_quiz(section, lti=True)
+    course, quiz, learner = course_with_quiz(section, lti=True, mode="practice")
     elsewhere, _other_quiz, _ = course_with_quiz(
         SectionFactory(article=ArticleFactory()), lti=False
     )
