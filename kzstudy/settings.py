@@ -134,9 +134,11 @@ def database_from_url(url: str) -> dict:
             ),
         }
     else:
-        # Health checks drop dead connections. Behind PgBouncer in transaction mode a cursor may
-        # not outlive its transaction (docs/operations.md, capacity); queries are bound
-        # client-side, so nothing is prepared.
+        # Django's backend, with a health check that drops dead connections and sends nothing
+        # while the connection is quiet (kzstudy/postgresql_backend). Behind PgBouncer in
+        # transaction mode a cursor may not outlive its transaction (docs/operations.md,
+        # capacity); queries are bound client-side, so nothing is prepared.
+        config["ENGINE"] = "kzstudy.postgresql_backend"
         config["CONN_HEALTH_CHECKS"] = True
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PGBOUNCER")
         if not env_bool("PGBOUNCER"):

@@ -57,7 +57,7 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
 
 def test_postgresql_keeps_persistent_checked_connections():
     config = database_from_url("postgres://u:p@127.0.0.1:5432/kz")
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "kzstudy.postgresql_backend"
     assert config["CONN_MAX_AGE"] == 600 and config["CONN_HEALTH_CHECKS"] is True
 
 

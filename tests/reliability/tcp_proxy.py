@@ -19,6 +19,9 @@ def _reset(sock: socket.socket) -> None:
     """Close with a RST, as a dropped link or a dead peer's kernel would."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # A pump thread blocked in recv() on this socket keeps it open past close(), so the
+        # RST would wait for its next byte: SHUT_RD wakes it (and sends nothing).
+        sock.shutdown(socket.SHUT_RD)
     sock.close()
 
 
@@ -41,6 +44,11 @@ class TcpProxy:
         listener.listen(256)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def open_links(self) -> int:
+        """How many connections the proxy still relays (a side's close ends its link)."""
+        with self._lock:
+            return len(self._sockets) // 2
 
     def cut(self) -> None:
         """Refuse new connections and reset every open one."""

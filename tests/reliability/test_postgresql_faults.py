@@ -82,6 +82,38 @@ def terminate_app_connections(database: str) -> int:
     return len(rows)
 
 
+def app_connections(database: str) -> int:
+    name = urlsplit(database).path.lstrip("/")
+    admin = urlunsplit(urlsplit(database)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+        return connection.execute(query, [name]).fetchone()[0]
+
+
+def test_connections_dropped_between_requests_cost_no_request(
+    server: KzstudyServer, exam: Exam, database: str, proxy: TcpProxy
+):
+    """A restart between two requests: each worker's next request finds its connection
+    dropped before using it (the health check, kzstudy/postgresql_backend) and answers 200,
+    however recently the connection was used."""
+    learner = Learner(exam.tokens[1], server.url)
+    attempt = learner.start(exam).json()
+    question = attempt["questions"][0]
+    for round_ in range(3):
+        assert learner.answer(attempt["id"], question["id"], answer_for(question, 0)).ok
+        assert terminate_app_connections(database) >= 1
+        # The servers' goodbyes are through the proxy (at once, without one).
+        wait_until(lambda: app_connections(database) == 0, timeout=10, every=0.05)
+        wait_until(lambda: proxy.open_links() == 0, timeout=10, every=0.05)
+        # Enough requests that both workers serve some, each first on a dropped connection.
+        replies = [
+            learner.answer(attempt["id"], question["id"], answer_for(question, n % 2)).status_code
+            for n in range(8)
+        ]
+        assert replies == [200] * 8, (round_, replies)
+    assert_no_server_errors(server)
+
+
 def test_postgresql_unreachable_answers_503_and_the_server_recovers_by_itself(
     server: KzstudyServer, exam: Exam, proxy: TcpProxy
 ):
@@ -121,7 +153,9 @@ def test_connections_killed_under_load_lose_no_acknowledged_answer(
     """Ten learners answer and re-answer while PostgreSQL kills the app's connections every
     fifth of a second: each reply is 200 or 503, and what was acknowledged is what is stored."""
     learners = [Learner(token, server.url) for token in exam.tokens[2:12]]
-    attempts = [learner.start(exam).json() for learner in learners]
+    starts = [learner.start(exam) for learner in learners]
+    assert [s.status_code for s in starts] == [201] * len(learners), [s.text[:300] for s in starts]
+    attempts = [s.json() for s in starts]
     acknowledged: dict[tuple[int, int], object] = {}
     statuses: list[int] = []
     stop = threading.Event()
