@@ -151,6 +151,17 @@ def database_from_url(url: str) -> dict:
                 server_side_binding=True,
                 prepare_threshold=int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")),
             )
+            # A prepared statement keeps the plan it got when first prepared, and on a fresh
+            # database that was when its tables held a few rows: with PostgreSQL's default
+            # cost of a random page (4, for spinning disks) the write limit's count of an
+            # attempt's steps was planned as a scan of the whole step table, and every answer
+            # of an exam then read a table growing with each one (issue #12). At an SSD's 1.1
+            # index paths win at any size. Empty leaves the server's setting; PgBouncer
+            # refuses this startup option, so behind it set it on the database instead
+            # (docs/operations.md).
+            page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
+            if page_cost and "options" not in config["OPTIONS"]:
+                config["OPTIONS"]["options"] = f"-c random_page_cost={float(page_cost)}"
         # A database host that stops answering (rather than refusing) must become a 503 in
         # seconds, not a request hanging until the app server kills its worker. The URL's own
         # `?connect_timeout=` wins.

@@ -1,5 +1,5 @@
 """Django's PostgreSQL backend, with a health check that sends nothing for a connection in
-steady use.
+steady use, and prepared statements planned again every few seconds.
 
 With CONN_HEALTH_CHECKS, Django tests a persistent connection before its first use in every
 request by running `SELECT 1` on it: under gunicorn that was one round trip of an answer's
@@ -14,6 +14,15 @@ gets the `SELECT 1` too. Only a link that died without a word inside that second
 between two requests) reaches a request's first statement, which fails as the `SELECT 1`
 would have after the same wait: that request answers 503 (kzstudy/outage.py) and Django
 replaces the connection for the next.
+
+A statement run twice on a connection is prepared there (kzstudy/settings.py), and PostgreSQL
+keeps the plan it chose for it until its tables are analysed again, which autovacuum does
+about once a minute at most. On a fresh database an exam's first answers plan the write
+limit's count of an attempt's steps while the step table holds a page or two, as a scan of
+the whole table; every later answer then read a table that grows with each one (issue #12).
+So a connection drops its prepared statements every PLANS_MAX_AGE_SECONDS between two
+requests (`DEALLOCATE ALL`, one round trip); they are prepared and planned again, for the
+tables as they are then.
 """
 
 from __future__ import annotations
@@ -22,10 +31,13 @@ import select
 import time
 
 from django.db.backends.postgresql import base
+from django.db.backends.postgresql.base import Database
 from psycopg import pq
 
 # Seconds since its last statement within which a quiet connection is taken as usable.
 ALIVE_BYPASS_SECONDS = 1.0
+# Seconds a connection keeps the plans of its prepared statements.
+PLANS_MAX_AGE_SECONDS = 10.0
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -34,6 +46,32 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._last_used = float("-inf")
+        self._plans_since = float("inf")
+
+    def connect(self) -> None:
+        super().connect()
+        self._plans_since = time.monotonic()
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        super().close_if_unusable_or_obsolete()
+        if time.monotonic() - self._plans_since >= PLANS_MAX_AGE_SECONDS:
+            self._plan_again()
+
+    def _plan_again(self) -> None:
+        """Drop this connection's prepared statements (psycopg forgets them too, seeing the
+        command), between two requests only."""
+        connection = self.connection
+        if connection is None or self.in_atomic_block or not self.get_autocommit():
+            return
+        if connection.pgconn.transaction_status != pq.TransactionStatus.IDLE:
+            return
+        self._plans_since = time.monotonic()
+        if not self.settings_dict["OPTIONS"].get("server_side_binding"):
+            return  # queries bound client-side (behind PgBouncer) are planned every time
+        try:
+            connection.execute("DEALLOCATE ALL")
+        except Database.Error:
+            self.close()  # a dead connection: the next request opens a new one
 
     def create_cursor(self, name=None):
         self._last_used = time.monotonic()

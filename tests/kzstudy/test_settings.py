@@ -61,6 +61,23 @@ def test_postgresql_keeps_persistent_checked_connections():
     assert config["CONN_MAX_AGE"] == 600 and config["CONN_HEALTH_CHECKS"] is True
 
 
+def test_postgresql_connections_cost_a_random_page_as_an_ssd_does_unless_told_otherwise(
+    monkeypatch,
+):
+    url = "postgres://u@db.example/kz"
+    assert database_from_url(url)["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "2")
+    assert database_from_url(url)["OPTIONS"]["options"] == "-c random_page_cost=2.0"
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "")
+    assert "options" not in database_from_url(url)["OPTIONS"]
+    own = database_from_url(url + "?options=-c%20work_mem%3D8MB")
+    assert own["OPTIONS"]["options"] == "-c work_mem=8MB"
+    # PgBouncer refuses startup options: there it is set on the database (docs/operations.md).
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "1.1")
+    monkeypatch.setenv("PGBOUNCER", "1")
+    assert "options" not in database_from_url(url)["OPTIONS"]
+
+
 @pytest.mark.django_db
 def test_postgresql_connections_give_up_on_a_silent_host_within_seconds():
     """An unresponsive database host becomes a 503 (kzstudy/outage.py), not a hung request."""
