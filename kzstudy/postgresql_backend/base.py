@@ -41,7 +41,8 @@ PLANS_MAX_AGE_SECONDS = 10.0
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    """PostgreSQL with a health check that sends nothing for a connection in steady use."""
+    """PostgreSQL with a health check that sends nothing for a connection in steady use, and
+    prepared statements planned again every PLANS_MAX_AGE_SECONDS."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
