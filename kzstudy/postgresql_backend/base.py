@@ -21,8 +21,8 @@ about once a minute at most. On a fresh database an exam's first answers plan th
 limit's count of an attempt's steps while the step table holds a page or two, as a scan of
 the whole table; every later answer then read a table that grows with each one (issue #12).
 So a connection drops its prepared statements every PLANS_MAX_AGE_SECONDS between two
-requests (`DEALLOCATE ALL`, one round trip); they are prepared and planned again, for the
-tables as they are then.
+requests (psycopg sends `DEALLOCATE ALL` after the next query, one round trip); they are
+prepared and planned again, for the tables as they are then.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import select
 import time
 
 from django.db.backends.postgresql import base
-from django.db.backends.postgresql.base import Database
 from psycopg import pq
 
 # Seconds since its last statement within which a quiet connection is taken as usable.
@@ -59,8 +58,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._plan_again()
 
     def _plan_again(self) -> None:
-        """Drop this connection's prepared statements (psycopg forgets them too, seeing the
-        command), between two requests only."""
+        """Drop this connection's prepared statements, between two requests only."""
         connection = self.connection
         if connection is None or self.in_atomic_block or not self.get_autocommit():
             return
@@ -69,10 +67,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._plans_since = time.monotonic()
         if not self.settings_dict["OPTIONS"].get("server_side_binding"):
             return  # queries bound client-side (behind PgBouncer) are planned every time
-        try:
-            connection.execute("DEALLOCATE ALL")
-        except Database.Error:
-            self.close()  # a dead connection: the next request opens a new one
+        # psycopg's own way (as after a ROLLBACK): it forgets its statements and sends
+        # DEALLOCATE ALL after the next query. A DEALLOCATE ALL run as a query would leave
+        # psycopg's cache and the server's out of step whenever psycopg did not look at its
+        # result (a statement it had seen before): "prepared statement _pg3_0 does not exist".
+        prepared = getattr(connection, "_prepared", None)
+        if callable(getattr(prepared, "clear", None)):
+            prepared.clear()
+        else:
+            self.close()  # a psycopg without it: a new connection has no plans either
 
     def create_cursor(self, name=None):
         self._last_used = time.monotonic()

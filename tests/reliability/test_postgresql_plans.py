@@ -51,10 +51,25 @@ def test_prepared_statements_are_planned_again_once_their_plans_are_old():
     connection._plans_since = time.monotonic() - backend.PLANS_MAX_AGE_SECONDS
     connection.close_if_unusable_or_obsolete()  # between two requests, plans now old
 
+    _prepared_here()  # the next query, then psycopg's DEALLOCATE ALL
     assert _prepared_here() == 0
     # psycopg forgot its names too: the same statement runs, and is prepared afresh.
     assert [_a_hot_read() for _ in range(3)] == [0, 0, 0]
     assert _prepared_here() >= 1
+
+
+def test_plans_dropped_again_and_again_never_leave_a_statement_missing():
+    """Regression: a refresh that found nothing prepared, then one that did, left psycopg
+    naming statements the server had dropped (every later request of that worker: 500)."""
+    for cycle in range(4):
+        connection._plans_since = time.monotonic() - backend.PLANS_MAX_AGE_SECONDS
+        connection.close_if_unusable_or_obsolete()
+        if cycle % 2:
+            assert [_a_hot_read() for _ in range(4)] == [0, 0, 0, 0]
+            assert _prepared_here() >= 1
+    connection._plans_since = time.monotonic() - backend.PLANS_MAX_AGE_SECONDS
+    connection.close_if_unusable_or_obsolete()
+    assert [_a_hot_read() for _ in range(4)] == [0, 0, 0, 0]
 
 
 def test_plans_are_never_dropped_inside_a_transaction():
