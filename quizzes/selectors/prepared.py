@@ -28,7 +28,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
-from .sql_rows import sent
+from .sql_rows import instance_of, sent
 
 MAX_SHAPES = 512
 # Stand-ins for the ids of a parameterised query while it is compiled: no real id is negative.
@@ -140,10 +140,6 @@ def _entry(
     return entry, using
 
 
-def _rows(entry: _Compiled, using: str, args: tuple[int, ...]) -> list[list[Any]]:
-    return _fetched(entry, using, _sent(entry, using, args))
-
-
 def _sent(entry: _Compiled, using: str, args: tuple[int, ...]) -> Callable[[], list[Any]]:
     """Execute the query with these ids now; what fetches its raw rows (`sql_rows.sent`)."""
     connection = connections[using]
@@ -231,7 +227,7 @@ def instances_sent(
     def fetch() -> list[Model]:
         found = []
         for row in _fetched(entry, using, fetch_rows):
-            instance = entry.model.from_db(using, entry.attnames, row[entry.own_columns])
+            instance = instance_of(entry.model, entry.attnames, row[entry.own_columns], using)
             for populator in entry.populators:
                 populator.populate(row, instance)
             found.append(instance)
