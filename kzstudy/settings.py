@@ -156,9 +156,11 @@ def database_from_url(url: str) -> dict:
             # cost of a random page (4, for spinning disks) the write limit's count of an
             # attempt's steps was planned as a scan of the whole step table, and every answer
             # of an exam then read a table growing with each one (issue #12). At an SSD's 1.1
-            # index paths win at any size. Empty leaves the server's setting; PgBouncer
-            # refuses this startup option, so behind it set it on the database instead
-            # (docs/operations.md).
+            # index paths win on much smaller tables (measure.sh's fresh database: from the
+            # start), though not on every one; the backend's re-planning every few seconds
+            # (kzstudy/postgresql_backend) bounds what a stale plan costs. Empty leaves the
+            # server's setting; PgBouncer refuses this startup option, so behind it set it on
+            # the database instead (docs/operations.md).
             page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
             if page_cost and "options" not in config["OPTIONS"]:
                 config["OPTIONS"]["options"] = f"-c random_page_cost={float(page_cost)}"
