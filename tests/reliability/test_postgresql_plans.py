@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from kzstudy.postgresql_backend import base as backend
 
@@ -73,8 +73,6 @@ def test_plans_dropped_again_and_again_never_leave_a_statement_missing():
 
 
 def test_plans_are_never_dropped_inside_a_transaction():
-    from django.db import transaction
-
     for _ in range(3):
         _a_hot_read()
     with transaction.atomic():
