@@ -111,3 +111,71 @@ def test_no_ending_of_a_transaction_leaves_the_writers_lock_held(database, endin
     nextone.rollback()
     nextone.close()
     holder.close()
+
+
+def test_a_write_outside_a_transaction_waits_in_the_writers_queue(database):
+    """An answer's one INSERT … SELECT is its own transaction: it queues like a transaction
+    and runs as soon as the writer before it commits, instead of meeting SQLite's lock."""
+    holder = writer(database)
+    begin(holder)
+    wrote, failed = [], []
+
+    def lone_write():
+        other = writer(database)
+        # SQLite's own wait off: meeting SQLite's lock would fail at once.
+        other.connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("INSERT INTO t VALUES (%s)", [2])
+            wrote.append(time.monotonic())
+        except OperationalError as error:
+            failed.append(error)
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=lone_write)
+    thread.start()
+    time.sleep(0.35)
+    assert wrote == [] and failed == []  # queued behind the open transaction
+    with holder.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")
+    released = time.monotonic()
+    holder.commit()
+    thread.join(5)
+
+    assert failed == []
+    assert wrote and wrote[0] - released < 0.03
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT n FROM t ORDER BY n")
+        assert cursor.fetchall() == [(1,), (2,)]
+    holder.close()
+
+
+def test_a_read_outside_a_transaction_does_not_wait_for_the_writers(database):
+    holder = writer(database)
+    begin(holder)
+    reader = writer(database, timeout=0.1)
+
+    with reader.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM t")  # at once: WAL readers run beside a writer
+        assert cursor.fetchone() == (0,)
+
+    holder.rollback()
+    holder.close()
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    "sql", ["INSERT INTO t VALUES (1)", "  update t SET n = 2", "DELETE FROM t"]
+)
+def test_a_failed_write_outside_a_transaction_leaves_the_queue_free(database, sql):
+    lone = writer(database)
+    with pytest.raises(OperationalError), lone.cursor() as cursor:
+        cursor.execute(sql.replace(" t", " missing_table"))
+    nextone = writer(database, timeout=0.1)
+
+    begin(nextone)  # at once: a held lock would time out
+
+    nextone.rollback()
+    nextone.close()
+    lone.close()
