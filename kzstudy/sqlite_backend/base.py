@@ -7,56 +7,22 @@ holds the lock for three or four milliseconds and answers arrive from every work
 a save that missed the lock by a hair waited eight milliseconds for it, and those waits made
 the slowest requests (issue #12). Here each transaction first takes an exclusive `flock` on a
 file beside the database (`<database>-writers.lock`), polled every half millisecond, and only
-then begins; SQLite's lock is then almost always free at once. A write sent outside a
-transaction (an answer's one INSERT … SELECT is its own transaction) queues the same way for
-the length of the statement. The wait keeps SQLite's `timeout` (a worker still gives up with
-"database is locked", a 503, after SQLITE_TIMEOUT seconds), and a writer from outside (a
-backup, a shell) still meets SQLite's own lock. An in-memory database (one process) needs no
-queue.
+then begins; SQLite's lock is then almost always free at once. The wait keeps SQLite's
+`timeout` (a worker still gives up with "database is locked", a 503, after SQLITE_TIMEOUT
+seconds), and a writer from outside (a backup, a shell) still meets SQLite's own lock.
+An in-memory database (one process) needs no queue.
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Iterator
-from typing import Any
 
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
 
 POLL_SECONDS = 0.0005
-# Statements that write: outside a transaction each is one, and takes SQLite's write lock.
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
-
-
-def is_write(sql: str) -> bool:
-    """Whether the statement writes (SQLite then takes its one write lock for it)."""
-    return sql.lstrip()[:6].upper() in _WRITES
-
-
-class _QueuedWritesCursor(base.SQLiteCursorWrapper):
-    """Django's cursor, queueing a write that is its own transaction (see the module docstring)."""
-
-    database: DatabaseWrapper
-
-    def execute(self, query: str, params: Any = None) -> Any:
-        if self._own_transaction(query):
-            with self.database.writers_queued():
-                return super().execute(query, params)
-        return super().execute(query, params)
-
-    def executemany(self, query: str, param_list: Any) -> Any:
-        if self._own_transaction(query):
-            with self.database.writers_queued():
-                return super().executemany(query, param_list)
-        return super().executemany(query, param_list)
-
-    def _own_transaction(self, query: str) -> bool:
-        # Inside a transaction the queue was joined at its BEGIN (or it is a caller's own).
-        return not self.connection.in_transaction and is_write(query)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -74,23 +40,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         except BaseException:
             self._release_writers_lock()
             raise
-
-    def create_cursor(self, name: str | None = None) -> _QueuedWritesCursor:
-        cursor = self.connection.cursor(factory=_QueuedWritesCursor)
-        cursor.database = self
-        return cursor
-
-    @contextlib.contextmanager
-    def writers_queued(self) -> Iterator[None]:
-        """Hold the writers' lock for one statement that is its own transaction."""
-        if self._holds_writers_lock:
-            yield
-            return
-        self._acquire_writers_lock()
-        try:
-            yield
-        finally:
-            self._release_writers_lock()
 
     def _commit(self) -> None:
         try:
