@@ -11,9 +11,10 @@ then begins; SQLite's lock is then almost always free at once. A write sent outs
 transaction (an answer's one INSERT … SELECT) is left to SQLite's own lock, which it holds
 for a fraction of a millisecond and seldom finds taken: queued for the whole statement, the
 answers waited on each other (three interleaved pairs served a fifth fewer requests;
-benchmarks/README.md, session 11). The wait keeps SQLite's `timeout` (a worker still gives up with "database is locked", a
-503, after SQLITE_TIMEOUT seconds), and a writer from outside (a backup, a shell) still meets
-SQLite's own lock. An in-memory database (one process) needs no queue.
+benchmarks/README.md, session 11). The wait keeps SQLite's `timeout` (a worker still gives up
+with "database is locked", a 503, after SQLITE_TIMEOUT seconds), and a writer from outside (a
+backup, a shell) still meets SQLite's own lock. An in-memory database (one process) needs no
+queue.
 """
 
 from __future__ import annotations
