@@ -9,7 +9,7 @@
 # one side measure.sh's --settings-extra, to compare a setting on the same code (BEFORE=HEAD).
 # The pairs alternate their order (before first, then after first, ...), so a machine that
 # slows down or speeds up during the runs favours neither side. Each run's output is kept in
-# DIR (default: a new folder under /tmp); the last lines are benchmarks/measure_pairs.py's table.
+# DIR (default: a new folder under $TMPDIR or /tmp); the last lines are measure_pairs.py's table.
 # Learners here work far faster than people, so their write limit is lifted for the runs.
 # Exit status: 0; 1 if a run failed to start; 3 if a run had failed requests.
 set -u
@@ -38,7 +38,7 @@ MEASURE=${PERF_MEASURE:-../shared/perf/measure.sh}
 [ -f "$MEASURE" ] || { echo "no $MEASURE (set PERF_MEASURE)"; exit 1; }
 MEASURE=$(realpath "$MEASURE")  # the worktrees run it from elsewhere
 ROOT=$PWD
-TREES=$(mktemp -d /tmp/kzstudy-compare-trees-XXXXXX)
+TREES=$(mktemp -d "${TMPDIR:-/tmp}/kzstudy-compare-trees-XXXXXX")
 cleanup() {
   for tree in "$TREES"/*; do [ -d "$tree" ] && git -C "$ROOT" worktree remove --force "$tree"; done
   rm -rf "$TREES"
@@ -51,7 +51,7 @@ checkout() {  # checkout NAME REV: a worktree of REV, printed
 }
 BEFORE_DIR=$(checkout before "$BEFORE") || exit 1
 AFTER_DIR=$ROOT; [ -n "$AFTER" ] && { AFTER_DIR=$(checkout after "$AFTER") || exit 1; }
-OUT=${OUT:-$(mktemp -d /tmp/kzstudy-compare-XXXXXX)}; mkdir -p "$OUT"
+OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/kzstudy-compare-XXXXXX")}; mkdir -p "$OUT"
 export API_WRITE_RATE=1000000/minute SECURE_SSL_REDIRECT=0
 
 measure() {  # measure SIDE PAIR

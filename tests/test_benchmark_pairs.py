@@ -4,6 +4,8 @@ comparison of the attempt path states come from it (benchmarks/compare.sh)."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -99,3 +101,82 @@ def test_an_odd_number_of_runs_is_refused(tmp_path):
     only.write_text(measure_output(ceiling=2000, project=600, p99=250))
 
     assert measure_pairs.main([str(only)]) == 1
+
+
+ROOT = SCRIPT.parents[1]
+
+
+def compare(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    # A stand-in measure.sh: these runs must stop before measuring anything.
+    stand_in = tmp_path / "measure.sh"
+    stand_in.write_text("echo measured >> " + str(tmp_path / "measured") + "\n")
+    return subprocess.run(
+        ["bash", "benchmarks/compare.sh", *args],
+        cwd=ROOT,
+        # Its worktrees go under tmp_path, so a test sees only its own (tests run in parallel).
+        env={**os.environ, "PERF_MEASURE": str(stand_in), "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def worktrees_under(folder: Path) -> list[str]:
+    listed = subprocess.run(
+        ["git", "worktree", "list", "--porcelain"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in listed.splitlines() if line.startswith(f"worktree {folder}")]
+
+
+def test_compare_without_a_revision_prints_how_to_use_it(tmp_path):
+    run = compare(tmp_path=tmp_path)
+
+    assert run.returncode == 1
+    assert "bash benchmarks/compare.sh BEFORE" in run.stdout
+    assert not (tmp_path / "measured").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["no-such-revision"], "no revision no-such-revision"),
+        (["HEAD", "--db", "oracle"], "--db sqlite|postgres"),
+        (["HEAD", "--pairs", "three"], "take integers"),
+        (["HEAD", "--colour"], "unknown argument --colour"),
+    ],
+)
+def test_compare_refuses_bad_arguments_before_measuring_or_leaving_anything(tmp_path, args, says):
+    run = compare(*args, "--out", str(tmp_path / "out"), tmp_path=tmp_path)
+
+    assert run.returncode == 1
+    assert says in run.stdout + run.stderr
+    assert not (tmp_path / "measured").exists() and not (tmp_path / "out").exists()
+    assert worktrees_under(tmp_path) == []  # no worktree left behind
+
+
+def test_compare_measures_both_sides_in_turn_and_removes_its_worktree(tmp_path):
+    run = compare("HEAD", "--pairs", "2", "--out", str(tmp_path / "out"), tmp_path=tmp_path)
+
+    # The stand-in measured four times (two pairs) and printed no result, which is named.
+    assert (tmp_path / "measured").read_text().count("measured") == 4
+    assert run.returncode == 1 and "no result in" in run.stderr
+    assert [line.split(", ")[0] for line in run.stdout.splitlines()[1:]] == [
+        "compare: pair 1",
+        "compare: pair 1",
+        "compare: pair 2",
+        "compare: pair 2",
+    ]
+    assert "pair 1, before" in run.stdout.splitlines()[1]  # first pair: before first
+    assert "pair 2, after" in run.stdout.splitlines()[3]  # second: after first
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "sqlite-1-after.txt",
+        "sqlite-1-before.txt",
+        "sqlite-2-after.txt",
+        "sqlite-2-before.txt",
+    ]
+    assert worktrees_under(tmp_path) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("kzstudy-compare")] == []
