@@ -27,7 +27,7 @@ _CEILING = re.compile(
     r"^\s+ceiling .*: ([\d.]+) req/s, p50 [\d.]+ ms, p99 ([\d.]+) ms, errors (\d+)"
 )
 _PROJECT = re.compile(r"^perf: project ([\d.]+) req/s \(.*p99 ([\d.]+) ms\) = ([\d.]+) of ceiling")
-_FAILED = re.compile(r"^\s+[\d.]+ req/s, request p50 .* failed (\d+) of (\d+)")
+_FAILED = re.compile(r"^\s+[\d.]+ req/s, request p50 .* failed (\d+) of \d+")
 _PER_REQUEST = re.compile(r"^\s+(POST|PUT) (\S+): n \d+, p50 ([\d.]+) ms, p99 ([\d.]+) ms")
 _SERVER = re.compile(r"INFO kzstudy\.request \[[^\]]*\] (?:PUT|POST) (\S+) \d{3} ([\d.]+)ms")
 
