@@ -4,8 +4,14 @@
 
 Reads what `../shared/perf/measure.sh` printed for each run (its summary lines and the server's
 request log) and prints a markdown table: the ceiling's rate and p99, the project's rate, ratio
-and p99 as a multiple of the ceiling's, the project's start, submit and answer latencies, and
-the server's own median time per kind of request; then the medians of each side.
+and p99 as a multiple of the ceiling's, both tails' shapes, the project's start, submit and
+answer latencies, and the server's own median time per kind of request; then the medians of
+each side.
+
+A tail's shape `k` is the run's p99 over its mean latency, which with learners who never pause
+is users ÷ rate (Little's law). The p99 multiple is then exactly (k ÷ the ceiling's k) ÷ ratio
+(benchmarks/README.md, session 12), so the medians also say what ratio 3× would need at those
+shapes.
 
 On this machine the same code has served anywhere between 489 and 834 requests a second in one
 morning (benchmarks/README.md, session 11), so a single pair decides nothing: the medians of
@@ -24,8 +30,9 @@ from pathlib import Path
 
 KINDS = ("start", "submit", "answer")
 _CEILING = re.compile(
-    r"^\s+ceiling .*: ([\d.]+) req/s, p50 [\d.]+ ms, p99 ([\d.]+) ms, errors (\d+)"
+    r"^\s+ceiling .*-c(\d+): ([\d.]+) req/s, p50 [\d.]+ ms, p99 ([\d.]+) ms, errors (\d+)"
 )
+P99_TARGET = 3.0  # issue #12: the project's p99 at most 3x the ceiling's
 _PROJECT = re.compile(r"^perf: project ([\d.]+) req/s \(.*p99 ([\d.]+) ms\) = ([\d.]+) of ceiling")
 _FAILED = re.compile(r"^\s+[\d.]+ req/s, request p50 .* failed (\d+) of \d+")
 _PER_REQUEST = re.compile(r"^\s+(POST|PUT) (\S+): n \d+, p50 ([\d.]+) ms, p99 ([\d.]+) ms")
@@ -53,6 +60,7 @@ class Run:
     rps: float
     p99: float
     ratio: float
+    users: int = 64  # learners, and the ceiling's wrk connections
     failed: int = 0
     latency: dict[str, tuple[float, float]] = field(default_factory=dict)  # kind: (p50, p99)
     server_p50: dict[str, float] = field(default_factory=dict)
@@ -60,6 +68,15 @@ class Run:
     @property
     def p99_multiple(self) -> float:
         return self.p99 / self.ceiling_p99
+
+    @property
+    def tail(self) -> float:
+        """The project's p99 over its mean latency (users ÷ rate)."""
+        return self.p99 / (self.users / self.rps * 1000)
+
+    @property
+    def ceiling_tail(self) -> float:
+        return self.ceiling_p99 / (self.users / self.ceiling_rps * 1000)
 
 
 def parse(name: str, text: str) -> Run | None:
@@ -82,12 +99,13 @@ def parse(name: str, text: str) -> Run | None:
         return None
     return Run(
         name=name,
-        ceiling_rps=float(ceiling.group(1)),
-        ceiling_p99=float(ceiling.group(2)),
+        users=int(ceiling.group(1)),
+        ceiling_rps=float(ceiling.group(2)),
+        ceiling_p99=float(ceiling.group(3)),
         rps=float(project.group(1)),
         p99=float(project.group(2)),
         ratio=float(project.group(3)),
-        failed=(failed or 0) + int(ceiling.group(3)),
+        failed=(failed or 0) + int(ceiling.group(4)),
         latency=latency,
         server_p50={kind: statistics.median(times) for kind, times in server.items() if times},
     )
@@ -100,7 +118,8 @@ def _row(side: str, pair: int, run: Run) -> str:
     server = " / ".join(f"{run.server_p50[k]:.1f}" for k in KINDS if k in run.server_p50)
     return (
         f"| {pair} | {side} | {run.ceiling_rps:,.0f} ({run.ceiling_p99:.1f} ms) | {run.rps:,.0f} "
-        f"| {run.ratio:.2f} | {run.p99:.0f} ms ({run.p99_multiple:.1f}×) | {latency} ms "
+        f"| {run.ratio:.2f} | {run.p99:.0f} ms ({run.p99_multiple:.1f}×) "
+        f"| {run.tail:.2f} ({run.ceiling_tail:.2f}) | {latency} ms "
         f"| {server} ms | {run.failed} |"
     )
 
@@ -109,8 +128,9 @@ def table(pairs: list[tuple[Run, Run]]) -> str:
     """The pairs as a markdown table, then each side's medians."""
     lines = [
         "| pair | side | ceiling req/s (p99) | kzstudy req/s | ratio | p99 (× ceiling's) "
-        "| p50 / p99 start, submit, answer | server p50 start / submit / answer | failed |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| tail k (ceiling's) | p50 / p99 start, submit, answer "
+        "| server p50 start / submit / answer | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, (before, after) in enumerate(pairs, start=1):
         lines += [_row("before", n, before), _row("after", n, after)]
@@ -128,7 +148,19 @@ def table(pairs: list[tuple[Run, Run]]) -> str:
             + " / ".join(f"{k} {ms:.1f}" for k, ms in server.items())
             + " ms"
         )
+        tail = statistics.median(r.tail for r in runs)
+        ceiling_tail = statistics.median(r.ceiling_tail for r in runs)
+        lines.append(
+            f"  tail k {tail:.2f} against the ceiling's {ceiling_tail:.2f}: a p99 of "
+            f"{P99_TARGET:g}× at these shapes needs a ratio of "
+            f"{ratio_needed(tail, ceiling_tail):.2f}"
+        )
     return "\n".join(lines)
+
+
+def ratio_needed(tail: float, ceiling_tail: float, multiple: float = P99_TARGET) -> float:
+    """The ratio at which the p99 is `multiple` times the ceiling's, the tails' shapes given."""
+    return tail / ceiling_tail / multiple
 
 
 def main(argv: list[str]) -> int:

@@ -59,6 +59,20 @@ def test_a_run_reads_as_its_rates_p99s_latencies_and_server_times():
     assert run.server_p50 == {"start": 4.5, "submit": 3.5, "answer": 1.0}
 
 
+def test_a_runs_p99_multiple_splits_into_its_tail_shapes_and_its_ratio():
+    run = measure_pairs.parse("run", measure_output(ceiling=2000, project=800, p99=200))
+
+    # Means by Little's law: 64 learners / 800 req/s = 80 ms; 64 / 2000 req/s = 32 ms.
+    assert run.users == 64
+    assert run.tail == pytest.approx(200 / 80) and run.ceiling_tail == pytest.approx(50 / 32)
+    assert run.p99_multiple == pytest.approx(
+        run.tail / run.ceiling_tail / (run.rps / run.ceiling_rps)
+    )
+    assert measure_pairs.ratio_needed(run.tail, run.ceiling_tail) == pytest.approx(
+        run.ratio * run.p99_multiple / 3
+    )
+
+
 def test_pairs_print_side_by_side_with_each_sides_median(tmp_path, capsys):
     files = []
     for n, (before, after) in enumerate([(600, 700), (500, 750), (650, 720)], start=1):
@@ -70,12 +84,18 @@ def test_pairs_print_side_by_side_with_each_sides_median(tmp_path, capsys):
     assert measure_pairs.main(files) == 0
 
     out = capsys.readouterr().out
-    assert "| 1 | before | 2,000 (50.0 ms) | 600 | 0.30 | 250 ms (5.0×) |" in out
+    assert "| 1 | before | 2,000 (50.0 ms) | 600 | 0.30 | 250 ms (5.0×) | 2.34 (1.56) |" in out
     assert "| 3 | after | 2,000 (50.0 ms) | 720 | 0.36 |" in out
     assert "median before: 600 req/s, ratio 0.30" in out
     assert "median after: 720 req/s, ratio 0.36" in out
     assert "answer 1.2 ms" in out.split("median after")[0]
     assert "answer 0.9 ms" in out.split("median after")[1]
+    # Before: tail 250 / (64 / 600 s) = 2.34 against 1.56, so 3x needs a ratio of 0.50.
+    before = out.split("median before")[1].split("median after")[0]
+    assert (
+        "tail k 2.34 against the ceiling's 1.56: a p99 of 3× at these shapes needs a ratio of 0.50"
+        in before
+    )
 
 
 def test_a_run_with_failed_requests_fails_the_comparison(tmp_path):
