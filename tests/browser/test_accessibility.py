@@ -40,6 +40,8 @@ class Audit:
         self.checked: list[str] = []
 
     def check(self, page: Page, name: str) -> None:
+        # axe reads the document at once: a page still loading has none to read.
+        page.wait_for_load_state("load")
         for width, viewport in (("desktop", DESKTOP), ("375px", PHONE)):
             page.set_viewport_size(viewport)
             where = f"{name} ({width}, {page.url})"
@@ -128,13 +130,16 @@ def test_learner_pages_have_no_serious_or_critical_axe_violations(
     audit.check(page, "course home")
 
     page.get_by_role("link", name=re.compile(r"^Flashcards")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Flashcards")
     audit.check(page, "flashcards")
     page.get_by_text("Show answer").click()
+    expect(page.locator("#card-back")).to_be_visible()
     audit.check(page, "flashcards, answer shown")
 
     # The final exam: its rules, each question type, the confirmation, the review.
     page.goto(url + "/courses/demo/")
     page.get_by_role("link", name="Final exam").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Final exam")
     audit.check(page, "quiz detail")
     page.get_by_role("button", name=re.compile(r"^(Start|Continue)")).click()
     expect(page.get_by_role("timer")).to_be_visible()
@@ -217,6 +222,7 @@ def audit_practice(
             break
         page.goto(url + "/courses/demo/")
         page.get_by_role("link", name=f"Practice quiz for {section}").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Practice: {section}")
         if n == 0:
             audit.check(page, "practice quiz detail")
         page.get_by_role("button", name=re.compile(r"^(Start|Continue)")).click()

@@ -278,6 +278,7 @@ def test_registration_through_an_admins_link_in_the_browser_and_the_lti_pages_pa
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("admin")
     page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{server.url}/admin/")
     page.goto(f"{server.url}/admin/quizzes/ltiregistrationinvite/add/")
     page.get_by_role("textbox", name="For:").fill("The test LMS")
     page.get_by_role("button", name="Save", exact=True).click()
