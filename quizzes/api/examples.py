@@ -194,24 +194,13 @@ Q_SINGLE = {
     "id": 203,
     "position": 1,
     "type": "single_choice",
-    "stem": "According to the article, the notion at the center of Tokayev's vision of the "
-    "state stands in contrast to which kind of state?",
+    "stem": "Which Asian success stories does the article suggest Kazakhstan might follow on "
+    "a gradual route of political change?",
     "choices": [
-        {
-            "id": "b7d04e91",
-            "text": "The pluralistic European democracies, where reforms come from competing "
-            "interests",
-        },
-        {
-            "id": "3f9a1c2e",
-            "text": "The Soviet-legacy state, which shielded itself from society and relied on "
-            "structural violence to maintain power",
-        },
-        {"id": "5ce2a8f3", "text": "A state that immediately liberalizes its political system"},
-        {
-            "id": "e18b6d07",
-            "text": "A secular state that is neutral toward all religious communities",
-        },
+        {"id": "b7d04e91", "text": "Japan and South Korea"},
+        {"id": "3f9a1c2e", "text": "Taiwan and South Korea"},
+        {"id": "5ce2a8f3", "text": "Russia and Venezuela"},
+        {"id": "e18b6d07", "text": "Singapore and Malaysia"},
     ],
 }
 Q_MULTIPLE = {
@@ -236,8 +225,8 @@ Q_TRUE_FALSE = {
     "id": 205,
     "position": 3,
     "type": "true_false",
-    "stem": "The article states that Tokayev's transformation, if successful, will eventually "
-    "lead to the creation of a liberal democratic system.",
+    "stem": "According to the article, Tokayev named three key principles for his reforms: "
+    "continuity, justice and progress.",
     "choices": [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}],
 }
 Q_SHORT = {
@@ -258,26 +247,25 @@ Q_MATCHING = {
     "id": 199,
     "position": 6,
     "type": "matching",
-    "stem": "Match each of President Tokayev's three reform principles with what it pledges or "
-    "signifies.",
+    "stem": "The article reports several views on how fast a country like Kazakhstan should "
+    "change politically. Match each holder with the view the article gives it.",
     "left": [
-        {"id": "a1b2c3d4", "text": "Continuity"},
-        {"id": "7c4e9f10", "text": "Justice"},
-        {"id": "d3b8a62e", "text": "Progress"},
+        {"id": "a1b2c3d4", "text": "Many Western democracy advocates"},
+        {"id": "7c4e9f10", "text": "President Tokayev"},
+        {"id": "d3b8a62e", "text": "The author"},
     ],
     "right": [
-        {"id": "8f1e0b3c", "text": "Change aimed at social renewal in all spheres of society"},
-        {"id": "b90d4a6e", "text": "Immediate liberalization of the political system"},
         {
-            "id": "e5f6a7b8",
-            "text": "Staying on the political course set by the First President and "
-            "preserving the achievements of the first three decades of independence",
+            "id": "8f1e0b3c",
+            "text": "The gradual route is disputed, but other countries' experience gives it "
+            "some support",
         },
         {
-            "id": "42c9d1f7",
-            "text": "Rooting policies in equal rights for all citizens and the creation of "
-            "opportunities for all",
+            "id": "b90d4a6e",
+            "text": "Oil income lets rulers buy off challengers instead of reforming",
         },
+        {"id": "e5f6a7b8", "text": "Democracy is both the means and the end: open the system now"},
+        {"id": "42c9d1f7", "text": "Opening the system at once is naive; the center must steer"},
     ],
 }
 Q_ORDERING = {
@@ -327,13 +315,13 @@ OPEN_ATTEMPT = {
 }
 SUBMITTED_ATTEMPT = {
     "id": 58,
-    "quiz": 10,
+    "quiz": 3,
     "course": 1,
     "number": 1,
-    "mode": "graded",
+    "mode": "practice",
     "state": "submitted",
     "started_at": "2025-03-05T14:00:31.907215Z",
-    "deadline": "2025-03-05T14:36:31.907215Z",
+    "deadline": None,
     "submitted_at": "2025-03-05T14:21:48.330164Z",
     "questions": [
         {
@@ -346,12 +334,12 @@ SUBMITTED_ATTEMPT = {
                 "score": "1.00",
                 "max_mark": "1.00",
                 "correct": [Q_SINGLE["choices"][1]["text"]],
-                "explanation": "The article says the listening state stands in contrast to the "
-                "Soviet legacy, in which the state shielded and protected itself from society "
-                "and relied on structural violence to keep power.",
-                "source_quote": "This notion stands in contrast to the Soviet legacy, in which "
-                "the state sought to shield and protect itself from society, relying on "
-                "structural violence to maintain power.",
+                "explanation": "The author finds some support for the gradual route in other "
+                "countries' experience: Kazakhstan might follow Asian success stories such as "
+                "Taiwan and South Korea, and avoid the backsliding that followed rapid "
+                "liberalization in Russia and Venezuela.",
+                "source_quote": "potentially following the example of Asian success stories "
+                "like Taiwan and South Korea",
                 "feedback": [],
             },
         },
@@ -376,17 +364,17 @@ SUBMITTED_ATTEMPT = {
             },
         },
     ],
-    "score": "14.00",
-    "max_score": "18.00",
-    "percent": "77.78",
+    "score": "7.00",
+    "max_score": "10.00",
+    "percent": "70.00",
     "passed": True,
     "review_available": True,
     "grade_notices": [
         {
             "at": "2026-12-04T09:12:00Z",
             "kind": "regrade",
-            "old_score": "15.00",
-            "new_score": "16.00",
+            "old_score": "6.00",
+            "new_score": "7.00",
             "comment": "",
             "question": None,
         }
@@ -436,8 +424,8 @@ SAVED_ANSWER = {
 FEEDBACK_WRONG = {
     "state": "wrong",
     "messages": [
-        "Tokayev also rejects immediate liberalization, but the article contrasts the "
-        "listening state with the Soviet legacy."
+        "Japan appears in the previous section, as a case of development under a strong "
+        "bureaucracy; here the article names Taiwan and South Korea."
     ],
     "explanation": "",
 }
@@ -534,9 +522,8 @@ DUE_CARDS_PAGE = page(
             "back": ["True"],
             "key": {"label": "Right answer", "items": ["True"], "is_ordered": False},
             "aliases": [],
-            "explanation": 'The article says that "everyone understands" the transformation, '
-            "if successful, will eventually create a liberal democratic system. What is "
-            "disputed is whether the path there should be gradual or immediate.",
+            "explanation": "The article says Tokayev sought to balance continuity with change "
+            "by naming three key principles for his reforms: continuity, justice and progress.",
             "section": TOKAYEV,
             "due": "2025-03-06T10:41:03.209644Z",
             "review_count": 0,
@@ -670,30 +657,29 @@ ARCHIVED_QUESTION = {
 }
 SHARED_QUESTION = {
     "id": 199,
-    "key": "tokayev-reform-agenda-03",
+    "key": "tokayev-reform-agenda-10",
     "type": "matching",
     "status": "published",
     "section": "tokayev-reform-agenda",
     "difficulty": 2,
-    "bloom": "understand",
+    "bloom": "analyze",
     "shared": True,
     "version": 1,
     "stem": Q_MATCHING["stem"],
     "updated_at": "2025-02-01T10:00:00.000000Z",
-    "concepts": ["principle-of-continuity", "principle-of-justice", "principle-of-progress"],
-    "tags": ["exam"],
-    "explanation": "The article explains that continuity means keeping to Nazarbayev's course "
-    "and preserving what has been achieved, justice means equal rights and opportunities for "
-    "all, and progress means change toward social renewal in all spheres of society.",
-    "source_quote": "The principle of justice, importantly, pledges to root policies in the "
-    "equality of rights for all citizens and the creation of opportunities for all.",
+    "concepts": ["accelerated-gradual-transformation"],
+    "tags": ["seminar"],
+    "explanation": "The means-and-end view belongs to many democracy advocates; Tokayev calls "
+    "it naive and wants the center to steer; the author calls his view controversial but "
+    "notes some support for it in other countries' experience.",
+    "source_quote": "Many democracy advocates view democracy both as a means and an end",
     "data": {
         "pairs": [
-            {"left": "Continuity", "right": Q_MATCHING["right"][2]["text"]},
-            {"left": "Justice", "right": Q_MATCHING["right"][3]["text"]},
-            {"left": "Progress", "right": Q_MATCHING["right"][0]["text"]},
+            {"left": "Many Western democracy advocates", "right": Q_MATCHING["right"][2]["text"]},
+            {"left": "President Tokayev", "right": Q_MATCHING["right"][3]["text"]},
+            {"left": "The author", "right": Q_MATCHING["right"][0]["text"]},
         ],
-        "distractors": ["Immediate liberalization of the political system"],
+        "distractors": [Q_MATCHING["right"][1]["text"]],
     },
     "can_edit": False,
 }
@@ -762,7 +748,7 @@ RESULT_PAGE = page(
     ]
 )
 QUIZ_ANALYSIS = {
-    "quiz": {"id": 10, "title": "Final exam"},
+    "quiz": {"id": 3, "title": f"Practice: {TOKAYEV['heading']}"},
     "attempt_count": 24,
     "alpha": None,
     "kr20": None,
@@ -772,7 +758,7 @@ QUIZ_ANALYSIS = {
     "items": [
         {
             "question_id": 203,
-            "key": "tokayev-reform-agenda-07",
+            "key": "tokayev-reform-agenda-12",
             "stem": Q_SINGLE["stem"],
             "type_label": "Single choice",
             "attempt_count": 11,

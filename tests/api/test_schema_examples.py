@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from difflib import SequenceMatcher
 from typing import Any
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from jsonschema import Draft202012Validator, FormatChecker
+
+from quizzes.content_pack import PACKS_DIR, read_pack
+from quizzes.tagging import EXAM_TAG
 
 JSON = "application/json"
 METHODS = {"get", "put", "post", "patch", "delete"}
@@ -132,3 +137,105 @@ def test_errors_keep_their_envelope_example():
             if status.startswith("2")
             for example in response["content"][JSON].get("examples", {}).values()
         )
+
+
+def strings_in(node: Any) -> Iterator[str]:
+    """Every string a JSON value holds, keys of mappings included."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from strings_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings_in(item)
+
+
+def example_strings() -> set[str]:
+    """The words of every example the published schema shows (to anyone: it is public)."""
+    found: set[str] = set()
+    for operation in OPERATIONS.values():
+        for _, content in bodies(operation):
+            for example in content.get("examples", {}).values():
+                found.update(" ".join(s.split()) for s in strings_in(example["value"]))
+    return found
+
+
+def answer_words(data: dict[str, Any]) -> Iterator[str]:
+    """The words of a question's data that give its answer away: right choices, the order's
+    items, accepted answers and feedback (not wrong choices: another question may offer the
+    same words; pairs give their answer only together, see `shown_pairs`)."""
+    for choice in data.get("choices", []):
+        if choice.get("correct"):
+            yield choice["text"]
+        if choice.get("feedback"):
+            yield choice["feedback"]
+    yield from data.get("items", [])
+    yield from data.get("accepted", [])
+    if data.get("feedback"):
+        yield data["feedback"]
+
+
+PACK, PACK_ERRORS = read_pack(PACKS_DIR / "human-rights-reforms-in-kazakhstan")
+EXAM_QUESTIONS = [q for q in PACK.questions if EXAM_TAG in q.tags]
+
+
+def study_material() -> set[str]:
+    """What every learner reads to prepare (the glossary and the section summaries): an
+    example may show it, and an exam may well ask about it."""
+    words = {c.definition for c in PACK.concepts}
+    for section in PACK.sections:
+        words |= {section.overview, *section.key_points}
+    return {normal(w) for w in words}
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def alike(shown: str, kept: str) -> bool:
+    """The same words, or nearly: short strings ("NGO", a year) compared whole, longer ones
+    by their likeness."""
+    if shown == kept:
+        return True
+    if min(len(shown), len(kept)) < 20:
+        return False
+    matcher = SequenceMatcher(None, shown, kept, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= 0.7
+        and matcher.quick_ratio() >= 0.7
+        and (matcher.ratio() >= 0.7)
+    )
+
+
+def close_copies(shown: set[str], secret: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs of a shown string and a secret one that are alike."""
+    return [(text, kept) for kept in map(normal, secret) for text in shown if alike(text, kept)]
+
+
+def shown_pairs(shown: set[str], data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A matching question's pairs whose both sides the examples show."""
+    return [
+        (pair["left"], pair["right"])
+        for pair in data.get("pairs", [])
+        if all(any(alike(text, normal(side)) for text in shown) for side in pair.values())
+    ]
+
+
+def test_the_public_schema_shows_no_exam_questions_key_or_words():
+    """The schema and its examples are public (/api/schema/, /api/docs/): an example built on
+    a shipped exam question would hand everyone its answer before the exam."""
+    assert PACK_ERRORS == [] and len(EXAM_QUESTIONS) >= 9 * 5
+    material = study_material()
+    shown = {normal(s) for s in example_strings()} - material
+    leaks = {
+        q.key: [q.key] if q.key in shown else found
+        for q in EXAM_QUESTIONS
+        if q.key in shown
+        or (
+            found := close_copies(shown, [q.explanation, *answer_words(q.data)])
+            + shown_pairs(shown, q.data)
+        )
+    }
+    assert not leaks, leaks
