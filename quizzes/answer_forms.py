@@ -8,12 +8,18 @@ arrive are passed on, and a field the type does not take is refused there.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
 from .qtypes import InvalidResponse, registry
+
+# `q<id>`: ASCII digits only, as many as a database id can have. str.isdigit() also takes "²"
+# or "١", which int() refuses or reads as another number; a name that does not match is no
+# question's field and is ignored, like any other field the page does not know.
+_QUESTION_HEAD = re.compile(r"q([0-9]{1,18})")
 
 # Marks a question whose saved answer the page leaves alone: its inputs are disabled (a
 # practice question answered right), so their absence must not read as "cleared".
@@ -30,8 +36,8 @@ def question_ids_in(post: QueryDict) -> list[int]:
     ids = set()
     for name in post:
         head, _, _ = name.partition("-")
-        if head.startswith("q") and head[1:].isdigit() and len(head) < 20:
-            ids.add(int(head[1:]))
+        if match := _QUESTION_HEAD.fullmatch(head):
+            ids.add(int(match[1]))
     return sorted(ids)
 
 
@@ -45,17 +51,21 @@ class PostedAnswers:
 
 
 def posted_answers(post: QueryDict) -> PostedAnswers:
-    """Answers and flags for every question that appears in the POST data."""
+    """Answers and flags for every question that appears in the POST data.
+
+    A question whose answer is refused gets no flag either: a refused save changes nothing,
+    flag included, as through the API (docs/api.md)."""
     posted = PostedAnswers()
     for question_id in question_ids_in(post):
         p = field_prefix(question_id)
-        posted.flags[question_id] = post.get(f"{p}flag") == "1"
-        if post.get(f"{p}{KEEP_ANSWER}") == "1":
-            continue
-        try:
-            posted.answers[question_id] = raw_answer(post, question_id)
-        except InvalidResponse as exc:
-            posted.errors[question_id] = str(exc)
+        flagged = post.get(f"{p}flag") == "1"
+        if post.get(f"{p}{KEEP_ANSWER}") != "1":
+            try:
+                posted.answers[question_id] = raw_answer(post, question_id)
+            except InvalidResponse as exc:
+                posted.errors[question_id] = str(exc)
+                continue
+        posted.flags[question_id] = flagged
     return posted
 
 

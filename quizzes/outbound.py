@@ -325,7 +325,10 @@ def _read(response: requests.Response, what: str, limit: int) -> bytes:
     deadline = time.monotonic() + _setting("OUTBOUND_TOTAL_TIMEOUT", 30)
     too_large = OutboundError(f"{what} sent an answer larger than {limit:,} bytes.")
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    # ASCII digits only ("²" passes str.isdigit() and int() refuses it); a length past 18
+    # digits is over any limit, and int() would refuse thousands of them. Any other value is
+    # ignored: the read below is bounded either way.
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
         raise too_large
     chunks, size = [], 0
     # read1 returns what has arrived rather than waiting for a full chunk, so a peer sending a

@@ -22,6 +22,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 1000
 MAX_KEY_LENGTH = 80
 FORMATS = ("gift", "moodle-xml", "json")
+# A difficulty as written in a file; its range (1 to 3) is the import service's check.
+_DIFFICULTY_DIGITS = re.compile(r"[0-9]{1,9}")
 EXTENSIONS = {"gift": "gift.txt", "moodle-xml": "xml", "json": "json"}
 CONTENT_TYPES = {
     "gift": "text/plain; charset=utf-8",
@@ -83,8 +85,10 @@ class ExchangeItem:
         if name == "section":
             self.section = value
         elif name == "difficulty":
-            if not value.isdigit():
-                return f"difficulty must be 1, 2 or 3, not {value!r}."
+            # ASCII digits, a few: str.isdigit() passes "²", which int() refuses, and "١",
+            # which int() reads as 1; thousands of digits are past int()'s limit.
+            if not _DIFFICULTY_DIGITS.fullmatch(value):
+                return f"difficulty must be 1, 2 or 3, not {value[:60]!r}."
             self.difficulty = int(value)
         elif name == "bloom":
             self.bloom = value

@@ -242,8 +242,14 @@ def with_one_more_row(data: QueryDict, qtype: str, prefix: str) -> QueryDict:
     parts = registry.get(qtype).editor.PARTS
     info = next((i for i in parts if i.prefix == prefix and i.row_label), None)
     name = f"{prefix}-TOTAL_FORMS"
-    if info is None or not data.get(name, "").isdigit():
+    if info is None:
+        return data
+    # int() itself is the test, as in the quiz builder: str.isdigit() passes "²", which int()
+    # refuses, and a count of thousands of digits is past int()'s limit.
+    try:
+        total = int(data.get(name, ""))
+    except ValueError:
         return data  # the formset reports a broken management form itself
     data = data.copy()
-    data[name] = str(min(int(data[name]) + 1, MAX_ROWS))
+    data[name] = str(min(total + 1, MAX_ROWS))
     return data

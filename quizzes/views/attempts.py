@@ -15,7 +15,7 @@ from kzstudy.error_envelope import json_error
 
 from .. import behaviours, clock
 from ..answer_forms import posted_answers, raw_answer
-from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable
+from ..errors import AttemptNotFound, DomainError, InvalidAnswer, QuizUnavailable, TooManyWrites
 from ..models import Attempt, AttemptState, QuizLayout, Response, ResponseState
 from ..permissions import teaches
 from ..practice_wording import penalty_rule
@@ -107,7 +107,26 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
             raise Http404("No such quiz in this course.") from None
         _error(request, error.message)
         return redirect("quizzes:quiz", course=course, quiz=quiz)
+    except TooManyWrites as error:
+        return _too_many_writes(request, error)
     return redirect("quizzes:attempt", attempt=started.attempt.pk)
+
+
+def _too_many_writes(request: HttpRequest, error: TooManyWrites) -> HttpResponse:
+    """429 with Retry-After, as the API answers. A redirect back to the quiz would hide the
+    status and the wait from whoever retries; the "try again in a moment" page (the one a
+    database outage shows) says how long to wait, and that nothing saved is lost."""
+    if _wants_json(request):
+        return _json_error(error)
+    reply = render(
+        request,
+        "503.html",
+        {"message": error.message, "retry_after": error.retry_after},
+        status=error.status,
+    )
+    for name, value in error.headers.items():
+        reply[name] = value
+    return reply
 
 
 def _pages(attempt: Attempt, count: int) -> int:

@@ -160,3 +160,30 @@ def test_the_default_export_is_the_shared_bank_without_course_questions(course, 
     assert len(items) == shipped_pack_counts()["all"] and "Course only?" not in {
         i["stem"] for i in items
     }
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("bank.txt", "// kz: difficulty=²\n::Q:: Sky is blue {T}\n".encode()),
+        ("bank.txt", b"// kz: difficulty=" + b"9" * 5000 + b"\n::Q:: Sky is blue {T}\n"),
+        (
+            "bank.xml",
+            '<quiz><question type="truefalse"><name><text>Q</text></name>'
+            '<questiontext format="html"><text>Sky is blue</text></questiontext>'
+            '<answer fraction="100"><text>true</text></answer>'
+            '<answer fraction="0"><text>false</text></answer>'
+            "<tags><tag><text>kz:difficulty=²</text></tag></tags></question></quiz>".encode(),
+        ),
+    ],
+)
+def test_a_malformed_difficulty_exits_non_zero_with_its_error_not_a_traceback(
+    course, tmp_path, name, content
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as error:
+        import_bank(str(path), "--course", course.slug, "--section", "introduction")
+    assert "difficulty must be 1, 2 or 3" in str(error.value)
+    assert "Nothing was imported." in str(error.value)
+    assert not Question.objects.filter(course=course).exists()

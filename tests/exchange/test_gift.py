@@ -214,3 +214,10 @@ def test_a_short_answer_with_an_arrow_is_left_out_with_the_reason_not_turned_int
 def test_partial_credit_on_a_numeric_answer_is_an_error_not_dropped_silently():
     result = parse_gift("::q::Born?{#=1822:0 =%50%1822:2}")
     assert result.errors == ["line 1: partial credit (50%) on answer '1822:2' cannot be kept."]
+
+
+@pytest.mark.parametrize("value", ["²", "١", "9" * 5000])
+def test_a_difficulty_of_non_ascii_or_thousands_of_digits_is_an_error_not_a_crash(value):
+    result = parse_gift(f"// kz: difficulty={value}\n::Q:: Sky is blue {{T}}\n")
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("line 1: difficulty must be 1, 2 or 3, not ")

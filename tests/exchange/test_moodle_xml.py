@@ -266,3 +266,18 @@ def test_feedback_on_a_true_false_right_answer_is_reported_as_dropped():
     assert result.notes == [
         "question 1 ('TF'): feedback on the right answer is not kept (only the wrong one's is)."
     ]
+
+
+def moodle_true_false(tag: str) -> str:
+    return f"""<quiz><question type="truefalse"><name><text>Q</text></name>
+      <questiontext format="html"><text>Sky is blue</text></questiontext>
+      <answer fraction="100"><text>true</text></answer>
+      <answer fraction="0"><text>false</text></answer>
+      <tags><tag><text>{tag}</text></tag></tags></question></quiz>"""
+
+
+@pytest.mark.parametrize("value", ["²", "١", "9" * 5000])
+def test_a_difficulty_tag_of_non_ascii_or_thousands_of_digits_is_an_error_not_a_crash(value):
+    result = parse_moodle_xml(moodle_true_false(f"kz:difficulty={value}"))
+    assert len(result.errors) == 1
+    assert "difficulty must be 1, 2 or 3, not " in result.errors[0]

@@ -206,3 +206,31 @@ def test_import_queries_do_not_grow_with_the_bank(course, teacher, django_assert
     with django_assert_num_queries(len(small.captured_queries)):
         response = teacher.post(url, {"file": upload("a.txt", text), "section": "introduction"})
     assert "0 created, 0 revised, 2 unchanged." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("bank.txt", "// kz: difficulty=²\n::Q:: Sky is blue {T}\n".encode()),
+        ("bank.txt", b"// kz: difficulty=" + b"9" * 5000 + b"\n::Q:: Sky is blue {T}\n"),
+        (
+            "bank.xml",
+            '<quiz><question type="truefalse"><name><text>Q</text></name>'
+            '<questiontext format="html"><text>Sky is blue</text></questiontext>'
+            '<answer fraction="100"><text>true</text></answer>'
+            '<answer fraction="0"><text>false</text></answer>'
+            "<tags><tag><text>kz:difficulty=²</text></tag></tags></question></quiz>".encode(),
+        ),
+    ],
+)
+def test_a_malformed_difficulty_is_an_import_error_on_the_page_not_a_500(
+    course, teacher, name, content
+):
+    response = teacher.post(
+        reverse("teach:import", args=[course.slug]),
+        {"file": upload(name, content), "section": "introduction"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "nothing was imported" in html and "difficulty must be 1, 2 or 3" in html
+    assert not Question.objects.filter(course=course).exists()

@@ -312,6 +312,25 @@ def test_a_streamed_answer_without_a_length_stops_at_the_limit(public_server, pr
     assert len(sent) < 1000
 
 
+@pytest.mark.parametrize("declared", ["²", "9" * 5000])
+def test_a_malformed_content_length_is_read_within_the_limit_not_taken_for_a_network_failure(
+    public_server, declared
+):
+    def odd_length(request):
+        response = Response(b'{"keys": []}', content_type="application/json")
+        response.headers["Content-Length"] = declared
+        return response
+
+    public_server.expect_request("/jwks").respond_with_handler(odd_length)
+
+    if declared.isascii():  # more bytes than any limit: refused before reading
+        with pytest.raises(OutboundError, match="larger than 100,000 bytes"):
+            outbound.request("GET", public_server.url_for("/jwks"), max_bytes=100_000)
+    else:
+        reply = outbound.request("GET", public_server.url_for("/jwks"), max_bytes=100_000)
+        assert reply.json() == {"keys": []}
+
+
 def test_a_platform_that_does_not_answer_in_time_times_out(public_server, production):
     production.OUTBOUND_TIMEOUT = 0.2
 

@@ -274,3 +274,81 @@ def test_a_nul_character_in_a_short_answer_is_refused_by_the_page(client):
     assert form.status_code == 400
     assert live_response(attempt, question).answer is None
     assert not attempt.responses.get().steps.exists()
+
+
+@pytest.mark.parametrize("name", ["q²-flag", "q١٢-flag", "q" + "9" * 30 + "-flag", "q-flag"])
+def test_a_superscript_digit_in_an_answer_field_name_is_ignored_not_a_500(client, practice, name):
+    attempt, question = practice
+    p = f"q{question.pk}-"
+    fields = {name: "1", f"{p}present": "1", f"{p}flag": "1"}
+    saved = autosave(client, attempt, fields)
+    assert saved.status_code == 200 and saved.json()["saved"] == [question.pk]
+    form = client.post(reverse("quizzes:attempt_save", args=[attempt.pk]), {name: "1"})
+    assert form.status_code == 302
+    checked = client.post(
+        reverse("quizzes:attempt_check", args=[attempt.pk]), {name: "1", "question": "0"}
+    )
+    assert checked.status_code == 302
+    response = live_response(attempt, question)
+    assert response.is_flagged and response.answer is None
+
+
+def test_a_malformed_answer_field_name_on_another_learners_attempt_is_a_404_not_a_500(practice):
+    attempt, _ = practice
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    reply = stranger.post(reverse("quizzes:attempt_save", args=[attempt.pk]), {"q²-flag": "1"})
+    assert reply.status_code == 404
+
+
+@pytest.mark.parametrize("flag_before", [False, True])
+def test_a_refused_answer_on_the_page_does_not_save_its_flag(client, practice, flag_before):
+    attempt, question = practice
+    p = f"q{question.pk}-"
+    save_url = reverse("quizzes:attempt_save", args=[attempt.pk])
+    if flag_before:
+        client.post(save_url, {f"{p}present": "1", f"{p}flag": "1", "page": "1"})
+    # Unchecked, a browser sends no flag field at all: the post asks to clear a set flag. A
+    # position that is no number is refused while the page's fields are read, before the save.
+    refused = {f"{p}present": "1", f"{p}pos-a": "first", "page": "1"}
+    if not flag_before:
+        refused[f"{p}flag"] = "1"
+    reply = client.post(save_url, refused)
+    assert reply.status_code == 302 and reply["Location"].endswith("?page=1")
+    response = live_response(attempt, question)
+    assert response.is_flagged is flag_before and response.answer is None
+    autosaved = autosave(client, attempt, refused)
+    assert autosaved.status_code == 400 and str(question.pk) in autosaved.json()["errors"]
+    assert live_response(attempt, question).is_flagged is flag_before
+
+
+def test_a_refused_answer_on_the_practice_check_page_does_not_save_its_flag(client, practice):
+    attempt, question = practice
+    p = f"q{question.pk}-"
+    client.post(
+        reverse("quizzes:attempt_check", args=[attempt.pk]),
+        {"question": str(question.pk), f"{p}present": "1", f"{p}pos-a": "first", f"{p}flag": "1"},
+    )
+    response = live_response(attempt, question)
+    assert not response.is_flagged and response.answer is None
+
+
+def test_starting_attempts_too_fast_on_the_page_is_a_429_with_retry_after_not_a_500(
+    client, settings
+):
+    settings.ATTEMPT_WRITE_RATE = "2/minute"
+    course, learner = course_with_learner()
+    client.force_login(learner)
+    quiz = fixed_quiz([make_question()], article=course.article)
+    start_url = reverse("quizzes:quiz_start", args=[course.slug, quiz.pk])
+    for _ in range(2):
+        assert client.post(start_url).status_code == 302
+        attempt = Attempt.objects.get(user=learner, state="in_progress")
+        client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+    refused = client.post(start_url)
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "Too many changes in a short time" in refused.content.decode()
+    assert Attempt.objects.filter(user=learner).count() == 2
+    by_script = client.post(start_url, HTTP_ACCEPT="application/json")
+    assert by_script.status_code == 429 and by_script["Retry-After"] == "60"
+    assert by_script.json()["error"]["code"] == "throttled"

@@ -136,3 +136,18 @@ def test_the_concept_list_is_a_searchable_picker_with_a_plain_fallback(client, e
     assert "multiple" in select and 'data-picker="search"' in select
     assert "vendor/tom-select/tom-select.complete.min" in html
     assert "kzstudy/pickers" in html
+
+
+@pytest.mark.parametrize("total", ["²", "9" * 5000, "three"])
+def test_add_a_row_with_a_malformed_row_count_is_not_a_500_and_saves_nothing(
+    client, editing, total
+):
+    course, section = editing
+    data = {**question_fields(section), **formset("choices", THREE_CHOICES, correct=0)}
+    data["choices-TOTAL_FORMS"] = total
+    grown = client.post(new_url(course), {**data, "add_row": "choices"})
+    assert grown.status_code == 200
+    saved = client.post(new_url(course), data)
+    assert saved.status_code == 200
+    assert "ManagementForm data is missing or has been tampered with" in saved.content.decode()
+    assert not Question.objects.filter(course=course).exists()
