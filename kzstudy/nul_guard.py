@@ -29,13 +29,23 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGE = "The request contains a NUL character, which no field accepts."
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character hides anywhere in decoded JSON.
+
+    Walked with a stack rather than by recursion: JSON that the parser could read may still nest
+    deeper than the interpreter's recursion limit allows a recursive walk to follow (a 500).
+    """
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if NUL in current:
+                return True
+        elif isinstance(current, dict):
+            stack += current.keys()
+            stack += current.values()
+        elif isinstance(current, list):
+            stack += current
     return False
 
 
@@ -51,10 +61,10 @@ def _json_field(body: bytes) -> str:
     """The top-level field of a JSON body that holds the NUL ("body" if it is not a field)."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # unreadable, or nested deeper than the parser follows
         return "body"
     if isinstance(data, dict):
-        return next((k for k, v in data.items() if _has_nul(k) or _has_nul(v)), "body")
+        return next((k for k, v in data.items() if has_nul(k) or has_nul(v)), "body")
     return "body"
 
 

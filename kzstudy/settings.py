@@ -245,6 +245,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "quizzes.api.exceptions.handler",
     "DEFAULT_THROTTLE_RATES": {"writes": API_WRITE_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's own, but too-deep JSON is a 400 rather than an unhandled RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "quizzes.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

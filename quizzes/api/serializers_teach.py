@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kzstudy.nul_guard import has_nul
+
 from ..models import BloomLevel, Concept, Question, QuestionStatus, Section
 from ..models.accommodations import MAX_TIME_MULTIPLIER
 from ..qtypes import registry
@@ -124,17 +126,6 @@ class QuestionDetailSerializer(QuestionSummarySerializer):
         return bool(self.context.get("can_edit"))
 
 
-def _has_nul(value: Any) -> bool:
-    """Whether a NUL character hides anywhere in nested JSON (PostgreSQL cannot store one)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class SlugRefField(serializers.SlugRelatedField):
     """An object named by its slug; a NUL is refused before PostgreSQL would fail on it (500)."""
 
@@ -186,7 +177,7 @@ class QuestionInputSerializer(serializers.Serializer):
         return names
 
     def validate_data(self, value: dict[str, Any]) -> dict[str, Any]:
-        if _has_nul(value):
+        if has_nul(value):  # PostgreSQL cannot store one
             raise serializers.ValidationError(NO_NUL.message, code="null_characters")
         return value
 

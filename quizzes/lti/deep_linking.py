@@ -15,10 +15,10 @@ from pylti1p3.lineitem import LineItem
 
 from .. import outbound
 from ..models import Course, CourseRole, LtiPlatform, QuizMode
-from . import claims, keys, targets
+from . import claims, keys, targets, trust
 from .launch import LaunchError
 from .roles import map_roles
-from .tool_config import registration_for
+from .tool_config import find_platform, registration_for
 
 SESSION_LIFETIME_SECONDS = 60 * 60
 _PREFIX = "lti-deep-link:"
@@ -93,6 +93,29 @@ def recall(token: str) -> PendingDeepLink:
     return PendingDeepLink(**data)
 
 
+def placement_context(pending: PendingDeepLink) -> tuple[LtiPlatform, Course]:
+    """The platform and course a remembered request places into, or LaunchError.
+
+    Checked again at the submit: the instructor may take up to an hour to choose, and meanwhile
+    a site admin may deactivate the platform or delete it or the course. A deactivated platform
+    gets no signed answer, as it gets no launch; the same rule and wording as the launch.
+    """
+    known = LtiPlatform.objects.filter(pk=pending.platform_id).values_list("issuer", "client_id")
+    issuer, client_id = known.first() or (None, None)
+    platform = find_platform(issuer, client_id) if issuer else None
+    if platform is None:
+        refusal = trust.inactive_platform_refusal(issuer, client_id)
+        raise LaunchError(refusal or "This platform is not registered with kzstudy.", 403)
+    course = Course.objects.filter(pk=pending.course_id).first()
+    if course is None:
+        raise LaunchError(
+            "The course this placement was for no longer exists in kzstudy. "
+            "Start again from your course.",
+            404,
+        )
+    return platform, course
+
+
 def forget(token: str) -> bool:
     """Use the request up; False when another submission used it first."""
     return bool(cache.delete(_PREFIX + token))
@@ -117,12 +140,16 @@ def _resource(placement: targets.Placement, launch_url: str) -> DeepLinkResource
 
 
 def response_jwt(
-    pending: PendingDeepLink, chosen: list[str], *, launch_url: str
+    pending: PendingDeepLink,
+    chosen: list[str],
+    *,
+    platform: LtiPlatform,
+    course: Course,
+    launch_url: str,
 ) -> tuple[str, str]:
-    """The signed response and the return URL it is posted to."""
+    """The signed response and the return URL it is posted to (the platform and course as
+    `placement_context` found them)."""
     url = return_url(pending.settings)
-    platform = LtiPlatform.objects.get(pk=pending.platform_id)
-    course = Course.objects.get(pk=pending.course_id)
     offered = {p.target: p for p in targets.placements(course)}
     unknown = [t for t in chosen if t not in offered]
     if unknown:

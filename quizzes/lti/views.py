@@ -18,7 +18,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..models import Course
 from ..session_keys import SESSION_COURSE_KEY
 from . import claims, deep_linking, framing, keys, targets, trust
 from .launch import LaunchError, ValidLaunch, validate_launch
@@ -146,9 +145,11 @@ def deep_link_submit(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("launch", "")
     try:
         pending = deep_linking.recall(token)
+        platform, course = deep_linking.placement_context(pending)
     except deep_linking.DeepLinkError as error:
         return _refuse(request, LaunchError(str(error)), "deep linking")
-    course = Course.objects.get(pk=pending.course_id)
+    except LaunchError as error:
+        return _refuse(request, error, "deep linking")
     chosen = request.POST.getlist("target")
     if not chosen:
         return _deep_link_page(
@@ -156,7 +157,11 @@ def deep_link_submit(request: HttpRequest) -> HttpResponse:
         )
     try:
         jwt_value, return_url = deep_linking.response_jwt(
-            pending, chosen, launch_url=request.build_absolute_uri(reverse("lti:launch"))
+            pending,
+            chosen,
+            platform=platform,
+            course=course,
+            launch_url=request.build_absolute_uri(reverse("lti:launch")),
         )
     except deep_linking.DeepLinkError as error:
         return _deep_link_page(request, course, token, error=str(error), status=400)

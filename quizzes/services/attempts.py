@@ -6,12 +6,14 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import behaviours, clock
@@ -222,6 +224,7 @@ def answer_check(
 ) -> CheckResult:
     """Save an answer and grade it at once, when the quiz's behaviour allows a check
     (practice quizzes: interactive, each earlier wrong try taking a third of the mark off).
+    A check is an attempt write: past the write limit it is TooManyWrites, as a save is.
     """
     with transaction.atomic():
         attempt = locked_attempt(attempt_id, user)
@@ -233,15 +236,36 @@ def answer_check(
     raise AttemptClosed()
 
 
+def _writes_since(attempt_id: int, since: datetime) -> Coalesce:
+    """How many steps the attempt got since `since`, as a subquery: the write limit is counted
+    in the query that reads the response, not in one of its own."""
+    steps = (
+        ResponseStep.objects.filter(response__attempt_id=attempt_id, created_at__gte=since)
+        .order_by()
+        .values("response__attempt_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(steps), 0)
+
+
 def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> CheckResult:
     behaviour = behaviours.for_quiz(attempt.quiz)
     if not behaviour.can_check:
         raise InvalidAnswer(code="practice_only")
+    now = timezone.now()
+    limit, period = write_limit()
     response = with_last_step(
-        attempt.responses.select_related("question_version").filter(question_id=question_id)
+        attempt.responses.select_related("question_version")
+        .filter(question_id=question_id)
+        .annotate(recent_writes=_writes_since(attempt.pk, now - timedelta(seconds=period)))
     ).first()
     if response is None:
         raise UnknownQuestion()
+    # Here rather than in a door, so a check through the API, the page's script or the plain
+    # page is refused alike; counted from the steps already written, as `answers_save` does.
+    if response.recent_writes >= limit:
+        raise TooManyWrites(retry_after=period)
     as_live(response)
     # A question a graded quiz protects gets no verdict: tries would give its key away.
     if attempt_guard(attempt, clock.now()).withholds(question_id):
@@ -252,7 +276,6 @@ def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> Check
     refusal = behaviour.refuses_check(response.state)
     if refusal:
         raise InvalidAnswer(code=refusal)
-    now = timezone.now()
     steps = []
     if answer != response.answer:
         response.answer, response.state = answer, answered_state(response, answer)

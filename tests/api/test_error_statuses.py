@@ -10,8 +10,15 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from quizzes.errors import DomainError
+from quizzes.models import ResponseStep
 from quizzes.services.attempts import attempt_start_or_resume, attempt_submit
-from tests.factories import course_with_learner, fixed_quiz, key_answer, make_question
+from tests.factories import (
+    course_with_learner,
+    fixed_quiz,
+    key_answer,
+    make_question,
+    wrong_answer,
+)
 from tests.views.helpers import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +90,46 @@ def test_every_json_error_of_the_api_has_the_one_envelope(doors):
     for reply in replies:
         assert reply.status_code in (400, 404), reply.content
         assert set(reply.json()) == {"error"} and set(reply.json()["error"]) == ENVELOPE_KEYS
+
+
+def test_an_answer_nested_too_deep_to_parse_is_400_and_saves_nothing(doors):
+    attempt, questions, _, api = doors
+    url = f"/api/v1/attempts/{attempt.pk}/answers/{questions[0].pk}/"
+    body = '{"answer": ' + "[" * 2000 + "]" * 2000 + "}"
+
+    reply = api.put(url, body, content_type="application/json")
+
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"] == "parse_error"
+    assert set(reply.json()["error"]) == ENVELOPE_KEYS
+    assert not ResponseStep.objects.filter(response__attempt=attempt).exists()
+
+
+def page_check(page: Client, attempt, question):
+    version = question.current_version
+    return page.post(
+        reverse("quizzes:attempt_check", args=[attempt.pk]),
+        {"question": str(question.pk), **form_fields(version, wrong_answer(version))},
+        HTTP_ACCEPT="application/json",
+    )
+
+
+def api_check(api: APIClient, attempt, question):
+    url = f"/api/v1/attempts/{attempt.pk}/answers/{question.pk}/check/"
+    return api.post(url, {"answer": wrong_answer(question.current_version)}, format="json")
+
+
+def test_too_many_practice_checks_are_429_with_retry_after_and_save_nothing(doors, settings):
+    settings.ATTEMPT_WRITE_RATE = "2/minute"
+    attempt, questions, page, api = doors
+    assert api_check(api, attempt, questions[0]).status_code == 200  # its save and its check
+    steps = ResponseStep.objects.filter(response__attempt=attempt)
+    before = steps.count()
+
+    by_page, by_api = page_check(page, attempt, questions[1]), api_check(api, attempt, questions[2])
+
+    assert by_page.status_code == by_api.status_code == 429
+    assert by_page["Retry-After"] == by_api["Retry-After"] == "60"
+    assert by_page.json()["error"]["code"] == by_api.json()["error"]["code"] == "throttled"
+    assert steps.count() == before
+    assert not steps.filter(response__question__in=questions[1:]).exists()

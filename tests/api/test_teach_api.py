@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -338,3 +339,18 @@ def test_writes_are_throttled_and_reads_are_not(teacher, course, monkeypatch):
     assert Question.objects.get(pk=question_id).status == "published"
     for _ in range(3):
         assert teacher.get(questions_url(course)).status_code == 200
+
+
+# 500 levels the parser reads but a recursive walk of `data` could not follow; 2000 the parser
+# itself cannot.
+@pytest.mark.parametrize(("depth", "code"), [(500, "invalid"), (2000, "parse_error")])
+def test_question_data_nested_too_deep_is_400_and_nothing_is_saved(teacher, course, depth, code):
+    before = Question.objects.count()
+    body = json.dumps({**NEW_QUESTION, "data": {"choices": "DEEP"}})
+    body = body.replace('"DEEP"', "[" * depth + "]" * depth)
+
+    reply = teacher.post(questions_url(course), body, content_type="application/json")
+
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"] == code
+    assert Question.objects.count() == before

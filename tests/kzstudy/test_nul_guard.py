@@ -74,3 +74,11 @@ def test_a_nul_in_a_form_field_of_any_page_is_400(client):
 
 def test_requests_without_nul_pass_through(client):
     assert client.get(reverse("login")).status_code == 200
+
+
+def test_a_nul_in_json_nested_too_deep_to_parse_is_400_before_sign_in(client):
+    body = "[" * 2000 + '"\\u0000"' + "]" * 2000
+    reply = client.post("/api/v1/me/", body, content_type="application/json")
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"] == "nul_character"
+    assert not reply.cookies  # refused before a session or CSRF cookie was made

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from jwt.algorithms import RSAAlgorithm
 
-from quizzes.lti import deep_linking
+from quizzes.lti import deep_linking, trust
 from quizzes.models import Course, LtiResourceLink, Quiz, QuizMode, Section
 from quizzes.selectors.delivery import quiz_list_for_course
 
@@ -343,5 +343,44 @@ def test_a_remembered_request_without_a_usable_return_url_signs_nothing(client, 
     pending = deep_linking.recall(token)
     bad = replace(pending, settings=_settings_without_return_url("javascript:alert(1)"))
 
+    platform_row, course = deep_linking.placement_context(pending)
+
     with pytest.raises(deep_linking.DeepLinkError, match="no usable return address"):
-        deep_linking.response_jwt(bad, ["home"], launch_url="http://testserver/lti/launch/")
+        deep_linking.response_jwt(
+            bad,
+            ["home"],
+            platform=platform_row,
+            course=course,
+            launch_url="http://testserver/lti/launch/",
+        )
+
+
+def test_a_placement_is_refused_once_its_platform_is_deactivated(client, platform):
+    _, token = _deep_link_launch(client, platform)
+    trust.platform_deactivate(platform.registered, by=None)
+
+    response = _submit(client, token, "home")
+
+    assert response.status_code == 403
+    assert b"has been deactivated" in response.content
+    assert _page(response).values("JWT") == []
+
+
+@pytest.mark.parametrize(
+    ("gone", "status", "message"),
+    [
+        ("course", 404, b"no longer exists"),
+        ("platform", 403, b"not registered with kzstudy"),
+    ],
+)
+def test_a_placement_whose_course_or_platform_was_deleted_is_refused_not_a_500(
+    client, platform, gone, status, message
+):
+    _, token = _deep_link_launch(client, platform)
+    (_course(platform) if gone == "course" else platform.registered).delete()
+
+    response = _submit(client, token, "home")
+
+    assert response.status_code == status
+    assert message in response.content
+    assert _page(response).values("JWT") == []
