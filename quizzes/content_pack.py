@@ -54,6 +54,7 @@ QUIZ_FIELDS = {
     "review_timing",
     "review_shows_correct",
     "review_shows_explanation",
+    "review_key_after_last_attempt",
     "exam_protection",
 }
 
@@ -337,6 +338,16 @@ def _read_quizzes(reader: _Reader, file: Path) -> None:
             reader.error(file, node, f"quiz {key}: mode must be practice or graded.")
         if node.get("exam_protection", "key_free") not in ("key_free", "exam_only", "open"):
             reader.error(file, node, f"quiz {key}: exam_protection is key_free, exam_only or open.")
+        later = node.get("review_key_after_last_attempt", False)
+        if not isinstance(later, bool):
+            reader.error(file, node, f"quiz {key}: review_key_after_last_attempt is true or false.")
+        elif later and node.get("max_attempts") is None:
+            reader.error(
+                file,
+                node,
+                f"quiz {key}: review_key_after_last_attempt needs max_attempts (with unlimited "
+                "attempts there is no last attempt, and the review would never show the key).",
+            )
         slots = node.get("slots")
         if not isinstance(slots, list) or not slots:
             reader.error(file, node, f"quiz {key}: give at least one slot.")

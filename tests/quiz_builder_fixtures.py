@@ -57,6 +57,7 @@ RULES: dict[str, Any] = {
     "review_timing": "after_submit",
     "review_shows_correct": True,
     "review_shows_explanation": True,
+    "review_key_after_last_attempt": False,
     "exam_protection": "key_free",
     "is_published": True,
 }

@@ -51,6 +51,13 @@ class QuizAdmin(admin.ModelAdmin):
         "pass_mark",
         "is_published",
     )
-    list_filter = ("mode", "exam_protection", "is_published", "course", "article")
+    list_filter = (
+        "mode",
+        "exam_protection",
+        "review_key_after_last_attempt",
+        "is_published",
+        "course",
+        "article",
+    )
     search_fields = ("title", "key")
     inlines = [QuizSlotInline]

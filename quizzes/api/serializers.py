@@ -68,7 +68,12 @@ class ResultSerializer(serializers.Serializer):
     state = serializers.CharField()
     score = serializers.DecimalField(max_digits=8, decimal_places=2)
     max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
-    percent = serializers.DecimalField(max_digits=6, decimal_places=2)
+    percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null when no question of the attempt carries a mark.",
+    )
     passed = serializers.BooleanField()
 
 
@@ -102,7 +107,13 @@ class AttemptSerializer(serializers.Serializer):
     questions = QuestionSerializer(many=True)
     score = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
     max_score = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
-    percent = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="After submission; null when no question of the attempt carries a mark.",
+    )
     passed = serializers.BooleanField(required=False)
     review_available = serializers.BooleanField(required=False)
     grade_notices = GradeNoticeSerializer(

@@ -171,7 +171,10 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["attempt", "question"], name="unique_response_question_per_attempt"
             ),
-            models.CheckConstraint(condition=Q(max_mark__gt=0), name="response_max_mark_positive"),
+            # 0: a question practice asks unmarked (an exam's, see quiz_assembly).
+            models.CheckConstraint(
+                condition=Q(max_mark__gte=0), name="response_max_mark_nonnegative"
+            ),
             models.CheckConstraint(
                 condition=Q(fraction__isnull=True) | Q(fraction__gte=0, fraction__lte=1),
                 name="response_fraction_0_to_1",

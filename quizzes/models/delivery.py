@@ -102,13 +102,16 @@ class ExamProtection(models.TextChoices):
     KEY_FREE = (
         "key_free",
         _(
-            "Key-free practice: practice quizzes may ask these questions but show no right "
-            "answers, explanations or per-question results; flashcards leave them out"
+            "Key-free practice: practice quizzes may ask these questions, unmarked, but show "
+            "no right answers, explanations or results for them; flashcards leave them out"
         ),
     )
     EXAM_ONLY = (
         "exam_only",
-        _("Exam only: practice quizzes and flashcards leave these questions out"),
+        _(
+            "Exam only: practice pools never draw these questions (a practice quiz that fixes "
+            "one asks it unmarked, without its key); flashcards leave them out"
+        ),
     )
     OPEN = (
         "open",
@@ -199,6 +202,16 @@ class Quiz(models.Model):
     )
     review_shows_correct = models.BooleanField(_("review shows right answers"), default=True)
     review_shows_explanation = models.BooleanField(_("review shows explanations"), default=True)
+    review_key_after_last_attempt = models.BooleanField(
+        _("right answers and explanations only after the last attempt"),
+        default=False,
+        help_text=_(
+            "The review shows the mark and the learner's answers after each attempt, but the "
+            "right answers, feedback and explanations only once the learner has no attempt "
+            "left (all used, accommodations' extra ones included, none in progress) or the "
+            "quiz has closed for them. Needs an attempt limit or a close date."
+        ),
+    )
     exam_protection = models.CharField(
         _("its questions in practice and flashcards"),
         max_length=10,

@@ -134,6 +134,20 @@ def learner_closes_at(attempt: Attempt) -> datetime | None:
     return quiz_terms(attempt.quiz, (row.terms for row in rows)).closes_at
 
 
+def learner_terms_by_course(
+    *, quiz: Quiz, learner_id: int, course_ids: Iterable[int]
+) -> dict[int, QuizTerms]:
+    """The quiz's rules for a learner in each of these courses, by id (one query; no user or
+    course loaded): where they could take it, for a review that waits for their last attempt."""
+    found: dict[int, list[AccommodationTerms]] = {course_id: [] for course_id in course_ids}
+    rule = Q()
+    for course_id in found:
+        rule |= applying_to(course_id=course_id, quiz_id=quiz.pk, learner_id=learner_id)
+    for row in Accommodation.objects.filter(rule) if found else []:
+        found[row.course_id].append(row.terms)
+    return {course_id: quiz_terms(quiz, terms) for course_id, terms in found.items()}
+
+
 def learner_terms_in(
     *, learner: AbstractBaseUser, courses: Iterable[Course]
 ) -> Callable[[Quiz, Course], QuizTerms]:

@@ -9,7 +9,9 @@ has used all their attempts at it (then the exam's own review has already had it
 accommodations' later close dates and extra attempts keep it open to them longer. Its
 `exam_protection` says how: key-free practice (practice may ask the question but shows no
 right answer, explanation or per-question result; flashcards leave it out) or exam only
-(practice pools do not draw it either). A quiz counts for a learner when it is offered in a
+(practice pools do not draw it either; a practice quiz that fixes it in a slot still asks it,
+key-free). Practice asks a protected question unmarked (`quiz_assembly`), so no total, grade
+or mastery tells its result either. A quiz counts for a learner when it is offered in a
 course they belong to (or in the course asked about), published or not: an exam being prepared
 needs its keys kept as much as one already open.
 """

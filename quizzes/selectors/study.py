@@ -123,12 +123,14 @@ def _card_counts_by_section(
 
 
 def _accuracy_by_section(*, user: AbstractBaseUser, article: Article) -> dict[int, Fraction]:
-    """Per section id: the mean fraction of the user's graded submitted responses (one query)."""
+    """Per section id: the mean fraction of the user's graded submitted responses (one query).
+    Unmarked ones (an exam's question practice asked) stay out: they would tell its result."""
     rows = (
         Response.objects.filter(
             attempt__user=user,
             attempt__state=AttemptState.SUBMITTED,
             question__section__article=article,
+            max_mark__gt=0,
         )
         .values("question__section_id")
         .annotate(accuracy=Avg("fraction"))

@@ -167,6 +167,13 @@ def response_override_mark(
                 "That question is not part of this attempt.", code="unknown_question"
             )
         amount = _clean_amount(mark, response.max_mark, "mark")
+        if amount is not None and not response.max_mark:
+            # A question asked unmarked (practice asking an exam's question) has no mark to
+            # give: a fraction of nothing.
+            raise OverrideRefused(
+                "This question carries no mark in this attempt; you can comment on it.",
+                code="unmarked_question",
+            )
         if amount is None and not comment:
             raise OverrideRefused("Give a mark, a comment, or both.", code="nothing_given")
         step = ResponseStep(

@@ -13,13 +13,14 @@ from ..errors import QuizUnavailable
 from ..models import Course, QuestionVersion, Quiz, QuizSlot, SlotKind
 from ..qtypes import registry
 from ..selectors import prepared
-from ..selectors.exam_protection import practice_guard
+from ..selectors.exam_protection import NO_PROTECTION, practice_guard
 from ..selectors.quiz_building import PoolCandidate, in_pool, pool_candidates
 from ..selectors.version_store import note_versions_in_use, versions_by_id
 from .first_answer import one_statement_saves
 from .quiz_rules import marks_fit_an_attempt
 
 MAX_ORDER_RESHUFFLES = 20
+NO_MARK = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,18 @@ def quiz_pick_questions(
 
     Given the course (and the learner), a practice quiz's pools leave out the questions an
     "exam only" graded quiz keeps for itself, drawing fewer if that is all they have left.
+    A protected question practice still asks (drawn under "key-free practice", or fixed in a
+    slot) carries no mark: the attempt's total, the quiz grade and the learner's mastery would
+    otherwise tell its result, which the review withholds.
     """
     if slots is None:
         slots = quiz_slots_sent(quiz.pk)()
-    kept_out = (
-        practice_guard(quiz=quiz, user_id=learner_id, course=course, now=clock.now()).exam_only
+    guard = (
+        practice_guard(quiz=quiz, user_id=learner_id, course=course, now=clock.now())
         if course is not None
-        else frozenset()
+        else NO_PROTECTION
     )
+    kept_out = guard.exam_only
     candidates = pool_candidates(quiz=quiz, slots=[s for s in slots if s.kind == SlotKind.RANDOM])
     current_version = {c.id: c.current_version_id for c in candidates}
     # A slot looks only at its section's candidates (slots mostly draw from one section).
@@ -127,6 +132,11 @@ def quiz_pick_questions(
             chosen.append((question_id, current_version[question_id], slot.mark))
     if not chosen:
         raise QuizUnavailable(code="practice_withheld")
+    if guard.withheld:
+        chosen = [
+            (question_id, version_id, NO_MARK if question_id in guard.withheld else mark)
+            for question_id, version_id, mark in chosen
+        ]
     if not marks_fit_an_attempt(sum((mark for _, _, mark in chosen), Decimal(0))):
         # A quiz saved before the builder checked totals: refuse clearly, not with a 500.
         raise QuizUnavailable(code="marks_overflow")

@@ -34,6 +34,10 @@ QUIZ_MESSAGES = {
     "closes_before_opens": _("The quiz must close after it opens."),
     "pass_mark_range": _("The pass mark is a percentage from 0 to 100."),
     "at_least_one": _("Enter 1 or more, or leave it empty."),
+    "no_last_attempt": _(
+        "With unlimited attempts and no close date a learner never has a last attempt, so the "
+        "review would never show the right answers: set an attempt limit or a close date."
+    ),
     "bad_choice": _("Choose one of the options offered."),
     "section_unavailable": _("Choose a section of this course's article."),
     "slot_kind": _("Choose a fixed question or a random pool."),
@@ -81,6 +85,7 @@ QUIZ_FIELDS = frozenset(
         "review_timing",
         "review_shows_correct",
         "review_shows_explanation",
+        "review_key_after_last_attempt",
         "exam_protection",
         "is_published",
     }
@@ -177,10 +182,24 @@ def quiz_field_problems(*, fields: Mapping[str, Any], bank: QuizBank) -> list[Pr
     opens, closes = fields.get("opens_at"), fields.get("closes_at")
     if opens and closes and closes <= opens:
         problems.append(_problem("closes_at", "closes_before_opens"))
+    if _never_a_last_attempt(fields):
+        problems.append(_problem("review_key_after_last_attempt", "no_last_attempt"))
     section = fields.get("section")
     if section is not None and (bank.article is None or section.article_id != bank.article.pk):
         problems.append(_problem("section", "section_unavailable"))
     return problems
+
+
+def _never_a_last_attempt(fields: Mapping[str, Any]) -> bool:
+    """Whether the review waits for a last attempt that never comes (judged when the rules
+    given include the attempt limit and the close date)."""
+    given = "max_attempts" in fields and "closes_at" in fields
+    return bool(
+        fields.get("review_key_after_last_attempt")
+        and given
+        and fields["max_attempts"] is None
+        and fields["closes_at"] is None
+    )
 
 
 def quiz_slot_problems(*, bank: QuizBank, slots: Sequence[SlotSpec]) -> list[Problem]:

@@ -1,6 +1,7 @@
 """The shipped Final exam: every attempt asks each section's anchor question and one medium exam
 question drawn at random from the section, so two attempts differ yet are alike in difficulty;
-practice quizzes draw only untagged questions until the exam is closed to the learner."""
+practice quizzes draw only untagged questions until the exam is closed to the learner; and its
+review keeps the right answers for after the learner's last attempt (the anchors come back)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from datetime import timedelta
 
 import pytest
 
+from quizzes import clock
 from quizzes.content_checks import ANCHOR_TAG
 from quizzes.content_pack import PACKS_DIR, read_pack
-from quizzes.models import Question, Quiz
+from quizzes.models import Attempt, Question, Quiz
+from quizzes.selectors.review_policy import ReviewPolicy
 from quizzes.services.attempts import attempt_start
 from quizzes.services.quiz_assembly import quiz_pick_questions
+from quizzes.services.submission import attempt_submit
 from quizzes.tagging import EXAM_TAG
 from tests.factories import course_with_learner
 
@@ -90,3 +94,30 @@ def test_an_attempt_at_the_shipped_final_exam_asks_18_questions_two_a_section_fo
     assert len(responses) == 18 and attempt.max_score == 18
     assert set(Counter(r.question.section.slug for r in responses).values()) == {2}
     assert attempt.deadline == attempt.started_at + timedelta(minutes=36)
+
+
+def test_the_final_exams_right_answers_wait_for_the_last_attempt(pack):
+    """Both attempts ask the nine anchors: the review of the first must not give their keys."""
+    (final,) = [q for q in pack.quizzes if q.key == "final-exam"]
+    assert final.fields["max_attempts"] == 2
+    assert final.fields["review_key_after_last_attempt"] is True
+
+
+@pytest.mark.django_db
+def test_the_shipped_final_exam_shows_its_key_only_after_the_second_attempt():
+    final = Quiz.objects.get(key="final-exam")
+    assert final.review_key_after_last_attempt
+    course, learner = course_with_learner()
+
+    def taken(seed: int) -> Attempt:
+        attempt = attempt_start(quiz=final, user=learner, course=course, rng=random.Random(seed))
+        attempt_submit(attempt_id=attempt.pk, user=learner)
+        return Attempt.objects.select_related("quiz").get(pk=attempt.pk)
+
+    first = taken(1)
+    shown = ReviewPolicy.for_attempt(first, clock.now())
+    assert shown.available and shown.key_after_last_attempt
+    assert not shown.show_answers and not shown.show_explanations
+    taken(2)
+    shown = ReviewPolicy.for_attempt(first, clock.now())
+    assert shown.show_answers and shown.show_explanations and not shown.key_after_last_attempt

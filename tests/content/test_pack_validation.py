@@ -177,3 +177,35 @@ def test_missing_pack_or_article_is_a_command_error(tmp_path):
         call_command("validate_content", "--pack", str(tmp_path / "nope"))
     with pytest.raises(CommandError):
         call_command("validate_content", "--article", str(tmp_path / "nope.md"))
+
+
+WAITING_QUIZ = (
+    "quizzes:\n  - key: q\n    title: Q\n    mode: graded\n{rules}"
+    "    slots:\n      - question: one-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        ("    max_attempts: 2\n    review_key_after_last_attempt: true\n", []),
+        (
+            "    max_attempts: 2\n    review_key_after_last_attempt: later\n",
+            ["tiny/quizzes.yaml:2: quiz q: review_key_after_last_attempt is true or false."],
+        ),
+        (
+            "    review_key_after_last_attempt: true\n",
+            [
+                "tiny/quizzes.yaml:2: quiz q: review_key_after_last_attempt needs max_attempts "
+                "(with unlimited attempts there is no last attempt, and the review would never "
+                "show the key)."
+            ],
+        ),
+    ],
+)
+def test_a_review_that_waits_for_the_last_attempt_needs_an_attempt_limit(tmp_path, rules, expected):
+    quizzes = WAITING_QUIZ.format(rules=rules)
+    pack, errors = read_pack(write_pack(tmp_path, GOOD, quizzes=quizzes))
+    assert errors == expected
+    if not expected:
+        assert pack.quizzes[0].fields["review_key_after_last_attempt"] is True

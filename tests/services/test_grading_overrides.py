@@ -212,3 +212,25 @@ def test_an_unknown_attempt_is_not_found(graded):
     _attempt, _questions, teacher = graded
     with pytest.raises(AttemptNotFound):
         attempt_override_grade(attempt_id=987654, actor=teacher, score="1")
+
+
+def test_an_unmarked_question_takes_a_comment_but_no_mark_by_hand(graded):
+    """Practice asks an exam's question unmarked (a mark of 0): a mark given by hand would be
+    a fraction of nothing, so it is refused, and a comment is still taken."""
+    attempt, questions, teacher = graded
+    response = attempt.responses.get(question=questions[1])
+    type(response).objects.filter(pk=response.pk).update(max_mark=0, score=0)
+    with pytest.raises(OverrideRefused) as refused:
+        response_override_mark(
+            attempt_id=attempt.pk, question_id=questions[1].pk, actor=teacher, mark="0"
+        )
+    assert refused.value.code == "unmarked_question"
+    assert not ResponseStep.objects.filter(response=response, kind="manual_grade").exists()
+    commented = response_override_mark(
+        attempt_id=attempt.pk,
+        question_id=questions[1].pk,
+        actor=teacher,
+        mark=None,
+        comment="See p. 3.",
+    )
+    assert commented.max_mark == 0

@@ -65,6 +65,27 @@ def test_a_quiz_must_close_after_it_opens(course, instructor):
     assert codes(error) == [("closes_at", "closes_before_opens", None)]
 
 
+def test_a_review_waiting_for_the_last_attempt_needs_an_attempt_limit_or_a_close_date(
+    course, instructor
+):
+    waits = {**RULES, "review_key_after_last_attempt": True}
+    with pytest.raises(QuizInvalid) as error:
+        quiz_create(
+            course=course, actor=instructor, fields=waits, slots=fixed(*shared_questions(1))
+        )
+    assert codes(error) == [("review_key_after_last_attempt", "no_last_attempt", None)]
+    for limit in ({"max_attempts": 2}, {"closes_at": timezone.now() + timedelta(days=1)}):
+        quiz = quiz_create(
+            course=course,
+            actor=instructor,
+            fields={**waits, **limit},
+            slots=fixed(*shared_questions(1)),
+        )
+        assert quiz.review_key_after_last_attempt
+    copy = quiz_duplicate(quiz=quiz, course=course, actor=instructor)
+    assert copy.review_key_after_last_attempt
+
+
 def test_the_same_question_cannot_be_in_two_slots(course, instructor):
     question = shared_questions(1)[0]
     with pytest.raises(QuizInvalid) as error:

@@ -53,7 +53,7 @@ BLANK_ATTEMPTS = 17  # what the attack in issue #11 needed to collect all 18 exa
 WITHHELD_REVIEW = {
     "state": "withheld",
     "score": None,
-    "max_mark": "1.00",
+    "max_mark": "0.00",  # asked unmarked: no total tells its result
     "correct": [],
     "explanation": "",
     "source_quote": "",
@@ -289,6 +289,44 @@ def test_a_practice_quiz_that_fixes_an_exam_question_shows_it_without_a_key(lear
     review = client.get(reverse("quizzes:attempt_review", args=[started["id"]])).content.decode()
     assert "Result hidden for now" in review and "Right answer" not in review
     assert_no_secret_of(review, [protected], [protected])
+    # Its one question is unmarked: no "1 / 1" tells the learner it was right.
+    assert "No question of this attempt carries a mark." in review and "1 / 1" not in review
+
+
+@pytest.mark.usefixtures("final_exam_key_free")
+def test_a_key_free_exam_questions_result_shows_in_no_total_grade_or_mastery(learner):
+    """The review hides the exam question's result; the attempt's total, the attempt lists and
+    the section's mastery must not tell it either (they count it for nothing)."""
+    client, api, course = learner["client"], learner["api"], learner["course"]
+    protected = introduction_questions(exam=True)[0]
+    free = introduction_questions(exam=False)[0]
+    practice = fixed_quiz([protected, free], article=course.article, mode="practice")
+    started = api.post(f"{API}/quizzes/{practice.pk}/attempts/", {}, format="json").json()
+    attempt_id = started["id"]
+    for question, answer in (
+        (protected, key_answer(protected.current_version)),
+        (free, wrong_answer(free.current_version)),
+    ):
+        saved = api.put(
+            f"{API}/attempts/{attempt_id}/answers/{question.pk}/", {"answer": answer}, format="json"
+        )
+        assert saved.status_code == 200
+    result = api.post(f"{API}/attempts/{attempt_id}/submit/").json()
+    assert (result["score"], result["max_score"], result["percent"]) == ("0.00", "1.00", "0.00")
+    assert result["passed"] is False
+    document = api.get(f"{API}/attempts/{attempt_id}/").json()
+    assert (document["score"], document["max_score"]) == ("0.00", "1.00")
+    (listed,) = api.get(f"{API}/attempts/", {"quiz": practice.pk}).json()["results"]
+    assert (listed["score"], listed["max_score"]) == ("0.00", "1.00")
+    review = client.get(reverse("quizzes:attempt_review", args=[attempt_id])).content.decode()
+    assert "0 / 1" in review and "carries no mark here" in review
+    mine = client.get(reverse("quizzes:my_attempts", args=[course.slug])).content.decode()
+    assert "0 / 1 (0%)" in mine
+    # The right answer to the exam question adds nothing to the introduction's mastery: only
+    # the wrong answer to the free question counts.
+    progress = api.get(f"{API}/courses/{course.pk}/progress/").json()
+    (introduction,) = [s for s in progress["sections"] if s["section"]["slug"] == "introduction"]
+    assert introduction["quiz_accuracy"] == 0
 
 
 @pytest.mark.usefixtures("final_exam_key_free")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question
+from quizzes.models import Attempt, Question, Quiz
 from tests.factories import course_with_learner, fixed_quiz, key_answer
 from tests.views.helpers import form_fields
 
@@ -83,3 +83,20 @@ def test_the_review_makes_a_fixed_number_of_queries(started, django_assert_max_n
     client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
     with django_assert_max_num_queries(PAGE_QUERIES):
         assert client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).status_code == 200
+
+
+def test_a_review_whose_key_waits_for_the_last_attempt_takes_at_most_three_more_queries(
+    started, django_assert_max_num_queries
+):
+    """With `review_key_after_last_attempt` on, a submitted attempt's review (the page and the
+    API document) reads the learner's courses, accommodations and attempts: three queries."""
+    client, attempt = started
+    Quiz.objects.filter(pk=attempt.quiz_id).update(
+        review_key_after_last_attempt=True, max_attempts=2
+    )
+    client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]))
+    with django_assert_max_num_queries(PAGE_QUERIES + 3):
+        html = client.get(reverse("quizzes:attempt_review", args=[attempt.pk])).content.decode()
+    assert "appear after your last attempt" in html
+    with django_assert_max_num_queries(PAGE_QUERIES + 3):
+        assert client.get(f"/api/v1/attempts/{attempt.pk}/").status_code == 200

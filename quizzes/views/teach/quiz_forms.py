@@ -78,6 +78,11 @@ class QuizForm(Unjudged, forms.Form):
     review_shows_explanation = forms.BooleanField(
         label=_("Review shows explanations and the article's passage"), required=False
     )
+    review_key_after_last_attempt = forms.BooleanField(
+        label=_("Right answers and explanations only after the learner's last attempt"),
+        required=False,
+        help_text=Quiz._meta.get_field("review_key_after_last_attempt").help_text,
+    )
     exam_protection = forms.ChoiceField(
         label=_("Before it closes, its questions in practice quizzes and flashcards"),
         choices=ExamProtection.choices,
@@ -106,7 +111,11 @@ class QuizForm(Unjudged, forms.Form):
             ),
             Fieldset(_("When"), columns(("opens_at", "col-md-6"), ("closes_at", "col-md-6"))),
             Fieldset(
-                _("Review"), "review_timing", "review_shows_correct", "review_shows_explanation"
+                _("Review"),
+                "review_timing",
+                "review_shows_correct",
+                "review_shows_explanation",
+                "review_key_after_last_attempt",
             ),
             Fieldset(_("Exam protection"), "exam_protection"),
             Fieldset(_("Learners"), "is_published"),

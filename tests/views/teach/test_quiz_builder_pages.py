@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -102,6 +103,27 @@ def test_closing_before_opening_is_a_field_error(teacher_client, course):
     assert field_errors(reply)["closes_at"] == ["The quiz must close after it opens."]
     assert 'id="form-errors"' in reply.content.decode()
     assert not Quiz.objects.filter(course=course).exists()
+
+
+def test_the_review_fieldset_saves_right_answers_only_after_the_last_attempt(
+    teacher_client, course
+):
+    rows = [{"kind": "fixed", "question": shared_questions(1)[0].pk}]
+    waits = {"title": "Two tries", "review_key_after_last_attempt": True}
+    refused = teacher_client.post(url("quiz_new", course), post_data(waits, rows))
+    assert field_errors(refused)["review_key_after_last_attempt"] == [
+        "With unlimited attempts and no close date a learner never has a last attempt, so the "
+        "review would never show the right answers: set an attempt limit or a close date."
+    ]
+    reply = teacher_client.post(
+        url("quiz_new", course), post_data({**waits, "max_attempts": 2}, rows)
+    )
+    quiz = Quiz.objects.get(course=course, title="Two tries")
+    assert reply.status_code == 302 and quiz.review_key_after_last_attempt
+    page = teacher_client.get(reply["Location"]).content.decode()
+    review = page.split("<legend")[4]  # the fieldsets: Quiz, How it runs, When, Review
+    assert 'name="review_key_after_last_attempt"' in review
+    assert re.search(r'name="review_key_after_last_attempt"[^>]*checked', page)
 
 
 def test_a_repeated_question_is_an_error_on_its_row(teacher_client, course):

@@ -106,6 +106,19 @@ def test_the_review_follows_the_quizs_policy_and_says_so(teacher_client, course,
     assert "The quiz's review hides the right answers" in page
 
 
+def test_the_preview_says_when_the_right_answers_wait_for_the_last_attempt(
+    teacher_client, course, instructor
+):
+    rules = {**RULES, "max_attempts": 2, "review_key_after_last_attempt": True}
+    quiz = quiz_create(
+        course=course, actor=instructor, fields=rules, slots=fixed(one_of_each_type()[0])
+    )
+    page = teacher_client.get(preview_url(course, quiz, "?review=1")).content.decode()
+    assert 'id="preview-key-after-last-attempt"' in page and "Right answer" in page
+    as_answered = teacher_client.get(preview_url(course, quiz)).content.decode()
+    assert 'id="preview-key-after-last-attempt"' not in as_answered
+
+
 def test_the_same_seed_draws_the_same_questions(teacher_client, course, final_exam):
 
     def drawn(query: str) -> list[str]:
