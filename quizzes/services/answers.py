@@ -104,7 +104,8 @@ def answers_save(
         note_versions_in_use((r.question_id, r.question_version_id) for r in responses)
     unknown = wanted - {r.question_id for r in responses}
     if unknown:
-        raise UnknownQuestion(f"Question {min(unknown)} is not part of this attempt.")
+        # The message already says it is not part of the attempt; the detail says which.
+        raise UnknownQuestion(f"(Question {min(unknown)}.)")
     limit, period = write_limit()
     if responses[0].recent_writes >= limit:
         raise TooManyWrites(retry_after=period)
@@ -224,7 +225,7 @@ def _refuse_missing(attempt_id: int, user: AbstractBaseUser) -> None:
     """No response came back: another's (or no) attempt is 404, else the question is unknown."""
     if not Attempt.objects.filter(pk=attempt_id, user=user).exists():
         raise AttemptNotFound()
-    raise UnknownQuestion("That question is not part of this attempt.")
+    raise UnknownQuestion()
 
 
 def ensure_open(attempt: Attempt) -> None:

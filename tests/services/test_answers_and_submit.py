@@ -74,7 +74,7 @@ def test_a_malformed_answer_is_reported_and_changes_nothing(started):
 def test_an_unknown_question_is_rejected_and_nothing_is_saved(started):
     attempt, learner, questions = started
     other = make_question()  # of no quiz of this attempt
-    with pytest.raises(UnknownQuestion):
+    with pytest.raises(UnknownQuestion) as refused:
         answers_save(
             attempt_id=attempt.pk,
             user=learner,
@@ -84,6 +84,17 @@ def test_an_unknown_question_is_rejected_and_nothing_is_saved(started):
             },
         )
     assert not ResponseStep.objects.filter(response__attempt=attempt).exists()
+    assert refused.value.message == (
+        f"That question is not part of this attempt. (Question {other.pk}.)"
+    )
+
+
+def test_an_unknown_question_alone_is_refused_with_its_message_said_once(started):
+    attempt, learner, _ = started
+    other = make_question()
+    with pytest.raises(UnknownQuestion) as refused:
+        answers_save(attempt_id=attempt.pk, user=learner, answers={other.pk: {"choice": "x"}})
+    assert refused.value.message == "That question is not part of this attempt."
 
 
 def test_another_learners_attempt_is_not_found(started):
