@@ -224,8 +224,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Writes per learner: the API's other writes (authoring, tokens) go through DRF's "writes"
 # throttle and the cache; a learner's attempt writes (starts, answer saves, practice checks)
-# are counted inside the attempt's own queries from the rows already written, so the hot path
-# of an exam pays no cache write for its limit (docs/operations.md).
+# and flashcard ratings are counted inside their own queries from the rows already written, so
+# the hot path of an exam pays no cache write for its limit (docs/operations.md).
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "300/minute")
 ATTEMPT_WRITE_RATE = os.environ.get("ATTEMPT_WRITE_RATE", API_WRITE_RATE)
 

@@ -215,11 +215,9 @@ class ReviewedCardSerializer(serializers.Serializer):
 
 
 class ReviewView(APIView):
-    """Rate one of your cards; FSRS schedules it. Which cards a learner may rate is
-    `services/study.review_record`'s rule (`permissions.cards_as_member`), as on the page."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "writes"
+    """Rate one of your cards; FSRS schedules it. Which cards a learner may rate, and how
+    often, is `services/study.review_record`'s rule (`permissions.cards_as_member`, the
+    learner's write limit), as on the page."""
 
     @extend_schema(
         request=ReviewInputSerializer,

@@ -3,11 +3,12 @@ the last one, and the learner's daily limit of new cards."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from fsrs import Rating
 
 from .. import clock
@@ -17,6 +18,7 @@ from ..errors import (
     InvalidRating,
     InvalidStudySetting,
     NothingToUndo,
+    TooManyWrites,
 )
 from ..models import (
     Article,
@@ -36,6 +38,7 @@ from ..selectors import prepared
 from ..selectors.exam_protection import user_guard
 from ..selectors.review_policy import ReviewPolicy
 from ..selectors.study_queue import undoable_reviews
+from .answers import write_limit
 from .row_writes import insert_new
 
 _RATINGS = {rating.value for rating in Rating}
@@ -101,13 +104,25 @@ def review_record(
     card is not about it; or a graded quiz protects its question now, as the queue leaves it
     out). The row is locked so two tabs cannot both apply a review computed
     from the same old state.
+
+    A review is a learner's write: past the write limit (`ATTEMPT_WRITE_RATE`, counted from
+    their review logs in the query that locks the card) it is TooManyWrites, in every door.
     """
     fsrs_rating = _validated_rating(rating)
     duration = recorded_duration(duration_ms)
-    row = cards_as_member(user, article).select_for_update(of=("self",)).filter(pk=card_id).first()
     now = utc(clock.now())
+    limit, period = write_limit()
+    row = (
+        cards_as_member(user, article)
+        .select_for_update(of=("self",))
+        .filter(pk=card_id)
+        .annotate(recent_reviews=_reviews_since(user, now - timedelta(seconds=period)))
+        .first()
+    )
     if row is None or _protected_now(user, row, now):
         raise CardNotFound(f"Card {card_id}.")
+    if row.recent_reviews >= limit:
+        raise TooManyWrites(retry_after=period)
     card = review_outcome(row, fsrs_rating, now)
     # A lapse is forgetting a card that had graduated to review, as in Anki.
     is_lapse = row.state == CardState.REVIEW and fsrs_rating == Rating.Again
@@ -136,6 +151,19 @@ def review_record(
     row.save()
     log.save()
     return row
+
+
+def _reviews_since(user: AbstractBaseUser, since: datetime) -> Coalesce:
+    """How many reviews the user has recorded since `since` (undone ones too: each was a
+    write), as a subquery of the query that locks the card: the limit costs no query."""
+    logs = (
+        ReviewLog.objects.filter(card__user_id=user.pk, reviewed_at__gte=since)
+        .order_by()
+        .values("card__user_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(logs), 0)
 
 
 def _protected_now(user: AbstractBaseUser, card: ReviewCard, now: datetime) -> bool:

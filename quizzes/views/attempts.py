@@ -38,7 +38,7 @@ from ..services.attempts import (
     attempt_start_or_resume,
     attempt_submit,
 )
-from .common import course_for_member
+from .common import course_for_member, too_many_writes
 
 
 def _error(request: HttpRequest, text: str) -> None:
@@ -108,25 +108,8 @@ def quiz_start(request: HttpRequest, course: str, quiz: int) -> HttpResponse:
         _error(request, error.message)
         return redirect("quizzes:quiz", course=course, quiz=quiz)
     except TooManyWrites as error:
-        return _too_many_writes(request, error)
+        return _json_error(error) if _wants_json(request) else too_many_writes(request, error)
     return redirect("quizzes:attempt", attempt=started.attempt.pk)
-
-
-def _too_many_writes(request: HttpRequest, error: TooManyWrites) -> HttpResponse:
-    """429 with Retry-After, as the API answers. A redirect back to the quiz would hide the
-    status and the wait from whoever retries; the "try again in a moment" page (the one a
-    database outage shows) says how long to wait, and that nothing saved is lost."""
-    if _wants_json(request):
-        return _json_error(error)
-    reply = render(
-        request,
-        "503.html",
-        {"message": error.message, "retry_after": error.retry_after},
-        status=error.status,
-    )
-    for name, value in error.headers.items():
-        reply[name] = value
-    return reply
 
 
 def _pages(attempt: Attempt, count: int) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from ..errors import TooManyWrites
 from ..models import Course
 from ..selectors import membership
 
@@ -19,3 +21,19 @@ def course_for_member(user: AbstractBaseUser, slug: str) -> tuple[Course, str]:
     if course is None:
         raise Http404("No such course.")
     return course, course.role
+
+
+def too_many_writes(request: HttpRequest, error: TooManyWrites) -> HttpResponse:
+    """A page's answer to a learner past their write limit: 429 with Retry-After, as the API
+    answers. A redirect back would hide the status and the wait from whoever retries; the "try
+    again in a moment" page (the one a database outage shows) says how long to wait, and that
+    nothing saved is lost."""
+    reply = render(
+        request,
+        "503.html",
+        {"message": error.message, "retry_after": error.retry_after},
+        status=error.status,
+    )
+    for name, value in error.headers.items():
+        reply[name] = value
+    return reply

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from .. import clock
-from ..errors import CardNotFound, DomainError, InvalidRating, NothingToUndo
+from ..errors import CardNotFound, DomainError, InvalidRating, NothingToUndo, TooManyWrites
 from ..models import Course, ReviewCard
 from ..models.study import NEW_CARDS_PER_DAY_MAX
 from ..scheduling import RATING_NAMES, rating_previews
@@ -37,7 +37,7 @@ from ..services.study import (
     review_undo,
     study_preferences_update,
 )
-from .common import course_for_member
+from .common import course_for_member, too_many_writes
 
 
 class NewCardsPerDayForm(forms.Form):
@@ -158,6 +158,8 @@ def flashcard_review(request: HttpRequest, course: str, card: int) -> HttpRespon
         raise Http404("No such card.") from None
     except InvalidRating as error:
         return _page(request, course_obj, status=400, error=error.message)
+    except TooManyWrites as error:
+        return too_many_writes(request, error)
     return _back_to_queue(course_obj)
 
 

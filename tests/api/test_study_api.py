@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -381,13 +382,25 @@ def test_a_refused_review_takes_no_more_queries_and_writes_nothing(django_assert
     assert not ReviewLog.objects.exists()
 
 
-def test_reviews_are_throttled_and_the_queue_is_not(api, course, learner, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
-
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"writes": "1/minute"})
+def test_reviews_past_the_write_limit_are_429_on_the_page_and_the_api_and_the_queue_is_not(
+    api, client, course, learner, settings
+):
+    """The limit is the service's (one home): the page's rating form is refused as the API is
+    (it was the API's throttle alone), and an undone review still counts."""
+    settings.ATTEMPT_WRITE_RATE = "1/minute"
+    client.force_login(learner)
     api.get(due_url(course))
-    first, second = ReviewCard.objects.filter(user=learner).order_by("pk")[:2]
+    first, second, third = ReviewCard.objects.filter(user=learner).order_by("pk")[:3]
     assert review(api, first, {"rating": 3}).status_code == 200
-    assert review(api, second, {"rating": 3}).status_code == 429
+    assert api.post(f"{API}/courses/{course.pk}/flashcards/undo/").status_code == 200
+    by_api = review(api, second, {"rating": 3})
+    by_page = client.post(
+        reverse("quizzes:flashcard_review", args=[course.slug, third.pk]), {"rating": "3"}
+    )
+    assert by_api.status_code == by_page.status_code == 429
+    assert by_api["Retry-After"] == by_page["Retry-After"] == "60"
+    assert by_api.json()["error"]["code"] == "throttled"
+    assert "Try again in" in by_page.content.decode()
     assert ReviewLog.objects.count() == 1
+    assert ReviewCard.objects.filter(user=learner, review_count__gt=0).count() == 0
     assert api.get(due_url(course)).status_code == 200
