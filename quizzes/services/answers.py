@@ -213,8 +213,10 @@ def _first_answer_saved(
         )
     except IntegrityError:
         # Another first save of this question committed while this one waited (PostgreSQL):
-        # as when the full save meets it (`_append_while_open`).
-        raise SaveConflict() from None
+        # the full save reads it and saves this answer on top, as `_append_while_open` does.
+        if connection.in_atomic_block:
+            raise SaveConflict() from None  # the failed statement ended the caller's transaction
+        return None
     if not written:
         return None
     note_saved(attempt_id, [question_id])
@@ -293,7 +295,9 @@ def save_step(response: Response, now: datetime) -> ResponseStep:
 
 
 def _append_while_open(attempt: Attempt, steps: list[ResponseStep]) -> bool:
-    """Append the steps if the attempt is still open and within its time; False if not."""
+    """Append the steps if the attempt is still open and within its time; False if not, or if
+    another save of one of these questions took the step's number first (the caller reads
+    again and saves on top)."""
     try:
         if len(steps) == 1:
             return _insert_step_while_open(attempt, steps[0]) == 1
@@ -303,7 +307,12 @@ def _append_while_open(attempt: Attempt, steps: list[ResponseStep]) -> bool:
             ResponseStep.objects.bulk_create(steps)
         return True
     except IntegrityError:
-        raise SaveConflict() from None
+        # PostgreSQL: the other save committed while this INSERT waited on the unique index
+        # (on SQLite the write lock makes the INSERT write nothing instead). A 409 here would
+        # make the page reload and show the other save's answer, not this newer one.
+        if connection.in_atomic_block:
+            raise SaveConflict() from None  # the failed statement ended the caller's transaction
+        return False
 
 
 def _open_condition(attempt: Attempt) -> tuple[str, list[Any]]:

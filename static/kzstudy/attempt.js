@@ -65,8 +65,22 @@
     pending.set(id, setTimeout(function () { save(fieldset, attempt + 1, change); }, Math.min(30000, 2000 * Math.pow(2, attempt))));
   }
 
-  async function save(fieldset, attempt, change) {
+  // A question's saves go one at a time, in the order they were made: a save sent while an
+  // older one is on its way could be answered first and then overwritten by the older answer
+  // (or meet it as a conflict). Each waits for the one before it, then sends the fields as they
+  // are by then; the promise it returns settles once this one is answered.
+  const queued = new Map();
+
+  function save(fieldset, attempt, change) {
     const questionId = fieldset.dataset.question;
+    const before = queued.get(questionId) || Promise.resolve();
+    const mine = before.then(function () { return send(fieldset, questionId, attempt, change); });
+    queued.set(questionId, mine);
+    mine.finally(function () { if (queued.get(questionId) === mine) queued.delete(questionId); });
+    return mine;
+  }
+
+  async function send(fieldset, questionId, attempt, change) {
     if (!retrying.size) setStatus("Saving…");
     try {
       const response = await fetch(form.dataset.saveUrl, {
