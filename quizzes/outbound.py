@@ -20,9 +20,12 @@ The policy (docs/security.md, "Outbound requests"):
   bearer token on to wherever the redirect points. Every hop would be re-checked anyway (each
   connection passes the address check), but refusing is simpler to reason about.
 - **Short timeouts and a size limit**: `OUTBOUND_CONNECT_TIMEOUT` to connect,
-  `OUTBOUND_TIMEOUT` between bytes, `OUTBOUND_TOTAL_TIMEOUT` for the whole answer; the answer is
-  streamed and reading stops past `OUTBOUND_MAX_RESPONSE_BYTES` (so no JSON parsed here is ever
-  larger), and JSON too deeply nested to parse is refused like any other bad answer.
+  `OUTBOUND_TIMEOUT` between bytes, `OUTBOUND_TOTAL_TIMEOUT` for the whole exchange, from the
+  request's start (connecting, TLS, sending, the headers, the body) to the answer's last byte,
+  however slowly a peer trickles it: a watchdog shuts the connection's socket down at the
+  deadline (see `_Exchange`). The answer is streamed and reading stops past
+  `OUTBOUND_MAX_RESPONSE_BYTES` (so no JSON parsed here is ever larger), and JSON too deeply
+  nested to parse is refused like any other bad answer.
 - **One error, safe to show**: `OutboundError.message` names who failed and how in our words
   ("The platform answered with HTTP 502.") and never quotes the remote answer or a low-level
   error, which would make the tool an oracle for what answers where; the detail is logged
@@ -35,8 +38,11 @@ import ipaddress
 import json
 import logging
 import socket
+import threading
 import time
 from collections.abc import Mapping
+from contextlib import suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -100,6 +106,10 @@ class AddressRefused(Exception):
 
     def __init__(self, host: str, address: str, problem: str) -> None:
         super().__init__(f"{host} resolves to {address}, {problem}")
+
+
+class TotalTimeout(urllib3.exceptions.TimeoutError):
+    """OUTBOUND_TOTAL_TIMEOUT passed before the exchange ended; told like any other timeout."""
 
 
 # -- the policy ------------------------------------------------------------------------------
@@ -187,6 +197,72 @@ def check_url(url: object, what: str) -> str:
     return url  # type: ignore[return-value]
 
 
+# -- the deadline of the whole exchange -------------------------------------------------------
+
+
+class _Exchange:
+    """One request's OUTBOUND_TOTAL_TIMEOUT, from its start to the answer's last byte.
+
+    Socket timeouts only bound each operation, so a peer sending a header byte every few seconds
+    would never meet one. A watchdog timer shuts down, at the deadline, every socket the
+    exchange's connection made (through a duplicate of its descriptor, which stays ours until
+    the exchange ends and still reaches the socket once TLS wraps it): whatever is waiting on it
+    (connecting, the TLS handshake, sending, the headers, the body) fails at once, and `expired`
+    tells the caller why. Leaving the exchange cancels and joins the timer and closes the
+    duplicates, so no thread or descriptor outlives it.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def over(self) -> bool:
+        """Whether the deadline has passed (the watchdog may be a moment behind the clock)."""
+        return self.expired or time.monotonic() >= self.deadline
+
+    def timed_out(self) -> TotalTimeout:
+        return TotalTimeout(f"no complete answer within {self.seconds:g} s")
+
+    def watch(self, sock: socket.socket) -> float:
+        """Put `sock` under the watchdog; the seconds left, or TimeoutError when none are."""
+        with self._lock:
+            left = self.deadline - time.monotonic()
+            if self.expired or left <= 0:
+                raise TimeoutError(f"no complete answer within {self.seconds:g} s")
+            self._sockets.append(sock.dup())
+            return left
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                with suppress(OSError):  # not connected (yet, or any more)
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Exchange:
+        self._timer.start()
+        self._token = _EXCHANGE.set(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _EXCHANGE.reset(self._token)
+        self._timer.cancel()
+        self._timer.join()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+# The exchange the current request belongs to; none for a library's call through `session()`.
+_EXCHANGE: ContextVar[_Exchange | None] = ContextVar("outbound_exchange", default=None)
+
+
 # -- the connection that checks where it connects ---------------------------------------------
 
 
@@ -206,6 +282,7 @@ class _CheckedConnectionMixin:
                 # inside is no platform's, and trying the others would only hide it.
                 raise AddressRefused(self.host, sockaddr[0], problem)
         error: OSError | None = None
+        exchange = _EXCHANGE.get()
         for family, kind, proto, _, sockaddr in found:
             sock = socket.socket(family, kind, proto)
             try:
@@ -214,7 +291,10 @@ class _CheckedConnectionMixin:
                 # A float from `request`; urllib3's "no value" sentinel when a library's
                 # call named none, which gets the policy's connect timeout instead.
                 given = self.timeout if isinstance(self.timeout, int | float) else None
-                sock.settimeout(given or _setting("OUTBOUND_CONNECT_TIMEOUT", 5))
+                timeout = given or _setting("OUTBOUND_CONNECT_TIMEOUT", 5)
+                if exchange is not None:  # no longer than the exchange has left
+                    timeout = min(timeout, exchange.watch(sock))
+                sock.settimeout(timeout)
                 sock.connect(sockaddr)
                 return sock
             except TimeoutError as timeout:
@@ -279,7 +359,7 @@ def session() -> requests.Session:
     """A requests session under the policy's address check and timeouts, refusing redirects.
 
     For a library that takes a session (pylti1p3 does); kzstudy's own code calls `request`,
-    which adds the URL check, the size limit and safe errors.
+    which adds the URL check, OUTBOUND_TOTAL_TIMEOUT, the size limit and safe errors.
     """
     checked = _checked_session()
     checked.max_redirects = 0  # following one raises TooManyRedirects
@@ -321,8 +401,7 @@ def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
 
-def _read(response: requests.Response, what: str, limit: int) -> bytes:
-    deadline = time.monotonic() + _setting("OUTBOUND_TOTAL_TIMEOUT", 30)
+def _read(response: requests.Response, what: str, limit: int, exchange: _Exchange) -> bytes:
     too_large = OutboundError(f"{what} sent an answer larger than {limit:,} bytes.")
     declared = response.headers.get("Content-Length", "")
     # ASCII digits only ("²" passes str.isdigit() and int() refuses it); a length past 18
@@ -337,13 +416,30 @@ def _read(response: requests.Response, what: str, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise too_large
-        if time.monotonic() > deadline:
-            raise OutboundError(f"{what} timed out.", retryable=True)
+        if exchange.over():
+            raise exchange.timed_out()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _send(method: str, url: str, what: str, limit: int, kwargs: dict[str, Any]) -> Reply:
+    with _Exchange(_setting("OUTBOUND_TOTAL_TIMEOUT", 30)) as exchange:
+        try:
+            reply = _request_and_read(method, url, what, limit, kwargs, exchange)
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as e:
+            # The watchdog's shutdown, whatever it looked like where it hit (a closed connection,
+            # a TLS error), or a socket timeout capped by the time left.
+            if exchange.over():
+                raise exchange.timed_out() from e
+            raise
+        if exchange.expired:  # a body read "to its end" may have been cut short by the shutdown
+            raise exchange.timed_out()
+        return reply
+
+
+def _request_and_read(
+    method: str, url: str, what: str, limit: int, kwargs: dict[str, Any], exchange: _Exchange
+) -> Reply:
     with (
         _checked_session() as checked,
         checked.request(method, url, allow_redirects=False, stream=True, **kwargs) as response,
@@ -365,7 +461,7 @@ def _send(method: str, url: str, what: str, limit: int, kwargs: dict[str, Any]) 
                 status=status,
                 retryable=status >= 500 or status == 429,
             )
-        body = _read(response, what, limit)
+        body = _read(response, what, limit, exchange)
         links = {
             link["rel"]: link["url"]
             for link in parse_header_links(response.headers.get("Link", ""))
