@@ -1,5 +1,6 @@
 """Error pages: JSON under /api/ (the API's error envelope), the site's HTML pages elsewhere
-(templates/403.html, 404.html, 500.html; 503.html for database outages, see kzstudy/outage.py)."""
+(templates/403.html, 404.html, 500.html; 503.html for database and cache outages, see
+kzstudy/outage.py)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500, or 503 when what failed is the database (an exception in a middleware, such as the
-    session read or save, reaches Django's handler500 rather than a middleware's hook)."""
+    """500, or 503 when what failed is the database or the cache (an exception in a middleware,
+    such as the session read or save, reaches Django's handler500 rather than a middleware's
+    hook)."""
     outage = outage_response_for_current(request)
     if outage is not None:
         return outage

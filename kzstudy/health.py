@@ -5,12 +5,14 @@ database outage never gets app servers restarted (they recover by themselves, se
 kzstudy/outage.py). `/readyz` answers 503 when this server cannot serve: the database is
 unreachable or migrations are missing. The task worker's heartbeat (written by the grade sweep,
 a task the periodic schedule enqueues every few seconds: quizzes/lti/tasks.py) and the LTI
-outbox are reported too, as "degraded" with 200: a stuck worker is worth an alert, but taking
-every app server out of the load balancer for it would turn a late grade into a full outage.
+outbox are reported too, as "degraded" with 200: a stuck worker or a grade that failed for good
+is worth an alert, but taking every app server out of the load balancer for it would turn a late
+grade into a full outage.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +24,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kzstudy.outage import is_cache_outage
 from quizzes import clock
+
+logger = logging.getLogger("kzstudy.outage")
 
 HEARTBEAT_KEY = "kzstudy:heartbeat:{name}"
 # The background worker (`run_worker`) as seen through the tasks it runs.
@@ -36,8 +41,14 @@ _migrations_applied = False
 
 
 def record_heartbeat(name: str) -> None:
-    """Note that worker `name` is alive now (in the shared cache, so every server sees it)."""
-    cache.set(HEARTBEAT_KEY.format(name=name), clock.now().isoformat(), timeout=None)
+    """Note that worker `name` is alive now (in the shared cache, so every server sees it).
+    With the cache down (Redis) the note is skipped: the worker's work (sending grades) goes on."""
+    try:
+        cache.set(HEARTBEAT_KEY.format(name=name), clock.now().isoformat(), timeout=None)
+    except Exception as error:
+        if not is_cache_outage(error):
+            raise
+        logger.warning("Cache unavailable, heartbeat of %s not recorded (%s)", name, error)
 
 
 def last_heartbeat(name: str) -> datetime | None:
@@ -75,7 +86,14 @@ def _workers(now: datetime) -> dict[str, Any]:
     stale_after = getattr(settings, "READY_WORKER_STALE_SECONDS", DEFAULT_WORKER_STALE_SECONDS)
     report: dict[str, Any] = {"ok": True}
     for name in WORKER_NAMES:
-        beat = last_heartbeat(name)
+        try:
+            beat = last_heartbeat(name)
+        except Exception as error:
+            if not is_cache_outage(error):
+                raise
+            # This server still serves (sessions fall back to the database): degraded, not
+            # unready, or a Redis outage would take every app server out of the pool.
+            return {"ok": False, "error": f"cache unavailable: {type(error).__name__}"}
         if beat is None:
             # No worker has run yet (a fresh install, or grades not used): nothing to judge.
             report[name] = {"last_seen": None, "age_seconds": None}

@@ -1,10 +1,14 @@
-"""Database outages answered honestly: 503 with Retry-After, never a 500 with a traceback.
+"""Outages answered honestly: 503 with Retry-After, never a 500 with a traceback.
 
 While the database is unreachable, restarting, or (SQLite) locked past its timeout, every
 request gets 503 and a `Retry-After` header: pages a short "try again" page that renders
 without the database, the API (and pages asked for JSON, like the autosave) the error
 envelope with code "unavailable". One warning line is logged instead of a traceback. Nothing is
 kept about the outage: the next request tries the database again, so the app recovers by itself.
+
+The same holds for the shared cache (REDIS_URL): a request that needs Redis while it is down,
+restarting or read-only answers 503 (a throttled API write, an LTI token). Sessions do not need
+it: they fall back to the database (kzstudy/user_sessions/backends/cached_db.py).
 
 An outage can surface in three places, and each is covered:
 - in a view (or its template): `OutageMiddleware.process_exception`;
@@ -96,6 +100,40 @@ def is_database_outage(exc: BaseException | None) -> bool:
     return any(_single_is_outage(link) for link in _chain(exc))
 
 
+def _single_is_cache_outage(exc: BaseException) -> bool:
+    # Imported only when redis raised it: the project runs without Redis (and redis-py) too.
+    if not (type(exc).__module__ or "").startswith("redis"):
+        return False
+    from redis import exceptions as redis_errors
+
+    # Unreachable, refusing, timing out or still loading its data (BusyLoadingError is a
+    # ConnectionError); read-only after a failover, full (maxmemory), or a cluster without
+    # its primary. Other errors (WRONGTYPE, a bad argument) are bugs: they stay 500s.
+    return isinstance(
+        exc,
+        (
+            redis_errors.ConnectionError,
+            redis_errors.TimeoutError,
+            redis_errors.ReadOnlyError,
+            redis_errors.OutOfMemoryError,
+            redis_errors.ClusterDownError,
+            redis_errors.TryAgainError,
+        ),
+    )
+
+
+def is_cache_outage(exc: BaseException | None) -> bool:
+    """Whether this exception means the shared cache (Redis) cannot serve now."""
+    if exc is None:
+        return False
+    return any(_single_is_cache_outage(link) for link in _chain(exc))
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """A database or cache outage: answered 503 with Retry-After."""
+    return is_database_outage(exc) or is_cache_outage(exc)
+
+
 def retry_after_seconds() -> int:
     return int(getattr(settings, "OUTAGE_RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS))
 
@@ -124,7 +162,8 @@ def outage_response(request: HttpRequest, exc: BaseException | None = None) -> H
     response["Cache-Control"] = "no-store"
     reason = f"{type(exc).__name__}: {exc}" if exc is not None else "database unavailable"
     logger.warning(
-        "Database unavailable, answered %s %s with 503 (%s)",
+        "%s unavailable, answered %s %s with 503 (%s)",
+        "Cache" if is_cache_outage(exc) and not is_database_outage(exc) else "Database",
         request.method,
         request.path,
         reason.splitlines()[0][:300],
@@ -136,16 +175,16 @@ def outage_response(request: HttpRequest, exc: BaseException | None = None) -> H
 
 
 def outage_response_for_current(request: HttpRequest) -> HttpResponse | None:
-    """For handler500: a 503 when the exception being handled is a database outage."""
+    """For handler500: a 503 when the exception being handled is an outage."""
     exc = sys.exc_info()[1]
-    if is_database_outage(exc):
+    if is_outage(exc):
         return outage_response(request, exc)
     return None
 
 
 def _remember_outage(sender, request: HttpRequest | None = None, **kwargs) -> None:
     exc = sys.exc_info()[1]
-    if request is not None and is_database_outage(exc):
+    if request is not None and is_outage(exc):
         setattr(request, _MARK, exc)
 
 
@@ -153,7 +192,7 @@ got_request_exception.connect(_remember_outage, dispatch_uid="kzstudy.outage.rem
 
 
 class OutageMiddleware:
-    """Turns a database outage anywhere in the request into a 503 (see the module's notes)."""
+    """Turns an outage anywhere in the request into a 503 (see the module's notes)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -166,7 +205,7 @@ class OutageMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if is_database_outage(exception):
+        if is_outage(exception):
             return outage_response(request, exception)
         return None
 
@@ -177,4 +216,4 @@ class OutageLogFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not is_database_outage(exc)
+        return not is_outage(exc)

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "kzstudy.request_limits.RequestBodyLimitMiddleware",
     # Before anything reads cookies, forms or JSON: a NUL character is a 400, never a 500.
     "kzstudy.nul_guard.RejectNulMiddleware",
-    # Database outages become 503 + Retry-After, wherever in the request they happen.
+    # Database and cache outages become 503 + Retry-After, wherever in the request they happen.
     "kzstudy.outage.OutageMiddleware",
     # Outermost of the cookie writers, so it sees every cookie the others set.
     "quizzes.lti.cookies.PartitionedCookiesMiddleware",
@@ -279,11 +279,21 @@ SPECTACULAR_SETTINGS = {
 # so several app servers agree. Without REDIS_URL: in the database (`createcachetable` makes
 # the table; make run, deploys), through a backend that does not count the whole table on
 # every write (kzstudy/cache.py). With REDIS_URL: Django's Redis cache, and sessions read from
-# it (`cached_db`: still written to the database, so a Redis restart signs nobody out).
+# it (`cached_db`: still written to the database, so a Redis restart signs nobody out, and while
+# Redis is down sessions are served from the database alone).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis host that stops answering (rather than refusing) must not hold requests:
+            # past these it is an outage like a refused connection (kzstudy/outage.py).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "1")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "2")),
+            },
+        }
     }
     SESSION_ENGINE = "kzstudy.user_sessions.backends.cached_db"
 else:

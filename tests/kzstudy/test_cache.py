@@ -66,15 +66,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server on 127.0.0.1 (Debian's package), stopped after the test."""
+def start_redis(port: int, directory) -> subprocess.Popen:
+    """A throwaway redis-server on 127.0.0.1:`port` (Debian's package), once it listens."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(directory)],
         stdout=subprocess.DEVNULL,
     )
     for _ in range(50):
@@ -83,9 +81,21 @@ def redis_url(tmp_path):
             break
         except OSError:
             time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
+    return process
+
+
+def stop_redis(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server, stopped after the test."""
+    port = free_port()
+    process = start_redis(port, tmp_path)
+    yield f"redis://127.0.0.1:{port}/0"
+    stop_redis(process)
 
 
 SHOW_SETTINGS = """
@@ -148,3 +158,47 @@ def test_postgresql_prepares_hot_statements_unless_behind_pgbouncer(monkeypatch)
 def test_sqlite_keeps_its_connections_open_between_requests_too():
     config = database_from_url("sqlite:////tmp/kzstudy-settings-test.sqlite3")
     assert config["CONN_MAX_AGE"] == 600 and config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+SILENT_REDIS_PROBE = """
+import time
+from django.core.cache import cache
+from kzstudy.outage import is_cache_outage
+began = time.monotonic()
+try:
+    cache.get("kzstudy-probe")
+except Exception as error:
+    print(type(error).__name__, is_cache_outage(error), round(time.monotonic() - began, 1))
+"""
+
+
+def test_a_redis_that_stops_answering_is_an_outage_within_its_timeout(tmp_path):
+    """A Redis host that accepts connections but never answers (hung, or a half-open network)
+    must not hold a request: past REDIS_TIMEOUT it is an outage (503), like a refused one."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        env = {
+            "SECRET_KEY": "a-test-secret-key-for-the-redis-settings-0123456789abcdef",
+            "DEBUG": "1",
+            "REDIS_URL": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+            "REDIS_TIMEOUT": "0.5",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "PATH": "/usr/bin:/bin",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SILENT_REDIS_PROBE],
+            env=env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        silent.close()
+    assert result.returncode == 0, result.stderr
+    name, outage, seconds = result.stdout.split()[-3:]
+    assert (name, outage) == ("TimeoutError", "True")
+    assert float(seconds) < 2.0
