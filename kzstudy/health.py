@@ -121,11 +121,16 @@ def _outbox(now: datetime) -> dict[str, Any]:
         overdue=Count("id", filter=Q(next_try_at__lt=now - overdue_after)),
     )
     oldest = figures["oldest"]
+    # Grades the platform never took, retried until LTI_RETRY_HOURS or refused: they wait for
+    # staff to send them again (admin, `lti_resend_failed`). A later grade of the same learner
+    # and placement that arrives replaces them, and they stop counting.
+    failed = LtiScore.objects.filter(status=ScoreStatus.FAILED).count()
     return {
-        "ok": figures["overdue"] == 0,
+        "ok": figures["overdue"] == 0 and failed == 0,
         "backlog": figures["backlog"],
         "overdue": figures["overdue"],
         "oldest_pending_age_seconds": round((now - oldest).total_seconds(), 1) if oldest else None,
+        "failed": failed,
     }
 
 

@@ -380,9 +380,11 @@ LTI_DYNAMIC_REGISTRATION = env_bool("LTI_DYNAMIC_REGISTRATION", True)
 LTI_MAX_PENDING_PLATFORMS = int(os.environ.get("LTI_MAX_PENDING_PLATFORMS", "20"))
 # Extra origins allowed to frame kzstudy, e.g. "https://*.instructure.com" for Canvas.
 LTI_FRAME_ANCESTORS = env_list("LTI_FRAME_ANCESTORS")
-# Grade delivery: first retry after this many seconds, doubling, at most LTI_MAX_TRIES tries.
+# Grade delivery: first retry after this many seconds, doubling, at most an hour apart, until
+# the grade is LTI_RETRY_HOURS old (7 days: an LMS outage or maintenance window strands no
+# grade); only then is it failed (docs/lti.md). LTI_MAX_TRIES is no longer read.
 LTI_RETRY_BASE_SECONDS = float(os.environ.get("LTI_RETRY_BASE_SECONDS", "30"))
-LTI_MAX_TRIES = int(os.environ.get("LTI_MAX_TRIES", "10"))
+LTI_RETRY_HOURS = float(os.environ.get("LTI_RETRY_HOURS", "168"))
 
 # Background work runs on Django's tasks framework (docs/operations.md, workers). The default is
 # django-tasks-db's database backend, run by `manage.py run_worker`; a site may name another

@@ -255,7 +255,11 @@ class LtiContextAdmin(admin.ModelAdmin):
 
 @admin.register(LtiScore)
 class LtiScoreAdmin(admin.ModelAdmin):
-    """The outbox: what was sent, what waits, and why a delivery failed."""
+    """The outbox: what was sent, what waits, and why a delivery failed.
+
+    Failed grades are announced at the top of the list (and counted by `/readyz`); filter by
+    status *failed* and a platform or course, select all, and send them again.
+    """
 
     list_display = (
         "created_at",
@@ -268,7 +272,7 @@ class LtiScoreAdmin(admin.ModelAdmin):
         "sent_at",
         "short_error",
     )
-    list_filter = ("status", "reason", "link__platform")
+    list_filter = ("status", "reason", "link__platform", "link__course")
     search_fields = ("identity__sub", "identity__user__username", "last_error")
     list_select_related = ("identity", "link")
     readonly_fields = [f.name for f in LtiScore._meta.fields]
@@ -280,13 +284,35 @@ class LtiScoreAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            failed = LtiScore.objects.filter(status=ScoreStatus.FAILED).count()
+            if failed:
+                self.message_user(
+                    request,
+                    _(
+                        "%(count)s grades failed for good and are not in the platforms' "
+                        "gradebooks. Once the platform takes them (see last error), filter by "
+                        "status failed, select them all and send them again."
+                    )
+                    % {"count": failed},
+                    messages.WARNING,
+                )
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description=_("last error"))
     def short_error(self, obj):
         return obj.last_error[:120]
 
     @admin.action(description=_("Send the selected failed scores again"))
     def retry_now(self, request, queryset):
-        count = queryset.filter(status=ScoreStatus.FAILED).update(
-            status=ScoreStatus.PENDING, tries=0, next_try_at=clock.now()
-        )
-        self.message_user(request, f"{count} scores queued again.")
+        from .outbox import resend_failed  # the outbox's HTTP stack only when it is used
+
+        queued, replaced = resend_failed(queryset)
+        message = f"{queued} scores queued again."
+        if replaced:
+            message += (
+                f" {replaced} others were not: a newer grade of the same learner and placement"
+                " is queued, delivered or failed itself."
+            )
+        self.message_user(request, message)

@@ -3,10 +3,18 @@ that earns them, and a worker sends them to the platform, retrying with backoff.
 
 The grade sent is the learner's quiz grade (`QuizGrade.percent`, by the quiz's grading
 method), as `scoreGiven` out of 100; `quizzes.lti.receivers` passes it on from the core's
-signals. A grade equal to the last one queued for the same link and learner
-is not queued again; a newer grade supersedes an older one still waiting. Only learners'
-grades leave, under their identity on the course's registration, and only to the placements of
-the quiz they launched (`_placements`).
+signals. A grade equal to the last one for the same link and learner is not queued again while
+that one is delivered or waits for its first try; one equal to a grade on its way, being retried
+or failed is queued, and goes out only if that one does not arrive (`_equal_before`). A
+newer grade supersedes an older one still waiting. Only learners' grades leave, under their
+identity on the course's registration, and only to the placements of the quiz they launched
+(`_placements`).
+
+A grade the platform cannot take yet (5xx, 429, network trouble, a refused token) is retried
+with backoff until it is `LTI_RETRY_HOURS` (7 days) old, so an LMS outage or maintenance
+window of hours or days strands nothing; only then, or on a refusal (another 4xx), is it
+`failed`. Failed grades are counted by `/readyz` (kzstudy/health.py) and sent again by staff
+(`resend_failed`: the admin action, `manage.py lti_resend_failed`).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .. import clock
 from ..models import (
@@ -45,8 +53,9 @@ def _retry_base() -> float:
     return float(getattr(settings, "LTI_RETRY_BASE_SECONDS", 30))
 
 
-def max_tries() -> int:
-    return int(getattr(settings, "LTI_MAX_TRIES", 10))
+def retry_horizon() -> timedelta:
+    """How long after it was earned a grade is still retried (`LTI_RETRY_HOURS`, 7 days)."""
+    return timedelta(hours=float(getattr(settings, "LTI_RETRY_HOURS", 168)))
 
 
 def backoff(tries: int) -> timedelta:
@@ -159,6 +168,21 @@ def _learner_identity(attempt: Attempt) -> LtiIdentity | None:
     ).first()
 
 
+def _covers(latest: LtiScore, grade: Decimal) -> bool:
+    """Whether the newest grade of a learner's placement makes queueing an equal `grade` useless:
+    it is delivered, or waits for its first try (it goes out as soon as `grade` would).
+
+    An equal grade on its way, being retried or failed is queued all the same, with its own
+    retry horizon: should that one fail for good, this one still arrives. Should it arrive,
+    this one is not sent (`_equal_before`).
+    """
+    if latest.score_given != grade:
+        return False
+    return latest.status == ScoreStatus.SENT or (
+        latest.status == ScoreStatus.PENDING and latest.tries == 0
+    )
+
+
 def _enqueue(
     attempt: Attempt, links: list[LtiResourceLink], reason: str, best: Decimal | None
 ) -> int:
@@ -172,11 +196,11 @@ def _enqueue(
     for link in links:
         latest = (
             LtiScore.objects.filter(link=link, identity=identity)
-            .exclude(status__in=[ScoreStatus.SUPERSEDED, ScoreStatus.FAILED])
+            .exclude(status=ScoreStatus.SUPERSEDED)
             .order_by("-created_at", "-id")
             .first()
         )
-        if latest is not None and latest.score_given == best:
+        if latest is not None and _covers(latest, best):
             continue
         LtiScore.objects.filter(link=link, identity=identity, status=ScoreStatus.PENDING).update(
             status=ScoreStatus.SUPERSEDED
@@ -199,11 +223,13 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # Claimed but not sent: superseded, already delivered by an equal grade, or waiting for one.
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.skipped
 
 
 def _claim(limit: int) -> list[LtiScore]:
@@ -276,9 +302,53 @@ def _supersede(score: LtiScore) -> None:
     score.save(update_fields=["status"])
 
 
+def _equal_before(score: LtiScore) -> LtiScore | None:
+    """The grade just before this one for the same learner and placement, when it is equal.
+
+    Only that one, whatever its status: any other between them may have reached the LMS with
+    another value, and then this one must go out.
+    """
+    before = (
+        LtiScore.objects.filter(
+            link_id=score.link_id, identity_id=score.identity_id, pk__lt=score.pk
+        )
+        .order_by("-pk")
+        .only("status", "score_given", "next_try_at")
+        .first()
+    )
+    return before if before is not None and before.score_given == score.score_given else None
+
+
+def _gives_up(score: LtiScore, error: ServiceError) -> bool:
+    return not error.retryable or clock.now() - score.created_at >= retry_horizon()
+
+
 def _deliver(score: LtiScore, report: DeliveryReport) -> None:
     if _has_newer(score):
         _supersede(score)
+        report.skipped += 1
+        return
+    before = _equal_before(score)
+    if before is not None and before.status == ScoreStatus.SENT:
+        # Queued while that equal grade was on its way (`_covers`), which has arrived since:
+        # the LMS has this grade, so it is not sent again.
+        score.status = ScoreStatus.SENT
+        score.sent_at = clock.now()
+        score.save(update_fields=["status", "sent_at"])
+        _supersede_failed_before(score)
+        report.skipped += 1
+        return
+    if (
+        before is not None
+        and before.status == ScoreStatus.SENDING
+        and before.next_try_at > clock.now()
+    ):
+        # That equal grade is on its way in another worker (its lease runs until next_try_at):
+        # wait for its outcome instead of sending the same grade twice.
+        score.status = ScoreStatus.PENDING
+        score.next_try_at = before.next_try_at
+        score.save(update_fields=["status", "next_try_at"])
+        report.skipped += 1
         return
     try:
         post_score(score.link.platform, _lineitem(score.link), _payload(score))
@@ -289,7 +359,7 @@ def _deliver(score: LtiScore, report: DeliveryReport) -> None:
             # A newer grade was queued while this one was in flight: retrying this one could
             # land it after the newer, so it steps aside.
             score.status = ScoreStatus.SUPERSEDED
-        elif error.retryable and score.tries < max_tries():
+        elif not _gives_up(score, error):
             score.status = ScoreStatus.PENDING
             score.next_try_at = clock.now() + backoff(score.tries)
             report.retrying += 1
@@ -298,18 +368,82 @@ def _deliver(score: LtiScore, report: DeliveryReport) -> None:
             report.failed += 1
         report.errors.append(f"score {score.pk}: {error}")
         logger.warning("LTI score %s not delivered (try %s): %s", score.pk, score.tries, error)
+        if score.status == ScoreStatus.FAILED:
+            logger.error(
+                "LTI score %s failed for good after %s tries; send it again from the admin or "
+                "with `manage.py lti_resend_failed` once the platform takes it: %s",
+                score.pk,
+                score.tries,
+                error,
+            )
     else:
         score.tries += 1
         score.status = ScoreStatus.SENT
         score.sent_at = clock.now()
         score.last_error = ""
         report.sent += 1
+        _supersede_failed_before(score)
     score.save(update_fields=["tries", "last_error", "status", "next_try_at", "sent_at"])
+
+
+def _supersede_failed_before(score: LtiScore) -> None:
+    """A grade arrived: the learner's older failed grades on that placement are replaced."""
+    LtiScore.objects.filter(
+        link_id=score.link_id,
+        identity_id=score.identity_id,
+        pk__lt=score.pk,
+        status=ScoreStatus.FAILED,
+    ).update(status=ScoreStatus.SUPERSEDED)
 
 
 def deliver_due(limit: int = 50) -> DeliveryReport:
     """Send the scores that are due now; each is sent at most once successfully."""
     report = DeliveryReport()
-    for score in _claim(limit):
+    # Oldest first, so of two grades of one learner claimed together the older steps aside
+    # (`_has_newer`) before the newer looks at it (`_equal_before`).
+    for score in sorted(_claim(limit), key=lambda score: score.pk):
         _deliver(score, report)
     return report
+
+
+def resend_failed(scores: QuerySet[LtiScore]) -> tuple[int, int]:
+    """Send again the failed grades among `scores` (staff, after the platform is fixed); returns
+    how many were queued and how many were not, a newer grade of the same learner and placement
+    being queued, on its way, delivered or failed itself.
+
+    Each is queued as a new grade with the same value, the time now as its timestamp and a full
+    retry horizon; the failed row is kept (its last error included) as superseded by it. Safe
+    on any number of rows: a few queries in all, whatever the selection.
+    """
+    now = clock.now()
+    newer = LtiScore.objects.filter(
+        link_id=OuterRef("link_id"), identity_id=OuterRef("identity_id"), pk__gt=OuterRef("pk")
+    ).exclude(status=ScoreStatus.SUPERSEDED)
+    with transaction.atomic():
+        failed = LtiScore.objects.filter(
+            pk__in=scores.filter(status=ScoreStatus.FAILED).values("pk"),
+            status=ScoreStatus.FAILED,
+        )
+        if connection.features.has_select_for_update:
+            # Two members of staff sending the same rows again queue them once.
+            list(failed.select_for_update().values_list("pk", flat=True))
+        heads = list(failed.exclude(Exists(newer)))
+        LtiScore.objects.bulk_create(
+            LtiScore(
+                link_id=head.link_id,
+                identity_id=head.identity_id,
+                attempt_id=head.attempt_id,
+                reason=head.reason,
+                score_given=head.score_given,
+                score_maximum=head.score_maximum,
+                next_try_at=now,
+                created_at=now,
+            )
+            for head in heads
+        )
+        replaced = failed.update(status=ScoreStatus.SUPERSEDED)
+        if heads:
+            from .tasks import enqueue_delivery
+
+            transaction.on_commit(enqueue_delivery, robust=True)
+    return len(heads), replaced - len(heads)

@@ -2,7 +2,9 @@
 assertion, cached in the shared cache until they expire), AGS line items and scores, NRPS.
 
 Errors are `ServiceError`s that say whether trying again later may help (`retryable`): 5xx,
-429 and network failures may; other 4xx will not.
+429 and network failures may; other 4xx will not, except a 401 from a service (see
+`_authorised`): the bearer token was refused, so it is dropped from the cache and the call is
+made again at once with a new one; a 401 to that too is retryable.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ def _token_cache_key(platform: LtiPlatform, scopes: list[str]) -> str:
     return f"lti-token:{platform.pk}:{digest}"
 
 
+def forget_token(platform: LtiPlatform, scopes: list[str], token: str) -> None:
+    """Drop `token` from the cache (the platform refused it), unless another worker has already
+    put a newer one there."""
+    cache_key = _token_cache_key(platform, scopes)
+    if cache.get(cache_key) == token:
+        cache.delete(cache_key)
+
+
 def access_token(platform: LtiPlatform, scopes: list[str]) -> str:
     """A bearer token for these scopes, from the cache while it is still valid."""
     cache_key = _token_cache_key(platform, scopes)
@@ -109,11 +119,52 @@ def access_token(platform: LtiPlatform, scopes: list[str]) -> str:
     return token
 
 
-def _auth(platform: LtiPlatform, scopes: list[str], accept: str | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {access_token(platform, scopes)}"}
-    if accept:
-        headers["Accept"] = accept
-    return headers
+# A service's answers to a bearer token it does not take: 401 (RFC 6750's invalid_token), and
+# 403 from platforms that answer so to a revoked token. outbound.OutboundError carries no
+# WWW-Authenticate header, so a 403 for a token cannot be told from one for the request: each
+# gets one more try with a new token, and only a 401 stays retryable after it.
+TOKEN_REFUSED = (401, 403)
+
+
+def _authorised(
+    platform: LtiPlatform,
+    scopes: list[str],
+    method: str,
+    url: str,
+    what: str,
+    *,
+    headers: dict | None = None,
+    **kwargs: Any,
+) -> outbound.Reply:
+    """A service call with a bearer token for `scopes`.
+
+    A token the platform refuses (revoked, or invalidated before its `expires_in`: a platform
+    restored from a backup, keys rotated) is dropped from the cache and the call is made once
+    more with a new token. A 401 to that too is retryable (the next try asks for a token again):
+    the platform may still be coming back. A 403 to it is final, as any other 4xx.
+    """
+
+    def call(token: str) -> outbound.Reply:
+        auth = {**(headers or {}), "Authorization": f"Bearer {token}"}
+        return outbound.request(method, url, headers=auth, **kwargs)
+
+    token = access_token(platform, scopes)
+    try:
+        return call(token)
+    except outbound.OutboundError as error:
+        if error.status not in TOKEN_REFUSED:
+            raise _failed(what, error) from error
+        forget_token(platform, scopes, token)
+    token = access_token(platform, scopes)
+    try:
+        return call(token)
+    except outbound.OutboundError as error:
+        if error.status not in TOKEN_REFUSED:
+            raise _failed(what, error) from error
+        forget_token(platform, scopes, token)
+        raise ServiceError(
+            f"{what}: {error.message}", retryable=error.status == 401, reason=error.message
+        ) from error
 
 
 def scores_url(lineitem_url: str) -> str:
@@ -136,12 +187,14 @@ def find_or_create_lineitem(
     """The line item with this resourceId in the container, created when there is none."""
     scopes = [claims.SCOPE_LINEITEM]
     found = _json(
-        _send(
+        _authorised(
+            platform,
+            scopes,
             "GET",
             lineitems_url,
             "line items",
             params={"resource_id": resource_id, "resource_link_id": resource_link_id},
-            headers=_auth(platform, scopes, LINEITEMS_TYPE),
+            headers={"Accept": LINEITEMS_TYPE},
         ),
         "line items",
     )
@@ -149,7 +202,9 @@ def find_or_create_lineitem(
         if isinstance(item, dict) and item.get("resourceId") == resource_id and item.get("id"):
             return _lineitem_id(item["id"], "line items")
     created = _json(
-        _send(
+        _authorised(
+            platform,
+            scopes,
             "POST",
             lineitems_url,
             "create line item",
@@ -159,7 +214,7 @@ def find_or_create_lineitem(
                 "resourceId": resource_id,
                 "resourceLinkId": resource_link_id,
             },
-            headers={**_auth(platform, scopes), "Content-Type": LINEITEM_TYPE},
+            headers={"Content-Type": LINEITEM_TYPE},
         ),
         "create line item",
     )
@@ -180,12 +235,14 @@ def _lineitem_id(value: Any, what: str) -> str:
 
 def post_score(platform: LtiPlatform, lineitem_url: str, score: dict) -> None:
     scopes = [claims.SCOPE_SCORE]
-    _send(
+    _authorised(
+        platform,
+        scopes,
         "POST",
         scores_url(lineitem_url),
         "score",
         json=score,
-        headers={**_auth(platform, scopes), "Content-Type": SCORE_TYPE},
+        headers={"Content-Type": SCORE_TYPE},
     )
 
 
@@ -198,7 +255,9 @@ def memberships(platform: LtiPlatform, url: str) -> list[dict]:
         if not next_url:
             break
         # The next page's URL comes from the platform too: it passes the same policy.
-        reply = _send("GET", next_url, "roster", headers=_auth(platform, scopes, MEMBERSHIPS_TYPE))
+        reply = _authorised(
+            platform, scopes, "GET", next_url, "roster", headers={"Accept": MEMBERSHIPS_TYPE}
+        )
         page = _json(reply, "roster")
         if not isinstance(page, dict) or not isinstance(page.get("members", []), list):
             raise ServiceError(

@@ -45,6 +45,7 @@ def deliver_all_due(batch: int = BATCH) -> DeliveryReport:
         total.sent += report.sent
         total.retrying += report.retrying
         total.failed += report.failed
+        total.skipped += report.skipped
         total.errors.extend(report.errors)
         # A short batch means nothing more was due when it was claimed.
         if report.handled < batch:
@@ -53,7 +54,8 @@ def deliver_all_due(batch: int = BATCH) -> DeliveryReport:
 
 @task
 def deliver_grades() -> dict[str, Any]:
-    """Sweep the grade outbox: send what is due, retry with backoff, give up after max tries.
+    """Sweep the grade outbox: send what is due, retry with backoff, give up on a grade only
+    once it is `LTI_RETRY_HOURS` old (or the platform refused it).
 
     Safe to run on several workers at once (rows are claimed) and as often as one likes.
     """

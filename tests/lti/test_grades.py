@@ -191,20 +191,26 @@ def test_a_refused_score_fails_with_its_error_and_can_be_queued_again(
     )
     deliver_due()
     score.refresh_from_db()
-    assert score.status == ScoreStatus.SENT
+    # Queued again as a new grade of the same value; the failed row keeps its error.
+    assert score.status == ScoreStatus.SUPERSEDED and "HTTP 400" in score.last_error
+    resent = LtiScore.objects.exclude(pk=score.pk).get()
+    assert resent.status == ScoreStatus.SENT and resent.score_given == score.score_given
     assert len(platform.scores[lineitem]) == 1
 
 
-def test_gives_up_after_the_last_try(client, platform, exam, settings):
+def test_gives_up_once_the_grade_is_older_than_the_retry_horizon(client, platform, exam, settings):
     settings.LTI_RETRY_BASE_SECONDS = 0
-    settings.LTI_MAX_TRIES = 2
     user, course, _ = launched_learner(client, platform, exam)
     platform.fail_next("scores", 500, 500, 500)
     finish(exam, user, course)
     deliver_due()
     deliver_due()
     score = LtiScore.objects.get()
-    assert (score.status, score.tries) == (ScoreStatus.FAILED, 2)
+    assert (score.status, score.tries) == (ScoreStatus.PENDING, 2)
+    settings.LTI_RETRY_HOURS = 0  # as if seven days had passed
+    deliver_due()
+    score.refresh_from_db()
+    assert (score.status, score.tries) == (ScoreStatus.FAILED, 3)
 
 
 def _rekey_to_the_given_answer(response) -> None:

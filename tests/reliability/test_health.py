@@ -67,6 +67,7 @@ def test_ready_when_the_database_answers_and_migrations_are_applied(client):
         "backlog": 0,
         "overdue": 0,
         "oldest_pending_age_seconds": None,
+        "failed": 0,
     }
     assert body["checks"]["worker"]["task_worker"] == {"last_seen": None, "age_seconds": None}
 
@@ -148,3 +149,16 @@ def test_the_outbox_backlog_and_its_oldest_grade_are_reported(client, settings):
     assert body["status"] == "degraded"
     assert body["checks"]["outbox"]["overdue"] == 1
     assert body["checks"]["outbox"]["oldest_pending_age_seconds"] >= 1800
+
+
+@pytest.mark.django_db
+def test_grades_that_failed_for_good_are_reported_as_degraded_but_still_ready(client):
+    """They wait for staff to send them again: an alert, never a reason to stop serving."""
+    score = queue_score(age=timedelta(days=8))
+    LtiScore.objects.filter(pk=score.pk).update(status="failed")
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["outbox"]["failed"] == 1 and body["checks"]["outbox"]["ok"] is False
+    assert body["checks"]["outbox"]["backlog"] == 0
