@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -27,10 +27,16 @@ NUL = "\x00"
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGE = "The request contains a NUL character, which no field accepts."
+# Half of a UTF-16 surrogate pair, alone: JSON can write one (\ud800), but it is no character
+# and nothing can encode it, so once stored it breaks every page and document that shows it. A
+# whole pair (an emoji written as two escapes) decodes to one character and is welcome.
+JSON_SURROGATE = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_MESSAGE = "The request contains half of a UTF-16 surrogate pair, which is no character."
 
 
-def has_nul(value: Any) -> bool:
-    """Whether a NUL character hides anywhere in decoded JSON.
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in decoded JSON, keys included.
 
     Walked with a stack rather than by recursion: JSON that the parser could read may still nest
     deeper than the interpreter's recursion limit allows a recursive walk to follow (a 500).
@@ -39,14 +45,17 @@ def has_nul(value: Any) -> bool:
     while stack:
         current = stack.pop()
         if isinstance(current, str):
-            if NUL in current:
-                return True
+            yield current
         elif isinstance(current, dict):
             stack += current.keys()
             stack += current.values()
         elif isinstance(current, list):
             stack += current
-    return False
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character hides anywhere in decoded JSON."""
+    return any(NUL in text for text in strings_in(value))
 
 
 def _field_in(pairs) -> str | None:
@@ -95,13 +104,38 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
+def lone_surrogate_in(request: HttpRequest) -> bool:
+    """Whether a JSON body holds a lone surrogate (forms and URLs are decoded from UTF-8, which
+    cannot carry one). Parsed only when the body has such an escape."""
+    content_type = request.content_type or ""
+    if request.method == "GET" or not (
+        content_type == "application/json" or content_type.endswith("+json")
+    ):
+        return False
+    if not JSON_SURROGATE.search(request.body):
+        return False
+    try:
+        data = json.loads(request.body)
+    except (ValueError, RecursionError):
+        return False  # the parser refuses it with its own 400
+    return any(SURROGATE.search(text) for text in strings_in(data))
+
+
 class RejectNulMiddleware:
-    """Answer 400 to a request with a NUL character anywhere a view could read it."""
+    """Answer 400 to a request with a NUL character anywhere a view could read it, or a lone
+    surrogate in its JSON body."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if lone_surrogate_in(request):
+            logger.warning("Refused a request with a lone surrogate in its body: %r", request.path)
+            if _wants_json(request):
+                return json_error("lone_surrogate", SURROGATE_MESSAGE, 400, field="body")
+            return HttpResponseBadRequest(
+                SURROGATE_MESSAGE, content_type="text/plain; charset=utf-8"
+            )
         found = nul_found_in(request)
         if found is None:
             return self.get_response(request)

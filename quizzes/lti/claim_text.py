@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the halves of a UTF-16 surrogate pair, which JSON's \uD800 escapes can
+# carry alone: no database or page can encode one (a UnicodeEncodeError, a 500 on every page
+# showing it).
+CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 LINE_BREAKS = re.compile(r"[\t\n\r]+")
 
 

@@ -82,3 +82,27 @@ def test_a_nul_in_json_nested_too_deep_to_parse_is_400_before_sign_in(client):
     assert reply.status_code == 400
     assert reply.json()["error"]["code"] == "nul_character"
     assert not reply.cookies  # refused before a session or CSRF cookie was made
+
+
+def test_a_lone_surrogate_in_an_answer_is_400_and_breaks_no_page_later(short_answer_attempt):
+    """JSON can write half a surrogate pair (\\ud800), which no page or database can encode:
+    stored, it made every document and page showing the answer a 500."""
+    api, attempt, question = short_answer_attempt
+    url = f"{API}/attempts/{attempt.pk}/answers/{question.pk}/"
+    for body in ('{"answer": {"text": "ab\\ud800cd"}}', '{"\\udfff": 1}'):
+        reply = api.put(url, body, content_type="application/json")
+        assert reply.status_code == 400, body
+        assert reply.json()["error"]["code"] == "lone_surrogate"
+    assert not ResponseStep.objects.filter(response__attempt=attempt).exists()
+    assert api.get(f"{API}/attempts/{attempt.pk}/").status_code == 200
+
+
+def test_a_whole_surrogate_pair_is_a_character_and_is_saved(short_answer_attempt):
+    api, attempt, question = short_answer_attempt
+    url = f"{API}/attempts/{attempt.pk}/answers/{question.pk}/"
+    reply = api.put(
+        url, '{"answer": {"text": "Bolashak \\ud83d\\ude00"}}', content_type="application/json"
+    )
+    assert reply.status_code == 200
+    document = api.get(f"{API}/attempts/{attempt.pk}/").json()
+    assert document["questions"][0]["answer"] == {"text": "Bolashak \U0001f600"}

@@ -204,6 +204,16 @@ REFUSED = [
     ),
     # PostgreSQL cannot store or compare a NUL: an id holding one is refused, not a 500.
     pytest.param({"sub": "learner-\x00-1"}, 400, "sub holds control characters", id="nul-in-sub"),
+    # Half a surrogate pair (JSON's \ud800) cannot be encoded for a database or a page.
+    pytest.param(
+        {"sub": "learner-\ud800-1"}, 400, "sub holds control characters", id="surrogate-in-sub"
+    ),
+    pytest.param(
+        {"context": {"id": "context-\udfff", "title": "x"}},
+        400,
+        "context claim has no valid id",
+        id="surrogate-in-context-id",
+    ),
     pytest.param(
         {"edit": _set(LTI + "deployment_id", "deployment-\x00")},
         400,
@@ -483,3 +493,18 @@ def test_nul_in_names_and_titles_is_dropped_instead_of_a_500(client, platform):
     assert (user.first_name, user.last_name, user.email) == ("Ann", "Lee", "ann@lms.example")
     assert Course.objects.get(lti_context_id="context-1").title == "History 101"
     assert LtiResourceLink.objects.get().title == "Quiz one"
+
+
+def test_a_lone_surrogate_in_names_and_titles_is_dropped_instead_of_a_500(client, platform):
+    response = _post(
+        client,
+        platform,
+        sub="learner-2",
+        given_name="Ann\ud800",
+        family_name="Lee",
+        context={"id": "context-2", "title": "History\udc00 101"},
+    )
+
+    assert response.status_code == 302, response.content[:500]
+    assert LtiIdentity.objects.get(sub="learner-2").user.first_name == "Ann"
+    assert Course.objects.get(lti_context_id="context-2").title == "History 101"

@@ -153,6 +153,11 @@ def test_a_group_gets_an_accommodation_its_members_see(client, setup):
     assert client.post(add_group, {"name": "Readers", "members": [learner.pk]}).status_code == 302
     group = AccommodationGroup.objects.get()
     client.post(page(course), {"group": group.pk, "time_multiplier": "1.5"})
+    listed = client.get(page(course))
+    assert listed.status_code == 200, "a group's accommodation broke the list"
+    assert "Remove<span class=\"visually-hidden\"> the accommodation of Readers" in (
+        listed.content.decode()
+    )
     client.force_login(learner)
     html = client.get(reverse("quizzes:quiz", args=[course.slug, quiz.pk])).content.decode()
     assert "45 minutes (with your 15 extra)" in text_of(html)
