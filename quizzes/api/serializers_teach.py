@@ -127,10 +127,12 @@ class QuestionDetailSerializer(QuestionSummarySerializer):
 
 
 class SlugRefField(serializers.SlugRelatedField):
-    """An object named by its slug; a NUL is refused before PostgreSQL would fail on it (500)."""
+    """An object named by its slug. Anything but a string is refused before the query (a list
+    nested hundreds deep overflowed Django's lookup: a 500), and so is a NUL, which PostgreSQL
+    would fail on."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, str) and "\x00" in data:
+        if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -163,9 +163,12 @@ def _page_url(attempt_id: int, page, anchor: str = "") -> str:
 
 def _int(value, default: int) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    # A page number or an id as the database holds one: a larger one names nothing (and an
+    # id past 64 bits is an OverflowError in SQLite's lookups, a 500).
+    return number if abs(number) < 10**18 else default
 
 
 @login_required

@@ -130,6 +130,13 @@ def test_creating_puts_a_question_with_its_key_into_the_courses_bank(teacher, co
     assert body["explanation"] == "By referendum in 1995."
 
 
+def nested(value: object, depth: int) -> object:
+    """`value` inside `depth` lists: deep enough to overflow a recursive lookup (a 500)."""
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -137,6 +144,9 @@ def test_creating_puts_a_question_with_its_key_into_the_courses_bank(teacher, co
         ({"data": "not an object"}, "data"),
         ({"section": "no-such-section"}, "section"),
         ({"section": "introduction\x00"}, "section"),
+        ({"section": ["introduction"]}, "section"),
+        ({"concepts": [nested("soviet-legacy", 900)]}, "concepts"),
+        ({"section": nested("introduction", 900)}, "section"),
         ({"concepts": ["no-such-concept"]}, "concepts"),
         ({"type": "essay"}, "type"),
         ({"stem": "   "}, "stem"),

@@ -358,3 +358,15 @@ def test_starting_attempts_too_fast_on_the_page_is_a_429_with_retry_after_not_a_
     by_script = client.post(start_url, HTTP_ACCEPT="application/json")
     assert by_script.status_code == 429 and by_script["Retry-After"] == "60"
     assert by_script.json()["error"]["code"] == "throttled"
+
+
+@pytest.mark.parametrize("question_id", ["99999999999999999999", "-99999999999999999999"])
+def test_a_check_of_a_question_id_past_64_bits_is_refused_not_a_500(client, practice, question_id):
+    attempt, question = practice
+    checked = client.post(
+        reverse("quizzes:attempt_check", args=[attempt.pk]),
+        {"question": question_id},
+        HTTP_ACCEPT="application/json",
+    )
+    assert checked.status_code in (400, 404)
+    assert not live_response(attempt, question).steps.exists()
