@@ -148,23 +148,19 @@ def _authorised(
         auth = {**(headers or {}), "Authorization": f"Bearer {token}"}
         return outbound.request(method, url, headers=auth, **kwargs)
 
-    token = access_token(platform, scopes)
-    try:
-        return call(token)
-    except outbound.OutboundError as error:
-        if error.status not in TOKEN_REFUSED:
-            raise _failed(what, error) from error
-        forget_token(platform, scopes, token)
-    token = access_token(platform, scopes)
-    try:
-        return call(token)
-    except outbound.OutboundError as error:
-        if error.status not in TOKEN_REFUSED:
-            raise _failed(what, error) from error
-        forget_token(platform, scopes, token)
-        raise ServiceError(
-            f"{what}: {error.message}", retryable=error.status == 401, reason=error.message
-        ) from error
+    for last_try in (False, True):
+        token = access_token(platform, scopes)
+        try:
+            return call(token)
+        except outbound.OutboundError as error:
+            if error.status not in TOKEN_REFUSED:
+                raise _failed(what, error) from error
+            forget_token(platform, scopes, token)
+            if last_try:
+                raise ServiceError(
+                    f"{what}: {error.message}", retryable=error.status == 401, reason=error.message
+                ) from error
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 def scores_url(lineitem_url: str) -> str:
