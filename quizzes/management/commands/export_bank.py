@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ...exchange import FORMATS
-from ...models import Course
+from ...models import Article, Course
 from ...selectors import question_list_for_export
 from ...services.authorization import SYSTEM
 from ...services.exchange import bank_export
@@ -28,6 +28,9 @@ class Command(BaseCommand):
             course_obj = Course.objects.filter(slug=course).first()
             if course_obj is None:
                 raise CommandError(f"--course {course}: no such course.")
+        if article is not None and not Article.objects.filter(slug=article).exists():
+            # A misspelt slug would export nothing and look like an empty bank.
+            raise CommandError(f"--article {article}: no such article.")
         questions = question_list_for_export(course=course_obj, article_slug=article)
         # The operator's command is the site itself: it may export any bank.
         result = bank_export(questions=questions, fmt=fmt, course=course_obj, actor=SYSTEM)

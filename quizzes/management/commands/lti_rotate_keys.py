@@ -3,11 +3,15 @@ overlap so platforms holding tokens or cached keys keep working, then retires.""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ...lti import keys
+
+# A year: an old key published longer is no overlap but a second key.
+MAX_OVERLAP_HOURS = 24 * 366
 
 
 class Command(BaseCommand):
@@ -23,8 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         hours = options["overlap_hours"]
-        if hours < 0:
-            raise CommandError("--overlap-hours must not be negative.")
+        # float() takes "nan" and "inf", and a year past 9999 is no date: refused with a
+        # message, not a traceback.
+        if not math.isfinite(hours) or not 0 <= hours <= MAX_OVERLAP_HOURS:
+            raise CommandError(
+                f"--overlap-hours must be a number of hours from 0 to {MAX_OVERLAP_HOURS:,}."
+            )
         new_key, retiring = keys.rotate(overlap=timedelta(hours=hours))
         self.stdout.write(f"New signing key {new_key.kid}.")
         for key in retiring:

@@ -54,3 +54,10 @@ def test_unknown_format_and_unwritable_output_are_errors(tmp_path):
         call_command("export_bank", "--format", "docx")
     with pytest.raises(CommandError, match="cannot write"):
         call_command("export_bank", "--output", str(tmp_path / "missing-dir" / "bank.json"))
+
+
+def test_an_unknown_article_is_an_error_not_an_empty_bank(tmp_path):
+    path = tmp_path / "bank.json"
+    with pytest.raises(CommandError, match="no such article"):
+        call_command("export_bank", "--article", "nosuch", "--output", str(path))
+    assert not path.exists()
