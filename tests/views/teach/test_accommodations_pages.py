@@ -155,7 +155,7 @@ def test_a_group_gets_an_accommodation_its_members_see(client, setup):
     client.post(page(course), {"group": group.pk, "time_multiplier": "1.5"})
     listed = client.get(page(course))
     assert listed.status_code == 200, "a group's accommodation broke the list"
-    assert "Remove<span class=\"visually-hidden\"> the accommodation of Readers" in (
+    assert 'Remove<span class="visually-hidden"> the accommodation of Readers' in (
         listed.content.decode()
     )
     client.force_login(learner)
