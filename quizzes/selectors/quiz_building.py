@@ -10,7 +10,6 @@ from typing import NamedTuple, Protocol
 
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
     IntegerField,
@@ -35,6 +34,7 @@ from ..models import (
     Tag,
 )
 from . import prepared
+from .subqueries import count_of
 
 
 def quiz_list_for_teaching(*, course: Course) -> QuerySet[Quiz]:
@@ -49,18 +49,13 @@ def quiz_list_for_teaching(*, course: Course) -> QuerySet[Quiz]:
         .annotate(total=Sum("pool_count"))
         .values("total")
     )
-    attempts = (
-        Attempt.objects.filter(quiz=OuterRef("pk"), course=course)
-        .values("quiz")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
+    attempts = Attempt.objects.filter(quiz=OuterRef("pk"), course=course)
     return (
         Quiz.objects.offered_in(course)
         .select_related("section")
         .annotate(
             question_count=Coalesce(Subquery(questions, output_field=IntegerField()), 0),
-            attempt_count=Coalesce(Subquery(attempts, output_field=IntegerField()), 0),
+            attempt_count=count_of(attempts, per="quiz"),
         )
         .order_by("section__position", "title", "pk")
     )

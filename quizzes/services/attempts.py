@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -37,6 +36,7 @@ from ..qtypes import Grade, GradeState, registry
 from ..selectors.accommodations import QuizTerms, quiz_terms
 from ..selectors.delivery import StartOffer, as_live, start_offer_sent, with_last_step
 from ..selectors.exam_protection import attempt_guard
+from ..selectors.subqueries import count_of
 from .answers import (
     SaveResult,
     answered_state,
@@ -239,14 +239,8 @@ def answer_check(
 def _writes_since(attempt_id: int, since: datetime) -> Coalesce:
     """How many steps the attempt got since `since`, as a subquery: the write limit is counted
     in the query that reads the response, not in one of its own."""
-    steps = (
-        ResponseStep.objects.filter(response__attempt_id=attempt_id, created_at__gte=since)
-        .order_by()
-        .values("response__attempt_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(steps), 0)
+    steps = ResponseStep.objects.filter(response__attempt_id=attempt_id, created_at__gte=since)
+    return count_of(steps, per="response__attempt_id")
 
 
 def _check_in_transaction(attempt: Attempt, question_id: int, raw: Any) -> CheckResult:

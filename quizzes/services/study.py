@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from fsrs import Rating
 
@@ -38,6 +38,7 @@ from ..selectors import prepared
 from ..selectors.exam_protection import user_guard
 from ..selectors.review_policy import ReviewPolicy
 from ..selectors.study_queue import undoable_reviews
+from ..selectors.subqueries import count_of
 from .answers import write_limit
 from .row_writes import insert_new
 
@@ -156,14 +157,8 @@ def review_record(
 def _reviews_since(user: AbstractBaseUser, since: datetime) -> Coalesce:
     """How many reviews the user has recorded since `since` (undone ones too: each was a
     write), as a subquery of the query that locks the card: the limit costs no query."""
-    logs = (
-        ReviewLog.objects.filter(card__user_id=user.pk, reviewed_at__gte=since)
-        .order_by()
-        .values("card__user_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(logs), 0)
+    logs = ReviewLog.objects.filter(card__user_id=user.pk, reviewed_at__gte=since)
+    return count_of(logs, per="card__user_id")
 
 
 def _protected_now(user: AbstractBaseUser, card: ReviewCard, now: datetime) -> bool:
