@@ -78,3 +78,19 @@ SAMPLE_ITEMS = {
         "Order them.",
     ),
 }
+
+
+# Bank files whose difficulty is no number a file should hold ("²" passes str.isdigit(), which
+# int() refuses; thousands of digits are past int()'s limit): an import error, never a crash.
+MALFORMED_DIFFICULTY_FILES = [
+    ("bank.txt", "// kz: difficulty=²\n::Q:: Sky is blue {T}\n".encode()),
+    ("bank.txt", b"// kz: difficulty=" + b"9" * 5000 + b"\n::Q:: Sky is blue {T}\n"),
+    (
+        "bank.xml",
+        '<quiz><question type="truefalse"><name><text>Q</text></name>'
+        '<questiontext format="html"><text>Sky is blue</text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer>'
+        "<tags><tag><text>kz:difficulty=²</text></tag></tags></question></quiz>".encode(),
+    ),
+]

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from quizzes.models import Question
 from quizzes.services.authoring import question_create
+from tests.exchange.samples import MALFORMED_DIFFICULTY_FILES
 from tests.factories import CourseFactory, shipped_article, shipped_pack_counts
 
 pytestmark = pytest.mark.django_db
@@ -162,21 +163,7 @@ def test_the_default_export_is_the_shared_bank_without_course_questions(course, 
     }
 
 
-@pytest.mark.parametrize(
-    "name, content",
-    [
-        ("bank.txt", "// kz: difficulty=²\n::Q:: Sky is blue {T}\n".encode()),
-        ("bank.txt", b"// kz: difficulty=" + b"9" * 5000 + b"\n::Q:: Sky is blue {T}\n"),
-        (
-            "bank.xml",
-            '<quiz><question type="truefalse"><name><text>Q</text></name>'
-            '<questiontext format="html"><text>Sky is blue</text></questiontext>'
-            '<answer fraction="100"><text>true</text></answer>'
-            '<answer fraction="0"><text>false</text></answer>'
-            "<tags><tag><text>kz:difficulty=²</text></tag></tags></question></quiz>".encode(),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name, content", MALFORMED_DIFFICULTY_FILES)
 def test_a_malformed_difficulty_exits_non_zero_with_its_error_not_a_traceback(
     course, tmp_path, name, content
 ):

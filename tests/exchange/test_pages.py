@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from quizzes.models import Question
 from quizzes.services.authoring import question_create
+from tests.exchange.samples import MALFORMED_DIFFICULTY_FILES
 from tests.factories import CourseFactory, enrol, shipped_article, shipped_pack_counts
 
 pytestmark = pytest.mark.django_db
@@ -208,21 +209,7 @@ def test_import_queries_do_not_grow_with_the_bank(course, teacher, django_assert
     assert "0 created, 0 revised, 2 unchanged." in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "name, content",
-    [
-        ("bank.txt", "// kz: difficulty=²\n::Q:: Sky is blue {T}\n".encode()),
-        ("bank.txt", b"// kz: difficulty=" + b"9" * 5000 + b"\n::Q:: Sky is blue {T}\n"),
-        (
-            "bank.xml",
-            '<quiz><question type="truefalse"><name><text>Q</text></name>'
-            '<questiontext format="html"><text>Sky is blue</text></questiontext>'
-            '<answer fraction="100"><text>true</text></answer>'
-            '<answer fraction="0"><text>false</text></answer>'
-            "<tags><tag><text>kz:difficulty=²</text></tag></tags></question></quiz>".encode(),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name, content", MALFORMED_DIFFICULTY_FILES)
 def test_a_malformed_difficulty_is_an_import_error_on_the_page_not_a_500(
     course, teacher, name, content
 ):
