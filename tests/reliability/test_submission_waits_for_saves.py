@@ -30,7 +30,9 @@ from tests.factories import (
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
-def _one_question_exam():
+def one_question_exam():
+    """A learner's open attempt at a 30-minute graded quiz of one question (also used by
+    test_two_saves_of_one_question.py)."""
     section = SectionFactory()
     course, learner = course_with_learner(article=section.article)
     question = make_question(section, stem="When?")
@@ -42,7 +44,7 @@ def _one_question_exam():
 # attempt's row FOR SHARE as the full save does; a changed answer is the full save.
 @pytest.mark.parametrize("saved_before", [False, True], ids=["first answer", "changed answer"])
 def test_an_answer_committed_while_a_submission_waits_for_it_is_the_one_graded(saved_before):
-    attempt, learner, question = _one_question_exam()
+    attempt, learner, question = one_question_exam()
     version = question.current_version
     if saved_before:
         answers_save(
@@ -78,7 +80,7 @@ def test_an_answer_committed_while_a_submission_waits_for_it_is_the_one_graded(s
 
 
 def test_a_first_answer_waiting_for_a_submission_writes_nothing_after_it():
-    attempt, learner, question = _one_question_exam()
+    attempt, learner, question = one_question_exam()
     version = question.current_version
     locked, outcome = threading.Event(), []
 

@@ -15,26 +15,16 @@ import pytest
 from django.db import connections, transaction
 
 from quizzes.models import Response
-from quizzes.services.attempts import answers_save, attempt_start
-from tests.factories import (
-    SectionFactory,
-    course_with_learner,
-    fixed_quiz,
-    key_answer,
-    make_question,
-    wrong_answer,
-)
+from quizzes.services.attempts import answers_save
+from tests.factories import key_answer, wrong_answer
+from tests.reliability.test_submission_waits_for_saves import one_question_exam
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("saved_before", [False, True], ids=["first answer", "changed answer"])
 def test_a_save_that_waited_for_another_of_the_same_question_is_saved_on_top(saved_before):
-    section = SectionFactory()
-    course, learner = course_with_learner(article=section.article)
-    question = make_question(section, stem="When?")
-    quiz = fixed_quiz([question], article=course.article, mode="graded", time_limit_minutes=30)
-    attempt = attempt_start(quiz=quiz, user=learner, course=course)
+    attempt, learner, question = one_question_exam()
     version = question.current_version
     if saved_before:  # a flag: the response has a step, so the saves below are full saves
         answers_save(attempt_id=attempt.pk, user=learner, answers={}, flags={question.pk: True})
