@@ -111,18 +111,22 @@ print(SessionStore(session_key=session.session_key).load()["probe"])
 """
 
 
-def test_redis_url_moves_the_cache_and_the_sessions_to_redis(redis_url, tmp_path):
-    env = {
+def redis_settings_env(tmp_path, redis_url: str, **more: str) -> dict[str, str]:
+    """The environment of a manage.py process whose settings read REDIS_URL."""
+    return {
         "SECRET_KEY": "a-test-secret-key-for-the-redis-settings-0123456789abcdef",
         "DEBUG": "1",
         "REDIS_URL": redis_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PATH": "/usr/bin:/bin",
+        **more,
     }
-    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
-    subprocess.run(migrate, env=env, cwd=settings.BASE_DIR, check=True, timeout=300)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SHOW_SETTINGS],
+
+
+def manage_shell(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """Run `code` in `manage.py shell` with this environment (its settings read at start)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
         env=env,
         cwd=settings.BASE_DIR,
         capture_output=True,
@@ -130,6 +134,13 @@ def test_redis_url_moves_the_cache_and_the_sessions_to_redis(redis_url, tmp_path
         timeout=120,
         check=False,
     )
+
+
+def test_redis_url_moves_the_cache_and_the_sessions_to_redis(redis_url, tmp_path):
+    env = redis_settings_env(tmp_path, redis_url)
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
+    subprocess.run(migrate, env=env, cwd=settings.BASE_DIR, check=True, timeout=300)
+    result = manage_shell(env, SHOW_SETTINGS)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert lines[-2] == (
@@ -179,22 +190,9 @@ def test_a_redis_that_stops_answering_is_an_outage_within_its_timeout(tmp_path):
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
     try:
-        env = {
-            "SECRET_KEY": "a-test-secret-key-for-the-redis-settings-0123456789abcdef",
-            "DEBUG": "1",
-            "REDIS_URL": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
-            "REDIS_TIMEOUT": "0.5",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "PATH": "/usr/bin:/bin",
-        }
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SILENT_REDIS_PROBE],
-            env=env,
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        result = manage_shell(
+            redis_settings_env(tmp_path, url, REDIS_TIMEOUT="0.5"), SILENT_REDIS_PROBE
         )
     finally:
         silent.close()
