@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.signals import got_request_exception
+from django.db import transaction
 from django.db import utils as db_utils
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -132,6 +133,33 @@ def is_cache_outage(exc: BaseException | None) -> bool:
 def is_outage(exc: BaseException | None) -> bool:
     """A database or cache outage: answered 503 with Retry-After."""
     return is_database_outage(exc) or is_cache_outage(exc)
+
+
+def after_commit(work: Callable[[], object], *, what: str, using: str | None = None) -> None:
+    """Run `work` once the current transaction commits, when the committed data must stand
+    whatever `work` meets. An outage then (the database restarting just after the commit) is
+    one warning line: a periodic sweep does `work`'s job later. Any other error is logged with
+    its traceback, as Django's robust on_commit does, and the request goes on."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            logger.warning("%s: put off by an outage, a sweep does it later (%s)", what, error)
+
+    run.work = work  # type: ignore[attr-defined]  (what `pending_after_commit` compares)
+    transaction.on_commit(run, using=using, robust=True)
+
+
+def pending_after_commit(work: Callable[[], object], using: str | None = None) -> bool:
+    """Whether the current transaction already runs `work` when it commits."""
+    connection = transaction.get_connection(using)
+    return any(
+        getattr(callback, "work", callback) is work
+        for _ids, callback, _robust in connection.run_on_commit
+    )
 
 
 def retry_after_seconds() -> int:

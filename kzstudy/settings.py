@@ -400,6 +400,10 @@ TASK_GRADE_SWEEP_SECONDS = float(os.environ.get("TASK_GRADE_SWEEP_SECONDS", "15"
 TASK_OVERDUE_SWEEP_SECONDS = float(os.environ.get("TASK_OVERDUE_SWEEP_SECONDS", "60"))
 # How often the worker computes again the item analyses of quizzes whose grades changed.
 TASK_ITEM_ANALYSIS_SWEEP_SECONDS = float(os.environ.get("TASK_ITEM_ANALYSIS_SWEEP_SECONDS", "300"))
+# How often the worker makes the flashcards a submission should have given and did not (an
+# outage just after its commit), looking back this many hours.
+TASK_STUDY_CARDS_SWEEP_SECONDS = float(os.environ.get("TASK_STUDY_CARDS_SWEEP_SECONDS", "300"))
+STUDY_CARDS_REPAIR_HOURS = float(os.environ.get("STUDY_CARDS_REPAIR_HOURS", "24"))
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
 
 # The article an LTI course studies when a platform creates one (empty: the first loaded).

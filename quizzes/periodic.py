@@ -25,7 +25,7 @@ from django.utils import timezone
 from kzstudy.outage import is_database_outage
 
 from .lti.tasks import deliver_grades
-from .tasks import close_overdue_attempts, refresh_item_analyses
+from .tasks import close_overdue_attempts, make_missed_study_cards, refresh_item_analyses
 
 logger = logging.getLogger("kzstudy.tasks")
 
@@ -75,12 +75,13 @@ def prune_sign_in_logs() -> int:
 
 
 def default_schedule(*, database_backend: bool) -> list[Periodic]:
-    """The site's schedule: grades, overdue attempts, item analyses, expired sessions hourly,
-    sign-in logs daily; the database backend's own results are pruned hourly too."""
+    """The site's schedule: grades, overdue attempts, item analyses, missed flashcards; expired
+    sessions hourly, sign-in logs daily; the database backend's own results hourly too."""
     entries = [
         task_entry(deliver_grades, settings.TASK_GRADE_SWEEP_SECONDS),
         task_entry(close_overdue_attempts, settings.TASK_OVERDUE_SWEEP_SECONDS),
         task_entry(refresh_item_analyses, settings.TASK_ITEM_ANALYSIS_SWEEP_SECONDS),
+        task_entry(make_missed_study_cards, settings.TASK_STUDY_CARDS_SWEEP_SECONDS),
         Periodic(name="clear_expired_sessions", every=3600, run=clear_expired_sessions),
         Periodic(name="prune_sign_in_logs", every=86400, run=prune_sign_in_logs),
     ]

@@ -9,6 +9,7 @@ from django.tasks import task
 
 from . import clock
 from .selectors.analysis_snapshots import refresh_changed_snapshots
+from .services.study import make_missing_study_cards
 from .services.submission import attempts_close_overdue
 
 
@@ -27,3 +28,12 @@ def refresh_item_analyses() -> int:
     analysis itself."""
     window = timedelta(seconds=2 * settings.TASK_ITEM_ANALYSIS_SWEEP_SECONDS)
     return refresh_changed_snapshots(since=clock.now() - window)
+
+
+@task
+def make_missed_study_cards() -> int:
+    """Make the flashcards that submissions of the last STUDY_CARDS_REPAIR_HOURS should have
+    given and did not (an outage just after a submission's commit; a review opened since);
+    returns how many were made. Idempotent: a card made once is no longer missing."""
+    window = timedelta(hours=settings.STUDY_CARDS_REPAIR_HOURS)
+    return make_missing_study_cards(since=clock.now() - window)

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from quizzes.lti.tasks import deliver_grades
 from quizzes.periodic import Periodic, Scheduler, default_schedule, prune_task_results
-from quizzes.tasks import close_overdue_attempts, refresh_item_analyses
+from quizzes.tasks import close_overdue_attempts, make_missed_study_cards, refresh_item_analyses
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ def database_tasks(settings):
     settings.TASK_GRADE_SWEEP_SECONDS = 15
     settings.TASK_OVERDUE_SWEEP_SECONDS = 60
     settings.TASK_ITEM_ANALYSIS_SWEEP_SECONDS = 300
+    settings.TASK_STUDY_CARDS_SWEEP_SECONDS = 300
 
 
 class Clock:
@@ -49,6 +50,7 @@ def test_each_task_is_enqueued_at_once_then_every_interval():
         deliver_grades.name,
         close_overdue_attempts.name,
         refresh_item_analyses.name,
+        make_missed_study_cards.name,
         "clear_expired_sessions",
         "prune_sign_in_logs",
     ]
@@ -67,6 +69,7 @@ def test_the_database_backend_schedule_also_prunes_old_task_rows():
         deliver_grades.name,
         close_overdue_attempts.name,
         refresh_item_analyses.name,
+        make_missed_study_cards.name,
         "clear_expired_sessions",
         "prune_sign_in_logs",
         "prune_task_results",
@@ -91,6 +94,7 @@ def test_a_failing_entry_is_tried_again_and_does_not_hold_up_the_others(caplog):
         deliver_grades.name,
         close_overdue_attempts.name,
         refresh_item_analyses.name,
+        make_missed_study_cards.name,
         "clear_expired_sessions",
         "prune_sign_in_logs",
     ]

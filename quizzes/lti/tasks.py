@@ -18,12 +18,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.tasks import task
 
 from kzstudy.health import TASK_WORKER, record_heartbeat
+from kzstudy.outage import after_commit, pending_after_commit
 
 from ..models import LtiScore
 
@@ -75,23 +76,18 @@ def enqueue_delivery() -> None:
     deliver_grades.enqueue()
 
 
-def _delivery_already_pending(using: str) -> bool:
-    """Whether this transaction already enqueues a sweep when it commits (one sweep sends all
-    of its grades: a regrade of 300 attempts must not enqueue 300 sweeps)."""
-    connection = transaction.get_connection(using)
-    return any(callback is enqueue_delivery for _ids, callback, _robust in connection.run_on_commit)
-
-
 @receiver(post_save, sender=LtiScore, dispatch_uid="kzstudy.lti.tasks.grade_queued")
 def grade_queued(sender: type[LtiScore], instance: LtiScore, created: bool, **kwargs: Any) -> None:
     """A grade row was written: enqueue a sweep once its transaction commits.
 
     Robust: the attempt has committed by then, so an enqueue that fails (the task backend is
     down) is logged, not raised into the request; the periodic sweep sends the grade anyway.
+    Once per transaction: one sweep sends all of its grades (a regrade of 300 attempts must
+    not enqueue 300 sweeps).
     """
     if not created:
         return
     using = kwargs.get("using") or DEFAULT_DB_ALIAS
-    if _delivery_already_pending(using):
+    if pending_after_commit(enqueue_delivery, using):
         return
-    transaction.on_commit(enqueue_delivery, using=using, robust=True)
+    after_commit(enqueue_delivery, what="a grade sweep's enqueue", using=using)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from fsrs import Rating
 
@@ -23,6 +23,7 @@ from ..errors import (
 from ..models import (
     Article,
     Attempt,
+    AttemptState,
     CardKind,
     CardState,
     Concept,
@@ -242,14 +243,14 @@ def _card_rows(attempt_id: int, user_id: int) -> QuerySet:
 # No transaction of its own: it runs after a submission's commit (quizzes.receivers), reads
 # once and writes its new cards in one statement; a BEGIN/COMMIT would only add two statements
 # (and, on SQLite, a second wait for the write lock) to every submit.
-def study_cards_from_attempt(*, attempt: Attempt) -> int:
+def study_cards_from_attempt(*, attempt: Attempt, move_cards: bool = True) -> int:
     """Give the learner a question card for each question not fully right in a submitted attempt.
 
     A question card shows the right answer on its back, so cards are only made once the
     attempt's review shows right answers to the learner (submitted, the quiz shows right answers
     and its review is open now). Each card holds the version this review showed; a card the
-    learner already has moves to the version just reviewed, never to one they have not seen.
-    Returns how many cards were created.
+    learner already has moves to the version just reviewed (unless `move_cards` is off), never
+    to one they have not seen. Returns how many cards were created.
     """
     now = clock.now()
     if not ReviewPolicy.for_attempt(attempt, now).show_answers:
@@ -260,7 +261,7 @@ def study_cards_from_attempt(*, attempt: Attempt) -> int:
     moved, new_cards = [], []
     for question_id, version_id, state, card_id, card_version_id in rows:
         if card_id is not None:
-            if card_version_id != version_id:
+            if move_cards and card_version_id != version_id:
                 moved.append(ReviewCard(pk=card_id, question_version_id=version_id))
         elif state != ResponseState.CORRECT:
             new_cards.append(
@@ -277,3 +278,36 @@ def study_cards_from_attempt(*, attempt: Attempt) -> int:
     # One statement (no transaction of its own): this runs after a submission's commit.
     insert_new(new_cards, ignore_conflicts=True)
     return len(new_cards)
+
+
+def _missing_cards(attempts: QuerySet) -> QuerySet:
+    """The attempts among `attempts` with a response not fully right whose question the learner
+    has no card of."""
+    card = ReviewCard.objects.filter(
+        user_id=OuterRef(OuterRef("user_id")), question_id=OuterRef("question_id")
+    )
+    response_without_card = (
+        Response.objects.filter(attempt_id=OuterRef("pk"))
+        .exclude(state=ResponseState.CORRECT)
+        .filter(~Exists(card))
+    )
+    return attempts.filter(Exists(response_without_card))
+
+
+def make_missing_study_cards(*, since: datetime) -> int:
+    """Make the cards that submissions since `since` should have given and did not; returns how
+    many were made.
+
+    A submission's cards are made after its commit (quizzes.receivers), so an outage at that
+    moment (a database restart) leaves the submission whole and its cards unmade: this sweep
+    makes them. It also makes the cards of an attempt whose review has opened since (the quiz
+    closed, or its key waited for the last attempt). It makes missing cards only and moves none:
+    an older attempt must not move a card back from the version a later review showed.
+    """
+    attempts = _missing_cards(
+        Attempt.objects.filter(state=AttemptState.SUBMITTED, submitted_at__gte=since)
+    ).select_related("quiz", "course")
+    return sum(
+        study_cards_from_attempt(attempt=attempt, move_cards=False)
+        for attempt in attempts.order_by("submitted_at", "pk").iterator(chunk_size=200)
+    )

@@ -181,7 +181,8 @@ def assert_no_server_errors(server: KzstudyServer) -> None:
     log = server.log_path.read_text()
     errors = [code for code in answered_statuses(server) if code >= 500 and code != 503]
     assert not errors, f"the server answered {errors}; its log:\n{log[-4000:]}"
-    assert "Traceback" not in log, log[-4000:]
+    start = log.find("Traceback")
+    assert start < 0, log[max(0, start - 1500) : start + 4000]
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 30, every: float = 0.2) -> None:

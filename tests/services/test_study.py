@@ -31,6 +31,7 @@ from quizzes.services.authoring import question_revise
 from quizzes.services.study import (
     MAX_REVIEW_MS,
     cards_ensure_for_article,
+    make_missing_study_cards,
     review_record,
     review_undo,
     study_cards_from_attempt,
@@ -310,6 +311,64 @@ def test_a_question_card_holds_the_version_reviewed_and_moves_only_to_one_review
     assert study_cards_from_attempt(attempt=again) == 0
     card.refresh_from_db()
     assert card.question_version == newer  # the learner has now been shown the new key
+
+
+def an_hour_ago():
+    return timezone.now() - timedelta(hours=1)
+
+
+def test_the_sweep_makes_the_cards_a_submission_did_not_get_and_only_once():
+    attempt, questions = graded_attempt(QuizFactory())  # submitted; its cards never made
+    done, _ = graded_attempt(QuizFactory())
+    study_cards_from_attempt(attempt=done)
+
+    assert make_missing_study_cards(since=an_hour_ago()) == 3
+    assert set(ReviewCard.objects.filter(user=attempt.user).values_list("question", flat=True)) == {
+        q.pk for q in questions[1:]
+    }
+    assert ReviewCard.objects.filter(user=done.user).count() == 3
+    assert make_missing_study_cards(since=an_hour_ago()) == 0
+
+
+def test_the_sweep_leaves_submissions_older_than_its_window():
+    attempt, _questions = graded_attempt(QuizFactory())
+    attempt.submitted_at = timezone.now() - timedelta(hours=2)
+    attempt.save(update_fields=["submitted_at"])
+    assert make_missing_study_cards(since=an_hour_ago()) == 0
+    assert not ReviewCard.objects.exists()
+
+
+def test_the_sweep_makes_no_card_while_the_review_hides_right_answers():
+    graded_attempt(QuizFactory(review_shows_correct=False))
+    assert make_missing_study_cards(since=an_hour_ago()) == 0
+    assert not ReviewCard.objects.exists()
+
+
+def test_the_sweep_never_moves_a_card_back_to_a_version_an_older_attempt_showed():
+    quiz, user = QuizFactory(), UserFactory()
+    _older, questions = graded_attempt(quiz, user)  # its cards never made
+    question_revise(
+        question=questions[1],
+        stem="A rewritten stem?",
+        data={"choices": [{"text": "Yes", "correct": True}, {"text": "No"}, {"text": "Maybe"}]},
+        actor=None,
+    )
+    questions[1].refresh_from_db()
+    later = make_attempt(quiz=quiz, user=user, number=2, questions=[questions[1]])
+    submit(later, [(ResponseState.WRONG, "0")])
+    study_cards_from_attempt(attempt=later)
+    newer = questions[1].current_version
+
+    assert make_missing_study_cards(since=an_hour_ago()) == 2  # questions 3 and 4
+    assert ReviewCard.objects.get(user=user, question=questions[1]).question_version == newer
+
+
+def test_the_sweep_with_nothing_missing_is_one_query(django_assert_num_queries):
+    for _ in range(3):
+        done, _questions = graded_attempt(QuizFactory())
+        study_cards_from_attempt(attempt=done)
+    with django_assert_num_queries(1):
+        assert make_missing_study_cards(since=an_hour_ago()) == 0
 
 
 # Learning steps: Again means minutes, never days

@@ -4,12 +4,16 @@ their cards, and nothing that goes wrong making them can undo the submission."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
+from django.utils import timezone
 
 from quizzes.models import Attempt, AttemptState, ReviewCard
 from quizzes.services import study
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
+from quizzes.tasks import make_missed_study_cards
 from tests.factories import (
     ArticleFactory,
     course_with_learner,
@@ -64,3 +68,41 @@ def test_a_failure_making_cards_leaves_the_submission_whole(
     assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.SUBMITTED
     assert not ReviewCard.objects.filter(user=learner).exists()
     assert "cards broke" in caplog.text
+
+
+def test_an_outage_after_the_commit_logs_one_warning_and_the_sweep_makes_the_cards(
+    answered_wrong, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The database restarting just after a submission's commit: the submission stands, the
+    log has one warning (no traceback), and the worker's sweep gives the learner their card."""
+    attempt, learner, question = answered_wrong
+    made_after_the_commit = study.study_cards_from_attempt
+
+    def restarting(**kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(study, "study_cards_from_attempt", restarting)
+    caplog.set_level(logging.WARNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt_id=attempt.pk, user=learner)
+    assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.SUBMITTED
+    assert not ReviewCard.objects.filter(user=learner).exists()
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
+    assert f"flashcards of attempt {attempt.pk}: put off by an outage" in caplog.text
+    assert "Traceback" not in caplog.text
+
+    monkeypatch.setattr(study, "study_cards_from_attempt", made_after_the_commit)
+    assert make_missed_study_cards.call() == 1
+    assert list(ReviewCard.objects.filter(user=learner).values_list("question", flat=True)) == [
+        question.pk
+    ]
+
+
+def test_the_sweep_looks_back_as_many_hours_as_configured(answered_wrong, settings):
+    attempt, learner, _ = answered_wrong
+    attempt_submit(attempt_id=attempt.pk, user=learner)  # no commit here: cards never made
+    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=timezone.now() - timedelta(hours=3))
+    settings.STUDY_CARDS_REPAIR_HOURS = 2
+    assert make_missed_study_cards.call() == 0
+    settings.STUDY_CARDS_REPAIR_HOURS = 4
+    assert make_missed_study_cards.call() == 1
