@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db import utils as db_utils
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .error_envelope import json_error
 
@@ -174,6 +175,24 @@ def wants_json(request: HttpRequest) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def try_again_context(request: HttpRequest) -> dict[str, object]:
+    """What the "try again" page offers (templates/503.html). After a GET, loading the page
+    again. After a form was sent, going back to the form, as the browser's Back button does
+    (static/kzstudy/go_back.js), so what was typed in it is still there; without JavaScript
+    the link goes to the form's address (the Referer, when it is this site's) or home."""
+    if request.method in ("GET", "HEAD"):
+        return {}
+    referer = request.headers.get("Referer", "")
+    try:
+        host = request.get_host()
+    except Exception:  # DisallowedHost: no host to compare the Referer with
+        host = ""
+    same_site = bool(host) and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
+    )
+    return {"back_url": referer if same_site else "/"}
+
+
 def outage_response(request: HttpRequest, exc: BaseException | None = None) -> HttpResponse:
     """503 with Retry-After, built without the database; logs one warning line."""
     seconds = retry_after_seconds()
@@ -184,7 +203,8 @@ def outage_response(request: HttpRequest, exc: BaseException | None = None) -> H
     else:
         # No request: the context processors would read the session and the user, which
         # live in the database that just failed.
-        page = render_to_string("503.html", {"retry_after": seconds, "message": message})
+        context = {"retry_after": seconds, "message": message, **try_again_context(request)}
+        page = render_to_string("503.html", context)
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"

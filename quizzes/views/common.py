@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kzstudy.outage import try_again_context
+
 from ..errors import TooManyWrites
 from ..models import Course
 from ..selectors import membership
@@ -31,7 +33,11 @@ def too_many_writes(request: HttpRequest, error: TooManyWrites) -> HttpResponse:
     reply = render(
         request,
         "503.html",
-        {"message": error.message, "retry_after": error.retry_after},
+        {
+            "message": error.message,
+            "retry_after": error.retry_after,
+            **try_again_context(request),
+        },
         status=error.status,
     )
     for name, value in error.headers.items():

@@ -62,6 +62,24 @@ def answer_key(server: KzstudyServer) -> dict[str, dict[str, Any]]:
 # as running in the worker's thread, and Django then refuses database connections made outside
 # a request ("cannot call this from an async context") in whichever tests run next there.
 @pytest.fixture(scope="module")
+def outage_server(tmp_path_factory) -> Iterator[KzstudyServer]:
+    """A server of the module's own on a SQLite file whose writes give up after a second: the
+    test takes the database away by holding SQLite's write lock (`sqlite3` BEGIN EXCLUSIVE)."""
+    workdir = tmp_path_factory.mktemp("outage")
+    app = KzstudyServer(
+        base_dir=Path(settings.BASE_DIR),
+        workdir=workdir,
+        article=None,
+        database_url=f"sqlite:///{workdir / 'app.sqlite3'}",
+        extra_env={"SQLITE_TIMEOUT": "1"},
+    )
+    app.set_up()
+    app.start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium; the tests skip without it unless KZSTUDY_REQUIRE_BROWSER=1 (CI)."""
     if not Path(CHROMIUM).is_file():

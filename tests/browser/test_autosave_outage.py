@@ -6,34 +6,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from . import ui
 from .server import KzstudyServer
 
 RETRYING = "Not saved — retrying…"
-
-
-@pytest.fixture(scope="module")
-def sqlite_server(tmp_path_factory) -> Iterator[KzstudyServer]:
-    """A server of this module's own on a SQLite file, whose writes give up after a second."""
-    workdir = tmp_path_factory.mktemp("autosave-outage")
-    app = KzstudyServer(
-        base_dir=Path(settings.BASE_DIR),
-        workdir=workdir,
-        article=None,
-        database_url=f"sqlite:///{workdir / 'app.sqlite3'}",
-        extra_env={"SQLITE_TIMEOUT": "1"},
-    )
-    app.set_up()
-    app.start()
-    yield app
-    app.stop()
 
 
 def stored_answer(page: Page, server: KzstudyServer, attempt: int, question: str) -> object:
@@ -44,9 +23,9 @@ def stored_answer(page: Page, server: KzstudyServer, attempt: int, question: str
 
 
 def test_the_autosave_retries_through_an_outage_and_never_claims_an_unsaved_answer_saved(
-    sqlite_server: KzstudyServer, page: Page
+    outage_server: KzstudyServer, page: Page
 ):
-    server = sqlite_server
+    server = outage_server
     key = server.answer_key()
     quiz = server.shell(
         "from quizzes.models import Quiz; print(Quiz.objects.get(key='final-exam').pk)"

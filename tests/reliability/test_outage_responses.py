@@ -47,6 +47,39 @@ def test_a_page_answers_503_with_a_try_again_page_while_the_database_is_down(cli
     assert "Traceback" not in page
 
 
+def test_the_try_again_page_after_a_page_load_offers_to_load_it_again(client, database_down):
+    response = client.get("/remember/")
+    assert_unavailable(response)
+    page = response.content.decode()
+    assert '<a class="btn btn-primary" href="">Try again</a>' in page
+    assert "Go back to the form" not in page
+
+
+@pytest.mark.parametrize(
+    ("referer", "back_url"),
+    [
+        (
+            "http://testserver/courses/demo/questions/new/",
+            "http://testserver/courses/demo/questions/new/",
+        ),
+        ("https://elsewhere.example/phish/", "/"),
+        (None, "/"),
+    ],
+    ids=["this site's form", "another site", "no referer"],
+)
+def test_the_try_again_page_after_a_form_was_sent_goes_back_to_that_form_only_on_this_site(
+    client, database_down, referer, back_url
+):
+    headers = {"Referer": referer} if referer else {}
+    response = client.post("/remember/", {"stem": "typed"}, headers=headers)
+    assert_unavailable(response)
+    page = response.content.decode()
+    assert f'href="{back_url}" data-go-back>Go back to the form</a>' in page
+    assert "kzstudy/go_back.js" in page
+    assert "may not have been saved" in page
+    assert ">Try again</a>" not in page
+
+
 def test_the_api_answers_503_in_its_error_envelope_while_the_database_is_down(
     client, database_down
 ):
