@@ -16,16 +16,24 @@ limit or a close date stays without one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ..models import Accommodation, AccommodationGroup, AccommodationTerms, Attempt, Course, Quiz
+from ..models import (
+    Accommodation,
+    AccommodationGroup,
+    AccommodationTerms,
+    Attempt,
+    AttemptState,
+    Course,
+    Quiz,
+)
 
 
 @dataclass(frozen=True)
@@ -149,13 +157,14 @@ def learner_terms_by_course(
 
 
 def learner_terms_in(
-    *, learner: AbstractBaseUser, courses: Iterable[Course]
+    *, learner: AbstractBaseUser | int, courses: Iterable[Course]
 ) -> Callable[[Quiz, Course], QuizTerms]:
     """The learner's terms for any quiz of these courses, from one query: for lists."""
+    learner_id = learner if isinstance(learner, int) else learner.pk
     by_course: dict[int, list[Accommodation]] = {}
     rule = Q()
     for course in courses:
-        rule |= applying_to(course_id=course.pk, quiz_id=None, learner_id=learner.pk)
+        rule |= applying_to(course_id=course.pk, quiz_id=None, learner_id=learner_id)
     for found in Accommodation.objects.filter(rule) if rule else []:
         by_course.setdefault(found.course_id, []).append(found)
 
@@ -164,6 +173,65 @@ def learner_terms_in(
         return quiz_terms(quiz, (a.terms for a in mine if a.quiz_id in (None, quiz.pk)))
 
     return terms
+
+
+@dataclass(frozen=True)
+class AttemptsUsed:
+    """A learner's attempts at one quiz in one course."""
+
+    total: int = 0
+    in_progress: int = 0
+
+
+NONE_USED = AttemptsUsed()
+
+
+def attempts_used(
+    *, learner_id: int, quiz_ids: Iterable[int], course_ids: Iterable[int]
+) -> dict[tuple[int, int], AttemptsUsed]:
+    """The learner's attempts at these quizzes in these courses, by (quiz id, course id); one
+    query."""
+    rows = (
+        Attempt.objects.filter(
+            user_id=learner_id, quiz_id__in=list(quiz_ids), course_id__in=list(course_ids)
+        )
+        .values("quiz_id", "course_id")
+        .annotate(
+            total=Count("pk"), in_progress=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS))
+        )
+        .order_by()
+    )
+    return {
+        (row["quiz_id"], row["course_id"]): AttemptsUsed(row["total"], row["in_progress"])
+        for row in rows
+    }
+
+
+def still_open_limits(
+    terms_by_course: Mapping[int, QuizTerms], now: datetime
+) -> dict[int, int | None]:
+    """The courses where the quiz has not closed for the learner, with the attempts they are
+    allowed there (None: no limit). A pure function; with `has_attempt_left`, the one rule of
+    whether a learner is done with a quiz (the review that waits for the last attempt, and the
+    exam protection that ends with it)."""
+    return {
+        course_id: terms.max_attempts
+        for course_id, terms in terms_by_course.items()
+        if terms.closes_at is None or now < terms.closes_at
+    }
+
+
+def has_attempt_left(limits: Mapping[int, int | None], used: Callable[[int], AttemptsUsed]) -> bool:
+    """Whether the learner may still take the quiz in one of the courses `still_open_limits`
+    left: it has no attempt limit there, or they have an attempt in progress or one left.
+    `used(course_id)` is their attempts there. A pure function."""
+    for course_id, limit in limits.items():
+        if limit is None:
+            return True
+        mine = used(course_id)
+        if mine.in_progress or mine.total < limit:
+            return True
+    return False
 
 
 def attempt_terms(attempt: Attempt) -> QuizTerms:

@@ -6,7 +6,9 @@ A graded quiz protects every question it may draw (its fixed questions and every
 pools match: a pool filtered by a tag, such as the shipped Final exam's `exam`, only the
 questions with that tag) while it is open for a learner: until it closes, or until the learner
 has used all their attempts at it (then the exam's own review has already had its say); their
-accommodations' later close dates and extra attempts keep it open to them longer. Its
+accommodations' later close dates and extra attempts keep it open to them longer. "Done with
+it" is the rule the review that waits for the last attempt follows too
+(`accommodations.has_attempt_left`), so practice shows a key exactly when that review does. Its
 `exam_protection` says how: key-free practice (practice may ask the question but shows no
 right answer, explanation or per-question result; flashcards leave it out) or exam only
 (practice pools do not draw it either; a practice quiz that fixes it in a slot still asks it,
@@ -24,18 +26,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
 
 from .. import behaviours
 from ..models import (
     Accommodation,
     Attempt,
-    AttemptState,
     Course,
     ExamProtection,
     Quiz,
     QuizMode,
     SlotKind,
+)
+from .accommodations import (
+    NONE_USED,
+    attempts_used,
+    has_attempt_left,
+    learner_terms_in,
+    still_open_limits,
 )
 from .quiz_building import in_pool, pool_candidates
 
@@ -62,46 +70,50 @@ class ExamGuard:
 NO_PROTECTION = ExamGuard()
 
 
-def _with_accommodations(quizzes: QuerySet[Quiz], user_id: int | None, courses) -> QuerySet[Quiz]:
-    """Each quiz with the latest close date (`later_close`) and the most extra attempts
-    (`granted_attempts`) any of the learner's accommodations in these courses gives: a quiz
-    stays protected for a learner as long as any of them keeps it open to them (subqueries of
-    the same query: the guard costs no more queries)."""
+def _with_later_close(quizzes: QuerySet[Quiz], user_id: int | None, courses) -> QuerySet[Quiz]:
+    """Each quiz with the latest close date any of the learner's accommodations in these
+    courses gives (`later_close`): the query leaves out the quizzes closed for them, and
+    `_done_with` decides precisely for the others (a subquery: no query more)."""
     if user_id is None:
-        return quizzes.annotate(later_close=Value(None, DateTimeField()), granted_attempts=Value(0))
+        return quizzes.annotate(later_close=Value(None, DateTimeField()))
     mine = Accommodation.objects.filter(
         Q(quiz=OuterRef("pk")) | Q(quiz__isnull=True),
         Q(learner_id=user_id) | Q(group__members=user_id),
         course__in=[c.pk for c in courses],
     )
     latest = mine.order_by(F("closes_at").desc(nulls_last=True)).values("closes_at")[:1]
-    most = mine.order_by(F("extra_attempts").desc(nulls_last=True)).values("extra_attempts")[:1]
-    return quizzes.annotate(later_close=Subquery(latest), granted_attempts=Subquery(most))
+    return quizzes.annotate(later_close=Subquery(latest))
 
 
-def _done_with(quizzes: list[Quiz], user_id: int | None, courses: list[Course]) -> set[int]:
-    """Quizzes the learner has used every attempt at, in every course that offers them."""
-    limited = [q for q in quizzes if q.max_attempts is not None]
-    if user_id is None or not limited:
+def _done_with(
+    quizzes: list[Quiz], user_id: int | None, courses: list[Course], now: datetime
+) -> set[int]:
+    """The quizzes the learner can take no more, in any course of theirs that offers them: the
+    rule the review that waits for the last attempt follows too (`accommodations.
+    has_attempt_left`). Two queries (their accommodations, their attempts), only for a learner
+    with a quiz that has an attempt limit or a close date."""
+    if user_id is None or not any(q.max_attempts is not None or q.closes_at for q in quizzes):
         return set()
-    rows = (
-        Attempt.objects.filter(user_id=user_id, quiz__in=limited)
-        .values("quiz_id", "course_id")
-        .annotate(total=Count("pk"), open=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS)))
-        .order_by()
+    terms_for = learner_terms_in(learner=user_id, courses=courses)
+    limits_of = {
+        quiz.pk: still_open_limits(
+            {c.pk: terms_for(quiz, c) for c in courses if quiz.is_offered_in(c)}, now
+        )
+        for quiz in quizzes
+    }
+    limited = [pk for pk, limits in limits_of.items() if limits and None not in limits.values()]
+    used = (
+        attempts_used(learner_id=user_id, quiz_ids=limited, course_ids=[c.pk for c in courses])
+        if limited
+        else {}
     )
-    used = {(row["quiz_id"], row["course_id"]): (row["total"], row["open"]) for row in rows}
-
-    def done_in(quiz: Quiz, course: Course) -> bool:
-        total, still_open = used.get((quiz.pk, course.pk), (0, 0))
-        return total >= quiz.max_attempts + (quiz.granted_attempts or 0) and not still_open
-
-    done = set()
-    for quiz in limited:
-        offering = [c for c in courses if quiz.is_offered_in(c)]
-        if offering and all(done_in(quiz, c) for c in offering):
-            done.add(quiz.pk)
-    return done
+    return {
+        pk
+        for pk, limits in limits_of.items()
+        if not has_attempt_left(
+            limits, lambda course_id, pk=pk: used.get((pk, course_id), NONE_USED)
+        )
+    }
 
 
 def _quiz_questions(quiz: Quiz) -> set[int]:
@@ -125,7 +137,7 @@ def exam_guard(*, user_id: int | None, now: datetime, course: Course | None = No
     if not courses:
         return NO_PROTECTION
     quizzes = list(
-        _with_accommodations(Quiz.objects.offered_in(*courses), user_id, courses)
+        _with_later_close(Quiz.objects.offered_in(*courses), user_id, courses)
         .filter(mode=QuizMode.GRADED)
         .exclude(exam_protection=ExamProtection.OPEN)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now) | Q(later_close__gt=now))
@@ -133,7 +145,7 @@ def exam_guard(*, user_id: int | None, now: datetime, course: Course | None = No
         .prefetch_related("slots")
         .order_by("pk")
     )
-    done = _done_with(quizzes, user_id, courses)
+    done = _done_with(quizzes, user_id, courses, now)
     found: dict[str, set[int]] = defaultdict(set)
     titles: dict[int, str] = {}
     for quiz in quizzes:

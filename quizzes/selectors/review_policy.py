@@ -18,10 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Count, Q
-
 from ..models import Attempt, AttemptState, Course, Quiz, ReviewTiming
-from .accommodations import learner_closes_at, learner_terms_by_course
+from .accommodations import (
+    NONE_USED,
+    attempts_used,
+    has_attempt_left,
+    learner_closes_at,
+    learner_terms_by_course,
+    still_open_limits,
+)
 
 
 @dataclass(frozen=True)
@@ -94,34 +99,19 @@ def _courses_offering(attempt: Attempt) -> list[int]:
 def no_attempt_left(attempt: Attempt, now: datetime) -> bool:
     """Whether the attempt's learner can take its quiz no more: in every course that offers it
     to them, the quiz has closed for them or they have used all their attempts (accommodations
-    included) and none is in progress. Two queries (three for a shared quiz); none for a quiz
-    without an attempt limit or a close date, which never runs out (accommodations only give
-    more)."""
+    included) and none is in progress (`accommodations.has_attempt_left`). Two queries (three
+    for a shared quiz); none for a quiz without an attempt limit or a close date, which never
+    runs out (accommodations only give more)."""
     quiz = attempt.quiz
     if quiz.max_attempts is None and quiz.closes_at is None:
         return False
     terms = learner_terms_by_course(
         quiz=quiz, learner_id=attempt.user_id, course_ids=_courses_offering(attempt)
     )
-    limits: dict[int, int] = {}  # course id → attempts allowed, where it is still open
-    for course_id, rules in terms.items():
-        if rules.closes_at is not None and now >= rules.closes_at:
-            continue
-        if rules.max_attempts is None:
-            return False
-        limits[course_id] = rules.max_attempts
+    limits = still_open_limits(terms, now)
     if not limits:
         return True
-    used = {
-        row["course_id"]: row
-        for row in Attempt.objects.filter(
-            quiz_id=quiz.pk, user_id=attempt.user_id, course_id__in=list(limits)
-        )
-        .values("course_id")
-        .annotate(total=Count("pk"), open=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS)))
-        .order_by()
-    }
-    return all(
-        course_id in used and used[course_id]["total"] >= limit and not used[course_id]["open"]
-        for course_id, limit in limits.items()
-    )
+    if None in limits.values():
+        return False
+    used = attempts_used(learner_id=attempt.user_id, quiz_ids=[quiz.pk], course_ids=limits)
+    return not has_attempt_left(limits, lambda course_id: used.get((quiz.pk, course_id), NONE_USED))

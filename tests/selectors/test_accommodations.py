@@ -12,7 +12,15 @@ from rest_framework.test import APIClient
 
 from quizzes.models import Accommodation, AccommodationGroup, AccommodationTerms, Quiz
 from quizzes.selectors import offered_quizzes
-from quizzes.selectors.accommodations import describe, effective_quiz_terms, quiz_terms
+from quizzes.selectors.accommodations import (
+    AttemptsUsed,
+    QuizTerms,
+    describe,
+    effective_quiz_terms,
+    has_attempt_left,
+    quiz_terms,
+    still_open_limits,
+)
 from tests.factories import CourseFactory, QuizFactory, enrol
 
 CLOSES = datetime(2026, 12, 10, 17, 0, tzinfo=UTC)
@@ -126,3 +134,50 @@ def test_the_quiz_list_of_the_api_gives_each_learner_their_own_limits():
     theirs = next(q for q in offered_quizzes(classmate) if q["id"] == exam.pk)
     assert (theirs["time_limit_minutes"], theirs["max_attempts"]) == (60, 1)
     assert theirs["closes_at"] == CLOSES
+
+
+def course_terms(max_attempts: int | None, closes_at: datetime | None = None) -> QuizTerms:
+    return QuizTerms(
+        time_limit_minutes=None, max_attempts=max_attempts, opens_at=None, closes_at=closes_at
+    )
+
+
+def test_a_course_where_the_quiz_has_closed_for_the_learner_offers_no_attempt():
+    now = CLOSES
+    limits = still_open_limits(
+        {
+            1: course_terms(3, closes_at=now),
+            2: course_terms(None, closes_at=now),
+            3: course_terms(2),
+        },
+        now,
+    )
+    assert limits == {3: 2}
+    assert still_open_limits({1: course_terms(None, closes_at=now)}, now) == {}
+
+
+@pytest.mark.parametrize(
+    ("limits", "used", "left"),
+    [
+        ({}, {}, False),
+        ({1: None}, {1: AttemptsUsed(total=40)}, True),
+        ({1: 2}, {1: AttemptsUsed(total=1)}, True),
+        ({1: 2}, {1: AttemptsUsed(total=2)}, False),
+        ({1: 2}, {1: AttemptsUsed(total=2, in_progress=1)}, True),
+        ({1: 1, 2: 2}, {1: AttemptsUsed(total=1), 2: AttemptsUsed(total=1)}, True),
+        ({1: 1, 2: 1}, {1: AttemptsUsed(total=1), 2: AttemptsUsed(total=1)}, False),
+    ],
+    ids=[
+        "closed everywhere",
+        "no limit",
+        "one left",
+        "all used",
+        "the last one in progress",
+        "one left in another course",
+        "all used in every course",
+    ],
+)
+def test_a_learner_has_an_attempt_left_while_some_open_course_still_lets_them_take_the_quiz(
+    limits, used, left
+):
+    assert has_attempt_left(limits, lambda course_id: used.get(course_id, AttemptsUsed())) is left

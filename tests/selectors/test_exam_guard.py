@@ -147,8 +147,9 @@ def test_the_guard_takes_a_few_queries_per_protecting_quiz_however_big_the_pools
     exam(world, pool_section=None, max_attempts=1)
     for _ in range(30):
         make_question(world["first_section"])
-    # Courses, quizzes, their slots, the learner's attempts, the pool's questions.
-    with django_assert_max_num_queries(5):
+    # Courses, quizzes, their slots, the learner's accommodations and attempts, the pool's
+    # questions.
+    with django_assert_max_num_queries(6):
         assert len(guard_of(world).withheld) == 36
 
 
@@ -173,8 +174,9 @@ def test_tag_pools_cost_the_guard_no_extra_query(world, django_assert_max_num_qu
         make_question(world["first_section"], tags=["exam", "week-3"])
     exam(world, pool_section=None, pool_tag=Tag.objects.get(name="exam"), max_attempts=1)
     exam(world, pool_section=None, pool_tag=Tag.objects.get(name="week-3"), max_attempts=1)
-    # Courses, quizzes, their slots, the learner's attempts, each quiz's pool (tags included).
-    with django_assert_max_num_queries(6):
+    # Courses, quizzes, their slots, the learner's accommodations and attempts, each quiz's
+    # pool (tags included).
+    with django_assert_max_num_queries(7):
         assert len(guard_of(world).withheld) == 30
 
 
@@ -198,3 +200,39 @@ def test_an_accommodation_keeps_the_exam_protected_while_it_is_open_to_that_lear
     Accommodation.objects.create(course=course, learner=learner, closes_at=NOW + timedelta(days=1))
     assert ids(world["second"]) <= guard_of(world).key_free
     assert exam_guard(user_id=classmate.pk, now=NOW).key_free == frozenset()
+
+
+def test_the_guard_ends_when_the_review_shows_the_key_where_a_learners_own_accommodation_overrides_a_groups(
+    world,
+):
+    """One rule for "no attempt left" (selectors.accommodations): the learner's own extra
+    attempt overrides their group's three, so after two attempts the exam's review shows its
+    key, and practice must show the same questions' keys again, not hold them back."""
+    from quizzes.models import Accommodation, AccommodationGroup
+    from quizzes.selectors.review_policy import ReviewPolicy
+
+    course, learner = world["course"], world["learner"]
+    quiz = exam(
+        world,
+        pool_section=world["first_section"],
+        max_attempts=1,
+        review_key_after_last_attempt=True,
+    )
+    group = AccommodationGroup.objects.create(course=course, name="Extra attempts")
+    group.members.add(learner)
+    Accommodation.objects.create(course=course, group=group, extra_attempts=3)
+    Accommodation.objects.create(course=course, learner=learner, quiz=quiz, extra_attempts=1)
+    attempts = [
+        make_attempt(
+            quiz=quiz,
+            user=learner,
+            course=course,
+            number=n,
+            state="submitted",
+            submitted_at=NOW,
+            score=0,
+        )
+        for n in (1, 2)
+    ]
+    assert ReviewPolicy.for_attempt(attempts[-1], NOW).show_answers
+    assert guard_of(world).withheld == frozenset()
