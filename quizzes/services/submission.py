@@ -26,6 +26,7 @@ from ..models import (
 from ..qtypes import registry
 from ..selectors import prepared
 from ..selectors.delivery import as_live
+from ..selectors.exam_protection import attempt_guard
 from ..selectors.response_rows import (
     attempt_with_responses,
     open_attempt_responses,
@@ -36,6 +37,7 @@ from ..selectors.response_rows import (
 )
 from ..signals import attempt_submitted
 from .pipelined import pipelined
+from .quiz_assembly import NO_MARK
 from .quiz_grades import grade_after_submission, stored_grade_for_submission
 from .row_writes import insert_new, update_row, update_rows
 
@@ -182,9 +184,11 @@ def _final_responses(attempt: Attempt, *, wrong_tries: bool) -> list[Response]:
     return [as_live(r) for r in open_attempt_responses(attempt, wrong_tries=wrong_tries)]
 
 
-def _write_final(responses: list[Response]) -> None:
-    """One UPDATE of every response's final answer, flag and grade."""
-    update_rows(responses, ["answer", "is_flagged", "state", "fraction", "score"])
+def _write_final(responses: list[Response], *, with_max_mark: bool) -> None:
+    """One UPDATE of every response's final answer, flag and grade (and maximum mark, when
+    submitting unmarked some)."""
+    fields = ["answer", "is_flagged", "state", "fraction", "score"]
+    update_rows(responses, [*fields, "max_mark"] if with_max_mark else fields)
 
 
 @dataclass
@@ -195,6 +199,8 @@ class Graded:
     responses: list[Response]
     steps: list[ResponseStep]
     saved_steps: int  # the responses' last step numbers summed, when they were read
+    # Some questions became protected during the attempt and are submitted unmarked.
+    unmarked: bool = False
 
 
 def _graded(attempt: Attempt, responses: list[Response]) -> Graded:
@@ -205,10 +211,20 @@ def _graded(attempt: Attempt, responses: list[Response]) -> Graded:
     behaviour says what each answer is worth: graded now (deferred), or, when it checks
     answers, its checked verdict kept and an unchecked answer graded with the cost of the
     wrong tries before it (`Behaviour.at_submit`).
+
+    A question a graded quiz began protecting during a practice attempt is submitted unmarked
+    (its maximum mark, and the attempt's, lose its marks), as a practice attempt started now
+    would ask it (`quiz_assembly`): otherwise the total would tell the result its review hides.
     """
     behaviour = behaviours.for_quiz(attempt.quiz)
+    withheld = attempt_guard(attempt, clock.now()).withheld
+    unmarked = False
     steps = []
     for response in responses:
+        if response.max_mark and response.question_id in withheld:
+            attempt.max_score -= response.max_mark
+            response.max_mark = NO_MARK
+            unmarked = True
         version = response.question_version
         mark = behaviour.at_submit(
             Mark(ResponseState(response.state), response.fraction),
@@ -227,7 +243,7 @@ def _graded(attempt: Attempt, responses: list[Response]) -> Graded:
                 fraction=response.fraction,
             )
         )
-    return Graded(attempt, responses, steps, saved_steps(responses))
+    return Graded(attempt, responses, steps, saved_steps(responses), unmarked)
 
 
 def _close(graded: Graded, *, submitted_at: datetime) -> None:
@@ -240,9 +256,10 @@ def _close(graded: Graded, *, submitted_at: datetime) -> None:
     # The three writes need no answer, so on PostgreSQL they travel with the read of the
     # stored grade: one round trip for the four, whose rows are fetched once the block ends.
     with pipelined(Attempt):
-        _write_final(responses)
+        _write_final(responses, with_max_mark=graded.unmarked)
         insert_new(graded.steps, read_keys=False)
-        update_row(attempt, ["score", "state", "submitted_at"])
+        fields = ["score", "state", "submitted_at"]
+        update_row(attempt, [*fields, "max_score"] if graded.unmarked else fields)
         stored_grade = stored_grade_for_submission(attempt)
     stored = stored_grade()
     # The learner's quiz grade is stored in this transaction, and its signal lets receivers

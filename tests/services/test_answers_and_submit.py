@@ -25,6 +25,7 @@ from quizzes.services.attempts import (
     attempts_close_overdue,
 )
 from tests.factories import (
+    ArticleFactory,
     SectionFactory,
     UserFactory,
     course_with_learner,
@@ -553,3 +554,32 @@ def test_a_deadline_moved_while_a_submission_grades_is_the_one_applied(started, 
     )
     submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
     assert submitted.submitted_at == later
+
+
+def test_a_question_an_exam_begins_protecting_during_practice_is_submitted_unmarked():
+    """A graded quiz published while a learner is mid-practice protects one of the practice's
+    questions: the review hides that question's result, so the total must not count it either
+    (as a practice attempt started after the exam asks it unmarked)."""
+    course, learner = course_with_learner(article=ArticleFactory())
+    section = SectionFactory(article=course.article)
+    free, soon_protected = make_question(section), make_question(section)
+    practice = fixed_quiz([free, soon_protected], article=course.article, mode="practice")
+    attempt = attempt_start(quiz=practice, user=learner, course=course)
+    assert attempt.max_score == Decimal(2)
+    answers_save(
+        attempt_id=attempt.pk,
+        user=learner,
+        answers={
+            free.pk: wrong_answer(free.current_version),
+            soon_protected.pk: key_answer(soon_protected.current_version),
+        },
+    )
+    fixed_quiz([soon_protected], article=course.article, mode="graded")  # key-free by default
+
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner)
+
+    submitted.refresh_from_db()
+    assert (submitted.score, submitted.max_score) == (Decimal(0), Decimal(1))
+    marks = dict(submitted.responses.values_list("question_id", "max_mark"))
+    assert marks == {free.pk: Decimal(1), soon_protected.pk: Decimal(0)}
+    assert submitted.responses.get(question=soon_protected).score == Decimal(0)
