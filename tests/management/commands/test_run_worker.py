@@ -16,6 +16,7 @@ SCHEDULED = {
     "quizzes.lti.tasks.deliver_grades",
     "quizzes.tasks.close_overdue_attempts",
     "quizzes.tasks.refresh_item_analyses",
+    "quizzes.tasks.make_missed_study_cards",
 }
 
 
