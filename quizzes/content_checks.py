@@ -1,11 +1,24 @@
-"""Cross-file checks of a content pack, and its source quotes against the article."""
+"""Cross-file checks of a content pack, its source quotes against the article, and the rule
+every value the pack gives a column follows (`column_problem`).
+
+A pack is input from outside (`load_content --pack DIR`), so what it gives a column is checked
+against the model before anything is written: a value the database would refuse must be an
+error naming its file, line, object and field, never a traceback halfway through a load.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
+
 from .content_cues import HIGHER_ORDER, Finding
+from .models import QuizSlot
+from .services.quiz_rules import MAX_MARK, MAX_TOTAL, marks_fit_an_attempt
+from .tagging import tag_problem
 from .textnorm import normalize_for_quote
 
 if TYPE_CHECKING:
@@ -14,8 +27,152 @@ if TYPE_CHECKING:
 
 
 POOL_FILTERS = {"section", "concept", "difficulty", "tag", "count"}
+SLOT_FIELDS = {"question", "pool", "mark"}
 # A pool of this tag fixes its questions: every attempt of the quiz asks them.
 ANCHOR_TAG = "exam-anchor"
+# At most this many whole numbers are spelled out ("1, 2 or 3"); more are a range.
+SPELLED_OUT = 4
+# Comparisons a CHECK constraint may put on one column, read as bounds.
+BOUNDS = ("gt", "gte", "lt", "lte")
+
+
+def column_problem(
+    model: type[models.Model], name: str, value: Any, *, highest: Decimal | None = None
+) -> str | None:
+    """What `value` must be to be stored as the model's field `name` (None when it can be):
+    the one rule for a pack's values, read from the model rather than restated.
+
+    The field says the type (true/false, whole number, decimal, text), its choices, its
+    max_length, its decimal digits and whether it may be null; an integer's range is its
+    column's on every database Django supports (a PositiveSmallIntegerField is at most 32767,
+    which SQLite would not enforce but PostgreSQL does), narrowed by the model's CHECK
+    constraints on that column (`time_limit_minutes__gte=1`). `highest` narrows a decimal
+    further (a slot's mark must also fit a response's column). Values are taken as YAML gives
+    them: "2" is no number and 1.5 no whole number.
+    """
+    field = model._meta.get_field(name)
+    if value is None:
+        fits = field.null
+    elif field.choices:
+        fits = isinstance(value, str) and value in _choices(field)
+    elif isinstance(field, models.BooleanField):
+        fits = isinstance(value, bool)
+    elif isinstance(field, models.IntegerField):
+        low, high = integer_range(model, name)
+        fits = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    elif isinstance(field, models.DecimalField):
+        fits = _decimal_fits(model, field, value, highest)
+    elif isinstance(field, models.CharField | models.TextField):
+        fits = isinstance(value, str) and (
+            field.max_length is None or len(value) <= field.max_length
+        )
+    else:
+        raise TypeError(f"{model.__name__}.{name}: a pack gives no value of this kind.")
+    return None if fits else _rule(model, field, highest)
+
+
+def integer_range(model: type[models.Model], name: str) -> tuple[int, int]:
+    """The smallest and largest whole number a model's integer column holds."""
+    field = model._meta.get_field(name)
+    low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+    for op, bound in _constraint_bounds(model, name):
+        if op in ("gt", "gte"):
+            low = max(low, int(bound) + (op == "gt"))
+        else:
+            high = min(high, int(bound) - (op == "lt"))
+    return low, high
+
+
+def _decimal_range(
+    model: type[models.Model], field: models.DecimalField, highest: Decimal | None
+) -> tuple[Decimal, bool, Decimal]:
+    """(lowest, whether the lowest itself is refused, highest) of a decimal column."""
+    step = Decimal(1).scaleb(-field.decimal_places)
+    high = Decimal(10) ** (field.max_digits - field.decimal_places) - step
+    low, above = -high, False
+    for op, bound in _constraint_bounds(model, field.name):
+        if op in ("gt", "gte"):
+            low, above = Decimal(bound), op == "gt"
+        else:
+            high = min(high, Decimal(bound) - (step if op == "lt" else 0))
+    if highest is not None:
+        high = min(high, highest)
+    return low, above, high
+
+
+def _decimal_fits(
+    model: type[models.Model], field: models.DecimalField, value: Any, highest: Decimal | None
+) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return False
+    low, above, high = _decimal_range(model, field, highest)
+    if not number.is_finite() or number < low or (above and number == low) or number > high:
+        return False
+    return number == number.quantize(Decimal(1).scaleb(-field.decimal_places))
+
+
+def _rule(model: type[models.Model], field: models.Field, highest: Decimal | None) -> str:
+    """The rule `column_problem` holds a value to, as the pack's author reads it."""
+    if field.choices:
+        rule = "must be " + _spelled(_choices(field))
+    elif isinstance(field, models.BooleanField):
+        rule = "must be true or false"
+    elif isinstance(field, models.IntegerField):
+        low, high = integer_range(model, field.name)
+        rule = (
+            "must be " + _spelled([str(n) for n in range(low, high + 1)], one_of=False)
+            if high - low < SPELLED_OUT
+            else f"must be a whole number from {low} to {high}"
+        )
+    elif isinstance(field, models.DecimalField):
+        low, above, high = _decimal_range(model, field, highest)
+        start = f"more than {low} and at most" if above else f"from {low} to"
+        places = field.decimal_places
+        rule = f"must be a number {start} {high}, with at most {places} decimal places"
+    elif field.max_length is not None:
+        rule = f"must be text of at most {field.max_length} characters"
+    else:
+        rule = "must be text"
+    # A pack gives text as text ("" for none); only other values may be null.
+    text = isinstance(field, models.CharField | models.TextField)
+    return rule + (" (or null)" if field.null and not text else "")
+
+
+def _choices(field: models.Field) -> list[str]:
+    return [str(value) for value, _ in field.flatchoices]
+
+
+def _spelled(values: list[str], *, one_of: bool = True) -> str:
+    """ "a or b", "one of a, b or c" ("1, 2 or 3" without `one_of`)."""
+    listed = f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else values[0]
+    return f"one of {listed}" if one_of and len(values) > 2 else listed
+
+
+def _constraint_bounds(model: type[models.Model], name: str) -> list[tuple[str, Any]]:
+    """(comparison, bound) for each plain bound a CHECK constraint of the model puts on the
+    column (`pass_mark__lte=100`); a bound of another column (F("opens_at")) is not one."""
+    found = []
+    for constraint in model._meta.constraints:
+        condition = getattr(constraint, "condition", None)
+        if not isinstance(condition, models.Q):
+            continue
+        for lookup, bound in _lookups(condition):
+            column, _, op = lookup.rpartition("__")
+            if column == name and op in BOUNDS and isinstance(bound, int | Decimal):
+                found.append((op, bound))
+    return found
+
+
+def _lookups(condition: models.Q) -> Iterator[tuple[str, Any]]:
+    for child in condition.children:
+        if isinstance(child, models.Q):
+            yield from _lookups(child)
+        elif isinstance(child, tuple):
+            yield child
 
 
 def check_references(pack: ContentPack, errors: list[str]) -> None:
@@ -46,28 +203,76 @@ def _check_quiz(pack: ContentPack, quiz: PackQuiz, keys: set[str], errors: list[
     section = quiz.fields.get("section")
     if section is not None and pack.section(section) is None:
         errors.append(f"{quiz.origin}: quiz {quiz.key}: unknown section {section!r}.")
+    total: Decimal | None = Decimal(0)
+    first_slot: dict[str, int] = {}
     for number, slot in enumerate(quiz.slots, start=1):
         where = f"{quiz.origin}: quiz {quiz.key} slot {number}"
-        if isinstance(slot, Mapping) and isinstance(slot.get("question"), str):
-            if slot["question"] not in keys:
-                errors.append(f"{where}: unknown question {slot['question']!r}.")
-            continue
-        pool = slot.get("pool") if isinstance(slot, Mapping) else None
-        if not isinstance(pool, Mapping) or set(pool) - POOL_FILTERS:
-            errors.append(
-                f"{where}: give a question id or a pool {{section, concept, difficulty, tag, "
-                "count}."
-            )
-            continue
-        if pool.get("tag") is not None and not isinstance(pool["tag"], str):
-            errors.append(f"{where}: tag must be a tag name.")
-            continue
-        matching = pool_candidates(pack, pool)
-        count = pool.get("count")
-        if not isinstance(count, int) or count < 1:
-            errors.append(f"{where}: count must be a positive number.")
-        elif count > len(matching):
-            errors.append(f"{where}: draws {count} but the pool has {len(matching)} questions.")
+        problems = _slot_problems(pack, slot, keys)
+        question = slot.get("question") if isinstance(slot, Mapping) else None
+        if not problems and question in first_slot:
+            problems.append(f"question {question!r} is already in slot {first_slot[question]}.")
+        elif isinstance(question, str):
+            first_slot.setdefault(question, number)
+        errors += [f"{where}: {problem}" for problem in problems]
+        if total is not None and not problems:
+            draws = slot["pool"]["count"] if "pool" in slot else 1
+            total += Decimal(str(slot.get("mark", 1))) * draws
+        else:
+            total = None  # a slot's own error first: its mark or count means nothing yet
+    if total is not None and not marks_fit_an_attempt(total):
+        errors.append(
+            f"{quiz.origin}: quiz {quiz.key}: the marks add up to {total} (a pool counts its "
+            f"mark once per question drawn); an attempt holds at most {MAX_TOTAL}."
+        )
+
+
+def _slot_problems(pack: ContentPack, slot: Any, keys: set[str]) -> list[str]:
+    """What is wrong with one slot of a quiz: its shape, its mark, its question or its pool."""
+    shape = "give a question id or a pool {section, concept, difficulty, tag, count}."
+    if not isinstance(slot, Mapping) or len({"question", "pool"} & set(slot)) != 1:
+        return [shape]
+    problems = [f"unknown field {name!r}." for name in slot if name not in SLOT_FIELDS]
+    if "mark" in slot:
+        problem = column_problem(QuizSlot, "mark", slot["mark"], highest=MAX_MARK)
+        problems += [f"mark {problem}."] if problem else []
+    if "question" in slot:
+        if not isinstance(slot["question"], str) or slot["question"] not in keys:
+            problems.append(f"unknown question {slot['question']!r}.")
+        return problems
+    pool = slot["pool"]
+    if not isinstance(pool, Mapping) or set(pool) - POOL_FILTERS:
+        return [*problems, shape]
+    filters = _pool_filter_problems(pack, pool)
+    if filters:
+        return problems + filters
+    count = pool.get("count")
+    problem = column_problem(QuizSlot, "pool_count", count)
+    if problem:
+        problems.append(f"count {problem}.")
+    elif count > len(matching := pool_candidates(pack, pool)):
+        problems.append(f"draws {count} but the pool has {len(matching)} questions.")
+    return problems
+
+
+def _pool_filter_problems(pack: ContentPack, pool: Mapping[str, Any]) -> list[str]:
+    """A pool's filters must name what the pack holds (its count is judged once they do)."""
+    problems = []
+    section, concept = pool.get("section"), pool.get("concept")
+    if section is not None and (not isinstance(section, str) or pack.section(section) is None):
+        problems.append(f"unknown section {section!r}.")
+    if concept is not None and (
+        not isinstance(concept, str) or concept not in {c.slug for c in pack.concepts}
+    ):
+        problems.append(f"unknown concept {concept!r}.")
+    problem = column_problem(QuizSlot, "pool_difficulty", pool.get("difficulty"))
+    if problem:
+        problems.append(f"difficulty {problem}.")
+    tag = pool.get("tag")
+    if tag is not None and not isinstance(tag, str):
+        problems.append("tag must be a tag name.")
+    elif tag is not None and tag_problem(tag):
+        problems.append(f"{tag_problem(tag)}.")
+    return problems
 
 
 def pool_candidates(pack: ContentPack, pool: Mapping[str, Any]) -> list[PackQuestion]:
@@ -218,7 +423,9 @@ def _numbered_pools(quiz: PackQuiz) -> list[tuple[int, Mapping[str, Any]]]:
         if isinstance(slot, Mapping)
         and isinstance(slot.get("pool"), Mapping)
         and isinstance(slot["pool"].get("count"), int)
+        and not isinstance(slot["pool"]["count"], bool)
         and slot["pool"]["count"] > 0
+        and isinstance(slot["pool"].get("tag"), str | None)
     ]
 
 

@@ -2,28 +2,34 @@
 
 Pure: no database. `read_pack` parses the files and checks their shape (the cross-file rules
 and `check_quotes`, against the article's full text, are in content_checks.py). Every error
-names its file and line.
+names its file and line. A pack may come from outside (`load_content --pack DIR`), so every
+value it gives a column is held to the model's own rule for it (`column_problem`): what passes
+here loads without a database error.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.db import models
 
-from .content_checks import check_quotes, check_references, pool_candidates
+from kzstudy.nul_guard import NUL, SURROGATE
+
+from .content_checks import check_quotes, check_references, column_problem, pool_candidates
 from .content_pack_data import ContentPack, PackConcept, PackQuestion, PackQuiz, PackSection
+from .models import Article, BloomLevel, Concept, Question, Quiz, Section
 from .qtypes import registry
 from .tagging import MAX_TAGS, tag_problem
 from .textnorm import word_count
 
 PACKS_DIR = Path(__file__).resolve().parent / "content"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+BLOOM_LEVELS = tuple(BloomLevel.values)
 SUMMARY_WORDS = (150, 300)
 KEY_POINTS = (3, 6)
 QUOTE_WORDS = (8, 40)
@@ -57,6 +63,14 @@ QUIZ_FIELDS = {
     "review_key_after_last_attempt",
     "exam_protection",
 }
+# Quiz fields stored as they are given, each checked against its Quiz column (the key, title,
+# section and slots have rules of their own).
+QUIZ_COLUMNS = QUIZ_FIELDS - {"key", "title", "section", "slots"}
+
+
+def _printable(text: str) -> str:
+    """The text with NUL characters and lone surrogate halves replaced by U+FFFD."""
+    return SURROGATE.sub("\ufffd", text.replace(NUL, "\ufffd"))
 
 
 class _LineDict(dict):
@@ -71,7 +85,16 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
     loader.flatten_mapping(node)
-    mapping = _LineDict(loader.construct_pairs(node, deep=True))
+    pairs = loader.construct_pairs(node, deep=True)
+    for (key, _), (key_node, _) in zip(pairs, node.value, strict=True):
+        if not isinstance(key, Hashable):  # `? [a, b]`: a list is no field name
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping",
+                node.start_mark,
+                "found an unhashable key",
+                key_node.start_mark,
+            )
+    mapping = _LineDict(pairs)
     mapping.line = node.start_mark.line + 1
     return mapping
 
@@ -96,16 +119,53 @@ class _Reader:
 
     def load(self, file: Path) -> Any:
         try:
-            return yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)
         except (OSError, UnicodeDecodeError) as exc:
             self.error(file, None, f"cannot read the file ({exc}).")
+        except RecursionError:
+            self.error(file, None, "invalid YAML (nested too deeply).")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark else ""
             self.errors.append(
                 f"{self.pack.directory.name}/{file.name}{line}: invalid YAML ({exc})."
             )
+        else:
+            return self._storable(file, data, None, "")
         return None
+
+    def _storable(self, file: Path, value: Any, node: Any, name: str) -> Any:
+        """The data with text no column can store reported and replaced (by U+FFFD, so the
+        messages about it print): a NUL, which PostgreSQL stores nowhere, or half of a UTF-16
+        surrogate pair, which a YAML escape ("\\ud800") can write and no database encodes."""
+        if isinstance(value, Mapping):
+            clean = _LineDict()
+            clean.line = getattr(value, "line", 0)
+            for key, item in value.items():
+                label = _printable(f"{name}.{key}" if name else str(key))
+                clean[self._storable(file, key, value, label)] = self._storable(
+                    file, item, value, label
+                )
+            return clean
+        if isinstance(value, list):
+            return [
+                self._storable(file, item, node, f"{name}[{n}]")
+                for n, item in enumerate(value, start=1)
+            ]
+        if isinstance(value, str) and _printable(value) != value:
+            what = "a NUL character" if NUL in value else "half of a UTF-16 surrogate pair"
+            self.error(file, node, f"{name or 'the file'}: holds {what}, which no field stores.")
+            return _printable(value)
+        return value
+
+    def column(
+        self, file: Path, node: Any, what: str, model: type[models.Model], name: str, value: Any
+    ) -> None:
+        """Report a value that the model's column `name` cannot hold; `what` names the object
+        and the field as the pack does ("quiz final-exam: time_limit_minutes")."""
+        problem = column_problem(model, name, value)
+        if problem:
+            self.error(file, node, f"{what} {problem}.")
 
     def text(self, file: Path, node: Mapping, name: str, *, required: bool = True) -> str:
         value = node.get(name)
@@ -155,6 +215,8 @@ def _read_article(reader: _Reader, file: Path) -> None:
     pack.slug, pack.title = reader.text(file, data, "slug"), reader.text(file, data, "title")
     pack.author = reader.text(file, data, "author")
     pack.source = reader.text(file, data, "source", required=False)
+    for name in ("slug", "title", "author", "source"):
+        reader.column(file, data, name, Article, name, getattr(pack, name))
     published_on = data.get("published_on")
     if published_on is not None and not isinstance(published_on, date):
         reader.error(file, data, "published_on: must be a date (YYYY-MM-DD).")
@@ -174,6 +236,8 @@ def _read_article(reader: _Reader, file: Path) -> None:
             reader.error(file, node, f"slug {slug!r}: use lowercase letters, digits and hyphens.")
         if pack.section(slug):
             reader.error(file, node, f"section {slug!r} is listed twice.")
+        reader.column(file, node, f"section {slug}: slug", Section, "slug", slug)
+        reader.column(file, node, f"section {slug}: heading", Section, "heading", heading)
         pack.sections.append(PackSection(slug, heading, position, origin=reader.where(file, node)))
 
 
@@ -233,6 +297,9 @@ def _read_concept(reader: _Reader, file: Path, node: Mapping, section: str) -> N
         reader.error(file, node, f"slug {slug!r}: use lowercase letters, digits and hyphens.")
     if any(c.slug == slug for c in reader.pack.concepts):
         reader.error(file, node, f"concept {slug!r} is defined twice.")
+    term = reader.text(file, node, "term")
+    reader.column(file, node, f"concept {slug}: slug", Concept, "slug", slug)
+    reader.column(file, node, f"concept {slug}: term", Concept, "term", term)
     aliases = node.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         reader.error(file, node, "aliases: must be a list of texts.")
@@ -240,7 +307,7 @@ def _read_concept(reader: _Reader, file: Path, node: Mapping, section: str) -> N
     reader.pack.concepts.append(
         PackConcept(
             slug=slug,
-            term=reader.text(file, node, "term"),
+            term=term,
             definition=reader.text(file, node, "definition"),
             aliases=[" ".join(a.split()) for a in aliases],
             section=section,
@@ -253,6 +320,7 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
     key, qtype = reader.text(file, node, "id"), reader.text(file, node, "type")
     if key and not SLUG.match(key):
         reader.error(file, node, f"id {key!r}: use lowercase letters, digits and hyphens.")
+    reader.column(file, node, f"question {key}: id", Question, "key", key)
     if qtype not in registry.all_keys():
         reader.error(file, node, f"type {qtype!r}: use one of {', '.join(registry.all_keys())}.")
         return
@@ -262,12 +330,13 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
     for message in registry.get(qtype).validate(data):
         reader.error(file, node, f"question {key}: {message}")
     difficulty = node.get("difficulty")
-    if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 3:
-        reader.error(file, node, f"question {key}: difficulty must be 1, 2 or 3.")
-        difficulty = 2
+    problem = column_problem(Question, "difficulty", difficulty)
+    if problem:
+        reader.error(file, node, f"question {key}: difficulty {problem}.")
+        difficulty = Question._meta.get_field("difficulty").default
     bloom = reader.text(file, node, "bloom")
-    if bloom and bloom not in BLOOM_LEVELS:
-        reader.error(file, node, f"question {key}: bloom must be one of {', '.join(BLOOM_LEVELS)}.")
+    if bloom:
+        reader.column(file, node, f"question {key}: bloom", Question, "bloom_level", bloom)
     concepts = node.get("concepts") or []
     if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
         reader.error(file, node, f"question {key}: concepts must be a list of slugs.")
@@ -331,17 +400,22 @@ def _read_quizzes(reader: _Reader, file: Path) -> None:
     for node in _list(reader, file, data, "quizzes"):
         reader.unknown(file, node, QUIZ_FIELDS)
         key = reader.text(file, node, "key")
-        reader.text(file, node, "title")
+        if key and not SLUG.match(key):
+            reader.error(file, node, f"key {key!r}: use lowercase letters, digits and hyphens.")
+        reader.column(file, node, f"quiz {key}: key", Quiz, "key", key)
+        title = reader.text(file, node, "title")
+        if title:
+            raw = node["title"] if isinstance(node["title"], str) else title
+            reader.column(file, node, f"quiz {key}: title", Quiz, "title", raw)
         if any(q.key == key for q in reader.pack.quizzes):
             reader.error(file, node, f"quiz {key!r} is defined twice.")
-        if node.get("mode") not in ("practice", "graded"):
-            reader.error(file, node, f"quiz {key}: mode must be practice or graded.")
-        if node.get("exam_protection", "key_free") not in ("key_free", "exam_only", "open"):
-            reader.error(file, node, f"quiz {key}: exam_protection is key_free, exam_only or open.")
+        if "mode" not in node:  # no default: a pack says whether a quiz is graded
+            reader.column(file, node, f"quiz {key}: mode", Quiz, "mode", None)
+        for name, value in node.items():
+            if name in QUIZ_COLUMNS:
+                reader.column(file, node, f"quiz {key}: {name}", Quiz, name, value)
         later = node.get("review_key_after_last_attempt", False)
-        if not isinstance(later, bool):
-            reader.error(file, node, f"quiz {key}: review_key_after_last_attempt is true or false.")
-        elif later and node.get("max_attempts") is None:
+        if later is True and node.get("max_attempts") is None:
             reader.error(
                 file,
                 node,

@@ -191,7 +191,7 @@ WAITING_QUIZ = (
         ("    max_attempts: 2\n    review_key_after_last_attempt: true\n", []),
         (
             "    max_attempts: 2\n    review_key_after_last_attempt: later\n",
-            ["tiny/quizzes.yaml:2: quiz q: review_key_after_last_attempt is true or false."],
+            ["tiny/quizzes.yaml:2: quiz q: review_key_after_last_attempt must be true or false."],
         ),
         (
             "    review_key_after_last_attempt: true\n",
