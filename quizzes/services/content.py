@@ -137,6 +137,16 @@ def _pool_tags(pack: ContentPack) -> dict[str, Tag]:
 
 def _load_sections(article: Article, pack: ContentPack, report: LoadReport) -> dict[str, Section]:
     existing = {s.position: s for s in article.sections.all()}
+    # A section is its place in the article: a pack may rename it, not move it elsewhere.
+    position_of = {s.slug: s.position for s in existing.values()}
+    moved = [
+        f"{item.origin}: section {item.slug} is section {position_of[item.slug]} of the loaded "
+        f"article, not {item.position}: sections follow the article's order."
+        for item in pack.sections
+        if position_of.get(item.slug, item.position) != item.position
+    ]
+    if moved:
+        raise ContentInvalid(moved)
     sections: dict[str, Section] = {}
     for item in pack.sections:
         section = existing.get(item.position)

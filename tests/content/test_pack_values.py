@@ -341,11 +341,10 @@ def test_a_pack_file_that_reads_as_no_mapping_of_fields_is_an_error_not_a_traceb
     assert_refused_and_nothing_loaded(pack, message, capsys)
 
 
-def test_load_content_refuses_a_pack_the_loaded_rows_conflict_with_and_changes_nothing(
-    tmp_path,
-):
-    """Sections matched by position that swap slugs collide with the rows already loaded: the
-    validator cannot see that, the database can; the command says so and loads nothing."""
+def test_load_content_refuses_a_pack_that_moves_a_loaded_section_and_changes_nothing(tmp_path):
+    """Sections follow the article's order: a pack that swaps two of them would give one
+    section's slug and heading to the other's place. The validator cannot see it (the pack is
+    valid on its own); the loader says which section moved and loads nothing."""
     copy = copy_pack(tmp_path)
 
     def swap_first_two_sections(data):
@@ -354,7 +353,7 @@ def test_load_content_refuses_a_pack_the_loaded_rows_conflict_with_and_changes_n
     edit_section_file(copy, "article.yaml", swap_first_two_sections)
     assert read_pack(copy)[1] == []
     before = database_state()
-    with pytest.raises(CommandError, match="the database refused the content pack; nothing"):
+    with pytest.raises(CommandError, match="is section 1 of the loaded article, not 2: sections"):
         call_command("load_content", "--pack", str(copy))
     assert database_state() == before
 
