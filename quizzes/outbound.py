@@ -266,15 +266,47 @@ _EXCHANGE: ContextVar[_Exchange | None] = ContextVar("outbound_exchange", defaul
 # -- the connection that checks where it connects ---------------------------------------------
 
 
+def _resolve(host: str, port: int, timeout: float, exchange: _Exchange | None) -> list[Any]:
+    """The host's addresses (getaddrinfo), waited for no longer than the connect timeout or
+    what the exchange has left. The system's resolver keeps timeouts of its own (5 s a try,
+    several tries per name server) that no socket of ours bounds, so it runs in a thread of
+    its own, which a resolver that does not answer leaves behind until it gives up."""
+    if exchange is not None:
+        timeout = min(timeout, max(exchange.deadline - time.monotonic(), 0))
+    answer: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM))
+        except BaseException as error:  # handed to the caller below
+            answer.append(error)
+
+    thread = threading.Thread(target=lookup, name="outbound-resolve", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not answer:
+        raise TimeoutError(f"no address for {host} within {timeout:g} s")
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
 class _CheckedConnectionMixin:
     """Resolve, check every address, connect to a checked one (urllib3's `_new_conn`)."""
 
     def _new_conn(self) -> socket.socket:
         host = self._dns_host.strip("[]")
+        exchange = _EXCHANGE.get()
+        # A float from `request`; urllib3's "no value" sentinel when a library's call named
+        # none, which gets the policy's connect timeout instead.
+        given = self.timeout if isinstance(self.timeout, int | float) else None
+        connect_timeout = given or _setting("OUTBOUND_CONNECT_TIMEOUT", 5)
         try:
-            found = socket.getaddrinfo(host, self.port, allowed_gai_family(), socket.SOCK_STREAM)
+            found = _resolve(host, self.port, connect_timeout, exchange)
         except (socket.gaierror, UnicodeError) as error:  # UnicodeError: an empty label
             raise NameResolutionError(self.host, self, error) from error
+        except TimeoutError as timeout:
+            raise ConnectTimeoutError(self, f"Resolving {self.host} timed out.") from timeout
         for *_, sockaddr in found:
             problem = address_problem(ipaddress.ip_address(sockaddr[0].split("%")[0]))
             if problem:
@@ -282,16 +314,12 @@ class _CheckedConnectionMixin:
                 # inside is no platform's, and trying the others would only hide it.
                 raise AddressRefused(self.host, sockaddr[0], problem)
         error: OSError | None = None
-        exchange = _EXCHANGE.get()
         for family, kind, proto, _, sockaddr in found:
             sock = socket.socket(family, kind, proto)
             try:
                 for option in self.socket_options or ():
                     sock.setsockopt(*option)
-                # A float from `request`; urllib3's "no value" sentinel when a library's
-                # call named none, which gets the policy's connect timeout instead.
-                given = self.timeout if isinstance(self.timeout, int | float) else None
-                timeout = given or _setting("OUTBOUND_CONNECT_TIMEOUT", 5)
+                timeout = connect_timeout
                 if exchange is not None:  # no longer than the exchange has left
                     timeout = min(timeout, exchange.watch(sock))
                 sock.settimeout(timeout)
