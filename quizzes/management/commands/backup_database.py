@@ -1,5 +1,7 @@
 """`manage.py backup_database [PATH]`: a consistent copy of the database, taken while the site
-runs (SQLite: its backup API; PostgreSQL: pg_dump). Without PATH: var/backups/<time>."""
+runs (SQLite: its backup API; PostgreSQL: pg_dump), as one file written whole or not at all.
+Without PATH: var/backups/<time> (var/backups is made if missing); a PATH must name a new file
+in a directory that exists."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ class Command(BaseCommand):
     help = "Back up the database to a new file (SQLite copy or pg_dump custom format)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", help="Where to write it (must not exist).")
+        parser.add_argument(
+            "path", nargs="?", help="Where to write it (a new file in an existing directory)."
+        )
 
     def handle(self, *args, path=None, **options):
         if path:
@@ -25,5 +29,6 @@ class Command(BaseCommand):
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             target = Path(settings.BASE_DIR) / "var" / "backups" / f"kzstudy-{stamp}"
             target = target.with_suffix(default_suffix())
-        backup(target)
+        # The default location is the command's own: `make backup` relies on it being made.
+        backup(target, create_directory=not path)
         self.stdout.write(f"Backed up to {target}")
