@@ -220,3 +220,33 @@ def test_an_error_raised_while_handling_an_outage_is_still_an_outage():
     except RuntimeError as error:
         assert is_database_outage(error)
     assert not is_database_outage(ValueError("not a database at all"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_after_a_commit_put_off_by_an_outage_is_one_warning_and_a_bug_keeps_its_traceback(
+    caplog,
+):
+    """`after_commit`: the committed data stands either way; an outage then is one warning (a
+    sweep does the work later), a bug is still logged as an error with its traceback."""
+    from django.db import transaction
+
+    from kzstudy.outage import after_commit, pending_after_commit
+
+    def restarting() -> None:
+        raise OperationalError("terminating connection due to administrator command")
+
+    def buggy() -> None:
+        raise KeyError("a bug")
+
+    caplog.set_level(logging.WARNING)
+    with transaction.atomic():
+        after_commit(restarting, what="the flashcards of attempt 7")
+        after_commit(buggy, what="a grade sweep's enqueue")
+        assert pending_after_commit(restarting) and not pending_after_commit(lambda: None)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage().split(" (")[0] for r in warnings] == [
+        "the flashcards of attempt 7: put off by an outage, a sweep does it later"
+    ]
+    assert not warnings[0].exc_info
+    assert len(errors) == 1 and errors[0].exc_info and "a bug" in str(errors[0].exc_info[1])
