@@ -116,8 +116,23 @@ class QuestionType:
     authoring_fields: ClassVar[frozenset[str]]
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
-        """Errors in the authoring data of this type (the content-pack/editor fields)."""
+        """Errors in the authoring data of this type (the content-pack/editor fields).
+
+        Every door (editor, API, imports, content packs) relies on it: a value of the wrong
+        kind or a field the type does not have is reported, never dropped or converted, and
+        no input makes it raise.
+        """
         raise NotImplementedError
+
+    def field_errors(self, data: Any) -> list[str]:
+        """The start of every `validate`: the data is an object of this type's fields only."""
+        if not isinstance(data, Mapping):
+            return [NOT_AN_OBJECT]
+        fields = listed_names(self.authoring_fields)
+        return [
+            f"unknown field {name!r}: {self.label.lower()} questions take {fields}."
+            for name in unknown_fields(data, self.authoring_fields)
+        ]
 
     def build_payload(
         self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
@@ -329,8 +344,53 @@ def _listed(names: frozenset[str]) -> str:
 
 
 def clean_text(value: Any) -> str:
-    """A stripped string from authoring data, or the empty string."""
+    """A stripped string from authoring data, or the empty string (for a value `validate`
+    has let through: a string, or nothing where the field is optional)."""
     return value.strip() if isinstance(value, str) else ""
+
+
+# Authoring data that is not an object at all (a list, a string, null).
+NOT_AN_OBJECT = "data: must be an object of the question type's fields."
+
+
+def kind_of(value: Any) -> str:
+    """What a value from authoring data is, as a message names it ("a number", "a list")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"  # a YAML date, say
+
+
+def not_text(where: str, value: Any) -> str:
+    """The message for a value that must be text and is not: `where` names the field."""
+    # YAML reads an unquoted 1995, yes or 2024-01-01 as a number, true or a date.
+    hint = "" if isinstance(value, list | tuple | Mapping) or value is None else " (quote it)"
+    return f"{where} must be text, not {kind_of(value)}{hint}."
+
+
+def optional_text_error(where: str, value: Any) -> list[str]:
+    """An optional text field (feedback, a unit): left out, null or text; else its message."""
+    return [] if value is None or isinstance(value, str) else [not_text(where, value)]
+
+
+def unknown_fields(value: Mapping[Any, Any], allowed: frozenset[str]) -> list[str]:
+    """The names in a mapping that are not among `allowed`, sorted (keys need not be text)."""
+    return sorted(str(name) for name in value if name not in allowed)
+
+
+def listed_names(names: frozenset[str]) -> str:
+    """'a', 'b' and 'c'."""
+    quoted = [repr(name) for name in sorted(names)]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def duplicates(values: list[str]) -> list[str]:

@@ -15,8 +15,16 @@ from .base import (
     QuestionType,
     clean_text,
     duplicates,
+    kind_of,
+    listed_names,
+    not_text,
+    optional_text_error,
     reuse_keys,
+    unknown_fields,
 )
+
+# The fields of one choice object.
+CHOICE_FIELDS = frozenset({"text", "correct", "feedback"})
 
 
 class ChoiceType(QuestionType):
@@ -30,25 +38,35 @@ class ChoiceType(QuestionType):
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
         """A choice question needs at least one right and two wrong, distinct choices."""
+        errors = self.field_errors(data)
+        if not isinstance(data, Mapping):
+            return errors
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices:
-            return ["choices: give a list of choices."]
-        errors: list[str] = []
+            return [*errors, "choices: give a list of choices."]
         texts: list[str] = []
         correct = 0
         for number, choice in enumerate(choices, start=1):
+            where = f"choices[{number}]"
             if not isinstance(choice, Mapping):
-                errors.append(f"choices[{number}]: must have a text.")
+                errors.append(f"{where}: must be an object with a text, not {kind_of(choice)}.")
                 continue
-            text = clean_text(choice.get("text"))
-            if not text:
-                errors.append(f"choices[{number}]: the text is empty.")
-            texts.append(text)
+            errors += [
+                f"{where}: unknown field {name!r} (a choice has {listed_names(CHOICE_FIELDS)})."
+                for name in unknown_fields(choice, CHOICE_FIELDS)
+            ]
+            text = choice.get("text")
+            if text is not None and not isinstance(text, str):
+                errors.append(not_text(f"{where}: text", text))
+            elif not clean_text(text):
+                errors.append(f"{where}: the text is empty.")
+            texts.append(clean_text(text))
+            errors += optional_text_error(f"{where}: feedback", choice.get("feedback"))
             if not isinstance(choice.get("correct", False), bool):
-                errors.append(f"choices[{number}]: correct must be true or false.")
+                errors.append(f"{where}: correct must be true or false.")
             elif choice.get("correct", False):
                 correct += 1
-        for text in duplicates(texts):
+        for text in duplicates([text for text in texts if text]):
             errors.append(f"choices: {text!r} appears twice.")
         wrong = len(texts) - correct
         if correct < self.min_correct:

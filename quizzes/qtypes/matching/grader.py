@@ -12,11 +12,22 @@ from ..base import (
     QuestionType,
     clean_text,
     duplicates,
+    kind_of,
+    listed_names,
+    not_text,
     require_dict,
     reuse_keys,
+    unknown_fields,
 )
 
 ARROW = " -> "
+# The fields of one pair object.
+PAIR_FIELDS = frozenset({"left", "right"})
+
+
+def _filled(texts: list[str]) -> list[str]:
+    """The texts that are not empty (an empty one is reported once, not as a repeat)."""
+    return [text for text in texts if text]
 
 
 class MatchingGrader(QuestionType):
@@ -28,30 +39,53 @@ class MatchingGrader(QuestionType):
     authoring_fields = frozenset({"pairs", "distractors"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
-        """At least three pairs; lefts unique, rights (with distractors) unique."""
+        """At least three pairs; lefts unique, rights (with distractors) unique; all text."""
+        errors = self.field_errors(data)
+        if not isinstance(data, Mapping):
+            return errors
         pairs = data.get("pairs")
         if not isinstance(pairs, list) or len(pairs) < 3:
-            return ["pairs: give at least three pairs."]
-        errors = []
+            return [*errors, "pairs: give at least three pairs."]
         lefts, rights = [], []
         for number, pair in enumerate(pairs, start=1):
-            if not isinstance(pair, Mapping):
-                errors.append(f"pairs[{number}]: needs left and right.")
-                continue
-            left, right = clean_text(pair.get("left")), clean_text(pair.get("right"))
-            if not left or not right:
-                errors.append(f"pairs[{number}]: needs a left and a right text.")
-            lefts.append(left)
-            rights.append(right)
-        distractors = data.get("distractors") or []
-        if not isinstance(distractors, list):
+            errors += self._pair_errors(f"pairs[{number}]", pair)
+            if isinstance(pair, Mapping):
+                lefts.append(clean_text(pair.get("left")))
+                rights.append(clean_text(pair.get("right")))
+        distractors = data.get("distractors")
+        if distractors is None:  # left out: none
+            distractors = []
+        elif not isinstance(distractors, list):
             errors.append("distractors: must be a list of texts.")
             distractors = []
+        for number, distractor in enumerate(distractors, start=1):
+            if not isinstance(distractor, str):
+                errors.append(not_text(f"distractors[{number}]:", distractor))
+            elif not clean_text(distractor):
+                errors.append(f"distractors[{number}]: the distractor is empty.")
         rights += [clean_text(d) for d in distractors]
-        if any(not r for r in rights[len(lefts) :]):
-            errors.append("distractors: a distractor is empty.")
-        errors += [f"pairs: the left {t!r} appears twice." for t in duplicates(lefts)]
-        errors += [f"pairs: the right {t!r} appears twice." for t in duplicates(rights)]
+        errors += [f"pairs: the left {t!r} appears twice." for t in duplicates(_filled(lefts))]
+        errors += [f"pairs: the right {t!r} appears twice." for t in duplicates(_filled(rights))]
+        return errors
+
+    @staticmethod
+    def _pair_errors(where: str, pair: Any) -> list[str]:
+        """What is wrong with one pair: its kind, its fields, its two texts."""
+        if not isinstance(pair, Mapping):
+            return [f"{where}: must be an object with a left and a right, not {kind_of(pair)}."]
+        errors = [
+            f"{where}: unknown field {name!r} (a pair has {listed_names(PAIR_FIELDS)})."
+            for name in unknown_fields(pair, PAIR_FIELDS)
+        ]
+        wrong_kind = [
+            not_text(f"{where}: {side}", pair[side])
+            for side in ("left", "right")
+            if pair.get(side) is not None and not isinstance(pair[side], str)
+        ]
+        if wrong_kind:
+            return errors + wrong_kind
+        if not clean_text(pair.get("left")) or not clean_text(pair.get("right")):
+            errors.append(f"{where}: needs a left and a right text.")
         return errors
 
     def build_payload(

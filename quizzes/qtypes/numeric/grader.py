@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
+from ..base import (
+    ONE,
+    ZERO,
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    clean_text,
+    kind_of,
+    optional_text_error,
+    require_dict,
+)
 
 # Answers are years, counts and percentages: bound their size so no input can overflow.
 MAX_MAGNITUDE = Decimal("1e15")
 MIN_EXPONENT = -9
+LIMITS = ("at most 10^15 either side of zero", "at most 9 decimal places")
+# A comma in an authored number groups thousands, nothing else.
+GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -20,6 +34,8 @@ def to_decimal(value: Any) -> Decimal | None:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         return None
+    if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+        return None  # str() of an int past 4,300 digits raises; no need to write it out
     text = str(value).strip().replace(",", "")
     if len(text) > 40:
         return None
@@ -38,6 +54,52 @@ def to_decimal(value: Any) -> Decimal | None:
     return number
 
 
+def number_error(where: str, value: Any, *, at_least_zero: bool = False) -> str | None:
+    """The message for an authored number (`where` names it) that `to_decimal` does not take
+    as it is; None when it does.
+
+    Stricter than a learner's answer in one way: a comma may only group thousands ("2,050"),
+    so "1,5" is refused rather than read as 15.
+    """
+    rule = f"{where} must be a number" + (" of zero or more" if at_least_zero else "")
+    if isinstance(value, str) and "," in value and not GROUPED.fullmatch(value.strip()):
+        return f"{rule} (a comma may only group thousands, as in 2,050: write 1.5, not 1,5)."
+    number = to_decimal(value)
+    if number is not None:
+        return f"{rule}." if at_least_zero and number < 0 else None
+    if value is None:
+        return f"{rule}."
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return f"{rule}, not {kind_of(value)}."
+    return f"{rule}{_why_refused(value)}."
+
+
+def _why_refused(value: int | float | str | Decimal) -> str:
+    """Why `to_decimal` refused a number or a string ("" when it is no number at all)."""
+    if isinstance(value, int):
+        return f" ({LIMITS[0]})"  # only a huge int is refused
+    text = str(value).strip().replace(",", "")
+    if len(text) > 40:
+        return " (at most 40 characters)"
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return ""
+    if not number.is_finite():
+        return " (NaN and infinity are not numbers)"
+    return f" ({LIMITS[0] if number.copy_abs() > MAX_MAGNITUDE else LIMITS[1]})"
+
+
+def as_number(stored: str) -> int | float | str:
+    """A stored decimal string as authoring data gives it: an int or a float, or the string
+    itself when no float holds it exactly (a float would change what is saved again)."""
+    number = Decimal(stored)
+    if number == number.to_integral_value():
+        return int(number)
+    as_float = float(number)
+    return as_float if Decimal(repr(as_float)) == number else stored
+
+
 def format_number(value: Decimal) -> str:
     """A number as a learner would type it: no exponent, no trailing zeros."""
     text = format(value.normalize(), "f")
@@ -53,14 +115,19 @@ class NumericGrader(QuestionType):
     authoring_fields = frozenset({"answer", "tolerance", "unit"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
-        """A numeric answer and a tolerance of zero or more."""
-        errors = []
-        if to_decimal(data.get("answer")) is None:
-            errors.append("answer: must be a number.")
-        tolerance = to_decimal(data.get("tolerance"))
-        if tolerance is None or tolerance < 0:
-            errors.append("tolerance: must be a number of zero or more.")
-        return errors
+        """A numeric answer, a tolerance of zero or more and, if any, a unit in text."""
+        errors = self.field_errors(data)
+        if not isinstance(data, Mapping):
+            return errors
+        errors += [
+            error
+            for error in (
+                number_error("answer:", data.get("answer")),
+                number_error("tolerance:", data.get("tolerance"), at_least_zero=True),
+            )
+            if error
+        ]
+        return errors + optional_text_error("unit:", data.get("unit"))
 
     def build_payload(
         self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
@@ -74,11 +141,9 @@ class NumericGrader(QuestionType):
 
     def authoring_data(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Answer and tolerance as numbers."""
-        answer, tolerance = Decimal(payload["answer"]), Decimal(payload["tolerance"])
-        as_number = lambda d: int(d) if d == d.to_integral_value() else float(d)  # noqa: E731
         return {
-            "answer": as_number(answer),
-            "tolerance": as_number(tolerance),
+            "answer": as_number(payload["answer"]),
+            "tolerance": as_number(payload["tolerance"]),
             "unit": payload["unit"],
         }
 

@@ -13,6 +13,7 @@ from ..base import (
     QuestionType,
     clean_text,
     duplicates,
+    not_text,
     require_dict,
     reuse_keys,
 )
@@ -31,13 +32,20 @@ class OrderingGrader(QuestionType):
     authoring_fields = frozenset({"items"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
-        """At least three distinct, non-empty items."""
+        """At least three distinct, non-empty items, each text."""
+        errors = self.field_errors(data)
+        if not isinstance(data, Mapping):
+            return errors
         items = data.get("items")
         if not isinstance(items, list) or len(items) < 3:
-            return ["items: give at least three items in the right order."]
-        texts = [clean_text(i) if isinstance(i, str) else "" for i in items]
-        errors = [f"items[{n}]: the text is empty." for n, t in enumerate(texts, 1) if not t]
-        errors += [f"items: {t!r} appears twice." for t in duplicates(texts)]
+            return [*errors, "items: give at least three items in the right order."]
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, str):
+                errors.append(not_text(f"items[{number}]:", item))
+            elif not clean_text(item):
+                errors.append(f"items[{number}]: the text is empty.")
+        texts = [clean_text(item) for item in items]
+        errors += [f"items: {t!r} appears twice." for t in duplicates([t for t in texts if t])]
         return errors
 
     def build_payload(

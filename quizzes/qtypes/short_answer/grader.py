@@ -7,7 +7,16 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from ..base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
+from ..base import (
+    ONE,
+    ZERO,
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    clean_text,
+    not_text,
+    require_dict,
+)
 
 MAX_ANSWER_LENGTH = 500
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -32,13 +41,17 @@ class ShortAnswerGrader(QuestionType):
     authoring_fields = frozenset({"accepted"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
-        """At least one accepted answer, none empty after normalising."""
+        """At least one accepted answer, each text with letters or digits in it."""
+        errors = self.field_errors(data)
+        if not isinstance(data, Mapping):
+            return errors
         accepted = data.get("accepted")
         if not isinstance(accepted, list) or not accepted:
-            return ["accepted: give at least one accepted answer."]
-        errors = []
+            return [*errors, "accepted: give at least one accepted answer."]
         for number, answer in enumerate(accepted, start=1):
-            if not isinstance(answer, str | int | float) or not normalize_answer(str(answer)):
+            if not isinstance(answer, str):
+                errors.append(not_text(f"accepted[{number}]:", answer))
+            elif not normalize_answer(answer):
                 errors.append(f"accepted[{number}]: an answer needs letters or digits.")
         return errors
 
@@ -46,7 +59,7 @@ class ShortAnswerGrader(QuestionType):
         self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
         """The accepted answers as written."""
-        return {"accepted": [clean_text(str(a)) for a in data["accepted"]]}
+        return {"accepted": [clean_text(a) for a in data["accepted"]]}
 
     def authoring_data(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The payload is already in authoring form."""

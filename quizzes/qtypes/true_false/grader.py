@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..base import ONE, ZERO, Grade, InvalidResponse, QuestionType, clean_text, require_dict
+from ..base import (
+    ONE,
+    ZERO,
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    clean_text,
+    optional_text_error,
+    require_dict,
+)
 
 
 class TrueFalseGrader(QuestionType):
@@ -17,10 +26,13 @@ class TrueFalseGrader(QuestionType):
     authoring_fields = frozenset({"answer", "feedback"})
 
     def validate(self, data: Mapping[str, Any]) -> list[str]:
-        """The answer must be true or false."""
+        """The answer must be true or false; the feedback, if any, text."""
+        errors = self.field_errors(data)
+        if not isinstance(data, Mapping):
+            return errors
         if not isinstance(data.get("answer"), bool):
-            return ["answer: must be true or false."]
-        return []
+            errors.append("answer: must be true or false.")
+        return errors + optional_text_error("feedback:", data.get("feedback"))
 
     def build_payload(
         self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
