@@ -147,6 +147,21 @@ def test_a_malformed_answer_is_400_and_nothing_is_saved(learner_api, answer):
     assert not ResponseStep.objects.filter(response__attempt_id=attempt["id"]).exists()
 
 
+def test_a_numeric_answer_with_a_decimal_comma_is_400_saying_so_and_nothing_is_saved(learner_api):
+    api, course, _ = learner_api
+    numeric = next(q for q in one_question_per_type() if q.qtype == "numeric")
+    attempt = start(api, fixed_quiz([numeric], article=course.article)).json()
+    reply = api.put(
+        f"{API}/attempts/{attempt['id']}/answers/{numeric.pk}/",
+        {"answer": {"value": "1,5"}},
+        format="json",
+    )
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"] == "invalid_answer"
+    assert reply.json()["error"]["message"].endswith("Write decimals with a point: 1.5, not 1,5.")
+    assert not ResponseStep.objects.filter(response__attempt_id=attempt["id"]).exists()
+
+
 def test_unknown_questions_missing_answers_and_closed_attempts_are_refused(
     learner_api, monkeypatch
 ):

@@ -140,6 +140,17 @@ def test_numeric_within_tolerance(value, fraction):
     )
 
 
+@pytest.mark.parametrize("typed", ["1,5", "2050,5", " 0,25 ", "1,50", "12,3456"])
+def test_a_learners_decimal_comma_is_refused_not_read_as_a_number_ten_times_larger(typed):
+    """Kazakh and Russian write one and a half "1,5"; read as 15 it would be graded wrong
+    without a word. The learner is asked for a point instead (thousands still group: 2,050)."""
+    qtype, payload = build("numeric", {"answer": 1.5, "tolerance": 0})
+    with pytest.raises(InvalidResponse, match=r"Write decimals with a point: 1\.5, not 1,5\."):
+        qtype.normalize_response(payload, {"value": typed})
+    assert qtype.normalize_response(payload, {"value": "1.5"}) == {"value": "1.5"}
+    assert qtype.normalize_response(payload, {"value": "1,000,000.5"}) == {"value": "1000000.5"}
+
+
 def test_matching_scores_per_pair_and_ids_do_not_reveal_pairs():
     qtype, payload = build(
         "matching",

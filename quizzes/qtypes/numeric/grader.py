@@ -54,15 +54,22 @@ def to_decimal(value: Any) -> Decimal | None:
     return number
 
 
+def decimal_comma(value: Any) -> bool:
+    """Whether `value` is text with a comma that does not group thousands ("1,5", as Kazakh
+    and Russian write one and a half), which `to_decimal` would read as 15: refused, for
+    authors and learners alike, rather than read either way."""
+    return isinstance(value, str) and "," in value and not GROUPED.fullmatch(value.strip())
+
+
 def number_error(where: str, value: Any, *, at_least_zero: bool = False) -> str | None:
     """The message for an authored number (`where` names it) that `to_decimal` does not take
     as it is; None when it does.
 
-    Stricter than a learner's answer in one way: a comma may only group thousands ("2,050"),
-    so "1,5" is refused rather than read as 15.
+    A comma may only group thousands ("2,050"), so "1,5" is refused rather than read as 15
+    (`decimal_comma`, the learner's answer's rule too).
     """
     rule = f"{where} must be a number" + (" of zero or more" if at_least_zero else "")
-    if isinstance(value, str) and "," in value and not GROUPED.fullmatch(value.strip()):
+    if decimal_comma(value):
         return f"{rule} (a comma may only group thousands, as in 2,050: write 1.5, not 1,5)."
     number = to_decimal(value)
     if number is not None:
@@ -148,8 +155,12 @@ class NumericGrader(QuestionType):
         }
 
     def normalize_response(self, payload: Mapping[str, Any], raw: Any) -> dict[str, Any]:
-        """`{"value": number}`; a numeric string from a form is accepted."""
-        value = to_decimal(require_dict(raw).get("value"))
+        """`{"value": number}`; a numeric string from a form is accepted, but not one with a
+        decimal comma (`decimal_comma`)."""
+        given = require_dict(raw).get("value")
+        if decimal_comma(given):
+            raise InvalidResponse("Write decimals with a point: 1.5, not 1,5.")
+        value = to_decimal(given)
         if value is None:
             raise InvalidResponse("Enter a number.")
         return {"value": format_number(value)}
