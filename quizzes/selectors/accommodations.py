@@ -157,10 +157,9 @@ def learner_terms_by_course(
 
 
 def learner_terms_in(
-    *, learner: AbstractBaseUser | int, courses: Iterable[Course]
+    *, learner_id: int, courses: Iterable[Course]
 ) -> Callable[[Quiz, Course], QuizTerms]:
     """The learner's terms for any quiz of these courses, from one query: for lists."""
-    learner_id = learner if isinstance(learner, int) else learner.pk
     by_course: dict[int, list[Accommodation]] = {}
     rule = Q()
     for course in courses:
@@ -219,6 +218,13 @@ def still_open_limits(
         for course_id, terms in terms_by_course.items()
         if terms.closes_at is None or now < terms.closes_at
     }
+
+
+def attempts_decide(limits: Mapping[int, int | None]) -> bool:
+    """Whether `has_attempt_left` needs the learner's attempts to answer for these limits: some
+    course is still open and each open one limits the attempts (else the answer is known
+    without counting: no course open, or one without a limit)."""
+    return bool(limits) and None not in limits.values()
 
 
 def has_attempt_left(limits: Mapping[int, int | None], used: Callable[[int], AttemptsUsed]) -> bool:

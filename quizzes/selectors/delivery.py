@@ -220,7 +220,7 @@ def offered_quizzes(user) -> list[dict]:
         .values("quiz", "course")
         .annotate(n=Count("id"))
     }
-    terms_for = learner_terms_in(learner=user, courses=courses)
+    terms_for = learner_terms_in(learner_id=user.pk, courses=courses)
     offered = []
     for course in courses:
         for quiz in quizzes:

@@ -40,6 +40,7 @@ from ..models import (
 )
 from .accommodations import (
     NONE_USED,
+    attempts_decide,
     attempts_used,
     has_attempt_left,
     learner_terms_in,
@@ -94,14 +95,14 @@ def _done_with(
     with a quiz that has an attempt limit or a close date."""
     if user_id is None or not any(q.max_attempts is not None or q.closes_at for q in quizzes):
         return set()
-    terms_for = learner_terms_in(learner=user_id, courses=courses)
+    terms_for = learner_terms_in(learner_id=user_id, courses=courses)
     limits_of = {
         quiz.pk: still_open_limits(
             {c.pk: terms_for(quiz, c) for c in courses if quiz.is_offered_in(c)}, now
         )
         for quiz in quizzes
     }
-    limited = [pk for pk, limits in limits_of.items() if limits and None not in limits.values()]
+    limited = [pk for pk, limits in limits_of.items() if attempts_decide(limits)]
     used = (
         attempts_used(learner_id=user_id, quiz_ids=limited, course_ids=[c.pk for c in courses])
         if limited

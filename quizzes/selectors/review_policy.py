@@ -21,6 +21,7 @@ from datetime import datetime
 from ..models import Attempt, AttemptState, Course, Quiz, ReviewTiming
 from .accommodations import (
     NONE_USED,
+    attempts_decide,
     attempts_used,
     has_attempt_left,
     learner_closes_at,
@@ -109,9 +110,7 @@ def no_attempt_left(attempt: Attempt, now: datetime) -> bool:
         quiz=quiz, learner_id=attempt.user_id, course_ids=_courses_offering(attempt)
     )
     limits = still_open_limits(terms, now)
-    if not limits:
-        return True
-    if None in limits.values():
-        return False
+    if not attempts_decide(limits):
+        return not limits  # every course closed for them; else one without a limit
     used = attempts_used(learner_id=attempt.user_id, quiz_ids=[quiz.pk], course_ids=limits)
     return not has_attempt_left(limits, lambda course_id: used.get((quiz.pk, course_id), NONE_USED))
