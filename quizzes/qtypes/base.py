@@ -167,11 +167,10 @@ class QuestionType:
         if raw is None:
             return None
         raw = require_dict(raw)
-        unknown = sorted(str(name) for name in raw if name not in self.answer_keys)
+        unknown = unknown_fields(raw, self.answer_keys)
         if unknown:
-            raise InvalidResponse(
-                f"Unknown field {unknown[0]!r}: this question takes {_listed(self.answer_keys)}."
-            )
+            takes = listed_names(self.answer_keys)
+            raise InvalidResponse(f"Unknown field {unknown[0]!r}: this question takes {takes}.")
         if contains_nul(raw):
             raise InvalidResponse("The answer contains a NUL character.")
         if is_empty(raw):
@@ -337,10 +336,6 @@ def is_empty(answer: Mapping[str, Any]) -> bool:
         or (isinstance(value, list | dict) and not value)
         for value in answer.values()
     )
-
-
-def _listed(names: frozenset[str]) -> str:
-    return " and ".join(repr(name) for name in sorted(names))
 
 
 def clean_text(value: Any) -> str:
