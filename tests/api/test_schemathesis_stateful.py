@@ -173,6 +173,10 @@ def test_generated_sequences_through_the_attempt_flow_keep_the_contract(api, for
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
+            # The same sequences in every run: left to chance, one CI run in many generated no
+            # answer at all (19 attempts started, none answered) and the assertions below failed
+            # on what the dice chose, not on the server.
+            derandomize=True,
             # Generate only, as schemathesis runs its own stateful phase: a failing sequence is
             # reported as generated. (Since `setup` forgets the last sequence, a replay would
             # get the same answers; it is not needed.)
