@@ -24,6 +24,7 @@ from .content_checks import check_quotes, check_references, column_problem, pool
 from .content_pack_data import ContentPack, PackConcept, PackQuestion, PackQuiz, PackSection
 from .models import Article, BloomLevel, Concept, Question, Quiz, Section
 from .qtypes import registry
+from .qtypes.text_limits import question_text_errors
 from .tagging import MAX_TAGS, tag_problem
 from .textnorm import word_count
 
@@ -348,6 +349,9 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
     words = word_count(quote)
     if quote and not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
         reader.error(file, node, f"question {key}: source_quote has {words} words; quote 8 to 40.")
+    stem, explanation = reader.text(file, node, "stem"), reader.text(file, node, "explanation")
+    for message in question_text_errors(stem=stem, explanation=explanation, source_quote=quote):
+        reader.error(file, node, f"question {key}: {message}")
     reader.pack.questions.append(
         PackQuestion(
             key=key,
@@ -356,9 +360,9 @@ def _read_question(reader: _Reader, file: Path, node: Mapping, section: str) -> 
             difficulty=difficulty,
             bloom=bloom,
             concepts=concepts,
-            stem=reader.text(file, node, "stem"),
+            stem=stem,
             data=_plain(data),
-            explanation=reader.text(file, node, "explanation"),
+            explanation=explanation,
             source_quote=quote,
             origin=reader.where(file, node),
             tags=tags,

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 TAG_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TAG_LENGTH = 50
 MAX_TAGS = 20
+# The tags as one comma-separated text, as the editor shows them: room for every tag at its
+# longest and the ", " between them.
+MAX_TAGS_TEXT = MAX_TAGS * (MAX_TAG_LENGTH + len(", "))
 EXAM_TAG = "exam"
 
 

@@ -15,6 +15,7 @@ from kzstudy.nul_guard import has_nul
 from ..models import BloomLevel, Concept, Question, QuestionStatus, Section
 from ..models.accommodations import MAX_TIME_MULTIPLIER
 from ..qtypes import registry
+from ..qtypes.text_limits import EXPLANATION_MAX, SOURCE_QUOTE_MAX, STEM_MAX
 from ..services.accommodations import MAX_EXTRA_ATTEMPTS, MAX_EXTRA_MINUTES
 from ..tagging import MAX_TAG_LENGTH, MAX_TAGS, parse_tags
 
@@ -141,9 +142,9 @@ class QuestionInputSerializer(serializers.Serializer):
     """A question to create or replace (PUT), or the fields to change (PATCH)."""
 
     type = serializers.ChoiceField(choices=registry.all_keys())
-    stem = serializers.CharField(max_length=4000)
-    explanation = serializers.CharField(max_length=4000, allow_blank=True, default="")
-    source_quote = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    stem = serializers.CharField(max_length=STEM_MAX)
+    explanation = serializers.CharField(max_length=EXPLANATION_MAX, allow_blank=True, default="")
+    source_quote = serializers.CharField(max_length=SOURCE_QUOTE_MAX, allow_blank=True, default="")
     section = SlugRefField(
         slug_field="slug", queryset=Section.objects.none(), help_text="A section slug."
     )

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ..qtypes import registry
+from ..qtypes.text_limits import ANSWER_TEXT_MAX
 from .unjudged import Unjudged
 
 EXTRA_ROWS = 2
@@ -58,22 +59,22 @@ class RowRadio(forms.CheckboxInput):
 class ChoiceRowForm(Unjudged, forms.Form):
     """One choice of a choice question."""
 
-    text = forms.CharField(max_length=1000, required=False)
+    text = forms.CharField(max_length=ANSWER_TEXT_MAX, required=False)
     correct = forms.BooleanField(required=False)
-    feedback = forms.CharField(max_length=1000, required=False)
+    feedback = forms.CharField(max_length=ANSWER_TEXT_MAX, required=False)
 
 
 class TextRowForm(Unjudged, forms.Form):
     """One line: an accepted answer, an ordering item or a distractor."""
 
-    text = forms.CharField(max_length=1000, required=False)
+    text = forms.CharField(max_length=ANSWER_TEXT_MAX, required=False)
 
 
 class PairRowForm(Unjudged, forms.Form):
     """One matching pair."""
 
-    left = forms.CharField(max_length=1000, required=False)
-    right = forms.CharField(max_length=1000, required=False)
+    left = forms.CharField(max_length=ANSWER_TEXT_MAX, required=False)
+    right = forms.CharField(max_length=ANSWER_TEXT_MAX, required=False)
 
 
 class RowFormSet(BaseFormSet):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import BloomLevel, Concept, QuestionStatus, Section, Tag
 from ..qtypes import registry
-from ..tagging import parse_tags, split_tags
+from ..qtypes.text_limits import EXPLANATION_MAX, SOURCE_QUOTE_MAX, STEM_MAX
+from ..tagging import MAX_TAGS_TEXT, parse_tags, split_tags
 from .answer_parts import TypeEditor, with_one_more_row
 from .unjudged import Unjudged
 
@@ -37,7 +38,7 @@ class QuestionForm(Unjudged, forms.Form):
     )
     tags = forms.CharField(
         required=False,
-        max_length=1000,
+        max_length=MAX_TAGS_TEXT,
         label=_("Tags"),
         help_text=_(
             "Comma-separated, such as exam, week-3. A quiz pool can draw only the questions "
@@ -50,17 +51,17 @@ class QuestionForm(Unjudged, forms.Form):
     bloom_level = forms.ChoiceField(choices=BloomLevel.choices, label=_("Bloom level"))
     status = forms.ChoiceField(choices=QuestionStatus.choices, initial=QuestionStatus.DRAFT)
     stem = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=_("Question")
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=STEM_MAX, label=_("Question")
     )
     explanation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=EXPLANATION_MAX,
         required=False,
         help_text=_("Shown after submission: why the key is right."),
     )
     source_quote = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=SOURCE_QUOTE_MAX,
         required=False,
         help_text=_("A short verbatim passage of the article that supports the key."),
     )

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext
 
+from .text_limits import ANSWER_TEXT_MAX, too_long
+
 if TYPE_CHECKING:
     from django.http import QueryDict
 
@@ -372,9 +374,12 @@ def not_text(where: str, value: Any) -> str:
     return f"{where} must be text, not {kind_of(value)}{hint}."
 
 
-def optional_text_error(where: str, value: Any) -> list[str]:
-    """An optional text field (feedback, a unit): left out, null or text; else its message."""
-    return [] if value is None or isinstance(value, str) else [not_text(where, value)]
+def optional_text_error(where: str, value: Any, limit: int = ANSWER_TEXT_MAX) -> list[str]:
+    """An optional text field (feedback, a unit): left out, null or text of at most `limit`
+    characters; else its message."""
+    if value is None:
+        return []
+    return too_long(where, value, limit) if isinstance(value, str) else [not_text(where, value)]
 
 
 def unknown_fields(value: Mapping[Any, Any], allowed: frozenset[str]) -> list[str]:

@@ -22,6 +22,7 @@ from .base import (
     reuse_keys,
     unknown_fields,
 )
+from .text_limits import too_long
 
 # The fields of one choice object.
 CHOICE_FIELDS = frozenset({"text", "correct", "feedback"})
@@ -60,6 +61,7 @@ class ChoiceType(QuestionType):
                 errors.append(not_text(f"{where}: text", text))
             elif not clean_text(text):
                 errors.append(f"{where}: the text is empty.")
+            errors += too_long(f"{where}: text", text)
             texts.append(clean_text(text))
             errors += optional_text_error(f"{where}: feedback", choice.get("feedback"))
             if not isinstance(choice.get("correct", False), bool):

@@ -18,6 +18,7 @@ from ..errors import QuestionInvalid, QuestionNotCopyable, QuestionTypeChange
 from ..models import Concept, Course, Question, QuestionStatus, QuestionVersion, Section
 from ..permissions import course_may_use, teaches
 from ..qtypes import registry
+from ..qtypes.text_limits import question_text_errors
 from .authorization import Actor, require_bank_writer, require_question_editor
 from .tags import question_tags_set, tags_for_names
 
@@ -42,11 +43,8 @@ def version_content_hash(
 
 
 def _canonical_data(qtype: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate authoring data and return it in canonical form (defaults filled, text trimmed)."""
+    """Authoring data, already valid, in canonical form (defaults filled, text trimmed)."""
     question_type = registry.get(qtype)
-    errors = question_type.validate(data)
-    if errors:
-        raise QuestionInvalid(errors)
     return question_type.authoring_data(question_type.build_payload(data))
 
 
@@ -64,11 +62,16 @@ class VersionDraft:
 def version_draft(
     qtype: str, *, stem: str, data: Mapping[str, Any], explanation: str, source_quote: str
 ) -> VersionDraft:
-    """Validate an edit and put it in canonical form; QuestionInvalid when it is not valid."""
-    canonical = _canonical_data(qtype, data)
+    """Validate an edit and put it in canonical form; QuestionInvalid, with every problem,
+    when it is not valid."""
     stem, explanation, source_quote = stem.strip(), explanation.strip(), source_quote.strip()
+    errors = registry.get(qtype).validate(data)
     if not stem:
-        raise QuestionInvalid(["stem: write the question."])
+        errors.append("stem: write the question.")
+    errors += question_text_errors(stem=stem, explanation=explanation, source_quote=source_quote)
+    if errors:
+        raise QuestionInvalid(errors)
+    canonical = _canonical_data(qtype, data)
     digest = version_content_hash(
         qtype=qtype, stem=stem, data=canonical, explanation=explanation, source_quote=source_quote
     )

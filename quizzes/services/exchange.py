@@ -32,13 +32,11 @@ from ..exchange import (
 from ..models import BloomLevel, Concept, Course, Question, QuestionStatus, Section
 from ..permissions import course_may_use
 from ..qtypes import registry
+from ..qtypes.text_limits import question_text_errors
 from ..tagging import parse_tags
 from .authoring import question_create, question_edit, question_revise
 from .authorization import SYSTEM, Actor, require_teacher
 
-MAX_STEM = 4000  # the editor's limits, so an imported question can be edited as it is
-MAX_EXPLANATION = 4000
-MAX_QUOTE = 2000
 _ID_NAME = re.compile(r"^Q(\d+)$")
 
 
@@ -203,13 +201,9 @@ def _item_errors(item: ExchangeItem, key: str, ctx: _Context) -> list[str]:
     errors = registry.get(item.qtype).validate(item.data)
     if not item.stem.strip():
         errors.append("stem: the question text is empty.")
-    for label, text, limit in (
-        ("stem", item.stem, MAX_STEM),
-        ("explanation", item.explanation, MAX_EXPLANATION),
-        ("source quote", item.source_quote, MAX_QUOTE),
-    ):
-        if len(text) > limit:
-            errors.append(f"{label}: longer than {limit} characters.")
+    errors += question_text_errors(
+        stem=item.stem, explanation=item.explanation, source_quote=item.source_quote
+    )
     errors += _metadata_errors(item, ctx)
     existing = ctx.existing.get(key)
     if existing is not None and existing.qtype != item.qtype:

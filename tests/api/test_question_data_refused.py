@@ -40,6 +40,16 @@ REFUSED = [
         id="feedback-object",
     ),
     pytest.param(
+        choices(text="1995 " + "x" * 996),
+        "choices[1]: text must be at most 1,000 characters (it has 1,001).",
+        id="text-longer-than-the-editor-saves",
+    ),
+    pytest.param(
+        choices(feedback=WRONG + " " * 3 + "x" * 1000),
+        "choices[1]: feedback must be at most 1,000 characters (it has 1,017).",
+        id="feedback-longer-than-the-editor-saves",
+    ),
+    pytest.param(
         choices(colour="green"),
         "choices[1]: unknown field 'colour' (a choice has 'correct', 'feedback' and 'text').",
         id="unknown-choice-field",

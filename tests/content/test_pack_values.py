@@ -272,6 +272,18 @@ PACK_VALUES = [
         "summary.key_points[1]: holds a NUL character, which no field stores.",
     ),
     (
+        "stem longer than the editor saves",
+        "01-introduction.yaml",
+        edit_first_question("stem", "Which " + "s" * 4000 + "?"),
+        "stem: must be at most 4,000 characters (it has 4,007).",
+    ),
+    (
+        "explanation longer than the editor saves",
+        "01-introduction.yaml",
+        edit_first_question("explanation", "e" * 4001),
+        "explanation: must be at most 4,000 characters (it has 4,001).",
+    ),
+    (
         "concept term",
         "01-introduction.yaml",
         edit_first_concept("term", "t" * 201),

@@ -19,6 +19,7 @@ from ..base import (
     reuse_keys,
     unknown_fields,
 )
+from ..text_limits import too_long
 
 ARROW = " -> "
 # The fields of one pair object.
@@ -63,6 +64,7 @@ class MatchingGrader(QuestionType):
                 errors.append(not_text(f"distractors[{number}]:", distractor))
             elif not clean_text(distractor):
                 errors.append(f"distractors[{number}]: the distractor is empty.")
+            errors += too_long(f"distractors[{number}]:", distractor)
         rights += [clean_text(d) for d in distractors]
         errors += [f"pairs: the left {t!r} appears twice." for t in duplicates(_filled(lefts))]
         errors += [f"pairs: the right {t!r} appears twice." for t in duplicates(_filled(rights))]
@@ -86,6 +88,8 @@ class MatchingGrader(QuestionType):
             return errors + wrong_kind
         if not clean_text(pair.get("left")) or not clean_text(pair.get("right")):
             errors.append(f"{where}: needs a left and a right text.")
+        for side in ("left", "right"):
+            errors += too_long(f"{where}: {side}", pair.get(side))
         return errors
 
     def build_payload(

@@ -11,6 +11,7 @@ from django import forms
 
 from ...forms.answer_parts import PartInfo
 from ...forms.unjudged import Unjudged
+from ..text_limits import UNIT_MAX
 
 FIELDS = ("answer", "tolerance", "unit")
 
@@ -20,7 +21,7 @@ class NumericForm(Unjudged, forms.Form):
 
     answer = forms.DecimalField(max_digits=20, decimal_places=6)
     tolerance = forms.DecimalField(max_digits=20, decimal_places=6, min_value=0, initial=0)
-    unit = forms.CharField(max_length=40, required=False)
+    unit = forms.CharField(max_length=UNIT_MAX, required=False)
 
 
 PARTS = [PartInfo("numeric", NumericForm)]

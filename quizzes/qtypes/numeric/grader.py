@@ -18,6 +18,7 @@ from ..base import (
     optional_text_error,
     require_dict,
 )
+from ..text_limits import UNIT_MAX
 
 # Answers are years, counts and percentages: bound their size so no input can overflow.
 MAX_MAGNITUDE = Decimal("1e15")
@@ -134,7 +135,7 @@ class NumericGrader(QuestionType):
             )
             if error
         ]
-        return errors + optional_text_error("unit:", data.get("unit"))
+        return errors + optional_text_error("unit:", data.get("unit"), UNIT_MAX)
 
     def build_payload(
         self, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None

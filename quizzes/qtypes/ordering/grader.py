@@ -17,6 +17,7 @@ from ..base import (
     require_dict,
     reuse_keys,
 )
+from ..text_limits import too_long
 
 
 class OrderingGrader(QuestionType):
@@ -44,6 +45,7 @@ class OrderingGrader(QuestionType):
                 errors.append(not_text(f"items[{number}]:", item))
             elif not clean_text(item):
                 errors.append(f"items[{number}]: the text is empty.")
+            errors += too_long(f"items[{number}]:", item)
         texts = [clean_text(item) for item in items]
         errors += [f"items: {t!r} appears twice." for t in duplicates([t for t in texts if t])]
         return errors

@@ -17,6 +17,7 @@ from ..base import (
     not_text,
     require_dict,
 )
+from ..text_limits import too_long
 
 MAX_ANSWER_LENGTH = 500
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -53,6 +54,7 @@ class ShortAnswerGrader(QuestionType):
                 errors.append(not_text(f"accepted[{number}]:", answer))
             elif not normalize_answer(answer):
                 errors.append(f"accepted[{number}]: an answer needs letters or digits.")
+            errors += too_long(f"accepted[{number}]:", answer)
         return errors
 
     def build_payload(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ...forms.answer_parts import PartInfo
 from ...forms.unjudged import Unjudged
+from ..text_limits import ANSWER_TEXT_MAX
 
 
 class TrueFalseForm(Unjudged, forms.Form):
@@ -24,7 +25,7 @@ class TrueFalseForm(Unjudged, forms.Form):
         label=_("The statement is"),
     )
     feedback = forms.CharField(
-        max_length=1000, required=False, label=_("Feedback for a wrong answer")
+        max_length=ANSWER_TEXT_MAX, required=False, label=_("Feedback for a wrong answer")
     )
 
 
