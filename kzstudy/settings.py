@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, taking the user read with the session row (kzstudy/user_sessions/).
     "kzstudy.user_sessions.middleware.UserSessionAuthenticationMiddleware",
+    # A staff page's write spends the API's "writes" budget (quizzes/views/write_limits.py).
+    "quizzes.views.write_limits.PageWriteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Listed after XFrameOptionsMiddleware so it runs first on the way out (see lti/framing.py).
