@@ -406,6 +406,10 @@ TASK_ITEM_ANALYSIS_SWEEP_SECONDS = float(os.environ.get("TASK_ITEM_ANALYSIS_SWEE
 # outage just after its commit), looking back this many hours.
 TASK_STUDY_CARDS_SWEEP_SECONDS = float(os.environ.get("TASK_STUDY_CARDS_SWEEP_SECONDS", "300"))
 STUDY_CARDS_REPAIR_HOURS = float(os.environ.get("STUDY_CARDS_REPAIR_HOURS", "24"))
+# How often the worker deletes from Redis the cached sessions changed or signed out while it was
+# out of reach (kzstudy/user_sessions/backends/cached_db.py): a sign-out holds everywhere within
+# this long of Redis answering again.
+TASK_STALE_SESSIONS_SWEEP_SECONDS = float(os.environ.get("TASK_STALE_SESSIONS_SWEEP_SECONDS", "10"))
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
 
 # The article an LTI course studies when a platform creates one (empty: the first loaded).

@@ -23,6 +23,7 @@ from django.tasks import Task
 from django.utils import timezone
 
 from kzstudy.outage import is_database_outage
+from kzstudy.user_sessions.backends.cached_db import evict_stale_cached_sessions
 
 from .lti.tasks import deliver_grades
 from .tasks import close_overdue_attempts, make_missed_study_cards, refresh_item_analyses
@@ -75,14 +76,20 @@ def prune_sign_in_logs() -> int:
 
 
 def default_schedule(*, database_backend: bool) -> list[Periodic]:
-    """The site's schedule: grades, overdue attempts, item analyses, missed flashcards; expired
-    sessions hourly, sign-in logs daily; the database backend's own results hourly too."""
+    """The site's schedule: grades, overdue attempts, item analyses, missed flashcards, the
+    cached copies of sessions changed while the cache was out of reach; expired sessions hourly,
+    sign-in logs daily; the database backend's own results hourly too."""
     entries = [
         task_entry(deliver_grades, settings.TASK_GRADE_SWEEP_SECONDS),
         task_entry(close_overdue_attempts, settings.TASK_OVERDUE_SWEEP_SECONDS),
         task_entry(refresh_item_analyses, settings.TASK_ITEM_ANALYSIS_SWEEP_SECONDS),
         task_entry(make_missed_study_cards, settings.TASK_STUDY_CARDS_SWEEP_SECONDS),
         Periodic(name="clear_expired_sessions", every=3600, run=clear_expired_sessions),
+        Periodic(
+            name="evict_stale_cached_sessions",
+            every=settings.TASK_STALE_SESSIONS_SWEEP_SECONDS,
+            run=evict_stale_cached_sessions,
+        ),
         Periodic(name="prune_sign_in_logs", every=86400, run=prune_sign_in_logs),
     ]
     if database_backend:

@@ -52,13 +52,18 @@ def test_each_task_is_enqueued_at_once_then_every_interval():
         refresh_item_analyses.name,
         make_missed_study_cards.name,
         "clear_expired_sessions",
+        "evict_stale_cached_sessions",
         "prune_sign_in_logs",
     ]
     assert scheduler.run_due() == []
     clock.seconds += 15
-    assert scheduler.run_due() == [deliver_grades.name]
+    assert scheduler.run_due() == [deliver_grades.name, "evict_stale_cached_sessions"]
     clock.seconds += 45
-    assert scheduler.run_due() == [deliver_grades.name, close_overdue_attempts.name]
+    assert scheduler.run_due() == [
+        deliver_grades.name,
+        close_overdue_attempts.name,
+        "evict_stale_cached_sessions",
+    ]
 
     assert (enqueued(SWEEP), enqueued(OVERDUE)) == (3, 2)
 
@@ -71,6 +76,7 @@ def test_the_database_backend_schedule_also_prunes_old_task_rows():
         refresh_item_analyses.name,
         make_missed_study_cards.name,
         "clear_expired_sessions",
+        "evict_stale_cached_sessions",
         "prune_sign_in_logs",
         "prune_task_results",
     ]
@@ -96,6 +102,7 @@ def test_a_failing_entry_is_tried_again_and_does_not_hold_up_the_others(caplog):
         refresh_item_analyses.name,
         make_missed_study_cards.name,
         "clear_expired_sessions",
+        "evict_stale_cached_sessions",
         "prune_sign_in_logs",
     ]
     clock.seconds += 1

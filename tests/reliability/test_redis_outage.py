@@ -9,18 +9,20 @@ import logging
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from redis import exceptions as redis_errors
 
 from kzstudy.errors import server_error
 from kzstudy.outage import OutageLogFilter, is_cache_outage, is_database_outage, is_outage
-from kzstudy.user_sessions.backends.cached_db import SessionStore
-from kzstudy.user_sessions.models import UserSession
+from kzstudy.user_sessions.backends.cached_db import SessionStore, evict_stale_cached_sessions
+from kzstudy.user_sessions.models import StaleCachedSession, UserSession
 from quizzes.models import Attempt
 from tests.factories import course_with_learner, fixed_quiz, key_answer, make_question
 from tests.kzstudy.test_cache import free_port, start_redis, stop_redis
@@ -259,3 +261,84 @@ def test_a_redis_outage_leaves_the_server_ready_and_the_worker_sending(client, r
         "ok": False,
         "error": "cache unavailable: ConnectionError",
     }
+
+
+def out_of_reach() -> dict:
+    """The cache settings of a server cut off from Redis: nothing answers at its address, while
+    the real Redis runs on with its data."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+
+
+def signed_in_and_cached(client) -> str:
+    """A learner signed in with their session cached in Redis; the session key."""
+    _, learner = course_with_learner()
+    client.force_login(learner)
+    assert client.get("/api/v1/me/").status_code == 200
+    assert cached_session(client) is not None
+    return client.cookies["sessionid"].value
+
+
+def test_a_session_signed_out_while_redis_was_cut_off_is_evicted_once_it_answers(
+    client, settings, redis
+):
+    """Before, the copy Redis kept of a session signed out during a network cut signed the
+    learner in again on every server reading Redis, until it expired or Redis was flushed."""
+    key = signed_in_and_cached(client)
+    reachable = settings.CACHES
+    settings.CACHES = out_of_reach()
+    assert client.post("/accounts/logout/").status_code == 302
+    assert not UserSession.objects.filter(session_key=key).exists()
+    assert StaleCachedSession.objects.filter(session_key=key).exists()
+
+    settings.CACHES = reachable  # the cut heals: Redis still holds the signed-out session
+    client.cookies["sessionid"] = key
+    assert cache.get(SessionStore.cache_key_prefix + key) is not None
+    assert evict_stale_cached_sessions() == 1
+
+    assert cache.get(SessionStore.cache_key_prefix + key) is None
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_a_session_changed_while_redis_was_cut_off_is_read_afresh_once_it_answers(
+    client, settings, redis
+):
+    key = signed_in_and_cached(client)
+    reachable = settings.CACHES
+    settings.CACHES = out_of_reach()
+    store = SessionStore(session_key=key)
+    store["changed"] = "in the database only"
+    store.save()
+    settings.CACHES = reachable
+    assert "changed" not in cached_session(client)
+
+    evict_stale_cached_sessions()
+
+    assert SessionStore(session_key=key)["changed"] == "in the database only"
+    assert cached_session(client)["changed"] == "in the database only"
+
+
+def test_stale_session_notes_wait_while_redis_is_out_of_reach_and_go_a_minute_after(
+    client, settings, redis, caplog
+):
+    key = signed_in_and_cached(client)
+    reachable = settings.CACHES
+    settings.CACHES = out_of_reach()
+    client.post("/accounts/logout/")
+    with caplog.at_level(logging.WARNING, logger="kzstudy.outage"):
+        assert evict_stale_cached_sessions() == 0
+    assert "stale sessions waiting for it: 1" in caplog.text
+    assert StaleCachedSession.objects.filter(session_key=key).exists()
+
+    settings.CACHES = reachable
+    assert evict_stale_cached_sessions() == 1
+    # Kept for a minute: a server that read the row just before the sign-out may cache it again.
+    assert StaleCachedSession.objects.filter(session_key=key).exists()
+    StaleCachedSession.objects.update(noted_at=timezone.now() - timedelta(seconds=61))
+    assert evict_stale_cached_sessions() == 1
+    assert not StaleCachedSession.objects.exists()
+    assert evict_stale_cached_sessions() == 0

@@ -9,21 +9,31 @@ signed-in request, signing in, signing out): here those are skipped too, with on
 A cache error that is not an outage (kzstudy/outage.py) is still raised.
 
 While Redis is unreachable but keeps its data (a network cut rather than a restart), what it holds
-is not updated: a session changed or signed out meanwhile can come back from it until it expires.
-Flush Redis after such a cut (docs/operations.md)."""
+is not updated, so a session changed or signed out meanwhile could come back from it. Each such
+session is noted in the database (`StaleCachedSession`), and the worker deletes its cached copy
+as soon as the cache answers it (`evict_stale_cached_sessions`, every
+TASK_STALE_SESSIONS_SWEEP_SECONDS): a sign-out holds on every server within that time of the
+cache being reachable, with no one flushing Redis by hand."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseSessionStore
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.cache import caches
+from django.utils import timezone
 
 from kzstudy.outage import is_cache_outage
 
+from ..models import StaleCachedSession
 from .db import UserSessionMixin
 
 logger = logging.getLogger("kzstudy.outage")
+# How long a stale session's note (and the deletion of its cached copy) outlives the change.
+STALE_NOTE_KEEP_SECONDS = 60
 
 
 def _skipped(operation: str, error: Exception) -> None:
@@ -83,6 +93,7 @@ class SessionStore(UserSessionMixin, CachedDatabaseSessionStore):
         except Exception as error:
             if is_cache_outage(error):
                 _skipped("saved", error)
+                StaleCachedSession.note(self.session_key)
             else:
                 # As Django: logged, the request goes on (the database has the session).
                 logging.getLogger("django.contrib.sessions").exception(
@@ -90,10 +101,38 @@ class SessionStore(UserSessionMixin, CachedDatabaseSessionStore):
                 )
 
     def delete(self, session_key=None):
+        key = session_key or self.session_key
         try:
             super().delete(session_key)
         except Exception as error:
             if not is_cache_outage(error):
                 raise
-            # The row is gone (deleted before the cache is asked): signed out.
+            # The row is gone (deleted before the cache is asked): signed out, once the cached
+            # copy is gone too.
             _skipped("deleted", error)
+            if key:
+                StaleCachedSession.note(key)
+
+
+def evict_stale_cached_sessions(batch: int = 1000) -> int:
+    """Delete from the cache the copies of the sessions changed or signed out while it could
+    not be reached; how many were asked. A note is kept for STALE_NOTE_KEEP_SECONDS after it
+    was made, and its copy deleted again on each run meanwhile: a server that read the row
+    just before the change may cache it once more. While the cache is still out of reach,
+    one warning and the notes stay. With no note, one query."""
+    notes = list(StaleCachedSession.objects.values_list("session_key", flat=True)[:batch])
+    if not notes:
+        return 0
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    try:
+        cache.delete_many([SessionStore.cache_key_prefix + key for key in notes])
+    except Exception as error:
+        if not is_cache_outage(error):
+            raise
+        logger.warning(
+            "Cache unavailable, stale sessions waiting for it: %d (%s)", len(notes), error
+        )
+        return 0
+    settled = timezone.now() - timedelta(seconds=STALE_NOTE_KEEP_SECONDS)
+    StaleCachedSession.objects.filter(session_key__in=notes, noted_at__lt=settled).delete()
+    return len(notes)
