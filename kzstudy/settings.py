@@ -402,8 +402,10 @@ TASK_GRADE_SWEEP_SECONDS = float(os.environ.get("TASK_GRADE_SWEEP_SECONDS", "15"
 TASK_OVERDUE_SWEEP_SECONDS = float(os.environ.get("TASK_OVERDUE_SWEEP_SECONDS", "60"))
 # How often the worker computes again the item analyses of quizzes whose grades changed.
 TASK_ITEM_ANALYSIS_SWEEP_SECONDS = float(os.environ.get("TASK_ITEM_ANALYSIS_SWEEP_SECONDS", "300"))
-# How often the worker makes the flashcards a submission should have given and did not (an
-# outage just after its commit), looking back this many hours.
+# How often the worker makes the flashcards a submitted attempt should have given and did not
+# (an outage just after its commit; a review that opened later, when the quiz closed), looking
+# back this many hours for what may have opened a review. The sweep runs far more often than
+# that, so nothing is missed while a worker runs.
 TASK_STUDY_CARDS_SWEEP_SECONDS = float(os.environ.get("TASK_STUDY_CARDS_SWEEP_SECONDS", "300"))
 STUDY_CARDS_REPAIR_HOURS = float(os.environ.get("STUDY_CARDS_REPAIR_HOURS", "24"))
 # How often the worker deletes from Redis the cached sessions changed or signed out while it was

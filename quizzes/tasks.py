@@ -32,8 +32,10 @@ def refresh_item_analyses() -> int:
 
 @task
 def make_missed_study_cards() -> int:
-    """Make the flashcards that submissions of the last STUDY_CARDS_REPAIR_HOURS should have
-    given and did not (an outage just after a submission's commit; a review opened since);
-    returns how many were made. Idempotent: a card made once is no longer missing."""
+    """Make the flashcards that submitted attempts should have given and did not, for reviews
+    that may have come to show right answers in the last STUDY_CARDS_REPAIR_HOURS (a submission
+    whose cards an outage put off; a quiz that closed, for everyone or for one learner; review
+    settings changed; a last attempt that freed the key); returns how many were made.
+    Idempotent: a card made once is no longer missing."""
     window = timedelta(hours=settings.STUDY_CARDS_REPAIR_HOURS)
     return make_missing_study_cards(since=clock.now() - window)

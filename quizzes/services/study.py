@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from fsrs import Rating
 
@@ -21,16 +21,19 @@ from ..errors import (
     TooManyWrites,
 )
 from ..models import (
+    Accommodation,
     Article,
     Attempt,
     AttemptState,
     CardKind,
     CardState,
     Concept,
+    Quiz,
     Response,
     ResponseState,
     ReviewCard,
     ReviewLog,
+    ReviewTiming,
 )
 from ..models.study import NEW_CARDS_PER_DAY_MAX, StudyPreferences
 from ..permissions import cards_as_member
@@ -294,20 +297,57 @@ def _missing_cards(attempts: QuerySet) -> QuerySet:
     return attempts.filter(Exists(response_without_card))
 
 
+def _review_may_have_opened(since: datetime, now: datetime) -> Q:
+    """Submitted attempts whose review may have come to show right answers since `since`: just
+    submitted; their quiz closed (for everyone, or for some by an accommodation) or had its
+    settings changed; another attempt of theirs at a quiz whose key waits for the last attempt.
+    `ReviewPolicy` decides for each; this only keeps the sweep away from the rest. Apart from
+    the last, each test is a list of quizzes or courses read once, not a query per attempt."""
+    closed = Q(closes_at__gte=since, closes_at__lte=now)
+    closed_or_changed = Quiz.objects.filter(closed | Q(updated_at__gte=since)).values("pk")
+    accommodations_closed = Accommodation.objects.filter(closed)
+    key_freed = Attempt.objects.filter(
+        quiz__review_key_after_last_attempt=True,
+        state=AttemptState.SUBMITTED,
+        submitted_at__gte=since,
+    )
+    later_attempt = key_freed.filter(user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id"))
+    return (
+        Q(submitted_at__gte=since)
+        | Q(quiz_id__in=closed_or_changed)
+        | Q(quiz_id__in=accommodations_closed.filter(quiz__isnull=False).values("quiz_id"))
+        | Q(course_id__in=accommodations_closed.filter(quiz__isnull=True).values("course_id"))
+        | (Q(quiz_id__in=key_freed.values("quiz_id")) & Exists(later_attempt))
+    )
+
+
 def make_missing_study_cards(*, since: datetime) -> int:
-    """Make the cards that submissions since `since` should have given and did not; returns how
-    many were made.
+    """Make the cards that submitted attempts should have given and did not, for reviews that
+    may have come to show right answers since `since`; returns how many were made.
 
     A submission's cards are made after its commit (quizzes.receivers), so an outage at that
     moment (a database restart) leaves the submission whole and its cards unmade: this sweep
-    makes them. It also makes the cards of an attempt whose review has opened since (the quiz
-    closed, or its key waited for the last attempt). It makes missing cards only and moves none:
-    an older attempt must not move a card back from the version a later review showed.
+    makes them. It also makes the cards of an attempt whose review opened later, whenever the
+    attempt was submitted: when its quiz closed (for everyone or, by an accommodation, for the
+    learner), when its review settings changed, or when the learner's last attempt freed a key
+    that waited for it. It makes missing cards only and moves none: an older attempt must not
+    move a card back from the version a later review showed. One query when nothing is missing.
     """
-    attempts = _missing_cards(
-        Attempt.objects.filter(state=AttemptState.SUBMITTED, submitted_at__gte=since)
-    ).select_related("quiz", "course")
+    now = clock.now()
+    still_closed = Q(quiz__review_timing=ReviewTiming.AFTER_CLOSE) & (
+        Q(quiz__closes_at__isnull=True) | Q(quiz__closes_at__gt=now)
+    )
+    attempts = (
+        _missing_cards(
+            Attempt.objects.filter(state=AttemptState.SUBMITTED, quiz__review_shows_correct=True)
+            .exclude(quiz__review_timing=ReviewTiming.NEVER)
+            .exclude(still_closed)
+            .filter(_review_may_have_opened(since, now))
+        )
+        .select_related("quiz", "course")
+        .order_by("submitted_at", "pk")
+    )
     return sum(
         study_cards_from_attempt(attempt=attempt, move_cards=False)
-        for attempt in attempts.order_by("submitted_at", "pk").iterator(chunk_size=200)
+        for attempt in attempts.iterator(chunk_size=200)
     )

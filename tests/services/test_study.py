@@ -17,9 +17,12 @@ from quizzes.errors import (
     NothingToUndo,
 )
 from quizzes.models import (
+    Accommodation,
+    Attempt,
     CardKind,
     CardState,
     Concept,
+    Quiz,
     ResponseState,
     ReviewCard,
     ReviewLog,
@@ -330,12 +333,78 @@ def test_the_sweep_makes_the_cards_a_submission_did_not_get_and_only_once():
     assert make_missing_study_cards(since=an_hour_ago()) == 0
 
 
-def test_the_sweep_leaves_submissions_older_than_its_window():
+def days_ago(days: float):
+    return timezone.now() - timedelta(days=days)
+
+
+def submitted_days_ago(attempt, days: float) -> None:
+    """The attempt submitted, and its quiz last changed, `days` ago."""
+    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=days_ago(days))
+    Quiz.objects.filter(pk=attempt.quiz_id).update(updated_at=days_ago(days))
+
+
+def test_the_sweep_leaves_submissions_whose_review_opened_before_its_window():
     attempt, _questions = graded_attempt(QuizFactory())
-    attempt.submitted_at = timezone.now() - timedelta(hours=2)
-    attempt.save(update_fields=["submitted_at"])
+    submitted_days_ago(attempt, 1 / 12)  # two hours
     assert make_missing_study_cards(since=an_hour_ago()) == 0
     assert not ReviewCard.objects.exists()
+
+
+def test_the_sweep_makes_the_cards_of_an_exam_reviewed_after_it_closes_when_it_closes():
+    """Before, only submissions of the last day were swept: an exam that closed a week after
+    it was taken gave its learners no flashcards at all."""
+    quiz = QuizFactory(review_timing=ReviewTiming.AFTER_CLOSE, closes_at=days_ago(-1))
+    attempt, questions = graded_attempt(quiz)
+    submitted_days_ago(attempt, 7)
+    assert make_missing_study_cards(since=an_hour_ago()) == 0  # still open: the key waits
+
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(minutes=5))
+
+    assert make_missing_study_cards(since=an_hour_ago()) == 3
+    assert set(ReviewCard.objects.filter(user=attempt.user).values_list("question", flat=True)) == {
+        q.pk for q in questions[1:]
+    }
+
+
+def test_the_sweep_makes_the_cards_of_a_learner_whose_later_close_date_has_passed():
+    quiz = QuizFactory(review_timing=ReviewTiming.AFTER_CLOSE, closes_at=days_ago(3))
+    attempt, _questions = graded_attempt(quiz)
+    Accommodation.objects.create(
+        course=attempt.course,
+        quiz=quiz,
+        learner=attempt.user,
+        closes_at=timezone.now() + timedelta(minutes=5),
+    )
+    submitted_days_ago(attempt, 4)
+    assert make_missing_study_cards(since=an_hour_ago()) == 0  # closed for others, not for them
+
+    Accommodation.objects.update(closes_at=timezone.now() - timedelta(minutes=5))
+
+    assert make_missing_study_cards(since=an_hour_ago()) == 3
+
+
+def test_the_sweep_makes_the_cards_of_earlier_attempts_once_the_last_frees_the_key():
+    quiz = QuizFactory(max_attempts=2, review_key_after_last_attempt=True)
+    user = UserFactory()
+    first, questions = graded_attempt(quiz, user)
+    submitted_days_ago(first, 3)
+    assert make_missing_study_cards(since=an_hour_ago()) == 0
+    last = make_attempt(
+        quiz=quiz, user=user, course=first.course, number=2, questions=questions[:1]
+    )
+    submit(last, [(ResponseState.CORRECT, "1")])
+
+    assert make_missing_study_cards(since=an_hour_ago()) == 3  # the first attempt's
+
+
+def test_the_sweep_makes_the_cards_once_an_instructor_shows_right_answers():
+    quiz = QuizFactory(review_shows_correct=False)
+    attempt, _questions = graded_attempt(quiz)
+    submitted_days_ago(attempt, 10)
+    quiz.review_shows_correct = True
+    quiz.save()
+
+    assert make_missing_study_cards(since=an_hour_ago()) == 3
 
 
 def test_the_sweep_makes_no_card_while_the_review_hides_right_answers():

@@ -10,7 +10,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from quizzes.models import Attempt, AttemptState, ReviewCard
+from quizzes.models import Attempt, AttemptState, Quiz, ReviewCard
 from quizzes.services import study
 from quizzes.services.attempts import answers_save, attempt_start, attempt_submit
 from quizzes.tasks import make_missed_study_cards
@@ -101,7 +101,9 @@ def test_an_outage_after_the_commit_logs_one_warning_and_the_sweep_makes_the_car
 def test_the_sweep_looks_back_as_many_hours_as_configured(answered_wrong, settings):
     attempt, learner, _ = answered_wrong
     attempt_submit(attempt_id=attempt.pk, user=learner)  # no commit here: cards never made
-    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=timezone.now() - timedelta(hours=3))
+    three_hours_ago = timezone.now() - timedelta(hours=3)
+    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=three_hours_ago)
+    Quiz.objects.filter(pk=attempt.quiz_id).update(updated_at=three_hours_ago)
     settings.STUDY_CARDS_REPAIR_HOURS = 2
     assert make_missed_study_cards.call() == 0
     settings.STUDY_CARDS_REPAIR_HOURS = 4
