@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from quizzes.models import Question, QuestionVersion
-from tests.api.test_teach_api import NEW_QUESTION, client_for, create, questions_url
-from tests.factories import course_with_learner, enrol
+from tests.api.test_teach_api import NEW_QUESTION, create, questions_url
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +59,6 @@ REFUSED = [
         id="unknown-data-field",
     ),
 ]
-
-
-@pytest.fixture
-def course():
-    return course_with_learner()[0]
-
-
-@pytest.fixture
-def teacher(course):
-    return client_for(enrol(course, role="instructor"))
 
 
 def assert_refused(reply, message: str) -> None:

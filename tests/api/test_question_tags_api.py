@@ -5,20 +5,9 @@ from __future__ import annotations
 import pytest
 
 from quizzes.models import Question, Tag
-from tests.api.test_teach_api import client_for, create, questions_url
-from tests.factories import course_with_learner, enrol
+from tests.api.test_teach_api import create, questions_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def course():
-    return course_with_learner()[0]
-
-
-@pytest.fixture
-def teacher(course):
-    return client_for(enrol(course, role="instructor"))
 
 
 def test_a_question_is_created_with_tags_and_shows_them(teacher, course):

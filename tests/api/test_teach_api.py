@@ -6,10 +6,10 @@ import json
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from quizzes.models import Enrolment, GradeReason, Question, QuestionVersion, Quiz
 from quizzes.services.quiz_grades import refresh_quiz_grade
+from tests.api.helpers import client_for
 from tests.factories import (
     CourseFactory,
     UserFactory,
@@ -41,22 +41,6 @@ NEW_QUESTION = {
         ]
     },
 }
-
-
-@pytest.fixture
-def course():
-    return course_with_learner()[0]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def teacher(course):
-    return client_for(enrol(course, role="instructor"))
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from quizzes.qtypes.text_limits import (
     UNIT_MAX,
 )
 from quizzes.tagging import MAX_TAG_LENGTH, MAX_TAGS
-from tests.api.test_teach_api import client_for, create
+from tests.api.helpers import client_for
+from tests.api.test_teach_api import create
 from tests.factories import ArticleFactory, SectionFactory, course_with_learner, enrol
 from tests.views.teach.helpers import posted_form
 
