@@ -1,5 +1,7 @@
-"""Question-bank exchange formats (GIFT, Moodle XML, JSON): pure readers and writers, no ORM."""
+"""Question-bank exchange formats (GIFT, Moodle XML, JSON, Canvas QTI): pure readers and
+writers, no ORM."""
 
+from .canvas_qti import is_zip_upload, parse_canvas_qti, write_canvas_qti
 from .common import (
     CONTENT_TYPES,
     EXTENSIONS,
@@ -19,6 +21,7 @@ from .html_text import MAX_TEXT_CHARS, TextTooLong, html_to_text
 from .json_bank import parse_json, write_json
 from .moodle_xml import parse_moodle_xml, write_moodle_xml
 
+# Readers of text files; Canvas QTI, a zip, is read from the upload's bytes (parse_canvas_qti).
 PARSERS = {"gift": parse_gift, "moodle-xml": parse_moodle_xml, "json": parse_json}
 
 __all__ = [
@@ -37,10 +40,13 @@ __all__ = [
     "decode_upload",
     "detect_format",
     "html_to_text",
+    "is_zip_upload",
     "key_from_name",
+    "parse_canvas_qti",
     "parse_gift",
     "parse_json",
     "parse_moodle_xml",
+    "write_canvas_qti",
     "write_gift",
     "write_json",
     "write_moodle_xml",

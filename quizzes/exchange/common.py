@@ -21,21 +21,23 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # counted before any question is read, so a file of tiny questions cannot keep a worker busy.
 MAX_ITEMS = 1000
 MAX_KEY_LENGTH = 80
-FORMATS = ("gift", "moodle-xml", "json")
+FORMATS = ("gift", "moodle-xml", "json", "canvas-qti")
 # A difficulty as written in a file; its range (1 to 3) is the import service's check.
 _DIFFICULTY_DIGITS = re.compile(r"[0-9]{1,9}")
-EXTENSIONS = {"gift": "gift.txt", "moodle-xml": "xml", "json": "json"}
+EXTENSIONS = {"gift": "gift.txt", "moodle-xml": "xml", "json": "json", "canvas-qti": "zip"}
 CONTENT_TYPES = {
     "gift": "text/plain; charset=utf-8",
     "moodle-xml": "application/xml; charset=utf-8",
     "json": "application/json; charset=utf-8",
+    "canvas-qti": "application/zip",
 }
 METADATA_KEYS = ("section", "difficulty", "bloom", "concept", "quote", "unit")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 class UploadRejected(ValueError):
-    """The uploaded bytes cannot be read as a question file (too large, not UTF-8)."""
+    """The uploaded bytes cannot be read as a question file (too large, not UTF-8, an unsafe
+    or unreadable zip)."""
 
 
 @dataclass
@@ -114,9 +116,12 @@ class ParseResult:
 
 @dataclass
 class WriteResult:
-    """A written file and the questions the format could not hold (with why)."""
+    """A written file and the questions the format could not hold (with why).
 
-    text: str
+    `text` is the file: text for GIFT, Moodle XML and JSON, bytes (a zip) for Canvas QTI.
+    """
+
+    text: str | bytes
     count: int
     skipped: list[str] = field(default_factory=list)
 

@@ -19,6 +19,7 @@ FORMAT_CHOICES = [
     ("gift", _("GIFT (Moodle's text format)")),
     ("moodle-xml", _("Moodle XML")),
     ("json", _("JSON (this site's bank format)")),
+    ("canvas-qti", _("Canvas QTI (.zip, classic quizzes)")),
 ]
 
 
@@ -29,8 +30,8 @@ class ImportForm(forms.Form):
         label=_("Question file"),
         help_text=format_lazy(
             _(
-                "GIFT (.txt), Moodle XML (.xml) or JSON (.json); UTF-8, at most {mb} MB "
-                "and {items} questions."
+                "GIFT (.txt), Moodle XML (.xml), JSON (.json) in UTF-8, or a Canvas QTI "
+                "export (.zip); at most {mb} MB and {items} questions."
             ),
             mb=MAX_UPLOAD_BYTES // 1024 // 1024,
             items=f"{MAX_ITEMS:,}",
@@ -63,7 +64,7 @@ class ImportForm(forms.Form):
         self.helper.form_method = "post"
         self.helper.attrs = {"novalidate": "", "aria-label": _("Import questions")}
         self.helper.layout = Layout(
-            Field("file", accept=".txt,.gift,.xml,.json"), "fmt", "section", "publish"
+            Field("file", accept=".txt,.gift,.xml,.json,.zip"), "fmt", "section", "publish"
         )
         self.helper.add_input(Submit("import", _("Check and import")))
 

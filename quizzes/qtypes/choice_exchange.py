@@ -1,16 +1,18 @@
 """The choice types' part of the exchange formats (single choice and multiple response):
-Moodle's multichoice (its <single> tells which) and GIFT's `~`/`=` answers.
+Moodle's multichoice (its <single> tells which), GIFT's `~`/`=` answers and Canvas's
+multiple_choice_question / multiple_answers_question.
 
 Loaded on first use by `single_choice/exchange.py` and `multiple_response/exchange.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from ..exchange import canvas_qti as canvas
 from ..exchange.common import format_decimal
 from ..exchange.gift import escape_text, feedback_split, weight_of
 from ..exchange.moodle_xml import FULL, answer_element, fraction_of, read_text
@@ -22,6 +24,7 @@ class ChoiceExchange(ExchangeMapping):
 
     moodle_type = "multichoice"
     moodle_reads = ("multichoice",)
+    canvas_type: str  # multiple_choice_question or multiple_answers_question
     gift_order = 2
     # Single choice (one right answer, full credit) or multiple response (shares).
     single: bool
@@ -49,6 +52,56 @@ class ChoiceExchange(ExchangeMapping):
             correct = fraction >= FULL if self.single else fraction > 0
             feedback = read_text(answer.find("feedback"), fmt)
             choices.append({"text": text, "correct": correct, "feedback": feedback})
+        return {"choices": choices}, errors
+
+    def write_canvas(self, item: Element, data: Mapping[str, Any], ids: Iterator[int]) -> list[str]:
+        """Canvas's response_lid (Single or Multiple), each choice's feedback, and the scoring
+        condition: the right choice (single), or the right ones and not the others (qti_items.rb
+        multiple_choice_resprocessing, multiple_answers_resprocessing)."""
+        choices = data["choices"]
+        cardinality = "Single" if self.single else "Multiple"
+        idents = canvas.write_choices(item, [c["text"] for c in choices], cardinality, ids)
+        resprocessing = item.find("resprocessing")
+        for ident, choice in zip(idents, choices, strict=True):
+            if choice.get("feedback"):
+                condition, conditionvar = canvas.respcondition(resprocessing, cont="Yes")
+                canvas.varequal(conditionvar, ident)
+                canvas.display_feedback(condition, f"{ident}_fb")
+        _, conditionvar = canvas.respcondition(resprocessing, score="100")
+        if self.single:
+            right = next(i for i, c in zip(idents, choices, strict=True) if c.get("correct"))
+            canvas.varequal(conditionvar, right)
+        else:
+            both = SubElement(conditionvar, "and")
+            for ident, choice in zip(idents, choices, strict=True):
+                parent = both if choice.get("correct") else SubElement(both, "not")
+                canvas.varequal(parent, ident)
+        for ident, choice in zip(idents, choices, strict=True):
+            canvas.add_feedback(item, f"{ident}_fb", choice.get("feedback") or "")
+        return idents
+
+    def read_canvas(self, item: Element) -> Read:
+        """The choices; a right one is named by a scoring condition (not under a <not>);
+        partial credit on a single-choice answer cannot be kept."""
+        labels = canvas.choice_labels(item)
+        texts = dict(labels)
+        right, errors = set(), []
+        for conditionvar, score in canvas.scoring_conditions(item):
+            for element in canvas.positive(conditionvar):
+                ident = (element.text or "").strip()
+                if self.single and score < FULL:
+                    shown = texts.get(ident, ident)
+                    errors.append(f"partial credit ({score:g}%) on {shown!r} cannot be kept.")
+                else:
+                    right.add(ident)
+        choices = [
+            {
+                "text": text,
+                "correct": ident in right,
+                "feedback": canvas.feedback_text(item, f"{ident}_fb"),
+            }
+            for ident, text in labels
+        ]
         return {"choices": choices}, errors
 
     def gift_lines(self, data: Mapping[str, Any]) -> list[str]:

@@ -1,9 +1,10 @@
-"""What a question type says about the exchange formats (GIFT, Moodle XML, JSON).
+"""What a question type says about the exchange formats (GIFT, Moodle XML, Canvas QTI, JSON).
 
 Each type's `qtypes/<key>/exchange.py` holds a `MAPPING`, an `ExchangeMapping` subclass: the
 formats (`quizzes/exchange/`) keep their grammar and call the mapping for the type's part, so
 a new type brings its own mapping and no format module changes. A type a format cannot hold
-says so with `gift_refusal` (GIFT) or by leaving `moodle_type` empty (Moodle XML).
+says so with `gift_refusal` (GIFT) or by leaving `moodle_type` empty (Moodle XML) or
+`canvas_type` empty (Canvas QTI).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from xml.etree.ElementTree import Element
 
 # A reader's result: the type's authoring data and the errors found reading it.
@@ -29,6 +31,9 @@ class ExchangeMapping:
     # GIFT has no type marker: the reader tries the types' `claims_gift` in this order (lower
     # first; Moodle's qformat_gift order of tests).
     gift_order: ClassVar[int]
+    # Canvas QTI (classic quizzes): the `question_type` written and read; empty when Canvas
+    # has no such type (the question is left out of an export, with a note).
+    canvas_type: ClassVar[str] = ""
 
     def write_moodle(self, question: Element, data: Mapping[str, Any]) -> None:
         """Add the type's answers and settings to a <question> element."""
@@ -46,6 +51,28 @@ class ExchangeMapping:
 
     def moodle_notes(self, question: Element, fmt: str) -> list[str]:
         """What an import keeps only approximately, for the user to check after it."""
+        return []
+
+    def write_canvas(self, item: Element, data: Mapping[str, Any], ids: Iterator[int]) -> list[str]:
+        """Add the type's responses to the <item>'s <presentation>, its scoring to its
+        <resprocessing> and its answers' <itemfeedback>; the answer idents (from `ids`)."""
+        raise NotImplementedError
+
+    def canvas_refusal(self, data: Mapping[str, Any]) -> str | None:
+        """Why Canvas cannot hold this question (its type has one), or None when it can."""
+        return None
+
+    def canvas_meta(self, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Metadata Canvas has no place for, carried in our `kz_` metadata fields."""
+        return []
+
+    def read_canvas(self, item: Element) -> Read:
+        """The authoring data of a Canvas <item> of `canvas_type`. ValueError for a number
+        that is not one."""
+        raise NotImplementedError
+
+    def canvas_notes(self, item: Element) -> list[str]:
+        """What a Canvas import keeps only approximately, for the user to check after it."""
         return []
 
     def gift_refusal(self, data: Mapping[str, Any]) -> str | None:

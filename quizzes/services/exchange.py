@@ -1,5 +1,5 @@
-"""Question-bank exchange: export a bank as JSON, GIFT or Moodle XML; import a file into a
-course's bank, all of it or nothing.
+"""Question-bank exchange: export a bank as JSON, GIFT, Moodle XML or Canvas QTI; import a file
+into a course's bank, all of it or nothing.
 
 The formats themselves are pure code in `quizzes.exchange`; this module maps questions to and
 from their format-neutral items and writes through the authoring services.
@@ -24,7 +24,10 @@ from ..exchange import (
     WriteResult,
     decode_upload,
     detect_format,
+    is_zip_upload,
     key_from_name,
+    parse_canvas_qti,
+    write_canvas_qti,
     write_gift,
     write_json,
     write_moodle_xml,
@@ -113,7 +116,8 @@ def bank_to_json_items(questions: Iterable[Question]) -> list[dict[str, Any]]:
 def bank_export(
     *, questions: Iterable[Question], fmt: str, course: Course | None, actor: Actor
 ) -> WriteResult:
-    """A bank written in a format; `skipped` lists what the format cannot hold (GIFT: ordering).
+    """A bank written in a format; `skipped` lists what the format cannot hold (GIFT and
+    Canvas QTI: ordering). Canvas QTI is written as bytes (a zip), the others as text.
 
     An export holds every answer key, so a person exports only through a course they teach,
     and only questions that course uses (its own bank, its article's shared bank): NotAllowed
@@ -129,6 +133,8 @@ def bank_export(
     if fmt == "json":
         return write_json(bank_to_json_items(questions))
     items = [question_to_exchange_item(q) for q in questions]
+    if fmt == "canvas-qti":
+        return write_canvas_qti(items)
     return write_gift(items) if fmt == "gift" else write_moodle_xml(items)
 
 
@@ -334,7 +340,11 @@ def _create(plan: _Plan, course: Course, status: str, actor: Actor) -> None:
 
 
 def _parse(content: bytes, fmt: str | None, filename: str) -> ParseResult:
+    """The parsed file: a zip (Canvas QTI, named .zip or starting with the zip signature)
+    from its bytes, any other format from its UTF-8 text."""
     try:
+        if fmt == "canvas-qti" or (fmt is None and is_zip_upload(filename, content)):
+            return parse_canvas_qti(content)
         text = decode_upload(content)
     except UploadRejected as exc:
         raise ImportInvalid([str(exc)], code="import_file_rejected") from None
@@ -363,7 +373,8 @@ def bank_import(
     default_section: str = "",
     publish: bool = False,
 ) -> ImportSummary:
-    """Import a GIFT, Moodle XML or JSON file into the course's bank, all of it or nothing.
+    """Import a GIFT, Moodle XML, JSON or Canvas QTI (.zip) file into the course's bank, all of
+    it or nothing.
 
     The whole file is validated first; any error raises ImportInvalid listing every error
     with its line or question, and nothing is written. Questions whose key the course's bank

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -173,4 +174,37 @@ def test_a_malformed_difficulty_exits_non_zero_with_its_error_not_a_traceback(
         import_bank(str(path), "--course", course.slug, "--section", "introduction")
     assert "difficulty must be 1, 2 or 3" in str(error.value)
     assert "Nothing was imported." in str(error.value)
+    assert not Question.objects.filter(course=course).exists()
+
+
+def test_import_bank_reads_a_canvas_qti_zip_and_export_bank_writes_one(course, tmp_path):
+    path, err = tmp_path / "bank.zip", io.StringIO()
+    call_command("export_bank", "--format", "canvas-qti", "--output", str(path), stderr=err)
+    counts = shipped_pack_counts()
+    lines = err.getvalue().splitlines()
+    assert lines[-1] == f"Wrote {counts['all'] - counts['ordering']} questions to {path}."
+    assert lines[0] == (
+        "Skipped introduction-09: Canvas classic quizzes have no ordering type; export it as "
+        "Moodle XML or JSON."
+    )
+    assert zipfile.ZipFile(path).read("imsmanifest.xml").startswith(b"<?xml")
+    output = import_bank(str(path), "--course", course.slug)
+    created = counts["all"] - counts["ordering"]
+    assert (
+        output
+        == f"Imported {path} into {course.slug}: {created} created, 0 revised, 0 unchanged.\n"
+    )
+
+
+def test_import_bank_refuses_a_hostile_zip_in_one_line(course, tmp_path):
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+        archive.writestr("big.xml", b"\0" * (21 * 1024 * 1024))
+    with pytest.raises(CommandError) as error:
+        import_bank(str(path), "--course", course.slug)
+    assert str(error.value) == (
+        f"{path}: The zip unpacks to 21.0 MB; the limit is 20 MB. Split the bank into smaller "
+        "exports. Nothing was imported."
+    )
     assert not Question.objects.filter(course=course).exists()

@@ -1,4 +1,4 @@
-"""Fuzz of the importers (GIFT, Moodle XML, JSON): whatever the file, an import ends in a summary
+"""Fuzz of the importers (GIFT, Moodle XML, JSON, Canvas QTI): whatever the file, an import ends in a summary
 or in ImportInvalid (which the page shows as a form error and the command as its exit status),
 never in another exception; and valid questions written by a writer read back the same.
 
@@ -22,13 +22,16 @@ from quizzes.exchange import (
     PARSERS,
     ExchangeItem,
     ParseResult,
+    parse_canvas_qti,
     parse_gift,
     parse_json,
     parse_moodle_xml,
+    write_canvas_qti,
     write_gift,
     write_json,
     write_moodle_xml,
 )
+from quizzes.exchange.canvas_qti import canvas_refusal
 from quizzes.exchange.gift import unsupported_reason
 from quizzes.qtypes import registry
 from quizzes.services.exchange import ImportInvalid, bank_import
@@ -170,6 +173,22 @@ def test_any_text_gives_every_parser_a_result_with_errors_not_an_exception(
 @given(content=st.binary(max_size=300), fmt=st.sampled_from([None, *PARSERS]))
 def test_any_bytes_import_or_are_refused_with_an_import_error(course, content, fmt):
     import_or_refuse(course, content, fmt)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300), start=st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06"]))
+def test_any_bytes_named_zip_are_refused_with_an_import_error(course, content, start):
+    import_or_refuse(course, start + content, None, filename="bank.zip")
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_canvas_packages_import_or_are_refused_with_an_import_error(course, data):
+    package = bytearray(write_canvas_qti(list(SAMPLE_ITEMS.values())).text)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(package) - 1))
+        package[at] = data.draw(st.integers(0, 255))
+    import_or_refuse(course, bytes(package), "canvas-qti")
 
 
 # Structure-aware mutations of valid files -------------------------------------------------
@@ -321,6 +340,7 @@ def canonical(item: ExchangeItem) -> tuple:
 
 
 WRITERS = {
+    "canvas-qti": (write_canvas_qti, parse_canvas_qti),
     "gift": (write_gift, parse_gift),
     "moodle-xml": (write_moodle_xml, parse_moodle_xml),
     "json": (lambda items: write_json([json_object(i) for i in items]), parse_json),
@@ -334,6 +354,9 @@ def test_valid_questions_read_back_the_same_after_a_writer_wrote_them(fmt, items
     write, parse = WRITERS[fmt]
     if fmt == "gift":
         items = [item for item in items if unsupported_reason(item) is None]
+        assume(items)
+    if fmt == "canvas-qti":
+        items = [item for item in items if canvas_refusal(item) is None]
         assume(items)
     result = parse(write(items).text)
     assert result.errors == []

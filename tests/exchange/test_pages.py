@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -57,7 +59,8 @@ def test_the_import_page_offers_the_file_format_section_and_publish_fields(cours
         assert name in html
     assert 'enctype="multipart/form-data"' in html
     assert '<option value="introduction">Introduction</option>' in html
-    assert "UTF-8, at most 5 MB and 1,000 questions." in html
+    assert "a Canvas QTI export (.zip); at most 5 MB and 1,000 questions." in html
+    assert 'accept=".txt,.gift,.xml,.json,.zip"' in html
 
 
 def test_a_valid_file_is_imported_and_summarised(course, teacher):
@@ -220,4 +223,35 @@ def test_a_malformed_difficulty_is_an_import_error_on_the_page_not_a_500(
     assert response.status_code == 400
     html = response.content.decode()
     assert "nothing was imported" in html and "difficulty must be 1, 2 or 3" in html
+    assert not Question.objects.filter(course=course).exists()
+
+
+def test_the_shared_bank_downloads_as_a_canvas_qti_zip_that_imports_on_the_page(course, teacher):
+    url = reverse("teach:export", args=[course.slug])
+    response = teacher.get(url, {"scope": "shared", "fmt": "canvas-qti"})
+    slug = shipped_article().slug
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == f'attachment; filename="{slug}-shared-bank.zip"'
+    assert zipfile.ZipFile(io.BytesIO(response.content)).namelist()[0] == "imsmanifest.xml"
+    other = CourseFactory(article=shipped_article())
+    client = Client()
+    client.force_login(enrol(other, role="instructor"))
+    imported = client.post(
+        reverse("teach:import", args=[other.slug]),
+        {"file": upload("canvas-export.zip", response.content)},
+    )
+    counts = shipped_pack_counts()
+    created = counts["all"] - counts["ordering"]
+    assert imported.status_code == 200
+    assert f"canvas-export.zip: {created} created, 0 revised, 0 unchanged." in (
+        imported.content.decode()
+    )
+
+
+def test_a_file_named_zip_that_is_not_one_is_an_error_on_the_page(course, teacher):
+    response = teacher.post(
+        reverse("teach:import", args=[course.slug]), {"file": upload("bank.zip", b"hello")}
+    )
+    assert response.status_code == 400
+    assert "The file is not a readable zip archive" in response.content.decode()
     assert not Question.objects.filter(course=course).exists()

@@ -1,5 +1,6 @@
-"""`manage.py export_bank [--format gift|moodle-xml|json] [--output FILE] [--article SLUG]
-[--course SLUG]`: write the shared bank's published questions, or a course's own bank."""
+"""`manage.py export_bank [--format gift|moodle-xml|json|canvas-qti] [--output FILE]
+[--article SLUG] [--course SLUG]`: write the shared bank's published questions, or a course's
+own bank. Canvas QTI is a zip: written as bytes."""
 
 import sys
 from pathlib import Path
@@ -36,11 +37,20 @@ class Command(BaseCommand):
         result = bank_export(questions=questions, fmt=fmt, course=course_obj, actor=SYSTEM)
         for reason in result.skipped:
             self.stderr.write(f"Skipped {reason}")
+        content = result.text
         if output is None:
-            sys.stdout.write(result.text)
+            if isinstance(content, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(content)
+                sys.stdout.buffer.flush()
+            else:
+                sys.stdout.write(content)
             return
         try:
-            output.write_text(result.text, encoding="utf-8")
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"{output}: cannot write ({exc}).") from None
         self.stderr.write(f"Wrote {result.count} questions to {output}.")

@@ -1,5 +1,6 @@
 """`manage.py import_bank FILE --course SLUG [--format ...] [--section SLUG] [--publish]`:
-import a GIFT, Moodle XML or JSON file into a course's bank, all of it or nothing."""
+import a GIFT, Moodle XML, JSON or Canvas QTI (.zip) file into a course's bank, all of it or
+nothing."""
 
 from pathlib import Path
 
@@ -20,10 +21,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The GIFT, Moodle XML or JSON file.")
+        parser.add_argument(
+            "file", type=Path, help="The GIFT, Moodle XML, JSON or Canvas QTI (.zip) file."
+        )
         parser.add_argument("--course", required=True, help="The importing course (its slug).")
         parser.add_argument(
-            "--format", choices=FORMATS, dest="fmt", help="Default: from the file's extension."
+            "--format",
+            choices=FORMATS,
+            dest="fmt",
+            help="Default: from the file's extension (a zip is Canvas QTI).",
         )
         parser.add_argument(
             "--section", default="", help="Section (slug) for questions the file does not place."

@@ -1,13 +1,15 @@
 """Matching in the exchange formats: Moodle's matching (subquestions, an empty one a
-distractor), GIFT's `{=left -> right}`."""
+distractor), GIFT's `{=left -> right}`, Canvas's matching_question (a right-hand text no pair
+uses is a distractor)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from ...exchange.common import text_to_html
+from ...exchange import canvas_qti as canvas
+from ...exchange.common import format_decimal, text_to_html
 from ...exchange.gift import escape, escape_text, restore, split_text
 from ...exchange.moodle_xml import CONTROL, read_text, text_element
 from ..exchange_mapping import ExchangeMapping, Read
@@ -20,6 +22,7 @@ class MatchingExchange(ExchangeMapping):
     moodle_type = "matching"
     moodle_reads = ("matching", "match")
     gift_order = 3
+    canvas_type = "matching_question"
 
     def write_moodle(self, question: Element, data: Mapping[str, Any]) -> None:
         """A subquestion per pair; a distractor is one with an empty text (as Moodle's)."""
@@ -41,6 +44,65 @@ class MatchingExchange(ExchangeMapping):
             elif right:
                 distractors.append(right)
         return {"pairs": pairs, "distractors": distractors}, []
+
+    def write_canvas(self, item: Element, data: Mapping[str, Any], ids: Iterator[int]) -> list[str]:
+        """A response_lid per left-hand text offering every right-hand text (distractors
+        included), and a share of the credit per right match (qti_items.rb
+        matching_response_lid, matching_resprocessing)."""
+        rights: dict[str, str] = {}
+        for text in [p["right"] for p in data["pairs"]] + list(data.get("distractors") or []):
+            rights.setdefault(text, "")
+        for text in rights:
+            rights[text] = str(next(ids))
+        presentation, resprocessing = item.find("presentation"), item.find("resprocessing")
+        share = format_decimal(100 / len(data["pairs"]), 2)
+        idents = []
+        for pair in data["pairs"]:
+            ident = str(next(ids))
+            idents.append(ident)
+            lid = SubElement(presentation, "response_lid", {"ident": f"response_{ident}"})
+            canvas.mattext(lid, pair["left"], "text/plain")
+            render = SubElement(lid, "render_choice")
+            for text, match in rights.items():
+                canvas.mattext(SubElement(render, "response_label", {"ident": match}), text, None)
+        for ident, pair in zip(idents, data["pairs"], strict=True):
+            _, conditionvar = canvas.respcondition(
+                resprocessing, score=share, action="Add", cont=""
+            )
+            canvas.varequal(conditionvar, rights[pair["right"]], f"response_{ident}")
+        return idents
+
+    def read_canvas(self, item: Element) -> Read:
+        """Pairs from each left-hand text's credited match; other right-hand texts are
+        distractors."""
+        lids = item.findall("presentation/response_lid")
+        options: dict[str, str] = {}
+        for lid in lids:
+            for label in lid.findall("render_choice/response_label"):
+                options.setdefault(label.get("ident") or "", canvas.read_mattext(label))
+        credited: dict[str, str] = {}
+        for conditionvar, _score in canvas.scoring_conditions(item):
+            for element in canvas.positive(conditionvar):
+                respident = element.get("respident") or ""
+                credited.setdefault(respident, (element.text or "").strip())
+        pairs, errors = [], []
+        for lid in lids:
+            left = canvas.read_mattext(lid.find("material"))
+            match = credited.get(lid.get("ident") or "")
+            if match is None or match not in options:
+                errors.append(f"{left[:60]!r} has no right match.")
+            else:
+                pairs.append({"left": left, "right": options[match]})
+        used = {p["right"] for p in pairs}
+        distractors = []
+        for text in options.values():
+            if text not in used and text not in distractors:
+                distractors.append(text)
+        return {"pairs": pairs, "distractors": distractors}, errors
+
+    def canvas_notes(self, item: Element) -> list[str]:
+        """Feedback on single pairs has no place here."""
+        return canvas.answer_feedback_notes(item)
 
     def gift_refusal(self, data: Mapping[str, Any]) -> str | None:
         """GIFT cannot escape `->` in a left-hand text."""

@@ -13,6 +13,7 @@ class MultipleResponseExchange(ChoiceExchange):
     """Right answers share the credit equally."""
 
     single = False
+    canvas_type = "multiple_answers_question"
 
     def moodle_notes(self, question: Element, fmt: str) -> list[str]:
         """Unequal weights on the right choices become equal shares here."""

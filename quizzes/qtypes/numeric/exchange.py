@@ -1,16 +1,22 @@
 """Numeric in the exchange formats: Moodle's numerical (units shown, not graded), GIFT's
-`{#2050:1}` (the unit rides in our metadata comment)."""
+`{#2050:1}` (the unit rides in our metadata comment), Canvas's numerical_question (an exact
+answer with its margin; a range is read as its middle ± half its width; the unit rides in our
+`kz_unit` metadata field)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import DecimalException
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, DecimalException
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from ...exchange import canvas_qti as canvas
 from ...exchange.gift import number_pair, restore, weight_of
-from ...exchange.moodle_xml import answer_element, full_answers
+from ...exchange.moodle_xml import FULL, answer_element, full_answers
 from ..exchange_mapping import ExchangeMapping, Read
+from .grader import format_number, to_decimal
+
+_BOUNDS = ("varequal", "vargte", "vargt", "varlte", "varlt")
 
 
 class NumericExchange(ExchangeMapping):
@@ -19,6 +25,7 @@ class NumericExchange(ExchangeMapping):
     moodle_type = "numerical"
     moodle_reads = ("numerical",)
     gift_order = 1
+    canvas_type = "numerical_question"
 
     def write_moodle(self, question: Element, data: Mapping[str, Any]) -> None:
         """One full-credit answer with its tolerance, and the unit as Moodle's base unit."""
@@ -47,6 +54,63 @@ class NumericExchange(ExchangeMapping):
             "unit": unit,
         }
         return data, errors
+
+    def write_canvas(self, item: Element, data: Mapping[str, Any], ids: Iterator[int]) -> list[str]:
+        """One exact answer: equal to it, or within its margin (qti_items.rb
+        numerical_resprocessing)."""
+        canvas.write_fib(item, decimal=True)
+        answer, tolerance = to_decimal(data["answer"]), to_decimal(data["tolerance"])
+        _, conditionvar = canvas.respcondition(item.find("resprocessing"), score="100")
+        either = SubElement(conditionvar, "or")
+        canvas.varequal(either, format_number(answer))
+        if tolerance:
+            within = SubElement(either, "and")
+            SubElement(within, "vargte", {"respident": "response1"}).text = format_number(
+                answer - tolerance
+            )
+            SubElement(within, "varlte", {"respident": "response1"}).text = format_number(
+                answer + tolerance
+            )
+        return [str(next(ids))]
+
+    def canvas_meta(self, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Canvas has no unit: it rides in our metadata field."""
+        return [("unit", data["unit"])] if data.get("unit") else []
+
+    def read_canvas(self, item: Element) -> Read:
+        """Exactly one answer that gives full credit: an exact one (and its margin) or a
+        range."""
+        scoring = canvas.scoring_conditions(item)
+        if len(scoring) != 1:
+            return {}, ["a numerical question needs exactly one answer (Canvas's 'answers')."]
+        conditionvar, score = scoring[0]
+        errors = [] if score >= FULL else [f"partial credit ({score:g}%) cannot be kept."]
+        exact, low, high = _bounds(conditionvar)
+        if exact is not None:
+            spread = [
+                exact - low if low is not None else Decimal(0),
+                high - exact if high is not None else Decimal(0),
+            ]
+            data = {"answer": format_number(exact), "tolerance": format_number(max(spread))}
+        elif low is not None and high is not None and low <= high:
+            middle = (low + high) / 2
+            data = {"answer": format_number(middle), "tolerance": format_number(high - middle)}
+        else:
+            return {}, [*errors, "the answer is neither a number nor a range from low to high."]
+        return data, errors
+
+    def canvas_notes(self, item: Element) -> list[str]:
+        """A range or an uneven margin becomes an answer ± a tolerance."""
+        scoring = canvas.scoring_conditions(item)
+        exact, low, high = _bounds(scoring[0][0])
+        if exact is None:
+            return [
+                f"the range {format_number(low)} to {format_number(high)} becomes its middle "
+                "± half its width."
+            ]
+        if low is not None and high is not None and exact - low != high - exact:
+            return ["an uneven margin becomes the larger one on both sides."]
+        return canvas.answer_feedback_notes(item)
 
     def gift_meta(self, data: Mapping[str, Any]) -> list[tuple[str, str]]:
         """GIFT has no unit: it rides in our metadata comment."""
@@ -82,6 +146,22 @@ class NumericExchange(ExchangeMapping):
     def from_texts(self, choices: list[str], correct: list[str]) -> dict[str, Any]:
         """The key's number, with no tolerance."""
         return {"answer": correct[0] if correct else None, "tolerance": 0}
+
+
+def _bounds(conditionvar: Element) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """The exact answer, the low and the high bound a Canvas condition compares with.
+
+    ValueError for a value that is not a number (or past what an answer may be).
+    """
+    found: dict[str, Decimal] = {}
+    for element in canvas.positive(conditionvar, _BOUNDS):
+        text = (element.text or "").strip()
+        number = to_decimal(text[:60])
+        if number is None:
+            raise ValueError(f"{text[:60]!r} is not a number (or is past ±10^15).")
+        kind = {"varequal": "exact", "vargte": "low", "vargt": "low"}.get(element.tag, "high")
+        found.setdefault(kind, number)
+    return found.get("exact"), found.get("low"), found.get("high")
 
 
 MAPPING = NumericExchange()

@@ -1,5 +1,6 @@
 """Ordering in the exchange formats: Moodle's ordering plugin; GIFT cannot hold it (explicitly
-not exportable there, and refused on import)."""
+not exportable there, and refused on import); Canvas classic quizzes have no ordering type
+(`canvas_type` stays empty: left out of an export with a note)."""
 
 from __future__ import annotations
 

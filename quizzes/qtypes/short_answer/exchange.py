@@ -1,13 +1,15 @@
-"""Short answer in the exchange formats: Moodle's shortanswer, GIFT's `{=a =b}`."""
+"""Short answer in the exchange formats: Moodle's shortanswer, GIFT's `{=a =b}`, Canvas's
+short_answer_question ("fill in the blank")."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from ...exchange import canvas_qti as canvas
 from ...exchange.gift import escape_text, feedback_split, weight_of
-from ...exchange.moodle_xml import answer_element, full_answers
+from ...exchange.moodle_xml import FULL, answer_element, full_answers
 from ..exchange_mapping import ExchangeMapping, Read
 
 
@@ -17,6 +19,7 @@ class ShortAnswerExchange(ExchangeMapping):
     moodle_type = "shortanswer"
     moodle_reads = ("shortanswer",)
     gift_order = 5
+    canvas_type = "short_answer_question"
 
     def write_moodle(self, question: Element, data: Mapping[str, Any]) -> None:
         """Case-insensitive, one full-credit answer per accepted text."""
@@ -28,6 +31,33 @@ class ShortAnswerExchange(ExchangeMapping):
         """The full-credit answers (partial credit and the catch-all cannot be kept)."""
         full, errors = full_answers(question, "short answer")
         return {"accepted": [a.findtext("text", "").strip() for a in full]}, errors
+
+    def write_canvas(self, item: Element, data: Mapping[str, Any], ids: Iterator[int]) -> list[str]:
+        """One blank; a condition matching any accepted text gives full credit (qti_items.rb
+        short_answer_resprocessing; Canvas compares without regard to case)."""
+        canvas.write_fib(item)
+        _, conditionvar = canvas.respcondition(item.find("resprocessing"), score="100")
+        idents = []
+        for accepted in data["accepted"]:
+            canvas.varequal(conditionvar, str(accepted))
+            idents.append(str(next(ids)))
+        return idents
+
+    def read_canvas(self, item: Element) -> Read:
+        """The texts of the full-credit conditions; partial credit cannot be kept."""
+        accepted, errors = [], []
+        for conditionvar, score in canvas.scoring_conditions(item):
+            for element in canvas.positive(conditionvar):
+                text = (element.text or "").strip()
+                if score < FULL:
+                    errors.append(f"partial credit ({score:g}%) on answer {text!r} cannot be kept.")
+                elif text not in accepted:
+                    accepted.append(text)
+        return {"accepted": accepted}, errors
+
+    def canvas_notes(self, item: Element) -> list[str]:
+        """Feedback on single answers has no place here."""
+        return canvas.answer_feedback_notes(item)
 
     def gift_refusal(self, data: Mapping[str, Any]) -> str | None:
         """GIFT reads an answer with `->` as a matching question."""

@@ -7,6 +7,7 @@ class SingleChoiceExchange(ChoiceExchange):
     """One right answer, full credit."""
 
     single = True
+    canvas_type = "multiple_choice_question"
 
 
 MAPPING = SingleChoiceExchange()

@@ -1,11 +1,13 @@
-"""True/false in the exchange formats: Moodle's truefalse, GIFT's `{TRUE}`/`{F}`."""
+"""True/false in the exchange formats: Moodle's truefalse, GIFT's `{TRUE}`/`{F}`, Canvas's
+true_false_question."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from ...exchange import canvas_qti as canvas
 from ...exchange.gift import TRUE_FALSE_WORDS, escape_text, split_text
 from ...exchange.moodle_xml import FULL, answer_element, fraction_of, read_text
 from ..exchange_mapping import ExchangeMapping, Read
@@ -20,6 +22,7 @@ class TrueFalseExchange(ExchangeMapping):
     moodle_reads = ("truefalse",)
     moodle_penalty = "1"
     gift_order = 4
+    canvas_type = "true_false_question"
 
     def write_moodle(self, question: Element, data: Mapping[str, Any]) -> None:
         """Two answers, "true" then "false"; the wrong one carries the feedback."""
@@ -51,6 +54,37 @@ class TrueFalseExchange(ExchangeMapping):
                 return ["feedback on the right answer is not kept (only the wrong one's is)."]
         return []
 
+    def write_canvas(self, item: Element, data: Mapping[str, Any], ids: Iterator[int]) -> list[str]:
+        """Choices "True" and "False" as Canvas writes them; the wrong one has the feedback."""
+        answer, feedback = data["answer"], data.get("feedback") or ""
+        idents = canvas.write_choices(item, ["True", "False"], "Single", ids)
+        right, wrong = (idents[0], idents[1]) if answer else (idents[1], idents[0])
+        resprocessing = item.find("resprocessing")
+        if feedback:
+            condition, conditionvar = canvas.respcondition(resprocessing, cont="Yes")
+            canvas.varequal(conditionvar, wrong)
+            canvas.display_feedback(condition, f"{wrong}_fb")
+        _, conditionvar = canvas.respcondition(resprocessing, score="100")
+        canvas.varequal(conditionvar, right)
+        canvas.add_feedback(item, f"{wrong}_fb", feedback)
+        return idents
+
+    def read_canvas(self, item: Element) -> Read:
+        """Which choice is right ("True"/"False" by their text, else true first), and the
+        wrong one's feedback."""
+        found, error = _canvas_answer(item)
+        if found is None:
+            return {}, [error]
+        answer, _, wrong = found
+        return {"answer": answer, "feedback": canvas.feedback_text(item, f"{wrong}_fb")}, []
+
+    def canvas_notes(self, item: Element) -> list[str]:
+        """Feedback on the right answer has no place here."""
+        found, _ = _canvas_answer(item)
+        if found and canvas.feedback_text(item, f"{found[1]}_fb"):
+            return ["feedback on the right answer is not kept (only the wrong one's is)."]
+        return []
+
     def gift_lines(self, data: Mapping[str, Any]) -> list[str]:
         """`TRUE` or `FALSE`, with the wrong answer's feedback after `#`."""
         feedback = data.get("feedback") or ""
@@ -70,6 +104,30 @@ class TrueFalseExchange(ExchangeMapping):
     def from_texts(self, choices: list[str], correct: list[str]) -> dict[str, Any]:
         """True when the key is "True"."""
         return {"answer": correct == ["True"]}
+
+
+def _canvas_answer(item: Element) -> tuple[tuple[bool, str, str] | None, str]:
+    """(the answer, the right choice's ident, the wrong one's) of a Canvas true/false item, or
+    None and why."""
+    labels = canvas.choice_labels(item)
+    if len(labels) != 2:
+        return None, "a true/false question needs its two answers."
+    words = [text.strip().lower() for _, text in labels]
+    if sorted(words) != ["false", "true"]:  # texts in another language: true first, as Moodle
+        words = ["true", "false"]
+    right = {
+        (element.text or "").strip()
+        for conditionvar, score in canvas.scoring_conditions(item)
+        if score >= FULL
+        for element in canvas.positive(conditionvar)
+    }
+    chosen = [
+        (ident, word) for (ident, _), word in zip(labels, words, strict=True) if ident in right
+    ]
+    if len(chosen) != 1:
+        return None, "a true/false question needs exactly one right answer."
+    (right_ident, word), wrong = chosen[0], next(i for i, _ in labels if i != chosen[0][0])
+    return (word == "true", right_ident, wrong), ""
 
 
 MAPPING = TrueFalseExchange()

@@ -19,7 +19,8 @@ IMPORT_TEMPLATE = "quizzes/teach/exchange_import.html"
 
 @instructor_required
 def import_bank(request: HttpRequest, course: Course) -> HttpResponse:
-    """Upload a GIFT, Moodle XML or JSON file; every error is listed and nothing is imported."""
+    """Upload a GIFT, Moodle XML, JSON or Canvas QTI (.zip) file; every error is listed and
+    nothing is imported."""
     form = ImportForm(request.POST or None, request.FILES or None, course=course)
     context = {"course": course, "teach_area": "import", "form": form}
     if request.method != "POST":
@@ -46,7 +47,8 @@ def import_bank(request: HttpRequest, course: Course) -> HttpResponse:
 
 @instructor_required
 def export_bank(request: HttpRequest, course: Course) -> HttpResponse:
-    """Choose a bank and a format; a valid choice downloads the file as an attachment."""
+    """Choose a bank and a format; a valid choice downloads the file as an attachment (text,
+    or a zip for Canvas QTI)."""
     form = ExportForm(request.GET or None, course=course)
     if not form.is_bound or not form.is_valid():
         context = {"course": course, "teach_area": "export", "form": form}
