@@ -871,3 +871,41 @@ ROSTER_PAGE = page(
         },
     ]
 )
+
+# --- Teaching: importing and exporting the question bank ---
+
+IMPORT_SUMMARY = {
+    "created": ["constitution-year", "rally-notification"],
+    "revised": ["ombudsman-mandate"],
+    "unchanged": ["capital-moved"],
+    "notes": ["line 3: category line ignored (questions go to the chosen course)."],
+}
+IMPORT_INVALID = {
+    "error": {
+        "code": "import_invalid",
+        "message": "The file has errors; nothing was imported. 2 error(s).",
+        "field": "file",
+        "details": [
+            "line 3: no section: add one to the file or choose a default section.",
+            "line 9: 'many' is not a number.",
+        ],
+    }
+}
+EXPORTED_QUESTION = {
+    "id": CREATED_QUESTION["id"],
+    "key": "constitution-year",
+    "version": 1,
+    "type": "single_choice",
+    "stem": NEW_QUESTION["stem"],
+    "choices": ["1995", "1991", "2022"],
+    "correct": ["1995"],
+    "section": SECTIONS[0]["heading"],
+    "section_slug": "introduction",
+    "concepts": [],
+    "tags": ["week-1"],
+    "difficulty": 1,
+    "bloom": "remember",
+    "explanation": NEW_QUESTION["explanation"],
+    "source_quote": "",
+    "data": NEW_QUESTION["data"],
+}

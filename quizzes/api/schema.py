@@ -38,6 +38,9 @@ OPERATION_ERRORS = {
         "409": "The course has no roster from a platform (it was not launched over LTI).",
         "502": "The course platform did not give the roster; try again later.",
     },
+    "course_questions_import": {
+        "415": "The body is not a multipart form (`multipart/form-data`).",
+    },
 }
 
 

@@ -1,5 +1,5 @@
-"""API shapes for instructors: questions with their keys, results, item analysis, gradebook,
-accommodations."""
+"""API shapes for instructors: questions with their keys, bank files, results, item analysis,
+gradebook, accommodations."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from kzstudy.nul_guard import has_nul
 
+from ..exchange import FORMATS, MAX_ITEMS, MAX_UPLOAD_BYTES
 from ..models import BloomLevel, Concept, Question, QuestionStatus, Section
 from ..models.accommodations import MAX_TIME_MULTIPLIER
 from ..qtypes import registry
@@ -201,6 +202,68 @@ class VersionSerializer(serializers.Serializer):
     def get_data(self, version) -> dict[str, Any]:
         """The version's authoring fields, key included."""
         return version.type.authoring_data(version.payload)
+
+
+class BankImportSerializer(serializers.Serializer):
+    """A question file to import into the course's bank (a multipart form)."""
+
+    file = serializers.FileField(
+        help_text=f"GIFT (.txt), Moodle XML (.xml), JSON (.json) in UTF-8, or a Canvas QTI "
+        f"export (.zip); at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB and {MAX_ITEMS:,} "
+        "questions."
+    )
+    format = serializers.ChoiceField(
+        choices=FORMATS,
+        required=False,
+        help_text="Left out: detected from the file's name and first bytes, as on the page.",
+    )
+    section = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=120,
+        validators=[NO_NUL],
+        help_text="A section slug of the course's article, for the questions the file does "
+        "not place in a section.",
+    )
+    publish = serializers.BooleanField(
+        default=False, help_text="Publish new questions; otherwise they arrive as drafts."
+    )
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    """What an import did, by question key: all of the file, or nothing."""
+
+    created = serializers.ListField(child=serializers.CharField())
+    revised = serializers.ListField(
+        child=serializers.CharField(), help_text="Already in the bank: a new version."
+    )
+    unchanged = serializers.ListField(
+        child=serializers.CharField(), help_text="Already in the bank as the file has them."
+    )
+    notes = serializers.ListField(
+        child=serializers.CharField(), help_text="What the file held that was left out."
+    )
+
+
+class BankItemSerializer(serializers.Serializer):
+    """A question in the JSON bank file (docs/content-pack.md); `data` makes it exact."""
+
+    id = serializers.IntegerField()
+    key = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=registry.all_keys())
+    stem = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField(), help_text="As offered.")
+    correct = serializers.ListField(child=serializers.JSONField(), help_text="The key.")
+    section = serializers.CharField(help_text="The section's heading.")
+    section_slug = serializers.CharField()
+    concepts = serializers.ListField(child=serializers.CharField())
+    tags = serializers.ListField(child=serializers.CharField())
+    difficulty = serializers.IntegerField(min_value=1, max_value=3)
+    bloom = serializers.ChoiceField(choices=BloomLevel.values)
+    explanation = serializers.CharField(allow_blank=True)
+    source_quote = serializers.CharField(allow_blank=True)
+    data = serializers.DictField(help_text=DATA_HELP)
 
 
 class ResultRowSerializer(serializers.Serializer):

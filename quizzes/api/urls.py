@@ -7,6 +7,7 @@ from . import views_accommodations as accommodations
 from . import views_attempts as attempts
 from . import views_bank as bank
 from . import views_content as content
+from . import views_exchange as exchange
 from . import views_grading as grading
 from . import views_results as results
 from . import views_study as study
@@ -58,6 +59,16 @@ v1 = [
         "courses/<id:course_id>/questions/",
         bank.QuestionListView.as_view(),
         name="course-questions",
+    ),
+    path(
+        "courses/<id:course_id>/questions/import/",
+        exchange.QuestionImportView.as_view(),
+        name="course-questions-import",
+    ),
+    path(
+        "courses/<id:course_id>/questions/export/",
+        exchange.QuestionExportView.as_view(),
+        name="course-questions-export",
     ),
     path(
         "courses/<id:course_id>/questions/<id:question_id>/",

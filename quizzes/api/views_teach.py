@@ -2,8 +2,8 @@
 
 Every view on it needs a signed-in user who teaches the course in the URL (learners get 403, an
 unknown course 404); objects of another course look like ones that do not exist (404). The views
-themselves are in views_bank (questions), views_results (results, analysis, roster, gradebook),
-views_grading and views_accommodations.
+themselves are in views_bank (questions), views_exchange (bank files), views_results (results,
+analysis, roster, gradebook), views_grading and views_accommodations.
 """
 
 from __future__ import annotations

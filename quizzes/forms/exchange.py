@@ -9,11 +9,13 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..exchange import MAX_ITEMS, MAX_UPLOAD_BYTES
-from ..models import Course
+from ..exchange import EXTENSIONS, MAX_ITEMS, MAX_UPLOAD_BYTES
+from ..models import Course, Question
+from ..selectors.exchange import bank_for_export
 
 FORMAT_CHOICES = [
     ("gift", _("GIFT (Moodle's text format)")),
@@ -81,13 +83,15 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    """Which bank to download, in which format."""
+    """Which bank to download, in which format: the course's own bank, or the shared bank of
+    its article when it has one. The export page and the API's export both ask this form."""
 
     fmt = forms.ChoiceField(choices=FORMAT_CHOICES, initial="json", label=_("Format"))
     scope = forms.ChoiceField(label=_("Questions"), widget=forms.RadioSelect, initial="course")
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.course = course
         scopes = [("course", _("This course's own bank (drafts included, archived left out)"))]
         if course.article:
             label = _("The shared bank of “%(title)s” (published questions)")
@@ -99,3 +103,10 @@ class ExportForm(forms.Form):
         self.helper.attrs = {"aria-label": _("Export questions")}
         self.helper.layout = Layout("scope", "fmt")
         self.helper.add_input(Submit("download", _("Download")))
+
+    def bank(self) -> tuple[QuerySet[Question], str]:
+        """The chosen bank's questions and its file's name (a valid form only)."""
+        questions, stem = bank_for_export(
+            self.course, shared=self.cleaned_data["scope"] == "shared"
+        )
+        return questions, f"{stem}.{EXTENSIONS[self.cleaned_data['fmt']]}"

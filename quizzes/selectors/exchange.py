@@ -24,3 +24,12 @@ def question_list_for_export(
         .prefetch_related("concepts", "tags")
         .order_by("section__article__slug", "section__position", "key", "pk")
     )
+
+
+def bank_for_export(course: Course, *, shared: bool) -> tuple[QuerySet[Question], str]:
+    """The bank a course's instructor downloads (its own, or the shared bank of its article)
+    and its file's name without the extension: the export page's and the API's one rule."""
+    if shared:
+        slug = course.article.slug
+        return question_list_for_export(article_slug=slug), f"{slug}-shared-bank"
+    return question_list_for_export(course=course), f"{course.slug}-bank"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -140,10 +141,15 @@ class Case:
     url: str
     expected: dict[str, int]
     body: Callable[[World], Any] | None = None
+    format: str = "json"
 
 
 ANSWER = lambda w: {"answer": key_answer(w.question.current_version)}  # noqa: E731
 EDIT = lambda w: {"stem": "Changed?"}  # noqa: E731
+IMPORT = lambda w: {  # noqa: E731
+    "file": SimpleUploadedFile("bank.txt", b"::matrix-import::Imported?{T}\n"),
+    "section": "introduction",
+}
 REPLACE = {**NEW_QUESTION, "stem": "Replaced?"}
 ARTICLE = "articles/human-rights-reforms-in-kazakhstan"
 ANSWERS = "attempts/{w.attempt.pk}/answers/{w.question.pk}"
@@ -214,6 +220,30 @@ CASES = [
         f"{COURSE}/questions/",
         expect(401, 403, 403, 201, 403, 201),
         lambda w: NEW_QUESTION,
+    ),
+    Case(
+        "import a question file",
+        "post",
+        f"{COURSE}/questions/import/",
+        TEACHERS,
+        IMPORT,
+        format="multipart",
+    ),
+    Case("export the course's bank", "get", f"{COURSE}/questions/export/", TEACHERS),
+    Case(
+        "export the shared bank",
+        "get",
+        f"{COURSE}/questions/export/",
+        TEACHERS,
+        lambda w: {"scope": "shared", "format": "gift"},
+    ),
+    Case(
+        "import into an unknown course",
+        "post",
+        "courses/987654/questions/import/",
+        NOBODY,
+        IMPORT,
+        format="multipart",
     ),
     Case("a question of the course", "get", f"{OWN}/", TEACHERS),
     Case("a question of another course", "get", f"{OTHERS}/", NOT_IN_THIS_COURSE),
@@ -305,7 +335,7 @@ def url(case: Case, world: World) -> str:
 
 def call(client: APIClient, case: Case, world: World):
     body = case.body(world) if case.body else None
-    return getattr(client, case.method)(url(case, world), body, format="json")
+    return getattr(client, case.method)(url(case, world), body, format=case.format)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -330,6 +360,7 @@ def test_refused_writes_change_nothing():
     assert world.attempt.state == "in_progress"
     assert not world.attempt.responses.filter(answer__isnull=False).exists()
     assert Question.objects.count() == questions
+    assert not Question.objects.filter(key="matrix-import").exists()
     assert world.own_question.versions.count() == versions
     assert Question.objects.filter(status="archived").count() == archived
     assert ReviewCard.objects.get(pk=world.card.pk).review_count == 0

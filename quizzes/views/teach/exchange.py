@@ -7,10 +7,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.http import content_disposition_header
 
-from ...exchange import CONTENT_TYPES, EXTENSIONS
+from ...exchange import CONTENT_TYPES
 from ...forms.exchange import ExportForm, ImportForm
 from ...models import Course
-from ...selectors import question_list_for_export
 from ...services.exchange import ImportInvalid, bank_export, bank_import
 from .common import instructor_required
 
@@ -54,17 +53,12 @@ def export_bank(request: HttpRequest, course: Course) -> HttpResponse:
         context = {"course": course, "teach_area": "export", "form": form}
         status = 400 if form.is_bound else 200
         return render(request, "quizzes/teach/exchange_export.html", context, status=status)
-    fmt, shared = form.cleaned_data["fmt"], form.cleaned_data["scope"] == "shared"
-    if shared:
-        questions = question_list_for_export(article_slug=course.article.slug)
-        stem = f"{course.article.slug}-shared-bank"
-    else:
-        questions = question_list_for_export(course=course)
-        stem = f"{course.slug}-bank"
+    fmt = form.cleaned_data["fmt"]
+    questions, filename = form.bank()
     result = bank_export(questions=questions, fmt=fmt, course=course, actor=request.user)
     response = HttpResponse(result.text, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{stem}.{EXTENSIONS[fmt]}"
+        as_attachment=True, filename=filename
     )
     return response
 
