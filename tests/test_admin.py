@@ -1,4 +1,5 @@
-"""The admin: every model listed; attempts readable but not editable."""
+"""The admin: every model listed; attempts readable but not editable; hostile selections and
+date drill-downs refused, never a 500."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import models
+from quizzes.admin_guard import GuardedAdmin
 from tests.factories import make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,64 @@ def test_attempts_cannot_be_changed_or_deleted_through_the_admin(admin_client):
     )
     attempt.refresh_from_db()
     assert attempt.state == "in_progress" and attempt.score is None
+
+
+# What an action's checkboxes can be made to post: not an id, and ids no column can hold.
+IMPOSSIBLE_SELECTIONS = ["abc", "1.5", str(10**30), str(2**63)]
+
+
+@pytest.mark.parametrize("selected", IMPOSSIBLE_SELECTIONS)
+def test_an_admin_action_on_a_selection_naming_no_possible_record_is_a_400(admin_client, selected):
+    attempt = make_attempt(questions=[make_question()])
+    response = admin_client.post(
+        reverse("admin:quizzes_attempt_changelist"),
+        {"action": "export_attempts_csv", "index": "0", "_selected_action": [attempt.pk, selected]},
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_delete_action_with_an_impossible_selection_deletes_nothing(admin_client):
+    tag = models.Tag.objects.create(name="week-3")
+    response = admin_client.post(
+        reverse("admin:quizzes_tag_changelist"),
+        {"action": "delete_selected", "index": "0", "_selected_action": [tag.pk, "abc"]},
+    )
+    assert response.status_code == 400
+    assert models.Tag.objects.filter(pk=tag.pk).exists()
+
+
+def test_an_admin_action_on_real_records_still_runs(admin_client):
+    attempt = make_attempt(questions=[make_question()])
+    response = admin_client.post(
+        reverse("admin:quizzes_attempt_changelist"),
+        {"action": "export_attempts_csv", "index": "0", "_selected_action": [attempt.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    "drilldown",
+    [
+        {"started_at__year": "9999"},
+        {"started_at__year": "9999", "started_at__month": "12"},
+        {"started_at__year": "9999", "started_at__month": "12", "started_at__day": "31"},
+        {"started_at__year": str(10**30)},
+    ],
+)
+def test_a_date_drilldown_past_the_calendars_end_is_a_bad_filter_not_a_500(admin_client, drilldown):
+    url = reverse("admin:quizzes_attempt_changelist")
+    response = admin_client.get(url, drilldown)
+    # The admin's answer to any filter it cannot apply: back to the list with ?e=1.
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+
+
+def test_every_admin_of_the_project_refuses_hostile_selections_and_drilldowns():
+    unguarded = [
+        type(model_admin).__name__
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "quizzes" and not isinstance(model_admin, GuardedAdmin)
+    ]
+    assert unguarded == []

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .. import models
+from ..admin_guard import GuardedAdmin
 
 
 @admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(GuardedAdmin):
     """Tokens are created by their users (the secret is shown once); admins can revoke them."""
 
     list_display = (

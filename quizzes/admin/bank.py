@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .. import models
+from ..admin_guard import GuardedAdmin
 from .read_only import ReadOnlyAdmin
 
 
@@ -24,7 +25,7 @@ class QuestionVersionInline(admin.TabularInline):
 
 
 @admin.register(models.Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(GuardedAdmin):
     list_display = ("__str__", "qtype", "section", "difficulty", "bloom_level", "status")
     list_filter = ("status", "qtype", "difficulty", "bloom_level", "section__article", "section")
     search_fields = ("key", "versions__stem")
@@ -43,7 +44,7 @@ class QuestionVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(GuardedAdmin):
     list_display = ("name", "question_count")
     search_fields = ("name",)
 

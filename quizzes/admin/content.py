@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .. import models
+from ..admin_guard import GuardedAdmin
 
 
 class SectionInline(admin.TabularInline):
@@ -14,7 +15,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(models.Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(GuardedAdmin):
     list_display = ("title", "author", "published_on", "has_full_text", "full_text_imported_at")
     search_fields = ("title", "author")
     readonly_fields = ("full_text_sha256", "full_text_imported_at", "created_at", "updated_at")
@@ -31,7 +32,7 @@ class SummaryInline(admin.StackedInline):
 
 
 @admin.register(models.Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(GuardedAdmin):
     list_display = ("heading", "article", "position", "slug")
     list_filter = ("article",)
     search_fields = ("heading", "slug")
@@ -39,7 +40,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Paragraph)
-class ParagraphAdmin(admin.ModelAdmin):
+class ParagraphAdmin(GuardedAdmin):
     list_display = ("__str__", "kind", "excerpt")
     list_filter = ("kind", "section__article", "section")
     search_fields = ("text",)
@@ -51,7 +52,7 @@ class ParagraphAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Footnote)
-class FootnoteAdmin(admin.ModelAdmin):
+class FootnoteAdmin(GuardedAdmin):
     list_display = ("number", "article", "text", "url")
     list_filter = ("article",)
     search_fields = ("text", "url")
@@ -59,13 +60,13 @@ class FootnoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Summary)
-class SummaryAdmin(admin.ModelAdmin):
+class SummaryAdmin(GuardedAdmin):
     list_display = ("section", "updated_at")
     search_fields = ("overview",)
 
 
 @admin.register(models.Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(GuardedAdmin):
     list_display = ("term", "slug", "section", "article")
     list_filter = ("article", "section")
     search_fields = ("term", "slug", "definition")

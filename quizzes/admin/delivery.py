@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .. import models
+from ..admin_guard import GuardedAdmin
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -12,14 +13,14 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(models.Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(GuardedAdmin):
     list_display = ("title", "slug", "article", "lti_issuer", "lti_context_id")
     search_fields = ("title", "slug", "lti_context_id")
     inlines = [EnrolmentInline]
 
 
 @admin.register(models.Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(GuardedAdmin):
     list_display = ("user", "course", "role", "created_at")
     list_filter = ("role", "course")
     search_fields = ("user__username", "course__title")
@@ -33,7 +34,7 @@ class QuizSlotInline(admin.TabularInline):
 
 
 @admin.register(models.QuizSlot)
-class QuizSlotAdmin(admin.ModelAdmin):
+class QuizSlotAdmin(GuardedAdmin):
     list_display = ("quiz", "position", "kind", "question", "pool_section", "pool_count", "mark")
     list_filter = ("kind", "quiz")
     list_select_related = ("quiz", "question", "pool_section")
@@ -41,7 +42,7 @@ class QuizSlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(GuardedAdmin):
     list_display = (
         "title",
         "mode",

@@ -1,9 +1,9 @@
 """The admin of records that only grow: readable by admins, never added, changed or deleted."""
 
-from django.contrib import admin
+from ..admin_guard import GuardedAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(GuardedAdmin):
     """Records of what learners did: readable by admins, never edited or deleted here."""
 
     def has_add_permission(self, request, obj=None):

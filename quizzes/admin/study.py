@@ -3,11 +3,12 @@
 from django.contrib import admin
 
 from .. import models
+from ..admin_guard import GuardedAdmin
 from .read_only import ReadOnlyAdmin
 
 
 @admin.register(models.ReviewCard)
-class ReviewCardAdmin(admin.ModelAdmin):
+class ReviewCardAdmin(GuardedAdmin):
     list_display = ("user", "kind", "concept", "question", "state", "due", "review_count")
     list_filter = ("kind", "state")
     search_fields = ("user__username", "concept__term", "question__key")
@@ -22,7 +23,7 @@ class ReviewLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.StudyPreferences)
-class StudyPreferencesAdmin(admin.ModelAdmin):
+class StudyPreferencesAdmin(GuardedAdmin):
     list_display = ("user", "new_cards_per_day", "updated_at")
     search_fields = ("user__username",)
     raw_id_fields = ("user",)

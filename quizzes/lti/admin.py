@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
+from ..admin_guard import GuardedAdmin
 from ..models import (
     LtiContext,
     LtiDeployment,
@@ -56,7 +57,7 @@ class PlatformStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(LtiPlatform)
-class LtiPlatformAdmin(admin.ModelAdmin):
+class LtiPlatformAdmin(GuardedAdmin):
     """Platforms: a dynamic registration without a registration link waits here for approval."""
 
     list_display = (
@@ -132,7 +133,7 @@ class InviteForm(forms.ModelForm):
 
 
 @admin.register(LtiRegistrationInvite)
-class LtiRegistrationInviteAdmin(admin.ModelAdmin):
+class LtiRegistrationInviteAdmin(GuardedAdmin):
     """One-time registration links: the link is shown once, when it is created."""
 
     list_display = ("__str__", "state", "created_by", "created_at", "expires_at", "platform")
@@ -177,14 +178,14 @@ class LtiRegistrationInviteAdmin(admin.ModelAdmin):
 
 
 @admin.register(LtiDeployment)
-class LtiDeploymentAdmin(admin.ModelAdmin):
+class LtiDeploymentAdmin(GuardedAdmin):
     list_display = ("deployment_id", "platform", "created_at")
     list_filter = ("platform",)
     search_fields = ("deployment_id",)
 
 
 @admin.register(LtiLoginState)
-class LtiLoginStateAdmin(admin.ModelAdmin):
+class LtiLoginStateAdmin(GuardedAdmin):
     """Logins under way (each lives ten minutes at most); shown for debugging launches."""
 
     list_display = ("state", "platform", "created_at")
@@ -198,7 +199,7 @@ class LtiLoginStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(LtiKey)
-class LtiKeyAdmin(admin.ModelAdmin):
+class LtiKeyAdmin(GuardedAdmin):
     """The private key is never shown; rotate with `manage.py lti_rotate_keys`."""
 
     list_display = ("kid", "created_at", "retires_at")
@@ -216,7 +217,7 @@ class LtiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(LtiIdentity)
-class LtiIdentityAdmin(admin.ModelAdmin):
+class LtiIdentityAdmin(GuardedAdmin):
     list_display = ("sub", "issuer", "deployment", "user", "is_platform_admin", "last_launch_at")
     list_filter = ("issuer", "is_platform_admin")
     search_fields = ("sub", "user__username", "user__email", "user__last_name")
@@ -228,7 +229,7 @@ class LtiIdentityAdmin(admin.ModelAdmin):
 
 
 @admin.register(LtiResourceLink)
-class LtiResourceLinkAdmin(admin.ModelAdmin):
+class LtiResourceLinkAdmin(GuardedAdmin):
     list_display = ("__str__", "course", "platform", "lineitem_url", "updated_at")
     list_filter = ("platform",)
     search_fields = ("title", "resource_link_id", "target")
@@ -237,7 +238,7 @@ class LtiResourceLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(LtiLinkLaunch)
-class LtiLinkLaunchAdmin(admin.ModelAdmin):
+class LtiLinkLaunchAdmin(GuardedAdmin):
     """Which placement each learner last launched: their grade goes there (docs/lti.md)."""
 
     list_display = ("identity", "link", "last_launch_at")
@@ -247,14 +248,14 @@ class LtiLinkLaunchAdmin(admin.ModelAdmin):
 
 
 @admin.register(LtiContext)
-class LtiContextAdmin(admin.ModelAdmin):
+class LtiContextAdmin(GuardedAdmin):
     list_display = ("course", "platform", "deployment", "context_id", "memberships_url")
     readonly_fields = ("course", "platform", "deployment", "context_id")
     list_select_related = ("course", "platform", "deployment")
 
 
 @admin.register(LtiScore)
-class LtiScoreAdmin(admin.ModelAdmin):
+class LtiScoreAdmin(GuardedAdmin):
     """The outbox: what was sent, what waits, and why a delivery failed.
 
     Failed grades are announced at the top of the list (and counted by `/readyz`); filter by
