@@ -35,7 +35,7 @@ from .builder_form_parts import add_problems
 from .common import instructor_required
 from .quiz_forms import PreviewForm, QuizForm, quiz_initial
 from .shared import shared_read_only
-from .slot_forms import EXTRA_ROWS, SlotFormSet, slot_initial
+from .slot_forms import EXTRA_ROWS, MAX_SLOTS, SlotFormSet, slot_initial
 
 SLOTS_PREFIX = "slots"
 
@@ -74,7 +74,8 @@ def _with_more_rows(data: QueryDict) -> QueryDict:
         total = int(data.get(f"{SLOTS_PREFIX}-TOTAL_FORMS", ""))
     except ValueError:
         return data  # the formset reports the broken management form itself
-    data[f"{SLOTS_PREFIX}-TOTAL_FORMS"] = str(total + EXTRA_ROWS)
+    # No more rows than a quiz may have slots, as the question editor caps its rows.
+    data[f"{SLOTS_PREFIX}-TOTAL_FORMS"] = str(min(total + EXTRA_ROWS, MAX_SLOTS))
     return data
 
 

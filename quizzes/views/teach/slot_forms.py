@@ -238,6 +238,9 @@ SlotFormSet = formset_factory(
     can_order=True,
     can_delete=True,
     max_num=MAX_SLOTS,
+    # Django's own ceiling is 1,000 rows past max_num: a forged TOTAL_FORMS would build (and
+    # show) 1,100 rows, each listing the whole bank, though no more than 100 can be saved.
+    absolute_max=MAX_SLOTS,
     validate_max=True,
 )
 
