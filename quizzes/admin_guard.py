@@ -62,3 +62,16 @@ class GuardedAdmin(admin.ModelAdmin):
         if not all(is_stored_key(queryset.model, value, queryset.db) for value in selected):
             raise BadRequest(_("The selection names records that cannot exist: nothing was done."))
         return super().response_action(request, queryset, *args, **kwargs)
+
+
+def guard_registered_admins(site: admin.AdminSite) -> None:
+    """Put every admin registered on `site` behind the guard, Django's and other apps' too
+    (users and groups, sign-in records, the task queue): the project's own derive from
+    GuardedAdmin already, the others are registered again as a guarded subclass of their own."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, GuardedAdmin):
+            continue
+        original = type(model_admin)
+        guarded = type(f"Guarded{original.__name__}", (GuardedAdmin, original), {})
+        site.unregister(model)
+        site.register(model, guarded)

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class QuizzesConfig(AppConfig):
-    """Registers the question types and connects the LTI package's signal receivers when
-    Django starts."""
+    """Registers the question types, connects the LTI package's signal receivers and guards
+    every admin page when Django starts."""
 
     name = "quizzes"
     verbose_name = _("kzstudy quizzes")
@@ -23,3 +23,10 @@ class QuizzesConfig(AppConfig):
         from .lti import tasks  # noqa: F401  (a queued grade enqueues a sweep on commit)
 
         register_converter(IdConverter, "id")
+        # After the admin's autodiscovery (its app is listed first): every admin, other apps'
+        # included, refuses a forged action selection with a 400 rather than a 500.
+        from django.contrib import admin
+
+        from .admin_guard import guard_registered_admins
+
+        guard_registered_admins(admin.site)

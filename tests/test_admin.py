@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import models
 from quizzes.admin_guard import GuardedAdmin
-from tests.factories import make_attempt, make_question
+from tests.factories import UserFactory, make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,17 @@ def test_a_delete_action_with_an_impossible_selection_deletes_nothing(admin_clie
     assert models.Tag.objects.filter(pk=tag.pk).exists()
 
 
+def test_deleting_users_with_a_forged_selection_is_a_400_and_deletes_no_one(admin_client):
+    """Django's own user admin, guarded like the project's: before, a 500."""
+    user = UserFactory()
+    response = admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "index": "0", "_selected_action": [user.pk, "abc"]},
+    )
+    assert response.status_code == 400
+    assert User.objects.filter(pk=user.pk).exists()
+
+
 def test_an_admin_action_on_real_records_still_runs(admin_client):
     attempt = make_attempt(questions=[make_question()])
     response = admin_client.post(
@@ -107,10 +119,12 @@ def test_a_date_drilldown_past_the_calendars_end_is_a_bad_filter_not_a_500(admin
     assert response["Location"] == f"{url}?e=1"
 
 
-def test_every_admin_of_the_project_refuses_hostile_selections_and_drilldowns():
+def test_every_admin_of_the_site_refuses_hostile_selections_and_drilldowns():
+    """Django's own and other apps' admins too (users, groups, sign-in records, tasks)."""
     unguarded = [
         type(model_admin).__name__
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label == "quizzes" and not isinstance(model_admin, GuardedAdmin)
+        if not isinstance(model_admin, GuardedAdmin)
     ]
     assert unguarded == []
+    assert {model._meta.app_label for model in admin.site._registry} >= {"auth", "axes", "quizzes"}
