@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from quizzes import models
 from quizzes.admin_guard import GuardedAdmin
-from tests.factories import UserFactory, make_attempt, make_question
+from tests.factories import CourseFactory, UserFactory, fixed_quiz, make_attempt, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,14 @@ def test_every_model_has_a_working_changelist(admin_client):
     for model in (m for m in admin.site._registry if m._meta.app_label == "quizzes"):
         url = reverse(f"admin:quizzes_{model._meta.model_name}_changelist")
         assert admin_client.get(url).status_code == 200, url
-    assert len([m for m in admin.site._registry if m._meta.app_label == "quizzes"]) == len(
-        [
-            m
-            for m in models.__dict__.values()
-            if isinstance(m, type) and hasattr(m, "_meta") and not m._meta.abstract
-        ]
-    )
+    registered = {m for m in admin.site._registry if m._meta.app_label == "quizzes"}
+    every_model = {
+        m
+        for m in models.__dict__.values()
+        if isinstance(m, type) and hasattr(m, "_meta") and not m._meta.abstract
+    }
+    # A quiz's slots are read on its own page: they change in the quiz builder only.
+    assert registered == every_model - {models.QuizSlot}
 
 
 def test_changelist_search_and_filters_work(admin_client):
@@ -128,3 +129,22 @@ def test_every_admin_of_the_site_refuses_hostile_selections_and_drilldowns():
     ]
     assert unguarded == []
     assert {model._meta.app_label for model in admin.site._registry} >= {"auth", "axes", "quizzes"}
+
+
+def test_a_quiz_is_changed_in_the_builder_not_in_the_admin(admin_client):
+    """Before, the admin's quiz form saved slot marks too large for an attempt, and a new
+    grading method without recomputing anyone's grade: every rule of the builder bypassed."""
+    course = CourseFactory()
+    quiz = fixed_quiz([make_question()], course=course, grading_method="highest")
+    change = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+
+    page = admin_client.get(change)
+    posted = admin_client.post(change, {"title": "Renamed", "grading_method": "average"})
+
+    assert page.status_code == 200  # to read, with a link to the builder from the list
+    assert posted.status_code == 403
+    quiz.refresh_from_db()
+    assert (quiz.title, quiz.grading_method) != ("Renamed", "average")
+    assert admin_client.get(reverse("admin:quizzes_quiz_add")).status_code == 403
+    listing = admin_client.get(reverse("admin:quizzes_quiz_changelist")).content.decode()
+    assert reverse("teach:quiz_edit", args=[course.slug, quiz.pk]) in listing
