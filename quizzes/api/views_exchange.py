@@ -6,8 +6,6 @@ checks, the same answers. The export's choice of bank and file name is the page'
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,9 +17,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..errors import ImportInvalid
-from ..exchange import CONTENT_TYPES, FORMATS
+from ..exchange import FORMATS
 from ..forms.exchange import ExportForm
-from ..services.exchange import bank_export, bank_import
+from ..services.exchange import bank_import
 from . import examples as ex
 from . import serializers_teach as s
 from .exceptions import error_body
@@ -157,11 +155,4 @@ class QuestionExportView(TeachingView, APIView):
             raise ValidationError(
                 {EXPORT_PARAMETERS[name]: list(errors) for name, errors in form.errors.items()}
             )
-        fmt = form.cleaned_data["fmt"]
-        questions, filename = form.bank()
-        result = bank_export(questions=questions, fmt=fmt, course=course, actor=request.user)
-        response = HttpResponse(result.text, content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=filename
-        )
-        return response
+        return form.download(request.user)

@@ -7,15 +7,18 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..exchange import EXTENSIONS, MAX_ITEMS, MAX_UPLOAD_BYTES
-from ..models import Course, Question
+from ..exchange import CONTENT_TYPES, EXTENSIONS, MAX_ITEMS, MAX_UPLOAD_BYTES
+from ..models import Course
 from ..selectors.exchange import bank_for_export
+from ..services.exchange import bank_export
 
 FORMAT_CHOICES = [
     ("gift", _("GIFT (Moodle's text format)")),
@@ -104,9 +107,16 @@ class ExportForm(forms.Form):
         self.helper.layout = Layout("scope", "fmt")
         self.helper.add_input(Submit("download", _("Download")))
 
-    def bank(self) -> tuple[QuerySet[Question], str]:
-        """The chosen bank's questions and its file's name (a valid form only)."""
+    def download(self, actor: AbstractBaseUser) -> HttpResponse:
+        """The chosen bank as the file to download (a valid form only): the export page's and
+        the API's answer alike. NotAllowed (from the service) unless `actor` teaches the course."""
+        fmt = self.cleaned_data["fmt"]
         questions, stem = bank_for_export(
             self.course, shared=self.cleaned_data["scope"] == "shared"
         )
-        return questions, f"{stem}.{EXTENSIONS[self.cleaned_data['fmt']]}"
+        result = bank_export(questions=questions, fmt=fmt, course=self.course, actor=actor)
+        response = HttpResponse(result.text, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{stem}.{EXTENSIONS[fmt]}"
+        )
+        return response

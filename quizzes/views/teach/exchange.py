@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.http import content_disposition_header
 
-from ...exchange import CONTENT_TYPES
 from ...forms.exchange import ExportForm, ImportForm
 from ...models import Course
-from ...services.exchange import ImportInvalid, bank_export, bank_import
+from ...services.exchange import ImportInvalid, bank_import
 from .common import instructor_required
 
 IMPORT_TEMPLATE = "quizzes/teach/exchange_import.html"
@@ -53,14 +51,7 @@ def export_bank(request: HttpRequest, course: Course) -> HttpResponse:
         context = {"course": course, "teach_area": "export", "form": form}
         status = 400 if form.is_bound else 200
         return render(request, "quizzes/teach/exchange_export.html", context, status=status)
-    fmt = form.cleaned_data["fmt"]
-    questions, filename = form.bank()
-    result = bank_export(questions=questions, fmt=fmt, course=course, actor=request.user)
-    response = HttpResponse(result.text, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    return response
+    return form.download(request.user)
 
 
 urlpatterns = [
