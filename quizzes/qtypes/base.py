@@ -382,6 +382,16 @@ def optional_text_error(where: str, value: Any, limit: int = ANSWER_TEXT_MAX) ->
     return too_long(where, value, limit) if isinstance(value, str) else [not_text(where, value)]
 
 
+def listed_text_errors(
+    where: str, value: Any, empty: str, filled: Callable[[str], Any] = clean_text
+) -> list[str]:
+    """One text of a list in authoring data (an ordering item, an accepted answer, a
+    distractor): text, `filled` (else the `empty` message) and not too long."""
+    if not isinstance(value, str):
+        return [not_text(where, value)]
+    return ([] if filled(value) else [f"{where} {empty}"]) + too_long(where, value)
+
+
 def unknown_fields(value: Mapping[Any, Any], allowed: frozenset[str]) -> list[str]:
     """The names in a mapping that are not among `allowed`, sorted (keys need not be text)."""
     return sorted(str(name) for name in value if name not in allowed)

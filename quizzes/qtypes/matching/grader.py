@@ -14,6 +14,7 @@ from ..base import (
     duplicates,
     kind_of,
     listed_names,
+    listed_text_errors,
     not_text,
     require_dict,
     reuse_keys,
@@ -60,11 +61,8 @@ class MatchingGrader(QuestionType):
             errors.append("distractors: must be a list of texts.")
             distractors = []
         for number, distractor in enumerate(distractors, start=1):
-            if not isinstance(distractor, str):
-                errors.append(not_text(f"distractors[{number}]:", distractor))
-            elif not clean_text(distractor):
-                errors.append(f"distractors[{number}]: the distractor is empty.")
-            errors += too_long(f"distractors[{number}]:", distractor)
+            where = f"distractors[{number}]:"
+            errors += listed_text_errors(where, distractor, "the distractor is empty.")
         rights += [clean_text(d) for d in distractors]
         errors += [f"pairs: the left {t!r} appears twice." for t in duplicates(_filled(lefts))]
         errors += [f"pairs: the right {t!r} appears twice." for t in duplicates(_filled(rights))]

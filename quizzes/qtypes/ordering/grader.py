@@ -13,11 +13,10 @@ from ..base import (
     QuestionType,
     clean_text,
     duplicates,
-    not_text,
+    listed_text_errors,
     require_dict,
     reuse_keys,
 )
-from ..text_limits import too_long
 
 
 class OrderingGrader(QuestionType):
@@ -41,11 +40,7 @@ class OrderingGrader(QuestionType):
         if not isinstance(items, list) or len(items) < 3:
             return [*errors, "items: give at least three items in the right order."]
         for number, item in enumerate(items, start=1):
-            if not isinstance(item, str):
-                errors.append(not_text(f"items[{number}]:", item))
-            elif not clean_text(item):
-                errors.append(f"items[{number}]: the text is empty.")
-            errors += too_long(f"items[{number}]:", item)
+            errors += listed_text_errors(f"items[{number}]:", item, "the text is empty.")
         texts = [clean_text(item) for item in items]
         errors += [f"items: {t!r} appears twice." for t in duplicates([t for t in texts if t])]
         return errors

@@ -14,10 +14,9 @@ from ..base import (
     InvalidResponse,
     QuestionType,
     clean_text,
-    not_text,
+    listed_text_errors,
     require_dict,
 )
-from ..text_limits import too_long
 
 MAX_ANSWER_LENGTH = 500
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -50,11 +49,12 @@ class ShortAnswerGrader(QuestionType):
         if not isinstance(accepted, list) or not accepted:
             return [*errors, "accepted: give at least one accepted answer."]
         for number, answer in enumerate(accepted, start=1):
-            if not isinstance(answer, str):
-                errors.append(not_text(f"accepted[{number}]:", answer))
-            elif not normalize_answer(answer):
-                errors.append(f"accepted[{number}]: an answer needs letters or digits.")
-            errors += too_long(f"accepted[{number}]:", answer)
+            errors += listed_text_errors(
+                f"accepted[{number}]:",
+                answer,
+                "an answer needs letters or digits.",
+                filled=normalize_answer,
+            )
         return errors
 
     def build_payload(
