@@ -14,10 +14,9 @@ from quizzes.models import Question, StudyPreferences
 from quizzes.services.attempts import attempt_start_or_resume
 from tests.api.test_error_statuses import page_save
 from tests.factories import course_with_learner, enrol, fixed_quiz, make_question
-from tests.views.teach.helpers import formset, question_fields
+from tests.views.teach.helpers import THREE_CHOICES, formset, question_fields
 
 pytestmark = pytest.mark.django_db
-THREE_CHOICES = [{"text": "2009"}, {"text": "2017"}, {"text": "2020"}]
 
 
 @pytest.fixture
