@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import math
 import re
 import struct
@@ -531,7 +532,7 @@ def write_canvas_qti(
     )
     bank = SubElement(root, "objectbank", {"ident": ident})
     _field(SubElement(bank, "qtimetadata"), "bank_title", title)
-    ids = iter(range(1, 10**9))
+    ids = itertools.count(1)
     skipped = []
     for item in items:
         reason = canvas_refusal(item)
